@@ -1,0 +1,71 @@
+"""The bibcv command line: each command wires pipeline stages, nothing more."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bibcv import __version__
+from bibcv.compile import DEFAULT_TIMEOUT
+from bibcv.errors import BibcvError
+from bibcv.pipeline import build_cv, render_cv
+
+CV_FILES = click.argument("cv_files", nargs=-1, required=True,
+                          type=click.Path(path_type=Path, dir_okay=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bibcv")
+def main() -> None:
+    """Build academic CVs (LaTeX and PDF) from BibTeX files and a YAML file per CV."""
+
+
+@main.command()
+@CV_FILES
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("build"), show_default=True,
+              help="Where <stem>.tex and <stem>.pdf are written.")
+@click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds TeX may run for one CV before it is stopped.")
+def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float) -> None:
+    """Build the PDF (and its .tex) of each CV YAML file."""
+    failures = 0
+    for path in cv_files:
+        try:
+            compiled, warnings = build_cv(path, output_dir, timeout)
+        except BibcvError as error:
+            _report(error)
+            failures += 1
+            continue
+        _warn(warnings)
+        click.echo(f"{path}: wrote {compiled.pdf} and {compiled.tex}")
+    sys.exit(1 if failures else 0)
+
+
+@main.command()
+@CV_FILES
+def check(cv_files: tuple[Path, ...]) -> None:
+    """Validate CV YAML files and their bibliographies without running TeX."""
+    failures = 0
+    for path in cv_files:
+        try:
+            rendered = render_cv(path)
+        except BibcvError as error:
+            _report(error)
+            failures += 1
+            continue
+        _warn(rendered.warnings)
+        click.echo(f"{path}: ok")
+    sys.exit(1 if failures else 0)
+
+
+def _report(error: BibcvError) -> None:
+    click.echo(f"{error}", err=True)
+
+
+def _warn(warnings: list[BibcvError]) -> None:
+    for warning in warnings:
+        origin = f"{warning.origin}: " if warning.origin else ""
+        click.echo(f"{origin}warning: {warning.message}", err=True)

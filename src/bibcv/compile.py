@@ -1,0 +1,117 @@
+"""LaTeX to PDF with XeLaTeX through latexmk, locked down.
+
+The engine runs in a private temporary folder, may not run programs
+(-no-shell-escape) nor open files outside that folder (openin_any and
+openout_any = p), reads nothing from stdin, and is killed with its whole
+process group when it overruns.  Outputs are moved into place only after a
+successful run, so a failed build never replaces a good PDF.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bibcv.errors import BibcvError, Origin
+
+DEFAULT_TIMEOUT = 120.0
+LATEXMK_COMMAND = [
+    "latexmk", "-norc", "-xelatex", "-no-shell-escape", "-halt-on-error",
+    "-interaction=nonstopmode", "-file-line-error",
+]
+LOCKED_DOWN_ENV = {
+    "openin_any": "p",
+    "openout_any": "p",
+    "shell_escape": "f",
+    "max_print_line": "10000",  # one log line per message, so errors can be read back
+}
+_ENGINE_RUN = re.compile(r"^Run number \d+ of rule '(?:xe)?latex'", re.MULTILINE)
+_FILE_LINE_ERROR = re.compile(r"^\./(?P<file>[^:\n]+\.tex):(?P<line>\d+): (?P<message>.+)$",
+                              re.MULTILINE)
+_TEX_ERROR = re.compile(r"^! (?P<message>.+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class CompiledCV:
+    tex: Path
+    pdf: Path
+    engine_passes: int
+
+
+def compile_pdf(tex_source: str, stem: str, out_dir: Path,
+                timeout: float = DEFAULT_TIMEOUT) -> CompiledCV:
+    """Compile in a private folder; on success move ``stem.tex`` and ``stem.pdf`` into out_dir."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bibcv-") as folder:
+        work = Path(folder)
+        tex = work / f"{stem}.tex"
+        tex.write_text(tex_source, encoding="utf-8")
+        succeeded, output = _run_latexmk(tex, timeout)
+        pdf = work / f"{stem}.pdf"
+        log = work / f"{stem}.log"
+        if not succeeded or not pdf.is_file():
+            raise _compile_error(tex, log, output, out_dir)
+        _publish([(tex, out_dir / tex.name), (pdf, out_dir / pdf.name)])
+        return CompiledCV(out_dir / tex.name, out_dir / pdf.name,
+                          len(_ENGINE_RUN.findall(output)))
+
+
+def _run_latexmk(tex: Path, timeout: float) -> tuple[bool, str]:
+    """Run latexmk; return whether it succeeded and everything it printed."""
+    env = {**os.environ, **LOCKED_DOWN_ENV}
+    try:
+        process = subprocess.Popen(
+            [*LATEXMK_COMMAND, tex.name], cwd=tex.parent, env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True, text=True, errors="replace",
+        )
+    except FileNotFoundError:
+        raise BibcvError(
+            "latexmk is not installed. On Debian or Ubuntu run `make cv` (it installs TeX), "
+            "or install: texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk "
+            "fonts-texgyre fonts-font-awesome"
+        ) from None
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise BibcvError(
+            f"TeX did not finish within {timeout:g} seconds and was stopped; "
+            "a very long or looping input is the usual cause") from None
+    return process.returncode == 0, output
+
+
+def _compile_error(tex: Path, log: Path, output: str, out_dir: Path) -> BibcvError:
+    """Keep the failed .tex and the log beside the outputs, and point at the failing line."""
+    kept_tex = out_dir / f"{tex.stem}.failed.tex"
+    kept_log = out_dir / f"{tex.stem}.log"
+    shutil.copyfile(tex, kept_tex)
+    log_text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else output
+    kept_log.write_text(log_text, encoding="utf-8")
+    match = _FILE_LINE_ERROR.search(log_text)
+    if match:
+        message = match.group("message").strip()
+        origin = Origin(kept_tex, int(match.group("line")))
+    else:
+        bare = _TEX_ERROR.search(log_text)
+        message = bare.group("message").strip() if bare else "TeX failed"
+        origin = Origin(kept_tex)
+    return BibcvError(f"LaTeX error: {message} (full log: {kept_log})", origin)
+
+
+def _publish(moves: list[tuple[Path, Path]]) -> None:
+    """Copy each file next to its target, then rename: readers never see half a file."""
+    staged = []
+    for source, target in moves:
+        temporary = target.with_name(f".{target.name}.partial")
+        shutil.copyfile(source, temporary)
+        staged.append((temporary, target))
+    for temporary, target in staged:
+        os.replace(temporary, target)

@@ -1,0 +1,34 @@
+"""User-facing errors.
+
+Every mistake a user can make is reported as a BibcvError carrying the file
+and 1-based line it came from, so the CLI can print ``file:line: message``
+and exit 1 without a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value was written: a file and a 1-based line (0 when unknown)."""
+
+    file: Path
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else str(self.file)
+
+
+class BibcvError(Exception):
+    """A problem in the user's input that they can fix."""
+
+    def __init__(self, message: str, origin: Origin | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.origin = origin
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}" if self.origin else self.message

@@ -1,0 +1,342 @@
+"""CV YAML files to the validated CV model.
+
+A CV may ``extends`` a base file: mappings merge key by key (the CV wins),
+lists whose items all carry an ``id`` merge item by item (new ids are
+appended), other lists and plain values are replaced whole, and ``null``
+removes an inherited key.  Base files are named with a leading underscore
+and are never built.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from pathlib import Path
+from typing import Any
+
+from bibcv.errors import BibcvError, Origin
+from bibcv.model import CV, ContactItem, Person, PublicationQuery, Section
+from bibcv.names import parse_name
+from bibcv.richtext import MarkupError, RichText, parse_markdown
+from bibcv.theme import Layout, Theme, find_theme, load_theme
+from bibcv.yamlsource import LocatedDict, LocatedList, read_yaml
+
+TOP_LEVEL_KEYS = {"extends", "theme", "bibliography", "person", "sections", "order", "terms"}
+PERSON_KEYS = {"name", "aliases", "contact"}
+QUERY_KEYS = {"keys", "keywords", "types", "author", "exclude"}
+SORT_KEYS = {"year", "title", "key", "file"}
+DEFAULT_THEME = "classic"
+
+
+def is_base_file(path: Path) -> bool:
+    return path.name.startswith("_")
+
+
+def load_cv(path: Path) -> tuple[CV, Theme]:
+    """Read a CV and its ``extends`` chain, and validate it against its theme."""
+    if is_base_file(path):
+        raise BibcvError(
+            "this is a base file (its name starts with '_'): it only holds shared facts. "
+            "Build a CV that extends it instead.",
+            Origin(path),
+        )
+    data, files = _read_chain(path, [])
+    _check_keys(data, TOP_LEVEL_KEYS, "the CV")
+    theme = _theme(data)
+    terms = {**theme.terms, **_string_map(data, "terms")}
+    cv = CV(
+        source=path,
+        theme=theme.name,
+        person=_person(_mapping(data, "person", required=True), theme),
+        sections=_sections(data, theme),
+        bibliography_files=_bibliography_files(data),
+        terms=terms,
+        files=files,
+    )
+    return cv, theme
+
+
+def _read_chain(path: Path, seen: list[Path]) -> tuple[LocatedDict, list[Path]]:
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(p.name for p in [*seen, resolved])
+        raise BibcvError(f"'extends' goes round in a circle: {chain}", Origin(path))
+    data = read_yaml(path)
+    parent_name = data.pop("extends", None)
+    if parent_name is None:
+        return data, [path]
+    if not isinstance(parent_name, str):
+        raise BibcvError("'extends' takes the path of one YAML file", data.origin_of("extends"))
+    parent_path = path.parent / parent_name
+    if not parent_path.is_file():
+        raise BibcvError(f"'extends' names {parent_name!r}, which does not exist",
+                         data.origin_of("extends"))
+    base, files = _read_chain(parent_path, [*seen, resolved])
+    return merge(base, data), [path, *files]
+
+
+def merge(base: LocatedDict, override: LocatedDict) -> LocatedDict:
+    """Deep-merge two mappings, keeping where each surviving value was written."""
+    merged = LocatedDict(override.origin)
+    for key, value in base.items():
+        merged[key] = value
+        merged.key_origins[key] = base.origin_of(key)
+    for key, value in override.items():
+        if value is None:
+            merged.pop(key, None)
+            continue
+        if isinstance(value, LocatedDict) and isinstance(merged.get(key), LocatedDict):
+            value = merge(merged[key], value)
+        elif _has_ids(value) and _has_ids(merged.get(key)):
+            value = _merge_by_id(merged[key], value)
+        merged[key] = value
+        merged.key_origins[key] = override.origin_of(key)
+    return merged
+
+
+def _has_ids(value: Any) -> bool:
+    return isinstance(value, LocatedList) and all(
+        isinstance(item, LocatedDict) and "id" in item for item in value)
+
+
+def _merge_by_id(base: LocatedList, override: LocatedList) -> LocatedList:
+    merged = LocatedList(override.origin)
+    overrides = {item["id"]: (item, override.origin_of(i)) for i, item in enumerate(override)}
+    for index, item in enumerate(base):
+        if item["id"] in overrides:
+            change, origin = overrides.pop(item["id"])
+            merged.append(merge(item, change))
+            merged.item_origins.append(origin)
+        else:
+            merged.append(item)
+            merged.item_origins.append(base.origin_of(index))
+    for item, origin in overrides.values():
+        merged.append(item)
+        merged.item_origins.append(origin)
+    return merged
+
+
+def _theme(data: LocatedDict) -> Theme:
+    name = _string(data, "theme") or DEFAULT_THEME
+    origin = data.origin_of("theme")
+    try:
+        return load_theme(find_theme(name, origin.file.parent))
+    except LookupError as error:
+        raise BibcvError(str(error), origin) from None
+
+
+def _person(data: LocatedDict, theme: Theme) -> Person:
+    _check_keys(data, PERSON_KEYS, "person")
+    name = _string(data, "name", required=True)
+    names = []
+    for index, raw in enumerate([name, *_string_list(data, "aliases")]):
+        origin = data.origin_of("name") if index == 0 else data["aliases"].origin_of(index - 1)
+        try:
+            names.append(parse_name(raw))
+        except ValueError as error:
+            raise BibcvError(str(error), origin) from None
+    contact = _mapping(data, "contact")
+    for kind in contact:
+        if kind not in theme.contact:
+            raise BibcvError(
+                f"theme {theme.name!r} cannot show the contact kind {kind!r}"
+                + _did_you_mean(kind, theme.contact)
+                + f" (it knows: {', '.join(theme.contact)})", contact.origin_of(kind))
+    items = [
+        ContactItem(kind=kind, origin=contact.origin_of(kind),
+                    value=_scalar_text(value, contact.origin_of(kind), f"contact {kind!r}"))
+        for kind, value in contact.items()
+    ]
+    return Person(display_name=name, names=names, contact=items)
+
+
+def _bibliography_files(data: LocatedDict) -> list[Path]:
+    """Paths are relative to the YAML file that wrote them, wherever it sits in the chain."""
+    files = _string_list(data, "bibliography")
+    if not files:
+        return []
+    folder = data.origin_of("bibliography").file.parent
+    paths = [folder / name for name in files]
+    for index, path in enumerate(paths):
+        if not path.is_file():
+            raise BibcvError(f"bibliography file {files[index]!r} does not exist",
+                             data["bibliography"].origin_of(index))
+    return paths
+
+
+def _sections(data: LocatedDict, theme: Theme) -> list[Section]:
+    sections = _mapping(data, "sections")
+    order = _string_list(data, "order") or list(sections)
+    for index, section_id in enumerate(order):
+        if section_id not in sections:
+            raise BibcvError(
+                f"'order' names the section {section_id!r}, which is not under 'sections'"
+                + _did_you_mean(section_id, sections),
+                data["order"].origin_of(index),
+            )
+    return [_section(section_id, sections[section_id], sections, theme) for section_id in order]
+
+
+def _section(section_id: str, spec: Any, parent: LocatedDict, theme: Theme) -> Section:
+    if not isinstance(spec, LocatedDict):
+        raise BibcvError(f"section {section_id!r} must be a mapping with a title and a layout",
+                         parent.origin_of(section_id))
+    layout_name = _string(spec, "layout", required=True)
+    layout = theme.layouts.get(layout_name)
+    if layout is None:
+        raise BibcvError(
+            f"layout {layout_name!r} is not in theme {theme.name!r}"
+            + _did_you_mean(layout_name, theme.layouts)
+            + f" (layouts: {', '.join(theme.layouts)})",
+            spec.origin_of("layout"),
+        )
+    content_keys = {"text": {"text"}, "items": {"items"},
+                    "publications": {"query", "sort", "numbered"}}[layout.kind]
+    _check_keys(spec, {"title", "layout"} | content_keys, f"section {section_id!r}")
+    section = Section(id=section_id, title=_rich(spec, "title", required=True),
+                      layout=layout_name, origin=parent.origin_of(section_id))
+    if layout.kind == "text":
+        section.text = _rich(spec, "text", required=True)
+    elif layout.kind == "items":
+        section.items = _items(spec, layout, section_id)
+    else:
+        section.query = _query(spec)
+        section.numbered = _bool(spec, "numbered", default=True)
+    return section
+
+
+def _items(spec: LocatedDict, layout: Layout, section_id: str) -> list[dict[str, Any]]:
+    items = spec.get("items")
+    if not isinstance(items, LocatedList):
+        raise BibcvError(f"section {section_id!r} needs 'items', a list", spec.origin_of("items"))
+    result = []
+    for index, item in enumerate(items):
+        if not isinstance(item, LocatedDict):
+            raise BibcvError(
+                f"each item of section {section_id!r} is a mapping with the fields "
+                f"{', '.join(layout.fields)}", items.origin_of(index))
+        _check_keys(item, {"id", *layout.fields}, f"an item of section {section_id!r}")
+        for name in layout.required:
+            if name not in item:
+                raise BibcvError(f"this item of section {section_id!r} needs {name!r}",
+                                 items.origin_of(index))
+        result.append({
+            name: _rich_list(item, name) if ftype == "list" else _rich(item, name)
+            for name, ftype in layout.fields.items()
+        })
+    return result
+
+
+def _query(spec: LocatedDict) -> PublicationQuery:
+    query = _mapping(spec, "query", required=True)
+    _check_keys(query, QUERY_KEYS, "the publication query")
+    if not query:
+        raise BibcvError(
+            "the publication query is empty; give keys, keywords, types or author "
+            "(author: self selects every entry you are an author of)",
+            spec.origin_of("query"))
+    sort = _string_list(spec, "sort")
+    for index, key in enumerate(sort):
+        if key.lstrip("-") not in SORT_KEYS:
+            raise BibcvError(
+                f"cannot sort by {key!r}; use {', '.join(sorted(SORT_KEYS))}, "
+                "with '-' in front for descending order",
+                spec["sort"].origin_of(index) if "sort" in spec else spec.origin)
+    return PublicationQuery(
+        keys=_string_list(query, "keys"),
+        keywords=[k.casefold() for k in _string_list(query, "keywords")],
+        types=[t.casefold() for t in _string_list(query, "types")],
+        author=_string(query, "author"),
+        exclude=_string_list(query, "exclude"),
+        sort=sort,
+        origin=spec.origin_of("query"),
+    )
+
+
+# --- small typed accessors: each reports the key's own line on a wrong type ---
+
+def _check_keys(mapping: LocatedDict, allowed: set[str], where: str) -> None:
+    for key in mapping:
+        if key not in allowed:
+            raise BibcvError(
+                f"unknown key {key!r} in {where}" + _did_you_mean(key, allowed)
+                + f" (allowed: {', '.join(sorted(allowed))})",
+                mapping.origin_of(key),
+            )
+
+
+def _did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _mapping(data: LocatedDict, key: str, required: bool = False) -> LocatedDict:
+    value = data.get(key)
+    if value is None and not required:
+        return LocatedDict(data.origin_of(key))
+    if not isinstance(value, LocatedDict):
+        problem = "is missing" if value is None else "must be a mapping (key: value lines)"
+        raise BibcvError(f"{key!r} {problem}", data.origin_of(key))
+    return value
+
+
+def _scalar_text(value: Any, origin: Origin, what: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float, datetime.date)) and not isinstance(value, bool):
+        return str(value)
+    raise BibcvError(f"{what} must be text, not a {type(value).__name__}", origin)
+
+
+def _string(data: LocatedDict, key: str, required: bool = False) -> str | None:
+    if key not in data:
+        if required:
+            raise BibcvError(f"{key!r} is missing", data.origin)
+        return None
+    return _scalar_text(data[key], data.origin_of(key), repr(key))
+
+
+def _string_list(data: LocatedDict, key: str) -> list[str]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, LocatedList):
+        raise BibcvError(f"{key!r} must be a list", data.origin_of(key))
+    return [_scalar_text(item, value.origin_of(index), f"each item of {key!r}")
+            for index, item in enumerate(value)]
+
+
+def _string_map(data: LocatedDict, key: str) -> dict[str, str]:
+    mapping = _mapping(data, key)
+    return {k: _scalar_text(v, mapping.origin_of(k), repr(k)) for k, v in mapping.items()}
+
+
+def _bool(data: LocatedDict, key: str, default: bool) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise BibcvError(f"{key!r} must be true or false", data.origin_of(key))
+    return value
+
+
+def _rich(data: LocatedDict, key: str, required: bool = False) -> RichText | None:
+    text = _string(data, key, required)
+    return None if text is None else _parse(text, data.origin_of(key))
+
+
+def _rich_list(data: LocatedDict, key: str) -> list[RichText]:
+    texts = _string_list(data, key)
+    items = data.get(key)
+    return [
+        _parse(text, items.origin_of(i) if isinstance(items, LocatedList) else data.origin_of(key))
+        for i, text in enumerate(texts)
+    ]
+
+
+def _parse(text: str, origin: Origin) -> RichText:
+    try:
+        return parse_markdown(text.strip())
+    except MarkupError as error:
+        raise BibcvError(str(error), origin) from None
+

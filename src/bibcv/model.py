@@ -1,0 +1,61 @@
+"""The validated CV: the one data model every stage after ``load`` reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bibcv.errors import Origin
+from bibcv.names import Name
+from bibcv.richtext import RichText
+
+
+@dataclass(frozen=True)
+class ContactItem:
+    kind: str
+    value: str
+    origin: Origin
+
+
+@dataclass
+class Person:
+    display_name: str
+    names: list[Name]  # the name and its aliases, as parsed names
+    contact: list[ContactItem] = field(default_factory=list)
+
+
+@dataclass
+class PublicationQuery:
+    """Which bibliography entries a section shows, and in what order."""
+
+    keys: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    author: str | None = None  # "self" for the CV owner, or a name
+    exclude: list[str] = field(default_factory=list)
+    sort: list[str] = field(default_factory=list)  # empty: the order of keys, else newest first
+    origin: Origin | None = None
+
+
+@dataclass
+class Section:
+    id: str
+    title: RichText
+    layout: str
+    origin: Origin
+    text: RichText | None = None
+    items: list[dict[str, Any]] = field(default_factory=list)
+    query: PublicationQuery | None = None
+    numbered: bool = True
+
+
+@dataclass
+class CV:
+    source: Path
+    theme: str
+    person: Person
+    sections: list[Section]
+    bibliography_files: list[Path]
+    terms: dict[str, str]
+    files: list[Path]  # the YAML chain, the CV first: everything the build depends on

@@ -1,0 +1,121 @@
+"""The CV model to a LaTeX document, through the theme's Jinja2 templates.
+
+Escaping happens in exactly one place: the Environment's ``finalize``, which
+every ``<< value >>`` passes through.  Rich text goes through the LaTeX
+backend, plain values are escaped, and only ``Latex`` values (made by the
+backend, never by user data) pass as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from bibcv.bibliography import Bibliography
+from bibcv.errors import BibcvError, Origin
+from bibcv.latex import Latex, escape_text, to_latex
+from bibcv.model import CV, Section
+from bibcv.richtext import RichText, as_rich, link
+from bibcv.select import select_publications
+from bibcv.style import FormattedPublication, format_publications
+from bibcv.theme import Theme
+
+
+@dataclass
+class SectionView:
+    """What a section template sees."""
+
+    id: str
+    title: RichText
+    layout: str
+    text: RichText | None = None
+    items: list[dict[str, Any]] = field(default_factory=list)
+    publications: list[FormattedPublication] = field(default_factory=list)
+
+    @property
+    def has_equal_contribution(self) -> bool:
+        return any(p.has_equal_contribution for p in self.publications)
+
+
+def latex_environment(theme: Theme) -> jinja2.Environment:
+    """Jinja2 set up for LaTeX: delimiters that do not clash with TeX, and no silent blanks."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(theme.folder),
+        block_start_string="((*",
+        block_end_string="*))",
+        variable_start_string="<<",
+        variable_end_string=">>",
+        comment_start_string="((#",
+        comment_end_string="#))",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        finalize=to_tex,
+    )
+
+
+def to_tex(value: Any) -> str:
+    """The single escaping point for everything a template prints."""
+    if isinstance(value, Latex):
+        return value
+    if isinstance(value, RichText):
+        return to_latex(value)
+    if value is None:
+        return ""
+    return escape_text(str(value))
+
+
+def render_tex(
+    cv: CV, theme: Theme, bibliography: Bibliography, warnings: list[BibcvError]
+) -> str:
+    sections = [_section_view(s, cv, bibliography, warnings) for s in cv.sections]
+    context = {
+        "person": {"name": cv.person.display_name, "contact": _contact(cv, theme)},
+        "sections": sections,
+        "terms": cv.terms,
+    }
+    try:
+        return latex_environment(theme).get_template(theme.document).render(context)
+    except jinja2.TemplateError as error:
+        raise _template_error(error, theme) from None
+
+
+def _section_view(
+    section: Section, cv: CV, bibliography: Bibliography, warnings: list[BibcvError]
+) -> SectionView:
+    view = SectionView(id=section.id, title=section.title, layout=section.layout,
+                       text=section.text, items=section.items)
+    if section.query is not None:
+        publications = select_publications(bibliography, section.query, cv.person)
+        if not publications:
+            warnings.append(BibcvError(
+                f"the query of section {section.id!r} matches no bibliography entry",
+                section.query.origin))
+        view.publications = format_publications(
+            publications, cv.person, cv.terms, section.numbered)
+    return view
+
+
+def _contact(cv: CV, theme: Theme) -> list[dict[str, Any]]:
+    items = []
+    for item in cv.person.contact:
+        pattern = theme.contact[item.kind].link
+        text = as_rich(item.value)
+        if pattern:
+            try:
+                text = link(pattern.format(value=item.value), text)
+            except ValueError as error:
+                raise BibcvError(str(error), item.origin) from None
+        items.append({"kind": item.kind, "icon": theme.contact[item.kind].icon, "text": text})
+    return items
+
+
+def _template_error(error: jinja2.TemplateError, theme: Theme) -> BibcvError:
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        file = theme.folder / (error.name or theme.document)
+        return BibcvError(f"template error: {error.message}", Origin(file, error.lineno))
+    return BibcvError(f"template error: {error}", Origin(theme.folder / theme.document))

@@ -1,0 +1,149 @@
+"""Format-neutral rich text, and the small Markdown subset users write it in.
+
+Like pybtex's rich text, a value is formatted once as a tree of nodes and a
+backend (LaTeX for the PDF, plain text for checks and messages) turns the
+tree into output.  Nothing here knows about LaTeX.
+
+The Markdown subset accepted in YAML values:
+``*emphasis*``, ``**strong**``, ``^superscript^``, ``[label](url)`` and a
+backslash before any of ``\\ * ^ [ ] ( )`` for the literal character.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal, Union
+
+Style = Literal["emph", "strong", "sup"]
+ALLOWED_URL_SCHEMES = ("http://", "https://", "mailto:")
+
+
+class MarkupError(ValueError):
+    """Raised for text that cannot become rich text (e.g. a forbidden link)."""
+
+
+@dataclass(frozen=True)
+class Text:
+    value: str
+
+
+@dataclass(frozen=True)
+class Styled:
+    style: Style
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    children: tuple[Node, ...]
+
+
+Node = Union[Text, Styled, Link]  # noqa: UP007 -- a runtime alias needs Union on 3.10
+
+
+@dataclass(frozen=True)
+class RichText:
+    """A sequence of nodes; the unit templates receive and backends render."""
+
+    parts: tuple[Node, ...] = ()
+
+    def __add__(self, other: RichText | str) -> RichText:
+        return RichText(self.parts + as_rich(other).parts)
+
+    def __radd__(self, other: str) -> RichText:
+        return as_rich(other) + self
+
+    def __bool__(self) -> bool:
+        return bool(plain(self))
+
+    def __str__(self) -> str:
+        return plain(self)
+
+
+def as_rich(value: RichText | str) -> RichText:
+    if isinstance(value, RichText):
+        return value
+    return RichText((Text(value),)) if value else RichText()
+
+
+def styled(style: Style, content: RichText | str) -> RichText:
+    return RichText((Styled(style, as_rich(content).parts),))
+
+
+def link(url: str, content: RichText | str) -> RichText:
+    return RichText((Link(check_url(url), as_rich(content).parts),))
+
+
+def join(separator: RichText | str, items: Iterable[RichText | str]) -> RichText:
+    result = RichText()
+    for index, item in enumerate(items):
+        result = result + (separator if index else "") + item
+    return result
+
+
+def check_url(url: str) -> str:
+    """Accept only web and mail links: a CV has no business pointing at files or scripts."""
+    url = url.strip()
+    if not url.lower().startswith(ALLOWED_URL_SCHEMES):
+        allowed = ", ".join(s.rstrip(":/") for s in ALLOWED_URL_SCHEMES)
+        raise MarkupError(f"link target {url!r} is not allowed; use one of: {allowed}")
+    if any(ch.isspace() for ch in url):
+        raise MarkupError(f"link target {url!r} contains white space; write it as %20")
+    return url
+
+
+def plain(rich: RichText) -> str:
+    """The text a reader sees, without styles or link targets."""
+    return "".join(_plain_node(node) for node in rich.parts)
+
+
+def _plain_node(node: Node) -> str:
+    if isinstance(node, Text):
+        return node.value
+    return "".join(_plain_node(child) for child in node.children)
+
+
+_MARKDOWN_TOKEN = re.compile(
+    r"\\(?P<escaped>[\\*^\[\]()])"
+    r"|\*\*(?P<strong>(?=\S).+?(?<=\S))\*\*"
+    r"|(?<![\w*])\*(?P<emph>(?=\S)[^*]+?(?<=\S))\*(?![\w*])"
+    r"|\^(?P<sup>[^^\s]+)\^"
+    r"|\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]*)\)"
+)
+
+
+def parse_markdown(source: str) -> RichText:
+    """Parse the inline Markdown subset; anything unrecognised stays literal text."""
+    parts: list[Node] = []
+    position = 0
+    for match in _MARKDOWN_TOKEN.finditer(source):
+        if match.start() > position:
+            parts.append(Text(source[position : match.start()]))
+        parts.extend(_markdown_node(match).parts)
+        position = match.end()
+    if position < len(source):
+        parts.append(Text(source[position:]))
+    return RichText(_merge_text(parts))
+
+
+def _markdown_node(match: re.Match[str]) -> RichText:
+    groups = match.groupdict()
+    if groups["escaped"] is not None:
+        return as_rich(groups["escaped"])
+    for style in ("strong", "emph", "sup"):
+        if groups[style] is not None:
+            return styled(style, parse_markdown(groups[style]))  # type: ignore[arg-type]
+    return link(groups["url"], parse_markdown(groups["label"]))
+
+
+def _merge_text(parts: list[Node]) -> tuple[Node, ...]:
+    merged: list[Node] = []
+    for part in parts:
+        if isinstance(part, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].value + part.value)
+        else:
+            merged.append(part)
+    return tuple(merged)

@@ -1,0 +1,91 @@
+"""Themes: a folder of Jinja2 templates plus theme.yaml describing them.
+
+A theme declares its section layouts (and the fields each takes), the contact
+kinds it can show and the words it prints.  Everything else -- data model,
+selection, escaping -- is shared, so a new theme or a new section type needs
+templates and data, not Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bibcv.errors import BibcvError, Origin
+from bibcv.yamlsource import LocatedDict, read_yaml
+
+BUILTIN_THEMES = Path(__file__).parent / "themes"
+LAYOUT_KINDS = ("text", "items", "publications")
+FIELD_TYPES = ("text", "list")
+
+
+@dataclass(frozen=True)
+class ContactKind:
+    icon: str
+    link: str | None = None  # a pattern with {value}
+
+
+@dataclass(frozen=True)
+class Layout:
+    kind: str
+    fields: dict[str, str] = field(default_factory=dict)  # field name -> "text" | "list"
+    required: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    folder: Path
+    document: str
+    contact: dict[str, ContactKind]
+    layouts: dict[str, Layout]
+    terms: dict[str, str]
+
+
+def find_theme(name: str, relative_to: Path) -> Path:
+    """A theme named in YAML: a built-in name, or a folder relative to the YAML file."""
+    candidates = [relative_to / name, BUILTIN_THEMES / name]
+    for folder in candidates:
+        if (folder / "theme.yaml").is_file():
+            return folder.resolve()
+    builtin = ", ".join(sorted(p.name for p in BUILTIN_THEMES.iterdir() if p.is_dir()))
+    raise LookupError(
+        f"theme {name!r} not found; built-in themes: {builtin}, "
+        "or give the path of a folder that holds a theme.yaml"
+    )
+
+
+def load_theme(folder: Path) -> Theme:
+    data = read_yaml(folder / "theme.yaml")
+    origin = data.origin
+    try:
+        layouts = {name: _layout(spec) for name, spec in data["layouts"].items()}
+        contact = {
+            kind: ContactKind(icon=str(spec["icon"]), link=spec.get("link"))
+            for kind, spec in data.get("contact", {}).items()
+        }
+        return Theme(
+            name=folder.name,
+            folder=folder,
+            document=str(data["document"]),
+            contact=contact,
+            layouts=layouts,
+            terms={str(k): str(v) for k, v in data.get("terms", {}).items()},
+        )
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        raise BibcvError(f"invalid theme description: {error}", origin) from None
+
+
+def _layout(spec: LocatedDict) -> Layout:
+    kind = spec["kind"]
+    if kind not in LAYOUT_KINDS:
+        raise ValueError(f"layout kind {kind!r} is not one of {', '.join(LAYOUT_KINDS)}")
+    fields = {str(name): str(ftype) for name, ftype in spec.get("fields", {}).items()}
+    for name, ftype in fields.items():
+        if ftype not in FIELD_TYPES:
+            raise ValueError(f"field {name!r} has type {ftype!r}, not one of {FIELD_TYPES}")
+    return Layout(kind=kind, fields=fields, required=tuple(spec.get("required", ())))
+
+
+def template_origin(theme: Theme, template: str) -> Origin:
+    return Origin(theme.folder / template)

@@ -1,0 +1,85 @@
+"""YAML that remembers where each value was written.
+
+Mappings and lists come back as LocatedDict and LocatedList, which keep the
+file and line of every key and item, so that any later error can point at
+the line the user must change -- even after files are merged by ``extends``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bibcv.errors import BibcvError, Origin
+
+
+class LocatedDict(dict):
+    """A mapping with the origin of the mapping itself and of each key."""
+
+    def __init__(self, origin: Origin) -> None:
+        super().__init__()
+        self.origin = origin
+        self.key_origins: dict[str, Origin] = {}
+
+    def origin_of(self, key: str) -> Origin:
+        return self.key_origins.get(key, self.origin)
+
+
+class LocatedList(list):
+    """A list with the origin of the list and of each item."""
+
+    def __init__(self, origin: Origin) -> None:
+        super().__init__()
+        self.origin = origin
+        self.item_origins: list[Origin] = []
+
+    def origin_of(self, index: int) -> Origin:
+        return self.item_origins[index] if index < len(self.item_origins) else self.origin
+
+
+def read_yaml(path: Path) -> LocatedDict:
+    """Parse one YAML file whose top level must be a mapping."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BibcvError("file not found", Origin(path)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise BibcvError(f"cannot read file: {error}", Origin(path)) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = error.problem or error.context or "invalid YAML"
+        raise BibcvError(f"YAML syntax error: {problem}", Origin(path, line)) from None
+    if node is None:
+        return LocatedDict(Origin(path, 1))
+    value = _build(node, path, yaml.SafeLoader(""))
+    if not isinstance(value, LocatedDict):
+        raise BibcvError("the file must be a YAML mapping (key: value lines)", Origin(path, 1))
+    return value
+
+
+def _build(node: yaml.Node, path: Path, scalars: yaml.SafeLoader) -> Any:
+    origin = Origin(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        mapping = LocatedDict(origin)
+        for key_node, value_node in node.value:
+            key = _build(key_node, path, scalars)
+            if not isinstance(key, str):
+                raise BibcvError(f"keys must be text, not {key!r}", origin)
+            if key in mapping:
+                raise BibcvError(f"the key {key!r} is written twice in this mapping",
+                                 Origin(path, key_node.start_mark.line + 1))
+            mapping[key] = _build(value_node, path, scalars)
+            mapping.key_origins[key] = Origin(path, key_node.start_mark.line + 1)
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        items = LocatedList(origin)
+        for item_node in node.value:
+            items.append(_build(item_node, path, scalars))
+            items.item_origins.append(Origin(path, item_node.start_mark.line + 1))
+        return items
+    return scalars.construct_object(node)

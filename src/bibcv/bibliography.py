@@ -20,6 +20,7 @@ from bibcv.names import Name, parse_names
 from bibcv.texdecode import decode_latex
 
 EQUAL_CONTRIBUTION = "equal"
+VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file"})  # never LaTeX, as in biblatex
 _ITEM_ANNOTATION = re.compile(r"\s*(\d+)(?::[\w-]+)?\s*=\s*(.+?)\s*")
 
 
@@ -34,7 +35,9 @@ class Publication:
     def text(self, name: str) -> str:
         """The field as Unicode text, or '' when the entry does not have it."""
         raw = self.raw_fields.get(name)
-        return decode_latex(raw) if raw else ""
+        if not raw:
+            return ""
+        return raw.strip() if name in VERBATIM_FIELDS else decode_latex(raw)
 
     def has(self, name: str) -> bool:
         return bool(self.raw_fields.get(name, "").strip())

@@ -32,9 +32,10 @@ LOCKED_DOWN_ENV = {
     "max_print_line": "10000",  # one log line per message, so errors can be read back
 }
 _ENGINE_RUN = re.compile(r"^Run number \d+ of rule '(?:xe)?latex'", re.MULTILINE)
-_FILE_LINE_ERROR = re.compile(r"^\./(?P<file>[^:\n]+\.tex):(?P<line>\d+): (?P<message>.+)$",
-                              re.MULTILINE)
-_TEX_ERROR = re.compile(r"^! (?P<message>.+)$", re.MULTILINE)
+# The first error TeX reports: "./cv.tex:12: message" (-file-line-error) or "! message".
+_FIRST_ERROR = re.compile(r"^(?:\./[^:\n]+\.tex:(?P<line>\d+): |! )(?P<message>.+)$",
+                          re.MULTILINE)
+_ERROR_CONTEXT_LINE = re.compile(r"^l\.(\d+) ", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ def compile_pdf(tex_source: str, stem: str, out_dir: Path,
         if not succeeded or not pdf.is_file():
             raise _compile_error(tex, log, output, out_dir)
         _publish([(tex, out_dir / tex.name), (pdf, out_dir / pdf.name)])
+        for stale in _failure_files(out_dir, stem):
+            stale.unlink(missing_ok=True)
         return CompiledCV(out_dir / tex.name, out_dir / pdf.name,
                           len(_ENGINE_RUN.findall(output)))
 
@@ -90,20 +93,23 @@ def _run_latexmk(tex: Path, timeout: float) -> tuple[bool, str]:
 
 def _compile_error(tex: Path, log: Path, output: str, out_dir: Path) -> BibcvError:
     """Keep the failed .tex and the log beside the outputs, and point at the failing line."""
-    kept_tex = out_dir / f"{tex.stem}.failed.tex"
-    kept_log = out_dir / f"{tex.stem}.log"
+    kept_tex, kept_log = _failure_files(out_dir, tex.stem)
     shutil.copyfile(tex, kept_tex)
     log_text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else output
     kept_log.write_text(log_text, encoding="utf-8")
-    match = _FILE_LINE_ERROR.search(log_text)
-    if match:
-        message = match.group("message").strip()
-        origin = Origin(kept_tex, int(match.group("line")))
-    else:
-        bare = _TEX_ERROR.search(log_text)
-        message = bare.group("message").strip() if bare else "TeX failed"
-        origin = Origin(kept_tex)
+    error = _FIRST_ERROR.search(log_text)
+    message = error.group("message").strip() if error else "TeX failed without saying why"
+    line = int(error.group("line")) if error and error.group("line") else 0
+    if error and not line:
+        context = _ERROR_CONTEXT_LINE.search(log_text, error.end())
+        line = int(context.group(1)) if context else 0
+    origin = Origin(kept_tex, line)
     return BibcvError(f"LaTeX error: {message} (full log: {kept_log})", origin)
+
+
+def _failure_files(out_dir: Path, stem: str) -> tuple[Path, Path]:
+    """Where a failed build leaves its .tex and log for the user to inspect."""
+    return out_dir / f"{stem}.failed.tex", out_dir / f"{stem}.log"
 
 
 def _publish(moves: list[tuple[Path, Path]]) -> None:

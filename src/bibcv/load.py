@@ -285,7 +285,17 @@ def _scalar_text(value: Any, origin: Origin, what: str) -> str:
         return value
     if isinstance(value, (int, float, datetime.date)) and not isinstance(value, bool):
         return str(value)
-    raise BibcvError(f"{what} must be text, not a {type(value).__name__}", origin)
+    raise BibcvError(f"{what} must be text, not {_describe_type(value)}", origin)
+
+
+def _describe_type(value: Any) -> str:
+    if isinstance(value, LocatedList):
+        return "a list"
+    if isinstance(value, LocatedDict):
+        return "a mapping"
+    if isinstance(value, bool):
+        return "true/false (put the text in quotes)"
+    return "nothing" if value is None else f"a {type(value).__name__}"
 
 
 def _string(data: LocatedDict, key: str, required: bool = False) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bibcv.errors import BibcvError, Origin
+from bibcv.errors import BibcvError
 from bibcv.yamlsource import LocatedDict, read_yaml
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
@@ -86,6 +86,3 @@ def _layout(spec: LocatedDict) -> Layout:
             raise ValueError(f"field {name!r} has type {ftype!r}, not one of {FIELD_TYPES}")
     return Layout(kind=kind, fields=fields, required=tuple(spec.get("required", ())))
 
-
-def template_origin(theme: Theme, template: str) -> Origin:
-    return Origin(theme.folder / template)

@@ -1,0 +1,3 @@
+from bibcv.cli import main
+
+main()

@@ -1,0 +1,49 @@
+"""Shared fixtures: the repository's own CVs built once per test session, and PDF readers."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+
+from bibcv.pipeline import build_cv
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text as a reader would copy it (poppler's pdftotext, layout kept)."""
+    return subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def pdf_bold_runs(pdf: Path) -> list[str]:
+    """Every run of text the PDF sets in a bold font (poppler's pdftohtml marks them <b>)."""
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf)],
+                         check=True, capture_output=True, text=True).stdout
+    root = ElementTree.fromstring(xml)
+    return [" ".join("".join(b.itertext()).split()) for b in root.iter("b")]
+
+
+def squash(text: str) -> str:
+    """Collapse white space and hyphenation so phrases can be searched across lines."""
+    text = re.sub(r"(\w)-\n\s*(\w)", r"\1\2", text)
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="session")
+def built_cvs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The two Zhuofu Chen CVs compiled with the real TeX engine."""
+    out_dir = tmp_path_factory.mktemp("build")
+    built = {}
+    for stem in ("zhuofu-chen-v1", "zhuofu-chen-v2"):
+        compiled, warnings = build_cv(REPO / "cv" / f"{stem}.yaml", out_dir)
+        assert warnings == []
+        built[stem] = compiled.pdf
+        built[f"{stem}.tex"] = compiled.tex
+        built[f"{stem}.passes"] = compiled.engine_passes
+    return built

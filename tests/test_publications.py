@@ -1,0 +1,121 @@
+"""BibTeX entries: reading, selecting, sorting and formatting as rich text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bibcv.bibliography import load_bibliography
+from bibcv.errors import BibcvError, Origin
+from bibcv.latex import to_latex
+from bibcv.model import Person, PublicationQuery
+from bibcv.names import parse_name
+from bibcv.richtext import plain
+from bibcv.select import select_publications
+from bibcv.style import format_citation, format_publications
+
+BIB = r"""
+@inproceedings{rolex,
+  author = {Pengfei Zuo and Q. Zhang and Others, Some},
+  title = {{ROLEX}: A Scalable {RDMA}-oriented Learned Key-Value Store},
+  booktitle = {USENIX FAST},
+  year = {2023},
+  url = {https://example.org/rolex?a=1&b=50%25#top},
+  keywords = {Storage, learned index},
+}
+@unpublished{draft,
+  author = {Ann Smith and P. Zuo and others},
+  author+an = {1=equal; 2=equal},
+  title = {Caf{\'e} Systems},
+  pubstate = {submitted},
+}
+@article{old,
+  author = {Zuo, Pengfei},
+  title = {Old Work},
+  journal = {Journal of Things},
+  year = {2019},
+  keywords = {storage},
+}
+@misc{untitled,
+  author = {Somebody Else},
+  howpublished = {Talk at a workshop},
+  year = {2021},
+}
+"""
+TERMS = {"submitted": "Under review"}
+
+
+@pytest.fixture
+def bib(tmp_path: Path):
+    path = tmp_path / "refs.bib"
+    path.write_text("\ufeff" + BIB, encoding="utf-8")  # a byte-order mark must not matter
+    return load_bibliography([path])
+
+
+@pytest.fixture
+def person() -> Person:
+    return Person("Pengfei Zuo", [parse_name("Pengfei Zuo")])
+
+
+def keys(publications):
+    return [p.key for p in publications]
+
+
+def test_self_query_matches_initials_and_sorts_newest_first(bib, person):
+    selected = select_publications(bib, PublicationQuery(author="self"), person)
+    assert keys(selected) == ["draft", "rolex", "old"]  # no year counts as newest
+
+
+def test_keys_keep_their_order_and_filters_combine(bib, person):
+    query = PublicationQuery(keys=["old", "rolex", "untitled"], keywords=["storage"])
+    assert keys(select_publications(bib, query, person)) == ["old", "rolex"]
+    assert keys(select_publications(bib, PublicationQuery(types=["misc"]), person)) == ["untitled"]
+    by_title = PublicationQuery(author="self", exclude=["draft"], sort=["title"])
+    assert keys(select_publications(bib, by_title, person)) == ["old", "rolex"]
+
+
+def test_unknown_key_is_an_error_at_the_query(bib, person):
+    origin = Origin(Path("cv.yaml"), 7)
+    with pytest.raises(BibcvError, match="names the key 'nope'") as caught:
+        select_publications(bib, PublicationQuery(keys=["nope"], origin=origin), person)
+    assert caught.value.origin == origin
+
+
+def test_citation_with_venue_year_link_and_bold_owner(bib, person):
+    citation = format_citation(bib.entries["rolex"], person, TERMS)
+    assert plain(citation) == ("Pengfei Zuo, Q. Zhang, Some Others. ROLEX: A Scalable "
+                               "RDMA-oriented Learned Key-Value Store, USENIX FAST, 2023.")
+    assert to_latex(citation).startswith(r"\textbf{Pengfei Zuo}, Q. Zhang")
+    assert r"\href{https://example.org/rolex?a=1&b=50\%25\#top}{ROLEX" in to_latex(citation)
+    assert r"\emph{USENIX FAST}, 2023." in to_latex(citation)
+
+
+def test_equal_contribution_status_and_et_al(bib, person):
+    [formatted] = format_publications([bib.entries["draft"]], person, TERMS, numbered=True)
+    assert formatted.label == "[1]"
+    assert formatted.has_equal_contribution
+    assert plain(formatted.citation) == "Ann Smith*, P. Zuo*, et al. Café Systems, Under review."
+    assert r"\textbf{P. Zuo*}" in to_latex(formatted.citation)
+
+
+def test_entry_without_title_still_renders(bib, person):
+    citation = format_citation(bib.entries["untitled"], person, TERMS)
+    assert plain(citation) == "Somebody Else. Talk at a workshop, 2021."
+
+
+def test_broken_bibtex_names_file_and_line(tmp_path):
+    path = tmp_path / "bad.bib"
+    path.write_text("@misc{ok, title={x}}\n\n@article{broken, title = {x}\n", encoding="utf-8")
+    with pytest.raises(BibcvError) as caught:
+        load_bibliography([path])
+    assert str(caught.value).startswith(f"{path}:3: cannot parse this BibTeX block")
+
+
+def test_duplicate_key_warns_and_keeps_the_first(tmp_path):
+    path = tmp_path / "dup.bib"
+    path.write_text("@misc{k, title={First}}\n@misc{k, title={Second}}\n", encoding="utf-8")
+    bib = load_bibliography([path])
+    assert bib.entries["k"].text("title") == "First"
+    [warning] = bib.warnings
+    assert str(warning) == f"{path}:2: duplicate key 'k'; the copy at {path}:1 is used"

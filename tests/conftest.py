@@ -21,12 +21,21 @@ def pdf_text(pdf: Path) -> str:
                           check=True, capture_output=True, text=True).stdout
 
 
-def pdf_bold_runs(pdf: Path) -> list[str]:
-    """Every run of text the PDF sets in a bold font (poppler's pdftohtml marks them <b>)."""
+def _pdf_xml(pdf: Path) -> ElementTree.Element:
     xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf)],
                          check=True, capture_output=True, text=True).stdout
-    root = ElementTree.fromstring(xml)
-    return [" ".join("".join(b.itertext()).split()) for b in root.iter("b")]
+    return ElementTree.fromstring(xml)
+
+
+def pdf_bold_runs(pdf: Path) -> list[str]:
+    """Every run of text the PDF sets in a bold font (poppler's pdftohtml marks them <b>)."""
+    return [" ".join("".join(b.itertext()).split()) for b in _pdf_xml(pdf).iter("b")]
+
+
+def pdf_links(pdf: Path) -> list[str]:
+    """The targets of the PDF's links, in page order, each once."""
+    targets = [a.get("href", "") for a in _pdf_xml(pdf).iter("a")]
+    return list(dict.fromkeys(targets))
 
 
 def squash(text: str) -> str:

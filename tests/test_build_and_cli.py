@@ -16,9 +16,10 @@ from bibcv.cli import main
 from bibcv.compile import compile_pdf
 from bibcv.errors import BibcvError
 from bibcv.theme import BUILTIN_THEMES
-from conftest import REPO, pdf_text, squash
+from conftest import REPO, pdf_bold_runs, pdf_links, pdf_text, squash
 
 NEW_PERSON = """\
+bibliography: [grace.bib]
 person:
   name: Grace Hopper
   contact: {email: grace@example.org, homepage: "https://example.org/~grace?x=1&y=2"}
@@ -39,6 +40,19 @@ sections:
     layout: bullets
     items:
       - text: "[Nanoseconds](https://example.org/talk#ns), a talk at Example University"
+  publications:
+    title: Publications
+    layout: publications
+    query: {author: self}
+"""
+GRACE_BIB = r"""
+@article{cobol,
+  author = {Hopper, Grace Murray and Others, Some},
+  title = {Compiling {COBOL} \& Friends: 100\% Portable},
+  journal = {Journal of Examples},
+  year = {1959},
+  url = {https://example.org/paper?id=1&lang=en#sec%202},
+}
 """
 
 
@@ -72,9 +86,16 @@ def test_user_error_is_one_line_with_file_and_line(tmp_path):
 
 def test_new_sections_need_no_python(tmp_path):
     cv = write(tmp_path / "grace.yaml", NEW_PERSON)
+    write(tmp_path / "grace.bib", GRACE_BIB)
     result = CliRunner().invoke(main, ["build", str(cv), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     text = squash(pdf_text(tmp_path / "out" / "grace.pdf"))
+    assert ("[1] Grace Murray Hopper, Some Others. Compiling COBOL & Friends: 100% Portable, "
+            "Journal of Examples, 1959.") in text
+    assert pdf_links(tmp_path / "out" / "grace.pdf") == [
+        "mailto:grace@example.org", "https://example.org/%7Egrace?x=1&y=2",
+        "https://example.org/talk#ns", "https://example.org/paper?id=1&lang=en#sec%202"]
+    assert "Grace Murray Hopper" in pdf_bold_runs(tmp_path / "out" / "grace.pdf")
     assert "Program committee, Example Conference 2024" in text
     assert "Compilers (CS 101) -- 50% lab work & #1 rated Fall 2023" in text
     assert "Nanoseconds, a talk at Example University" in text

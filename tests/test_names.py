@@ -11,13 +11,14 @@ OWNER = parse_name("Zhuofu Chen")
 
 @pytest.mark.parametrize("written", [
     "Zhuofu Chen", "Chen, Zhuofu", "Z. Chen", "Chen, Z.", "Z Chen", "ZHUOFU CHEN",
-    "Zhuo-Fu Chen", r"Zhuof{\'u} Chen", "Zhuofú Chen",
+    "Zhuo-Fu Chen", r"Zhuof{\'u} Chen", "Zhuofú Chen", "Zhuofu X. Chen",
 ])
 def test_variants_of_the_owner_match(written):
     assert same_person(parse_name(written), OWNER)
 
 
-@pytest.mark.parametrize("written", ["Zhuoming Chen", "Zhuofu Cheng", "Chen Zhuofu", "Y. Chen"])
+@pytest.mark.parametrize(
+    "written", ["Zhuoming Chen", "Zhuofu Cheng", "Chen Zhuofu", "Y. Chen", "Chen"])
 def test_other_people_do_not_match(written):
     assert not same_person(parse_name(written), OWNER)
 

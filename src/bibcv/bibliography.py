@@ -1,34 +1,65 @@
-"""BibTeX files to Publication objects.
+"""BibTeX files to Publication objects, read the way BibTeX reads them.
 
-Fields are kept as the raw (LaTeX-encoded) text bibtexparser read and decoded
-to Unicode only when something asks for them; see ``texdecode``.
+bibtexparser finds the blocks; this module gives them BibTeX's meaning:
+@string macros and ``#`` (see ``bibtex_values``), month macros, crossref
+inheritance, first-copy-wins for duplicate keys and fields, and warnings for
+what BibTeX would complain about.  Fields stay as the raw (LaTeX) text and are
+decoded to Unicode only when something asks for them; see ``texdecode``.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import bibtexparser
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ParsingFailedBlock,
+    Preamble,
+    String,
+)
 
+from bibcv.bibtex_values import MONTH_MACROS, BibtexValueError, evaluate, month_number
 from bibcv.errors import BibcvError, Origin
 from bibcv.names import Name, parse_names
 from bibcv.texdecode import decode_latex
 
 EQUAL_CONTRIBUTION = "equal"
 VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file"})  # never LaTeX, as in biblatex
+# What BibTeX's standard styles require of each entry type; a tuple is "one of".
+REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
+    "article": ("author", "title", "journal", "year"),
+    "book": (("author", "editor"), "title", "publisher", "year"),
+    "booklet": ("title",),
+    "inbook": (("author", "editor"), "title", ("chapter", "pages"), "publisher", "year"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year"),
+    "inproceedings": ("author", "title", "booktitle", "year"),
+    "conference": ("author", "title", "booktitle", "year"),
+    "manual": ("title",),
+    "mastersthesis": ("author", "title", "school", "year"),
+    "phdthesis": ("author", "title", "school", "year"),
+    "proceedings": ("title", "year"),
+    "techreport": ("author", "title", "institution", "year"),
+    "unpublished": ("author", "title"),
+}
 _ITEM_ANNOTATION = re.compile(r"\s*(\d+)(?::[\w-]+)?\s*=\s*(.+?)\s*")
+
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # bibcv reports problems itself
 
 
 @dataclass
 class Publication:
     key: str
     entry_type: str
-    raw_fields: dict[str, str]
+    raw_fields: dict[str, str]  # lower-case names; macros and '#' resolved; LaTeX kept
     origin: Origin
     position: int = 0  # order of appearance across all files read; the stable tie-breaker
 
@@ -58,8 +89,13 @@ class Publication:
 
     @cached_property
     def year(self) -> int | None:
-        match = re.search(r"\d{4}", self.text("year") or self.text("date"))
+        match = re.search(r"\d{4}", self.raw_fields.get("year") or self.raw_fields.get("date", ""))
         return int(match.group()) if match else None
+
+    @cached_property
+    def month(self) -> int | None:
+        date = re.match(r"\s*\d{4}-(\d{1,2})", self.raw_fields.get("date", ""))
+        return month_number(date.group(1) if date else self.raw_fields.get("month", ""))
 
     def author_annotations(self, index: int) -> frozenset[str]:
         """biblatex data annotations of the index-th author (0-based), e.g. {'equal'}."""
@@ -86,57 +122,169 @@ class Publication:
 @dataclass
 class Bibliography:
     entries: dict[str, Publication] = field(default_factory=dict)
+    preambles: list[str] = field(default_factory=list)
     warnings: list[BibcvError] = field(default_factory=list)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Publication]:
         return iter(self.entries.values())
+
+    def warn(self, message: str, origin: Origin) -> None:
+        self.warnings.append(BibcvError(message, origin))
 
 
 def load_bibliography(paths: Iterable[Path]) -> Bibliography:
-    """Read every file; the first copy of a key wins, as in BibTeX, with a warning."""
+    """Read every file in order; then resolve crossrefs and look for what BibTeX would flag."""
     bibliography = Bibliography()
+    folded_keys: dict[str, Publication] = {}
     for path in paths:
-        for publication in _read_file(path):
-            first = bibliography.entries.get(publication.key)
+        for publication in _read_file(path, bibliography):
+            first = folded_keys.get(publication.key.casefold())
             if first is not None:
-                bibliography.warnings.append(BibcvError(
+                bibliography.warn(
                     f"duplicate key {publication.key!r}; the copy at {first.origin} is used",
-                    publication.origin,
-                ))
+                    publication.origin)
                 continue
             publication.position = len(bibliography.entries)
             bibliography.entries[publication.key] = publication
+            folded_keys[publication.key.casefold()] = publication
+    _resolve_crossrefs(bibliography, folded_keys)
+    for publication in bibliography:
+        _check_required_fields(publication, bibliography)
+    _check_same_paper(bibliography)
     return bibliography
 
 
-def _read_file(path: Path) -> list[Publication]:
+def _read_file(path: Path, bibliography: Bibliography) -> list[Publication]:
     try:
         source = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise BibcvError("bibliography file not found", Origin(path)) from None
     except (OSError, UnicodeDecodeError) as error:
         raise BibcvError(f"cannot read bibliography file: {error}", Origin(path)) from None
-    library = bibtexparser.parse_string(source)
-    entries = list(library.entries)
-    for block in library.failed_blocks:
-        if isinstance(block, DuplicateBlockKeyBlock):
-            entries.append(block.ignore_error_block)  # load_bibliography warns about it
+    library = bibtexparser.parse_string(source, parse_stack=[])
+    macros = dict(MONTH_MACROS)
+    publications = []
+    for block in library.blocks:
+        origin = Origin(path, block.start_line + 1)
+        if isinstance(block, String):
+            macros[block.key.lower()] = _evaluate(block.value, macros, origin, bibliography,
+                                                  f"@string {block.key!r}")
+        elif isinstance(block, Preamble):
+            bibliography.preambles.append(
+                _evaluate(block.value, macros, origin, bibliography, "@preamble"))
+        elif isinstance(block, (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock)):
+            # The copy BibTeX would use is chosen, with a warning, further on.
+            publications.append(_publication(block.ignore_error_block, path, macros, bibliography))
+        elif isinstance(block, ParsingFailedBlock):
+            raise BibcvError(f"cannot parse this BibTeX block: {_describe(block.error)}", origin)
+        elif isinstance(block, Entry):
+            publications.append(_publication(block, path, macros, bibliography))
+    return publications
+
+
+def _publication(entry: Entry, path: Path, macros: dict[str, str],
+                 bibliography: Bibliography) -> Publication:
+    origin = Origin(path, entry.start_line + 1)
+    fields: dict[str, str] = {}
+    for entry_field in entry.fields:
+        name = entry_field.key.lower()
+        field_origin = Origin(path, entry_field.start_line + 1)
+        if name in fields:
+            bibliography.warn(f"entry {entry.key!r} has the field {name!r} twice; "
+                              "the first is used, as BibTeX does", field_origin)
             continue
-        message = f"cannot parse this BibTeX block: {_describe(block.error)}"
-        raise BibcvError(message, Origin(path, block.start_line + 1))
-    entries.sort(key=lambda entry: entry.start_line)
-    return [_publication(entry, path) for entry in entries]
+        fields[name] = _evaluate(str(entry_field.value), macros, field_origin, bibliography,
+                                 f"field {name!r} of entry {entry.key!r}")
+    return Publication(entry.key, entry.entry_type.lower(), fields, origin)
 
 
-def _publication(entry: Entry, path: Path) -> Publication:
-    return Publication(
-        key=entry.key,
-        entry_type=entry.entry_type.lower(),
-        raw_fields={f.key.lower(): str(f.value) for f in entry.fields},
-        origin=Origin(path, entry.start_line + 1),
-    )
+def _evaluate(raw: str, macros: dict[str, str], origin: Origin, bibliography: Bibliography,
+              where: str) -> str:
+    try:
+        value = evaluate(raw, macros)
+    except BibtexValueError as error:
+        raise BibcvError(f"{where}: {error}", origin) from None
+    for name in value.undefined_macros:
+        bibliography.warn(f"{where} uses the undefined macro {name!r}; it is kept as the word "
+                          f"{name!r}. Define it with @string{{{name} = {{...}}}}", origin)
+    return value.text
+
+
+def _resolve_crossrefs(bibliography: Bibliography, by_folded_key: dict[str, Publication]) -> None:
+    """Copy each parent's fields that the child lacks, as BibTeX does, then drop 'crossref'."""
+    def resolve(publication: Publication, chain: tuple[str, ...]) -> None:
+        parent_key = publication.raw_fields.get("crossref")
+        if parent_key is None:
+            return
+        parent = by_folded_key.get(parent_key.strip().casefold())
+        if parent is None:
+            bibliography.warn(f"entry {publication.key!r} has crossref {parent_key!r}, "
+                              "which no bibliography file defines", publication.origin)
+            return
+        if parent.key in chain:
+            bibliography.warn(f"crossref goes round in a circle: {' -> '.join(chain)}",
+                              publication.origin)
+            return
+        resolve(parent, (*chain, parent.key))
+        del publication.raw_fields["crossref"]
+        inherited = dict(parent.raw_fields)
+        if parent.entry_type in ("proceedings", "book", "collection") and "title" in inherited:
+            inherited.setdefault("booktitle", inherited["title"])
+        for name, value in inherited.items():
+            publication.raw_fields.setdefault(name, value)
+
+    for publication in bibliography:
+        resolve(publication, (publication.key,))
+
+
+def _check_required_fields(publication: Publication, bibliography: Bibliography) -> None:
+    required = REQUIRED_FIELDS.get(publication.entry_type, ())
+    missing = []
+    for need in required:
+        options = need if isinstance(need, tuple) else (need,)
+        if need == "year" and publication.has("date"):
+            continue
+        if need == "year" and publication.has("pubstate"):
+            continue  # not published yet: a year is not expected
+        if not any(publication.has(name) for name in options):
+            missing.append(" or ".join(options))
+    if missing:
+        bibliography.warn(
+            f"entry {publication.key!r} (@{publication.entry_type}) has no "
+            f"{', '.join(missing)}, which BibTeX's standard styles require",
+            publication.origin)
+
+
+def _check_same_paper(bibliography: Bibliography) -> None:
+    """The same paper under two keys: same DOI, or the same title once normalised."""
+    seen: dict[tuple[str, str], Publication] = {}
+    for publication in bibliography:
+        signatures = []
+        doi = publication.raw_fields.get("doi", "").strip().lower()
+        doi = re.sub(r"^(https?://)?(dx\.)?doi\.org/", "", doi)
+        if doi:
+            signatures.append(("DOI", doi))
+        title = _normalised_title(publication.raw_fields.get("title", ""))
+        if len(title) >= 8:
+            signatures.append(("title", title))
+        for signature in signatures:
+            first = seen.setdefault(signature, publication)
+            if first is not publication:
+                bibliography.warn(
+                    f"entry {publication.key!r} looks like the same paper as {first.key!r} "
+                    f"at {first.origin} (same {signature[0]})", publication.origin)
+                break
+
+
+def _normalised_title(raw: str) -> str:
+    """Letters and digits only, without accents or LaTeX commands: cheap, no decoding."""
+    text = re.sub(r"\\[a-zA-Z]+|\\.", "", raw)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in text.casefold() if char.isalnum())
 
 
 def _describe(error: Exception) -> str:
-    text = str(error).split(" Note:")[0].strip()
-    return text or "unbalanced braces or quotes, or a missing comma"
+    """bibtexparser's own reason, plus the usual causes."""
+    text = str(getattr(error, "abort_reason", "") or error).strip()
+    hint = "check for unbalanced braces or quotes, or a missing comma"
+    return f"{text} ({hint})" if text else hint

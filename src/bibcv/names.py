@@ -59,13 +59,17 @@ def parse_name(raw: str) -> Name:
 
 
 def same_person(candidate: Name, person: Name) -> bool:
-    """Same family name, and given names that agree word for word or by initials."""
+    """Same family name, and given names that agree word for word or by initials.
+
+    A middle name written in one and left out in the other still matches
+    ("Grace Murray Hopper" is "Grace Hopper"); the first given name must agree.
+    """
     if _fold(candidate.von + candidate.last) != _fold(person.von + person.last):
         return False
     given, known = _given_words(candidate), _given_words(person)
     if "".join(given) == "".join(known):
         return True
-    return len(given) == len(known) and all(map(_compatible, given, known))
+    return bool(given and known) and all(map(_compatible, given, known))
 
 
 def _compatible(word: str, other: str) -> bool:

@@ -17,12 +17,12 @@ def _decoder() -> LatexNodes2Text:
     context.add_context_category(
         "bibcv", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")]
     )
-    return LatexNodes2Text(latex_context=context, math_mode="verbatim", keep_braced_groups=False)
+    return LatexNodes2Text(latex_context=context, math_mode="text", keep_braced_groups=False)
 
 
 @cache
 def decode_latex(value: str) -> str:
-    """Unicode text for a BibTeX value; protective braces are dropped, math kept as written."""
+    """Unicode text for a BibTeX value: braces dropped, math as text ($\\alpha$ -> α)."""
     if not any(char in value for char in "\\{}$~-"):
         return value
     return _decoder().latex_to_text(value).strip()

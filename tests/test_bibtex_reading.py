@@ -1,0 +1,119 @@
+"""BibTeX read the way BibTeX reads it, and problems reported with file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bibcv.bibliography import load_bibliography
+from bibcv.errors import BibcvError
+
+
+def bib_file(tmp_path: Path, text: str, name: str = "refs.bib", bom: bool = False) -> Path:
+    path = tmp_path / name
+    path.write_text(("\ufeff" if bom else "") + text, encoding="utf-8")
+    return path
+
+
+def warnings_of(bibliography) -> list[str]:
+    return [str(w) for w in bibliography.warnings]
+
+
+def test_macros_concatenation_months_and_case(tmp_path):
+    path = bib_file(tmp_path, r"""
+@STRING{ acm = "ACM" }
+@String{acmpress = acm # { Press}}
+@comment{ignored @article{not, title={an entry}} }
+@preamble{ "\newcommand{\noopsort}[1]{}" }
+@ARTICLE{Key1,
+  AUTHOR = {A. Author},
+  Title = "Quoted {T}itle with {\"u}",
+  journal = acmpress # { } # "Journal",
+  Month = feb,
+  year = 2023,
+}
+@misc{key2, title = {x}, month = {12}, year = {2020}}
+""", bom=True)
+    bib = load_bibliography([path])
+    entry = bib.entries["Key1"]
+    assert entry.entry_type == "article"
+    assert entry.raw_fields["journal"] == "ACM Press Journal"
+    assert entry.raw_fields["title"] == r'Quoted {T}itle with {\"u}'
+    assert entry.text("title") == "Quoted Title with ü"
+    assert (entry.month, entry.year) == (2, 2023)
+    assert bib.entries["key2"].month == 12
+    assert bib.preambles == [r"\newcommand{\noopsort}[1]{}"]
+    assert list(bib.entries) == ["Key1", "key2"]
+    assert bib.warnings == []
+
+
+@pytest.mark.parametrize(("latex", "text"), [
+    (r"Caf{\'e} na{\"\i}ve {\ss}", "Café naïve ß"),
+    (r"Fish \& Chips: 100\% in 2--3 days~ok", "Fish & Chips: 100% in 2–3 days\xa0ok"),
+    (r"The {$\alpha$}-{$\beta$} Problem", "The α-β Problem"),
+    (r"{\v{S}}koda and \c{c}", "Škoda and ç"),
+])
+def test_latex_becomes_unicode(tmp_path, latex, text):
+    bib = load_bibliography([bib_file(tmp_path, f"@misc{{k, title = {{{latex}}}}}\n")])
+    assert bib.entries["k"].text("title") == text
+
+
+def test_crossref_inherits_missing_fields(tmp_path):
+    path = bib_file(tmp_path, """
+@inproceedings{paper, author = {A. B}, title = {Paper}, crossref = {PROC}, pages = {1--2}}
+@proceedings{proc, title = {Proceedings of X}, year = {2022}, publisher = {P}}
+""")
+    paper = load_bibliography([path]).entries["paper"]
+    assert paper.raw_fields["booktitle"] == "Proceedings of X"
+    assert paper.raw_fields["year"] == "2022"
+    assert paper.raw_fields["title"] == "Paper"
+    assert "crossref" not in paper.raw_fields
+
+
+def test_warnings_name_file_and_line(tmp_path):
+    path = bib_file(tmp_path, """\
+@article{a,
+  title = {One Great Paper},
+  journal = undefinedmacro,
+  author = {X. Y},
+  year = {2020},
+}
+@article{b, author = {Q. R}, title = {Two}, title = {Again}}
+@misc{c, title = {One great paper!}}
+@misc{d, title = {Other}, doi = {10.1/X}}
+@misc{e, title = {Different}, doi = {https://doi.org/10.1/x}}
+@misc{f, crossref = {nowhere}}
+""")
+    assert warnings_of(load_bibliography([path])) == [
+        f"{path}:3: field 'journal' of entry 'a' uses the undefined macro 'undefinedmacro'; "
+        "it is kept as the word 'undefinedmacro'. Define it with @string{undefinedmacro = {...}}",
+        f"{path}:7: entry 'b' has the field 'title' twice; the first is used, as BibTeX does",
+        f"{path}:11: entry 'f' has crossref 'nowhere', which no bibliography file defines",
+        f"{path}:7: entry 'b' (@article) has no journal, year, which BibTeX's standard "
+        "styles require",
+        f"{path}:8: entry 'c' looks like the same paper as 'a' at {path}:1 (same title)",
+        f"{path}:10: entry 'e' looks like the same paper as 'd' at {path}:9 (same DOI)",
+    ]
+
+
+def test_duplicate_keys_across_files_keep_the_first(tmp_path):
+    first = bib_file(tmp_path, "@misc{Key, title = {First}}\n", "a.bib")
+    second = bib_file(tmp_path, "\n@misc{key, title = {Second}}\n", "b.bib")
+    bib = load_bibliography([first, second])
+    assert bib.entries["Key"].raw_fields["title"] == "First"
+    assert warnings_of(bib) == [f"{second}:2: duplicate key 'key'; the copy at {first}:1 is used"]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("@misc{ok, title={x}}\n\n@article{broken, title = {x}\n", 3,
+     "Unexpectedly reached end of file"),
+    ("@misc{a, title = {x}\n@misc{b, title = {y}}\n", 1, "Unexpected block start"),
+    ('@misc{a, title = "x # y}\n', 1, "cannot parse this BibTeX block"),
+])
+def test_broken_blocks_are_errors_with_their_line(tmp_path, text, line, message):
+    path = bib_file(tmp_path, text)
+    with pytest.raises(BibcvError) as caught:
+        load_bibliography([path])
+    assert str(caught.value).startswith(f"{path}:{line}: ")
+    assert message in str(caught.value)

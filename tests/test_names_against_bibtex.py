@@ -1,0 +1,59 @@
+"""bibcv splits every hard-case name exactly as the real bibtex program does."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bibcv.bibliography import load_bibliography
+from bibcv.texdecode import decode_latex
+
+CORPUS = Path(__file__).parent / "bibtex"
+
+
+def bibtex_splits(tmp_path: Path) -> dict[tuple[str, int], tuple[str, str, str, str]]:
+    """Run bibtex with names.bst: its format.name$ gives each name's First|von|Last|Jr."""
+    for name in ("names.bst", "hard-names.bib"):
+        shutil.copy(CORPUS / name, tmp_path / name)
+    (tmp_path / "names.aux").write_text(
+        "\\citation{*}\n\\bibstyle{names}\n\\bibdata{hard-names}\n", encoding="utf-8")
+    result = subprocess.run(["bibtex", "-terse", "names"], cwd=tmp_path, capture_output=True,
+                            text=True, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stdout + result.stderr
+    splits = {}
+    for line in (tmp_path / "names.bbl").read_text(encoding="utf-8").splitlines():
+        key, index, *parts = line.split("|")
+        # format.name$ joins tokens with spaces or ties (~); \~ is an accent, not a tie.
+        untied = [re.sub(r"(?<!\\)~", " ", part) for part in parts]
+        first, von, last, jr = (" ".join(decode_latex(part).split()) for part in untied)
+        splits[key, int(index)] = (first, von, last, jr)
+    return splits
+
+
+@pytest.fixture(scope="module")
+def expected(tmp_path_factory):
+    return bibtex_splits(tmp_path_factory.mktemp("bibtex"))
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_bibliography([CORPUS / "hard-names.bib"])
+
+
+def test_corpus_is_complete(expected, corpus):
+    assert {key for key, _ in expected} == set(corpus.entries)
+
+
+@pytest.mark.parametrize("key", [
+    line.split("{", 1)[1].split(",", 1)[0]
+    for line in (CORPUS / "hard-names.bib").read_text(encoding="utf-8").splitlines()
+    if line.startswith("@misc{")
+])
+def test_name_splits_like_bibtex(expected, corpus, key):
+    for index, name in enumerate(corpus.entries[key].authors, start=1):
+        ours = tuple(" ".join(part) for part in (name.first, name.von, name.last, name.jr))
+        assert ours == expected[key, index], f"{key} name {index}"

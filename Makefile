@@ -1,6 +1,7 @@
 # bibcv -- the two commands a newcomer needs:
 #   make cv    build every CV in cv/ into build/<name>.tex and build/<name>.pdf
-#   make test  run the test suite (it compiles real PDFs)
+#   make bib   export the publications each CV shows to build/<name>.bib
+#   make test  run the test suite (it compiles real PDFs, runs bibtex and biber)
 # Both set up what is missing first: a .venv with bibcv installed, and the TeX
 # Live pieces and fonts from Debian packages (see scripts/system-deps.sh).
 
@@ -13,20 +14,28 @@ INSTALLED := $(VENV)/.installed
 # they hold facts that several CVs share through `extends:`, and are not built.
 CVS := $(filter-out cv/_%,$(wildcard cv/*.yaml))
 
-.PHONY: cv test lint system-deps clean
+.PHONY: cv bib test lint system-deps test-deps clean
 
 cv: system-deps $(INSTALLED)
 	$(BIN)/bibcv build $(CVS) -o build
 
-test: system-deps $(INSTALLED)
-	$(BIN)/ruff check src tests
+bib: system-deps $(INSTALLED)
+	@for cv in $(CVS); do \
+	  $(BIN)/bibcv export-bib "$$cv" -o "build/$$(basename "$$cv" .yaml).bib" || exit 1; \
+	done
+
+test: test-deps $(INSTALLED)
+	$(BIN)/ruff check src tests scripts
 	$(BIN)/pytest
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests scripts
 
 system-deps:
 	@PYTHON=$(PYTHON) bash scripts/system-deps.sh
+
+test-deps:
+	@PYTHON=$(PYTHON) bash scripts/system-deps.sh test
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Make sure the programs and fonts bibcv needs outside Python are here.
+# Usage: system-deps.sh [test]   ("test" adds what only the test suite needs)
 #
 # Each need is probed directly (a command, a TeX file, a font) and mapped to
 # the Debian package that provides it. Whatever is missing is installed with
@@ -28,10 +29,14 @@ probe() {
   need_tex_file pzdr.tfm texlive-fonts-recommended   # hyperref's default link borders
   need_font "TeX Gyre Pagella" fonts-texgyre
   need_font "FontAwesome" fonts-font-awesome
+  if [ "${1-}" = test ]; then
+    need_command bibtex texlive-binaries
+    need_command biber biber
+  fi
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 }
 
-probe
+probe "${1-}"
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 echo "bibcv needs these Debian packages: ${missing[*]}"
@@ -48,7 +53,7 @@ if command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     "${as_root[@]}" apt-get update -qq
     "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    probe
+    probe "${1-}"
     [ "${#missing[@]}" -eq 0 ] && { echo "Installed."; exit 0; }
     echo "Still missing after apt-get: ${missing[*]}" >&2
     exit 1
@@ -59,6 +64,7 @@ Install them, then run make again:
   Debian/Ubuntu:  sudo apt-get install --no-install-recommends ${missing[*]}
   elsewhere:      a TeX Live with XeLaTeX, latexmk and the LaTeX packages fontspec,
                   titlesec, enumitem and accsupp; the fonts TeX Gyre Pagella and
-                  FontAwesome (version 4); and poppler's pdftotext and pdftohtml.
+                  FontAwesome (version 4); poppler's pdftotext and pdftohtml; and,
+                  for the tests, bibtex and biber.
 MSG
 exit 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import textwrap
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -13,6 +14,11 @@ from bibcv.pipeline import build_cv
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
 
 
 def pdf_text(pdf: Path) -> str:

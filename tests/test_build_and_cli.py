@@ -5,9 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import textwrap
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,7 +14,7 @@ from bibcv.cli import main
 from bibcv.compile import compile_pdf
 from bibcv.errors import BibcvError
 from bibcv.theme import BUILTIN_THEMES
-from conftest import REPO, pdf_bold_runs, pdf_links, pdf_text, squash
+from conftest import REPO, pdf_bold_runs, pdf_links, pdf_text, squash, write
 
 NEW_PERSON = """\
 bibliography: [grace.bib]
@@ -60,11 +58,6 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the installed command as a user would, in a real process."""
     return subprocess.run([sys.executable, "-m", "bibcv", *args], capture_output=True,
                           text=True, cwd=REPO)
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
 
 
 def test_check_accepts_the_repository_cvs():

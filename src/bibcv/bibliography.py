@@ -59,7 +59,7 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # bibcv reports pr
 class Publication:
     key: str
     entry_type: str
-    raw_fields: dict[str, str]  # lower-case names; macros and '#' resolved; LaTeX kept
+    raw_fields: dict[str, str]  # lower-case names; macros, '#', white space resolved; LaTeX kept
     origin: Origin
     position: int = 0  # order of appearance across all files read; the stable tie-breaker
 
@@ -207,7 +207,7 @@ def _evaluate(raw: str, macros: dict[str, str], origin: Origin, bibliography: Bi
     for name in value.undefined_macros:
         bibliography.warn(f"{where} uses the undefined macro {name!r}; it is kept as the word "
                           f"{name!r}. Define it with @string{{{name} = {{...}}}}", origin)
-    return value.text
+    return " ".join(value.text.split())  # BibTeX reads any run of white space as one space
 
 
 def _resolve_crossrefs(bibliography: Bibliography, by_folded_key: dict[str, Publication]) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from bibcv import __version__
-from bibcv.compile import DEFAULT_TIMEOUT
+from bibcv.compile import DEFAULT_TIMEOUT, write_atomically
 from bibcv.errors import BibcvError
-from bibcv.pipeline import build_cv, render_cv
+from bibcv.pipeline import build_cv, export_bib, render_cv
 
 CV_FILES = click.argument("cv_files", nargs=-1, required=True,
                           type=click.Path(path_type=Path, dir_okay=False))
@@ -59,6 +59,30 @@ def check(cv_files: tuple[Path, ...]) -> None:
         _warn(rendered.warnings)
         click.echo(f"{path}: ok")
     sys.exit(1 if failures else 0)
+
+
+@main.command("export-bib")
+@click.argument("sources", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="The .bib file to write (default: standard output).")
+@click.option("--strip-cv-fields", is_flag=True,
+              help="Leave out what only the CV needs: data annotations (author+an) and "
+                   "private notes (annote, comment).")
+def export_bib_command(sources: tuple[Path, ...], output: Path | None,
+                       strip_cv_fields: bool) -> None:
+    """Export clean BibTeX: what a CV shows (CV.yaml) or every entry (FILE.bib)."""
+    try:
+        exported = export_bib(list(sources), strip_cv_fields)
+    except BibcvError as error:
+        _report(error)
+        sys.exit(1)
+    _warn(exported.warnings)
+    if output is None:
+        click.echo(exported.text, nl=False)
+        return
+    write_atomically(output, exported.text)
+    click.echo(f"wrote {exported.count} entries to {output}", err=True)
 
 
 def _report(error: BibcvError) -> None:

@@ -112,6 +112,14 @@ def _failure_files(out_dir: Path, stem: str) -> tuple[Path, Path]:
     return out_dir / f"{stem}.failed.tex", out_dir / f"{stem}.log"
 
 
+def write_atomically(target: Path, text: str) -> None:
+    """Write text so that readers see the old file or the new one, never half of one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.partial")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, target)
+
+
 def _publish(moves: list[tuple[Path, Path]]) -> None:
     """Copy each file next to its target, then rename: readers never see half a file."""
     staged = []

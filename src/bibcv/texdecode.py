@@ -6,6 +6,7 @@ rendered, and each distinct value is decoded once.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
@@ -20,9 +21,13 @@ def _decoder() -> LatexNodes2Text:
     return LatexNodes2Text(latex_context=context, math_mode="text", keep_braced_groups=False)
 
 
+# In a .bib file a bare %, & or # means the character, not LaTeX syntax.
+_BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
+
+
 @cache
 def decode_latex(value: str) -> str:
     """Unicode text for a BibTeX value: braces dropped, math as text ($\\alpha$ -> α)."""
     if not any(char in value for char in "\\{}$~-"):
         return value
-    return _decoder().latex_to_text(value).strip()
+    return _decoder().latex_to_text(_BARE_SPECIAL.sub(r"\\\1", value)).strip()

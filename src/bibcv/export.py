@@ -1,0 +1,95 @@
+"""Publications to clean BibTeX that any tool accepts and that round-trips.
+
+The output is normalised so that exporting it again gives the same bytes:
+macros and crossrefs are already resolved by the reader; fields come in a
+fixed order, one per line, each value in braces with white space collapsed;
+names are written ``von Last, Jr, First`` joined by `` and ``; months become
+the month macros; a bare ``&``, ``%`` or ``#`` is escaped so LaTeX prints it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bibtexparser.middlewares.names import (
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+
+from bibcv.bibliography import VERBATIM_FIELDS, Publication
+from bibcv.bibtex_values import MONTH_NAMES, month_number
+
+NAME_FIELDS = ("author", "editor", "translator", "bookauthor")
+FIELD_ORDER = (
+    "author", "author+an", "editor", "title", "shorttitle", "subtitle", "booktitle", "journal",
+    "series", "volume", "number", "pages", "chapter", "edition", "publisher", "school",
+    "institution", "organization", "address", "howpublished", "type", "month", "year", "date",
+    "pubstate", "doi", "eprint", "eprinttype", "eprintclass", "archiveprefix", "primaryclass",
+    "url", "urldate", "isbn", "issn", "note", "keywords", "abstract",
+)
+PRIVATE_FIELDS = frozenset({"annote", "comment"})
+_UNESCAPED_SPECIAL = re.compile(r"(?<!\\)([&%#])")
+_URL_ARGUMENT = re.compile(r"(\\(?:url|href)\s*\{[^{}]*\})")  # verbatim inside: leave alone
+
+
+def is_cv_only(field: str) -> bool:
+    """Fields that serve the CV rather than a reader: data annotations and private notes."""
+    return field.endswith("+an") or field in PRIVATE_FIELDS
+
+
+def export_bibtex(publications: Iterable[Publication], preambles: Iterable[str] = (),
+                  strip_cv_fields: bool = False) -> str:
+    blocks = [f"@preamble{{{{{p}}}}}" for p in dict.fromkeys(preambles)]
+    blocks += [format_entry(p, strip_cv_fields) for p in publications]
+    return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+def format_entry(publication: Publication, strip_cv_fields: bool = False) -> str:
+    lines = [f"@{publication.entry_type}{{{publication.key},"]
+    for name in _ordered(publication.raw_fields):
+        if strip_cv_fields and is_cv_only(name):
+            continue
+        lines.append(f"  {name} = {format_value(name, publication.raw_fields[name])},")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def format_value(field: str, raw: str) -> str:
+    text = raw
+    if field == "month" and (number := month_number(text)) is not None:
+        return MONTH_NAMES[number - 1][:3].lower()
+    if field in NAME_FIELDS:
+        text = format_names(text)
+    elif field not in VERBATIM_FIELDS:
+        text = _escape_specials(text)
+    return f"{{{text}}}"
+
+
+def format_names(raw: str) -> str:
+    """Each name as ``von Last, Jr, First``: the one form BibTeX never misreads."""
+    return " and ".join(_format_name(name) for name in split_multiple_persons_names(raw))
+
+
+def _format_name(raw: str) -> str:
+    if raw.strip() == "others":
+        return "others"
+    parts = parse_single_name_into_parts(raw, strict=False)
+    family = " ".join(parts.von + parts.last)
+    given = " ".join(parts.first)
+    junior = " ".join(parts.jr)
+    if junior:
+        return f"{family}, {junior}, {given}"
+    return f"{family}, {given}" if given else family
+
+
+def _escape_specials(text: str) -> str:
+    pieces = _URL_ARGUMENT.split(text)  # odd pieces are \url{...} arguments
+    return "".join(piece if index % 2 else _UNESCAPED_SPECIAL.sub(r"\\\1", piece)
+                   for index, piece in enumerate(pieces))
+
+
+def _ordered(fields: dict[str, str]) -> list[str]:
+    rank = {name: index for index, name in enumerate(FIELD_ORDER)}
+    return sorted(fields, key=lambda name: (rank.get(name, len(rank)), name))
+

@@ -27,11 +27,15 @@ probe() {
   need_tex_file enumitem.sty texlive-latex-extra
   need_tex_file accsupp.sty texlive-latex-extra
   need_tex_file pzdr.tfm texlive-fonts-recommended   # hyperref's default link borders
-  need_font "TeX Gyre Pagella" fonts-texgyre
+  need_font "Gentium Book Plus" fonts-sil-gentiumplus
   need_font "FontAwesome" fonts-font-awesome
   if [ "${1-}" = test ]; then
     need_command bibtex texlive-binaries
     need_command biber biber
+  fi
+  # A CJK font only when some CV text needs one (the tests do).
+  if [ "${1-}" = test ] || grep -qP '[\x{3000}-\x{9FFF}\x{AC00}-\x{D7AF}]' cv/*.yaml bib/*.bib 2>/dev/null; then
+    [ -n "$(fc-list :lang=zh family 2>/dev/null)" ] || missing+=(fonts-noto-cjk)
   fi
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 }
@@ -63,8 +67,9 @@ cat >&2 <<MSG
 Install them, then run make again:
   Debian/Ubuntu:  sudo apt-get install --no-install-recommends ${missing[*]}
   elsewhere:      a TeX Live with XeLaTeX, latexmk and the LaTeX packages fontspec,
-                  titlesec, enumitem and accsupp; the fonts TeX Gyre Pagella and
-                  FontAwesome (version 4); poppler's pdftotext and pdftohtml; and,
-                  for the tests, bibtex and biber.
+                  titlesec, enumitem and accsupp; the fonts Gentium Book Plus and
+                  FontAwesome (version 4), and a CJK font such as Noto Serif CJK when
+                  a CV has Chinese, Japanese or Korean text; poppler's pdftotext and
+                  pdftohtml; and, for the tests, bibtex and biber.
 MSG
 exit 1

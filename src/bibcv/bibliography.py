@@ -30,6 +30,7 @@ from bibtexparser.model import (
 from bibcv.bibtex_values import MONTH_MACROS, BibtexValueError, evaluate, month_number
 from bibcv.errors import BibcvError, Origin
 from bibcv.names import Name, parse_names
+from bibcv.richtext import MarkupError, check_characters
 from bibcv.texdecode import decode_latex
 
 EQUAL_CONTRIBUTION = "equal"
@@ -202,7 +203,8 @@ def _evaluate(raw: str, macros: dict[str, str], origin: Origin, bibliography: Bi
               where: str) -> str:
     try:
         value = evaluate(raw, macros)
-    except BibtexValueError as error:
+        check_characters(value.text)
+    except (BibtexValueError, MarkupError) as error:
         raise BibcvError(f"{where}: {error}", origin) from None
     for name in value.undefined_macros:
         bibliography.warn(f"{where} uses the undefined macro {name!r}; it is kept as the word "

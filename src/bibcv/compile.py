@@ -38,6 +38,20 @@ _FIRST_ERROR = re.compile(r"^(?:\./[^:\n]+\.tex:(?P<line>\d+): |! )(?P<message>.
 _ERROR_CONTEXT_LINE = re.compile(r"^l\.(\d+) ", re.MULTILINE)
 
 
+_MISSING_GLYPH = re.compile(
+    r"^Missing character: There is no (.) \((U\+[0-9A-F]+)\) in font ([^/:;\n]+)", re.MULTILINE)
+
+
+class LatexError(BibcvError):
+    """TeX failed; keeps where in the .tex, so the caller can trace it back to its input."""
+
+    def __init__(self, summary: str, failed_tex: Path, tex_line: int, log: Path,
+                 culprit: str | None = None) -> None:
+        super().__init__(f"{summary} (full log: {log})", Origin(failed_tex, tex_line))
+        self.summary, self.failed_tex, self.tex_line, self.log = summary, failed_tex, tex_line, log
+        self.culprit = culprit  # a character the fonts lack, when that was the problem
+
+
 @dataclass(frozen=True)
 class CompiledCV:
     tex: Path
@@ -58,6 +72,9 @@ def compile_pdf(tex_source: str, stem: str, out_dir: Path,
         log = work / f"{stem}.log"
         if not succeeded or not pdf.is_file():
             raise _compile_error(tex, log, output, out_dir)
+        missing = _MISSING_GLYPH.search(log.read_text(encoding="utf-8", errors="replace"))
+        if missing:
+            raise _missing_glyph_error(tex, log, out_dir, missing)
         _publish([(tex, out_dir / tex.name), (pdf, out_dir / pdf.name)])
         for stale in _failure_files(out_dir, stem):
             stale.unlink(missing_ok=True)
@@ -91,20 +108,36 @@ def _run_latexmk(tex: Path, timeout: float) -> tuple[bool, str]:
     return process.returncode == 0, output
 
 
-def _compile_error(tex: Path, log: Path, output: str, out_dir: Path) -> BibcvError:
+def _compile_error(tex: Path, log: Path, output: str, out_dir: Path) -> LatexError:
     """Keep the failed .tex and the log beside the outputs, and point at the failing line."""
-    kept_tex, kept_log = _failure_files(out_dir, tex.stem)
-    shutil.copyfile(tex, kept_tex)
-    log_text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else output
-    kept_log.write_text(log_text, encoding="utf-8")
+    kept_tex, kept_log = _keep_failure(tex, log, output, out_dir)
+    log_text = kept_log.read_text(encoding="utf-8")
     error = _FIRST_ERROR.search(log_text)
     message = error.group("message").strip() if error else "TeX failed without saying why"
+    message = message.removeprefix("LaTeX Error: ")
     line = int(error.group("line")) if error and error.group("line") else 0
     if error and not line:
         context = _ERROR_CONTEXT_LINE.search(log_text, error.end())
         line = int(context.group(1)) if context else 0
-    origin = Origin(kept_tex, line)
-    return BibcvError(f"LaTeX error: {message} (full log: {kept_log})", origin)
+    return LatexError(f"LaTeX error: {message}", kept_tex, line, kept_log)
+
+
+def _missing_glyph_error(tex: Path, log: Path, out_dir: Path, missing: re.Match[str]) -> LatexError:
+    kept_tex, kept_log = _keep_failure(tex, log, "", out_dir)
+    char, code, font = missing.groups()
+    return LatexError(
+        f"the font {font.strip()} has no {char!r} ({code}), so the PDF would show nothing "
+        "there; write the text in a script the theme's font covers (Latin, Greek, Cyrillic, "
+        "or CJK with a CJK font installed)",
+        kept_tex, 0, kept_log, culprit=char)
+
+
+def _keep_failure(tex: Path, log: Path, output: str, out_dir: Path) -> tuple[Path, Path]:
+    kept_tex, kept_log = _failure_files(out_dir, tex.stem)
+    shutil.copyfile(tex, kept_tex)
+    log_text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else output
+    kept_log.write_text(log_text, encoding="utf-8")
+    return kept_tex, kept_log
 
 
 def _failure_files(out_dir: Path, stem: str) -> tuple[Path, Path]:

@@ -35,6 +35,15 @@ _SPECIALS = {
 # TeX font ligatures would turn "--" into a dash, ",," into „ and "<<" into «.
 _LIGATURE_PAIRS = {"--", ",,", "<<", ">>"}
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_SPACES = re.compile(r"([ \t\r\n]+)")  # not U+00A0: a no-break space stays one
+LONG_WORD = 30
+# Text in these ranges is set in the CV's CJK font: themes define this command.
+CJK_COMMAND = r"\bibcvcjk"
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF), (0x3000, 0x30FF), (0x3100, 0x31FF), (0x3200, 0x9FFF),
+    (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF),
+    (0x20000, 0x3134F),
+)
 
 _STYLE_COMMANDS = {"emph": r"\emph", "strong": r"\textbf", "sup": r"\textsuperscript"}
 # Characters a URL may carry that TeX would read as syntax inside \href.
@@ -50,18 +59,43 @@ def escape_text(text: str) -> Latex:
 
 def _escape_paragraph(text: str) -> str:
     out = []
+    for token in _SPACES.split(text):
+        if not token or _SPACES.fullmatch(token):
+            out.append(" " if token else "")
+        elif len(token) > LONG_WORD:
+            # A URL or a pasted hash would run off the page: let TeX break it anywhere.
+            pieces = [token[i : i + LONG_WORD // 2] for i in range(0, len(token), LONG_WORD // 2)]
+            out.append(r"\allowbreak{}".join(_escape_word(piece) for piece in pieces))
+        else:
+            out.append(_escape_word(token))
+    return "".join(out)
+
+
+def _escape_word(word: str) -> str:
+    out = []
     previous = ""
-    for char in text:
+    in_cjk = False
+    for char in word:
         if previous + char in _LIGATURE_PAIRS:
             out.append("{}")
         previous = char
+        if _is_cjk(char) != in_cjk:
+            in_cjk = not in_cjk
+            out.append(CJK_COMMAND + "{" if in_cjk else "}")
         if char in _SPECIALS:
             out.append(_SPECIALS[char])
-        elif char == "\n" or unicodedata.category(char) == "Cc":
+        elif unicodedata.category(char) == "Cc":
             out.append(" ")
         else:
             out.append(char)
+    if in_cjk:
+        out.append("}")
     return "".join(out)
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return any(start <= code <= end for start, end in _CJK_RANGES)
 
 
 def escape_url(url: str) -> Latex:

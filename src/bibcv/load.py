@@ -346,7 +346,7 @@ def _rich_list(data: LocatedDict, key: str) -> list[RichText]:
 
 def _parse(text: str, origin: Origin) -> RichText:
     try:
-        return parse_markdown(text.strip())
+        return parse_markdown(text.strip(), origin)
     except MarkupError as error:
         raise BibcvError(str(error), origin) from None
 

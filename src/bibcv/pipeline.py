@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bibcv.bibliography import Bibliography, Publication, load_bibliography
-from bibcv.compile import DEFAULT_TIMEOUT, CompiledCV, compile_pdf
+from bibcv.compile import DEFAULT_TIMEOUT, CompiledCV, LatexError, compile_pdf
 from bibcv.errors import BibcvError, Origin
 from bibcv.export import export_bibtex
 from bibcv.load import load_cv
-from bibcv.render import render_tex
+from bibcv.render import RenderedTex, SourceMap, render_tex
 from bibcv.select import select_publications
 
 CV_SUFFIXES = (".yaml", ".yml")
@@ -19,7 +19,7 @@ CV_SUFFIXES = (".yaml", ".yml")
 @dataclass
 class RenderedCV:
     stem: str
-    tex_source: str
+    tex: RenderedTex
     warnings: list[BibcvError] = field(default_factory=list)
 
 
@@ -28,15 +28,30 @@ def render_cv(path: Path) -> RenderedCV:
     cv, theme = load_cv(path)
     bibliography = load_bibliography(cv.bibliography_files)
     warnings = list(bibliography.warnings)
-    tex_source = render_tex(cv, theme, bibliography, warnings)
-    return RenderedCV(path.stem, tex_source, warnings)
+    tex = render_tex(cv, theme, bibliography, warnings)
+    return RenderedCV(path.stem, tex, warnings)
 
 
 def build_cv(path: Path, out_dir: Path,
              timeout: float = DEFAULT_TIMEOUT) -> tuple[CompiledCV, list[BibcvError]]:
     rendered = render_cv(path)
-    compiled = compile_pdf(rendered.tex_source, rendered.stem, out_dir, timeout)
+    try:
+        compiled = compile_pdf(rendered.tex.source, rendered.stem, out_dir, timeout)
+    except LatexError as error:
+        raise _traced_back(error, rendered.tex.source_map) from None
     return compiled, rendered.warnings
+
+
+def _traced_back(error: LatexError, source_map: SourceMap) -> BibcvError:
+    """Blame the CV or BibTeX line whose text TeX choked on, when it can be found."""
+    if error.culprit is not None:
+        origin = source_map.origin_of_text(error.culprit)
+    else:
+        origin = source_map.origin_at(error.tex_line) if error.tex_line else None
+    if origin is None:
+        return error
+    source = f"TeX source: {error.failed_tex}:{error.tex_line}; " if error.tex_line else ""
+    return BibcvError(f"{error.summary} ({source}full log: {error.log})", origin)
 
 
 @dataclass

@@ -8,6 +8,7 @@ backend, never by user data) pass as they are.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,8 @@ import jinja2
 
 from bibcv.bibliography import Bibliography
 from bibcv.errors import BibcvError, Origin
-from bibcv.latex import Latex, escape_text, to_latex
+from bibcv.fonts import CJK_INSTALL_HINT, find_cjk_font
+from bibcv.latex import CJK_COMMAND, Latex, escape_text, to_latex
 from bibcv.model import CV, Section
 from bibcv.richtext import RichText, as_rich, link
 from bibcv.select import select_publications
@@ -39,7 +41,47 @@ class SectionView:
         return any(p.has_equal_contribution for p in self.publications)
 
 
-def latex_environment(theme: Theme) -> jinja2.Environment:
+class SourceMap:
+    """Which input line produced which part of the .tex, to trace TeX's complaints back.
+
+    It is the Environment's finalize: every printed value passes through it in
+    output order, so each value with an origin can be found in the result.
+    """
+
+    def __init__(self) -> None:
+        self.printed: list[tuple[str, Origin]] = []
+        self._lines: list[int] = []
+        self._origins: list[Origin] = []
+
+    def finalize(self, value: Any) -> str:
+        latex = to_tex(value)
+        origin = getattr(value, "origin", None)
+        if origin is not None and latex:
+            self.printed.append((latex, origin))
+        return latex
+
+    def locate(self, tex: str) -> None:
+        """Find each printed value in the finished document, in order."""
+        cursor = 0
+        for latex, origin in self.printed:
+            found = tex.find(latex, cursor)
+            if found < 0:
+                continue
+            self._lines.append(tex.count("\n", 0, found) + 1)
+            self._origins.append(origin)
+            cursor = found
+
+    def origin_at(self, line: int) -> Origin | None:
+        """The input that produced the last value printed at or before a .tex line."""
+        index = bisect.bisect_right(self._lines, line) - 1
+        return self._origins[index] if index >= 0 else None
+
+    def origin_of_text(self, text: str) -> Origin | None:
+        """The first input whose printed value contains the text."""
+        return next((origin for latex, origin in self.printed if text in latex), None)
+
+
+def latex_environment(theme: Theme, finalize=None) -> jinja2.Environment:
     """Jinja2 set up for LaTeX: delimiters that do not clash with TeX, and no silent blanks."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(theme.folder),
@@ -54,7 +96,7 @@ def latex_environment(theme: Theme) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
         undefined=jinja2.StrictUndefined,
-        finalize=to_tex,
+        finalize=finalize or to_tex,
     )
 
 
@@ -69,19 +111,42 @@ def to_tex(value: Any) -> str:
     return escape_text(str(value))
 
 
+@dataclass
+class RenderedTex:
+    source: str
+    source_map: SourceMap
+
+
 def render_tex(
     cv: CV, theme: Theme, bibliography: Bibliography, warnings: list[BibcvError]
-) -> str:
+) -> RenderedTex:
     sections = [_section_view(s, cv, bibliography, warnings) for s in cv.sections]
     context = {
         "person": {"name": cv.person.display_name, "contact": _contact(cv, theme)},
         "sections": sections,
         "terms": cv.terms,
+        "cjk_font": None,
     }
+    rendered = _render(theme, context)
+    if CJK_COMMAND + "{" in rendered.source:
+        context["cjk_font"] = find_cjk_font()
+        if context["cjk_font"] is None:
+            first = rendered.source_map.origin_of_text(CJK_COMMAND)
+            raise BibcvError(f"this CV has Chinese, Japanese or Korean text but no font "
+                             f"for it is installed; {CJK_INSTALL_HINT}", first)
+        rendered = _render(theme, context)
+    return rendered
+
+
+def _render(theme: Theme, context: dict[str, Any]) -> RenderedTex:
+    source_map = SourceMap()
     try:
-        return latex_environment(theme).get_template(theme.document).render(context)
+        template = latex_environment(theme, source_map.finalize).get_template(theme.document)
+        source = template.render(context)
     except jinja2.TemplateError as error:
         raise _template_error(error, theme) from None
+    source_map.locate(source)
+    return RenderedTex(source, source_map)
 
 
 def _section_view(

@@ -12,9 +12,12 @@ backslash before any of ``\\ * ^ [ ] ( )`` for the literal character.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Union
+
+from bibcv.errors import Origin
 
 Style = Literal["emph", "strong", "sup"]
 ALLOWED_URL_SCHEMES = ("http://", "https://", "mailto:")
@@ -46,9 +49,14 @@ Node = Union[Text, Styled, Link]  # noqa: UP007 -- a runtime alias needs Union o
 
 @dataclass(frozen=True)
 class RichText:
-    """A sequence of nodes; the unit templates receive and backends render."""
+    """A sequence of nodes; the unit templates receive and backends render.
+
+    ``origin`` says which input line the text came from, for error messages; it
+    is not part of the text, so it takes no part in comparisons.
+    """
 
     parts: tuple[Node, ...] = ()
+    origin: Origin | None = field(default=None, compare=False)
 
     def __add__(self, other: RichText | str) -> RichText:
         return RichText(self.parts + as_rich(other).parts)
@@ -115,8 +123,17 @@ _MARKDOWN_TOKEN = re.compile(
 )
 
 
-def parse_markdown(source: str) -> RichText:
+def check_characters(text: str) -> None:
+    """Refuse control characters: they cannot be printed, and dropping them would lose data."""
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in "\t\n\r":
+            raise MarkupError(f"the text contains the control character U+{ord(char):04X}; "
+                              "remove it (it is invisible and cannot be printed)")
+
+
+def parse_markdown(source: str, origin: Origin | None = None) -> RichText:
     """Parse the inline Markdown subset; anything unrecognised stays literal text."""
+    check_characters(source)
     parts: list[Node] = []
     position = 0
     for match in _MARKDOWN_TOKEN.finditer(source):
@@ -126,7 +143,7 @@ def parse_markdown(source: str) -> RichText:
         position = match.end()
     if position < len(source):
         parts.append(Text(source[position:]))
-    return RichText(_merge_text(parts))
+    return RichText(_merge_text(parts), origin)
 
 
 def _markdown_node(match: re.Match[str]) -> RichText:

@@ -6,11 +6,12 @@ This is the CV's citation style, format-neutral like pybtex's styles: it says
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bibcv.bibliography import EQUAL_CONTRIBUTION, Publication
+from bibcv.errors import BibcvError
 from bibcv.model import Person
-from bibcv.richtext import RichText, as_rich, join, link, styled
+from bibcv.richtext import MarkupError, RichText, as_rich, join, link, styled
 from bibcv.select import is_any_of
 
 EQUAL_CONTRIBUTION_MARK = "*"
@@ -32,7 +33,8 @@ def format_publications(
         FormattedPublication(
             key=publication.key,
             label=f"[{number}]" if numbered else "",
-            citation=format_citation(publication, person, terms),
+            citation=replace(format_citation(publication, person, terms),
+                             origin=publication.origin),
             has_equal_contribution=_has_equal_contribution(publication),
         )
         for number, publication in enumerate(publications, start=1)
@@ -71,7 +73,12 @@ def _title(publication: Publication) -> RichText:
     if not title:
         return RichText()
     url = publication.text("url")
-    return link(url, title) if url else as_rich(title)
+    if not url:
+        return as_rich(title)
+    try:
+        return link(url, title)
+    except MarkupError as error:
+        raise BibcvError(f"entry {publication.key!r}: {error}", publication.origin) from None
 
 
 def _details(publication: Publication, terms: dict[str, str]) -> RichText:

@@ -1,0 +1,199 @@
+"""Hostile and awkward input: printed as text or refused with a clear message, never obeyed."""
+
+from __future__ import annotations
+
+import shutil
+import string
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bibcv.cli import main
+from bibcv.theme import BUILTIN_THEMES
+from conftest import pdf_links, pdf_text, squash, write
+
+SECRET = "SECRET-CONTENT-7f3a9"
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    path = tmp_path / "secret.tex"
+    path.write_text(SECRET + "\n", encoding="utf-8")
+    return path
+
+
+def build(cv: Path, out: Path) -> Result:
+    result = CliRunner().invoke(main, ["build", str(cv), "-o", str(out)])
+    # A handled error exits through SystemExit; anything else would be a traceback.
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def cv_with(tmp_path: Path, bullets: list[str], bib: str = "", title: str = "Hostile") -> Path:
+    data = {
+        "bibliography": ["refs.bib"],
+        "person": {"name": "Zhang Ziliǹ", "aliases": ["章梓立"],
+                   "contact": {"homepage": "https://example.org/a%20b#frag"}},
+        "sections": {
+            "items": {"title": title, "layout": "entries",
+                      "items": [{"title": "Entry", "bullets": bullets}]},
+            "papers": {"title": "Papers", "layout": "publications", "query": {"author": "self"}},
+        },
+    }
+    write(tmp_path / "refs.bib", bib or "@misc{none, title = {Nothing}, author = {No One}}\n")
+    return write(tmp_path / "cv.yaml", yaml.safe_dump(data, allow_unicode=True))
+
+
+def no_spaces(text: str) -> str:
+    return "".join(text.split())
+
+
+def literal(text: str) -> str:
+    """Backslash the Markdown subset's own characters, so the text means itself."""
+    return "".join("\\" + c if c in "\\*^[]()" else c for c in text)
+
+
+def line_of(path: Path, fragment: str, last: bool = False) -> int:
+    lines = [n for n, text in enumerate(path.read_text().splitlines(), 1) if fragment in text]
+    return lines[-1] if last else lines[0]
+
+
+@pytest.mark.parametrize("attack", [
+    r"\input{SECRET}",
+    r"\include{SECRET} \InputIfFileExists{SECRET}{}{}",
+    r"\immediate\write18{touch MARKER}",
+    r"\catcode`\{=12 \catcode`\\=12",
+    r"^^5cinput{SECRET} ^^5c^^5c",
+    r"\def\x{\x}\x \loop\iftrue\repeat",
+    r"\newread\f \openin\f=SECRET \read\f to\x \x",
+    r"} \end{document} {",
+    "100% & #1 $x$ _ ~ {} -- ``''",
+])
+def test_tex_in_cv_text_is_printed_not_run(tmp_path, secret, attack):
+    marker = tmp_path / "ran"
+    text = attack.replace("SECRET", str(secret)).replace("MARKER", str(marker))
+    result = build(cv_with(tmp_path, [literal(text)]), tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    pdf = pdf_text(tmp_path / "out" / "cv.pdf")
+    assert no_spaces(text) in no_spaces(pdf)
+    assert SECRET not in pdf
+    assert not marker.exists()
+
+
+def test_tex_in_bibtex_is_text_too(tmp_path, secret):
+    bib = (f"@misc{{evil, author = {{Zhang Ziliǹ}}, title = {{\\input{{{secret}}} "
+           f"\\write18{{ls}} 100\\% of ^^5c}}, note = {{x}}}}\n")
+    result = build(cv_with(tmp_path, ["ok"], bib), tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    pdf = pdf_text(tmp_path / "out" / "cv.pdf")
+    assert SECRET not in pdf
+    assert "100% of ^^5c" in squash(pdf)
+
+
+def test_links_keep_percent_and_hash(tmp_path):
+    result = build(cv_with(tmp_path, ["[a report](https://example.org/r?q=50%25&x=1#sec-2)"]),
+                   tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert pdf_links(tmp_path / "out" / "cv.pdf") == [
+        "https://example.org/a%20b#frag", "https://example.org/r?q=50%25&x=1#sec-2"]
+
+
+@pytest.mark.parametrize(("bullet", "message"), [
+    ("[x](javascript:alert%281%29)", "link target 'javascript:alert%281%29' is not allowed"),
+    ("[x](file:///etc/passwd)", "link target 'file:///etc/passwd' is not allowed"),
+    ("bell \a here", "the text contains the control character U+0007"),
+    ("escape \x1b[31m red", "the text contains the control character U+001B"),
+])
+def test_refused_with_file_and_line(tmp_path, bullet, message):
+    cv = cv_with(tmp_path, ["fine", bullet])
+    result = build(cv, tmp_path / "out")
+    assert result.exit_code == 1
+    line = line_of(cv, "- fine") + 1
+    assert result.output.startswith(f"{cv}:{line}: {message}"), result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_url_in_bibtex_names_the_entry(tmp_path):
+    bib = "@misc{evil,\n  author = {Zhang Ziliǹ},\n  title = {T},\n  url = {javascript:x()}}\n"
+    result = build(cv_with(tmp_path, ["ok"], bib), tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{tmp_path / 'refs.bib'}:1: entry 'evil': link target")
+
+
+def test_very_long_words_wrap_instead_of_running_off_the_page(tmp_path):
+    word = "x" * 300 + "/end"
+    result = build(cv_with(tmp_path, [word]), tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    lines = pdf_text(tmp_path / "out" / "cv.pdf").splitlines()
+    assert word in no_spaces("".join(line for line in lines if "xxx" in line))
+    assert max(len(line) for line in lines if "xxx" in line) < 150
+
+
+def test_accents_greek_and_cjk_come_out_right(tmp_path):
+    bib = ("@misc{zh, author = {章梓立 and Jos{\\'e} M{\\\"u}ller},\n"
+           "  title = {Ωμέγα: 分布式系统 Жизнь}}\n")
+    result = build(cv_with(tmp_path, ["Ἀθῆναι, Zürich, Kraków, 東京, 서울"], bib), tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    text = squash(pdf_text(tmp_path / "out" / "cv.pdf"))
+    assert "ZHANG ZILIǸ" in text  # the name is set in small caps
+    assert "Ἀθῆναι, Zürich, Kraków, 東京, 서울" in text
+    assert "[1] 章梓立, José Müller. Ωμέγα: 分布式系统 Жизнь." in text
+
+
+def test_a_script_the_fonts_lack_is_an_error_that_keeps_the_last_pdf(tmp_path):
+    out = tmp_path / "out"
+    assert build(cv_with(tmp_path, ["fine"]), out).exit_code == 0
+    good = (out / "cv.pdf").read_bytes()
+    cv = cv_with(tmp_path, ["fine", "नमस्ते"])
+    result = build(cv, out)
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"{cv}:{line_of(cv, 'नमस्ते')}: the font Gentium Book Plus has no 'न' (U+0928)")
+    assert (out / "cv.pdf").read_bytes() == good
+
+
+# Characters the theme's fonts cover, TeX's specials and Markdown's own among them.
+ALPHABET = string.ascii_letters + string.digits + string.punctuation + " éüßçñøαβγΩἈῆЖжш章梓立東京"
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.text(ALPHABET, min_size=1, max_size=60).filter(lambda t: t.strip()))
+def test_generated_text_survives_a_real_compile(tmp_path_factory, text):
+    folder = tmp_path_factory.mktemp("generated")
+    result = build(cv_with(folder, [literal(text)]), folder / "out")
+    assert result.exit_code == 0, result.output
+    assert no_spaces(text) in no_spaces(pdf_text(folder / "out" / "cv.pdf"))
+
+
+def test_latex_error_is_traced_back_to_the_entry_that_caused_it(tmp_path):
+    """A theme that cannot cope with an item without bullets: the error names that item."""
+    theme = tmp_path / "fragile"
+    shutil.copytree(BUILTIN_THEMES / "classic", theme)
+    (theme / "sections" / "entries.tex.j2").write_text(
+        "((* for item in section.items *))\n\\textbf{<< item.title >>}\n"
+        "\\begin{itemize}\n((* for b in item.bullets *))\\item << b >>\n((* endfor *))"
+        "\\end{itemize}\n((* endfor *))\n", encoding="utf-8")
+    cv = write(tmp_path / "cv.yaml", """\
+        theme: fragile
+        person: {name: A. Person}
+        sections:
+          work:
+            title: Work
+            layout: entries
+            items:
+              - title: Has bullets
+                bullets: [one]
+              - title: Has none
+        """)
+    result = build(cv, tmp_path / "out")
+    assert result.exit_code == 1
+    failed_tex = tmp_path / "out" / "cv.failed.tex"
+    tex_line = line_of(failed_tex, "\\end{itemize}", last=True)
+    assert result.output == (
+        f"{cv}:{line_of(cv, 'Has none')}: LaTeX error: Something's wrong--perhaps a missing "
+        f"\\item. (TeX source: {failed_tex}:{tex_line}; full log: {tmp_path / 'out' / 'cv.log'})\n")

@@ -130,7 +130,7 @@ def _person(data: LocatedDict, theme: Theme) -> Person:
     name = _string(data, "name", required=True)
     names = []
     for index, raw in enumerate([name, *_string_list(data, "aliases")]):
-        origin = data.origin_of("name") if index == 0 else data["aliases"].origin_of(index - 1)
+        origin = data.origin_of("name") if index == 0 else _item_origin(data, "aliases", index - 1)
         try:
             names.append(parse_name(raw))
         except ValueError as error:
@@ -160,7 +160,7 @@ def _bibliography_files(data: LocatedDict) -> list[Path]:
     for index, path in enumerate(paths):
         if not path.is_file():
             raise BibcvError(f"bibliography file {files[index]!r} does not exist",
-                             data["bibliography"].origin_of(index))
+                             _item_origin(data, "bibliography", index))
     return paths
 
 
@@ -172,7 +172,7 @@ def _sections(data: LocatedDict, theme: Theme) -> list[Section]:
             raise BibcvError(
                 f"'order' names the section {section_id!r}, which is not under 'sections'"
                 + _did_you_mean(section_id, sections),
-                data["order"].origin_of(index),
+                _item_origin(data, "order", index),
             )
     return [_section(section_id, sections[section_id], sections, theme) for section_id in order]
 
@@ -241,7 +241,7 @@ def _query(spec: LocatedDict) -> PublicationQuery:
             raise BibcvError(
                 f"cannot sort by {key!r}; use {', '.join(sorted(SORT_KEYS))}, "
                 "with '-' in front for descending order",
-                spec["sort"].origin_of(index) if "sort" in spec else spec.origin)
+                _item_origin(spec, "sort", index))
     return PublicationQuery(
         keys=_string_list(query, "keys"),
         keywords=[k.casefold() for k in _string_list(query, "keywords")],
@@ -337,11 +337,13 @@ def _rich(data: LocatedDict, key: str, required: bool = False) -> RichText | Non
 
 def _rich_list(data: LocatedDict, key: str) -> list[RichText]:
     texts = _string_list(data, key)
+    return [_parse(text, _item_origin(data, key, i)) for i, text in enumerate(texts)]
+
+
+def _item_origin(data: LocatedDict, key: str, index: int) -> Origin:
+    """The line of a list's item; a lone value written in place of a list has its key's line."""
     items = data.get(key)
-    return [
-        _parse(text, items.origin_of(i) if isinstance(items, LocatedList) else data.origin_of(key))
-        for i, text in enumerate(texts)
-    ]
+    return items.origin_of(index) if isinstance(items, LocatedList) else data.origin_of(key)
 
 
 def _parse(text: str, origin: Origin) -> RichText:

@@ -172,7 +172,7 @@ def _contact(cv: CV, theme: Theme) -> list[dict[str, Any]]:
         text = as_rich(item.value)
         if pattern:
             try:
-                text = link(pattern.format(value=item.value), text)
+                text = link(pattern.replace("{value}", item.value), text)
             except ValueError as error:
                 raise BibcvError(str(error), item.origin) from None
         items.append({"kind": item.kind, "icon": theme.contact[item.kind].icon, "text": text})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import string
 from pathlib import Path
@@ -160,7 +161,7 @@ def test_a_script_the_fonts_lack_is_an_error_that_keeps_the_last_pdf(tmp_path):
 ALPHABET = string.ascii_letters + string.digits + string.punctuation + " éüßçñøαβγΩἈῆЖжш章梓立東京"
 
 
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=int(os.environ.get("BIBCV_COMPILE_EXAMPLES", "12")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.text(ALPHABET, min_size=1, max_size=60).filter(lambda t: t.strip()))
 def test_generated_text_survives_a_real_compile(tmp_path_factory, text):

@@ -30,6 +30,10 @@ _SPECIALS = {
     "~": r"\textasciitilde{}",
     "`": r"\textasciigrave{}",
     "'": r"\textquotesingle{}",
+    '"': r"\textquotedbl{}",
+    # Brackets in braces: after \item or \\ a bare [ would open an optional argument.
+    "[": "{[}",
+    "]": "{]}",
     "\t": " ",
 }
 # TeX font ligatures would turn "--" into a dash, ",," into „ and "<<" into «.

@@ -13,7 +13,8 @@ from bibcv.model import Person, PublicationQuery
 from bibcv.names import parse_name
 from bibcv.richtext import plain
 from bibcv.select import select_publications
-from bibcv.style import format_citation, format_publications
+from bibcv.style import format_citation, view_publications
+from bibcv.venues import load_venue_table
 
 BIB = r"""
 @inproceedings{rolex,
@@ -92,7 +93,8 @@ def test_citation_with_venue_year_link_and_bold_owner(bib, person):
 
 
 def test_equal_contribution_status_and_et_al(bib, person):
-    [formatted] = format_publications([bib.entries["draft"]], person, TERMS, numbered=True)
+    [formatted] = view_publications([bib.entries["draft"]], person, TERMS, load_venue_table(),
+                                    numbered=True)
     assert formatted.label == "[1]"
     assert formatted.has_equal_contribution
     assert plain(formatted.citation) == "Ann Smith*, P. Zuo*, et al. Café Systems, Under review."

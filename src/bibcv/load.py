@@ -18,12 +18,13 @@ from bibcv.errors import BibcvError, Origin
 from bibcv.model import CV, ContactItem, Person, PublicationQuery, Section
 from bibcv.names import parse_name
 from bibcv.richtext import MarkupError, RichText, parse_markdown
-from bibcv.theme import Layout, Theme, find_theme, load_theme
+from bibcv.theme import FieldType, Theme, find_theme, load_theme
 from bibcv.yamlsource import LocatedDict, LocatedList, read_yaml
 
-TOP_LEVEL_KEYS = {"extends", "theme", "bibliography", "person", "sections", "order", "terms"}
+TOP_LEVEL_KEYS = {"extends", "theme", "bibliography", "person", "sections", "order", "terms",
+                  "venues"}
 PERSON_KEYS = {"name", "aliases", "contact"}
-QUERY_KEYS = {"keys", "keywords", "types", "author", "exclude"}
+QUERY_KEYS = {"keys", "keywords", "types", "author", "exclude", "sort"}
 SORT_KEYS = {"year", "title", "key", "file"}
 DEFAULT_THEME = "classic"
 
@@ -52,6 +53,7 @@ def load_cv(path: Path) -> tuple[CV, Theme]:
         bibliography_files=_bibliography_files(data),
         terms=terms,
         files=files,
+        venue_table=_venue_table(data),
     )
     return cv, theme
 
@@ -164,6 +166,16 @@ def _bibliography_files(data: LocatedDict) -> list[Path]:
     return paths
 
 
+def _venue_table(data: LocatedDict) -> Path | None:
+    name = _string(data, "venues")
+    if name is None:
+        return None
+    path = data.origin_of("venues").file.parent / name
+    if not path.is_file():
+        raise BibcvError(f"venue table {name!r} does not exist", data.origin_of("venues"))
+    return path
+
+
 def _sections(data: LocatedDict, theme: Theme) -> list[Section]:
     sections = _mapping(data, "sections")
     order = _string_list(data, "order") or list(sections)
@@ -191,57 +203,65 @@ def _section(section_id: str, spec: Any, parent: LocatedDict, theme: Theme) -> S
             spec.origin_of("layout"),
         )
     content_keys = {"text": {"text"}, "items": {"items"},
-                    "publications": {"query", "sort", "numbered"}}[layout.kind]
+                    "publications": {"query", "numbered"}}[layout.kind]
     _check_keys(spec, {"title", "layout"} | content_keys, f"section {section_id!r}")
     section = Section(id=section_id, title=_rich(spec, "title", required=True),
                       layout=layout_name, origin=parent.origin_of(section_id))
     if layout.kind == "text":
         section.text = _rich(spec, "text", required=True)
     elif layout.kind == "items":
-        section.items = _items(spec, layout, section_id)
+        section.items = _items(spec, "items", layout.fields, layout.required,
+                               f"section {section_id!r}")
     else:
-        section.query = _query(spec)
+        section.query = _query(spec, "query")
         section.numbered = _bool(spec, "numbered", default=True)
     return section
 
 
-def _items(spec: LocatedDict, layout: Layout, section_id: str) -> list[dict[str, Any]]:
-    items = spec.get("items")
+def _items(parent: LocatedDict, key: str, fields: dict[str, FieldType],
+           required: tuple[str, ...], where: str) -> list[dict[str, Any]]:
+    """A list of mappings whose fields the theme declares; nested lists recurse."""
+    items = parent.get(key)
     if not isinstance(items, LocatedList):
-        raise BibcvError(f"section {section_id!r} needs 'items', a list", spec.origin_of("items"))
+        raise BibcvError(f"{where} needs {key!r}, a list", parent.origin_of(key))
     result = []
     for index, item in enumerate(items):
         if not isinstance(item, LocatedDict):
-            raise BibcvError(
-                f"each item of section {section_id!r} is a mapping with the fields "
-                f"{', '.join(layout.fields)}", items.origin_of(index))
-        _check_keys(item, {"id", *layout.fields}, f"an item of section {section_id!r}")
-        for name in layout.required:
+            raise BibcvError(f"each item of {where} is a mapping with the fields "
+                             f"{', '.join(fields)}", items.origin_of(index))
+        _check_keys(item, {"id", *fields}, f"an item of {where}")
+        for name in required:
             if name not in item:
-                raise BibcvError(f"this item of section {section_id!r} needs {name!r}",
-                                 items.origin_of(index))
-        result.append({
-            name: _rich_list(item, name) if ftype == "list" else _rich(item, name)
-            for name, ftype in layout.fields.items()
-        })
+                raise BibcvError(f"this item of {where} needs {name!r}", items.origin_of(index))
+        result.append({name: _field(item, name, ftype, where) for name, ftype in fields.items()})
     return result
 
 
-def _query(spec: LocatedDict) -> PublicationQuery:
-    query = _mapping(spec, "query", required=True)
+def _field(item: LocatedDict, name: str, ftype: FieldType, where: str) -> Any:
+    if isinstance(ftype, dict):
+        return _items(item, name, ftype, (), f"{name!r} in {where}") if name in item else []
+    if ftype == "list":
+        return _rich_list(item, name)
+    if ftype == "query":
+        return _query(item, name) if name in item else None
+    return _rich(item, name)
+
+
+def _query(spec: LocatedDict, key: str) -> PublicationQuery:
+    query = _mapping(spec, key, required=True)
     _check_keys(query, QUERY_KEYS, "the publication query")
-    if not query:
+    if not query.keys() - {"sort"}:
         raise BibcvError(
-            "the publication query is empty; give keys, keywords, types or author "
+            "the publication query selects nothing; give keys, keywords, types or author "
             "(author: self selects every entry you are an author of)",
-            spec.origin_of("query"))
-    sort = _string_list(spec, "sort")
-    for index, key in enumerate(sort):
-        if key.lstrip("-") not in SORT_KEYS:
+            spec.origin_of(key))
+    sort = _string_list(query, "sort")
+    for index, sort_key in enumerate(sort):
+        if sort_key.lstrip("-") not in SORT_KEYS:
             raise BibcvError(
-                f"cannot sort by {key!r}; use {', '.join(sorted(SORT_KEYS))}, "
+                f"cannot sort by {sort_key!r}; use {', '.join(sorted(SORT_KEYS))}, "
                 "with '-' in front for descending order",
-                _item_origin(spec, "sort", index))
+                _item_origin(query, "sort", index))
     return PublicationQuery(
         keys=_string_list(query, "keys"),
         keywords=[k.casefold() for k in _string_list(query, "keywords")],
@@ -249,7 +269,7 @@ def _query(spec: LocatedDict) -> PublicationQuery:
         author=_string(query, "author"),
         exclude=_string_list(query, "exclude"),
         sort=sort,
-        origin=spec.origin_of("query"),
+        origin=spec.origin_of(key),
     )
 
 

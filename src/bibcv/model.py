@@ -59,3 +59,4 @@ class CV:
     bibliography_files: list[Path]
     terms: dict[str, str]
     files: list[Path]  # the YAML chain, the CV first: everything the build depends on
+    venue_table: Path | None = None  # the CV's own additions to the venue abbreviations

@@ -18,11 +18,12 @@ from bibcv.bibliography import Bibliography
 from bibcv.errors import BibcvError, Origin
 from bibcv.fonts import CJK_INSTALL_HINT, find_cjk_font
 from bibcv.latex import CJK_COMMAND, Latex, escape_text, to_latex
-from bibcv.model import CV, Section
+from bibcv.model import CV, PublicationQuery, Section
 from bibcv.richtext import RichText, as_rich, link
 from bibcv.select import select_publications
-from bibcv.style import FormattedPublication, format_publications
+from bibcv.style import PublicationView, view_publications
 from bibcv.theme import Theme
+from bibcv.venues import VenueTable, load_venue_table
 
 
 @dataclass
@@ -34,7 +35,7 @@ class SectionView:
     layout: str
     text: RichText | None = None
     items: list[dict[str, Any]] = field(default_factory=list)
-    publications: list[FormattedPublication] = field(default_factory=list)
+    publications: list[PublicationView] = field(default_factory=list)
 
     @property
     def has_equal_contribution(self) -> bool:
@@ -120,7 +121,8 @@ class RenderedTex:
 def render_tex(
     cv: CV, theme: Theme, bibliography: Bibliography, warnings: list[BibcvError]
 ) -> RenderedTex:
-    sections = [_section_view(s, cv, bibliography, warnings) for s in cv.sections]
+    resolver = _QueryResolver(cv, bibliography, load_venue_table(cv.venue_table), warnings)
+    sections = [resolver.section_view(section) for section in cv.sections]
     context = {
         "person": {"name": cv.person.display_name, "contact": _contact(cv, theme)},
         "sections": sections,
@@ -149,20 +151,37 @@ def _render(theme: Theme, context: dict[str, Any]) -> RenderedTex:
     return RenderedTex(source, source_map)
 
 
-def _section_view(
-    section: Section, cv: CV, bibliography: Bibliography, warnings: list[BibcvError]
-) -> SectionView:
-    view = SectionView(id=section.id, title=section.title, layout=section.layout,
-                       text=section.text, items=section.items)
-    if section.query is not None:
-        publications = select_publications(bibliography, section.query, cv.person)
-        if not publications:
-            warnings.append(BibcvError(
-                f"the query of section {section.id!r} matches no bibliography entry",
-                section.query.origin))
-        view.publications = format_publications(
-            publications, cv.person, cv.terms, section.numbered)
-    return view
+@dataclass
+class _QueryResolver:
+    """Turns every publication query in the CV, in a section or an item, into views."""
+
+    cv: CV
+    bibliography: Bibliography
+    venues: VenueTable
+    warnings: list[BibcvError]
+
+    def section_view(self, section: Section) -> SectionView:
+        view = SectionView(id=section.id, title=section.title, layout=section.layout,
+                           text=section.text, items=self.resolve(section.items))
+        if section.query is not None:
+            view.publications = self.publications(section.query, section.numbered)
+        return view
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, PublicationQuery):
+            return self.publications(value, numbered=False)
+        if isinstance(value, list):
+            return [self.resolve(item) for item in value]
+        if isinstance(value, dict):
+            return {name: self.resolve(item) for name, item in value.items()}
+        return value
+
+    def publications(self, query: PublicationQuery, numbered: bool) -> list[PublicationView]:
+        selected = select_publications(self.bibliography, query, self.cv.person)
+        if not selected:
+            self.warnings.append(BibcvError(
+                "this publication query matches no bibliography entry", query.origin))
+        return view_publications(selected, self.cv.person, self.cv.terms, self.venues, numbered)
 
 
 def _contact(cv: CV, theme: Theme) -> list[dict[str, Any]]:

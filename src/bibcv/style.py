@@ -1,4 +1,4 @@
-"""A publication as rich text: authors, title, venue, status, year.
+"""A publication as rich text: the full citation, and its parts for themes.
 
 This is the CV's citation style, format-neutral like pybtex's styles: it says
 "bold", "emphasis" and "link"; the LaTeX backend decides how.
@@ -6,39 +6,68 @@ This is the CV's citation style, format-neutral like pybtex's styles: it says
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bibcv.bibliography import EQUAL_CONTRIBUTION, Publication
 from bibcv.errors import BibcvError
 from bibcv.model import Person
 from bibcv.richtext import MarkupError, RichText, as_rich, join, link, styled
 from bibcv.select import is_any_of
+from bibcv.venues import VenueTable
 
 EQUAL_CONTRIBUTION_MARK = "*"
 VENUE_FIELDS = ("journal", "booktitle", "howpublished", "school", "institution", "publisher")
 
 
 @dataclass(frozen=True)
-class FormattedPublication:
+class PublicationView:
+    """What templates see of one publication: the whole citation, and each part of it."""
+
     key: str
-    label: str
-    citation: RichText
+    label: str  # "[1]", or "" when the section is not numbered
+    citation: RichText  # Authors. Title, *Venue*, Year.
+    authors: RichText
+    title: RichText  # linked when the entry has a url; may be empty
+    short: RichText  # the short title (a system's name), else the title
+    venue: str  # as written in the entry
+    venue_short: str  # from the venue table
+    year: str
+    year_short: str  # "23" for 2023
+    status: str  # the theme's word for pubstate, e.g. "Under review"
+    award: str
     has_equal_contribution: bool
 
 
-def format_publications(
-    publications: list[Publication], person: Person, terms: dict[str, str], numbered: bool
-) -> list[FormattedPublication]:
-    return [
-        FormattedPublication(
-            key=publication.key,
-            label=f"[{number}]" if numbered else "",
-            citation=replace(format_citation(publication, person, terms),
-                             origin=publication.origin),
-            has_equal_contribution=_has_equal_contribution(publication),
-        )
-        for number, publication in enumerate(publications, start=1)
-    ]
+def view_publications(publications: list[Publication], person: Person, terms: dict[str, str],
+                      venues: VenueTable, numbered: bool = False) -> list[PublicationView]:
+    return [_view(publication, person, terms, venues, f"[{number}]" if numbered else "")
+            for number, publication in enumerate(publications, start=1)]
+
+
+def _view(publication: Publication, person: Person, terms: dict[str, str],
+          venues: VenueTable, label: str) -> PublicationView:
+    title = _title(publication)
+    venue = venue_of(publication)
+    year = str(publication.year) if publication.year is not None else ""
+    state = publication.text("pubstate")
+    return PublicationView(
+        key=publication.key,
+        label=label,
+        citation=RichText(format_citation(publication, person, terms).parts,
+                          publication.origin),
+        authors=format_authors(publication, person),
+        title=title,
+        short=as_rich(publication.text("shorttitle")) or as_rich(str(title)),
+        venue=venue,
+        venue_short=venues.abbreviate(venue) if venue else "",
+        year=year,
+        year_short=year[-2:],
+        status=terms.get(state.casefold(), state) if state else "",
+        award=publication.text("award"),
+        has_equal_contribution=any(
+            EQUAL_CONTRIBUTION in publication.author_annotations(index)
+            for index in range(len(publication.authors))),
+    )
 
 
 def format_citation(publication: Publication, person: Person, terms: dict[str, str]) -> RichText:
@@ -68,12 +97,22 @@ def format_authors(publication: Publication, person: Person) -> RichText:
     return join(", ", names)
 
 
+def venue_of(publication: Publication) -> str:
+    """Where it appeared: the first venue field, else arXiv or the report type."""
+    venue = next((publication.text(f) for f in VENUE_FIELDS if publication.has(f)), "")
+    if venue:
+        return venue
+    if publication.text("eprinttype").casefold() == "arxiv":
+        return "arXiv"
+    if publication.entry_type == "techreport":
+        return publication.text("type") or "Technical Report"
+    return ""
+
+
 def _title(publication: Publication) -> RichText:
     title = publication.text("title")
-    if not title:
-        return RichText()
     url = publication.text("url")
-    if not url:
+    if not title or not url:
         return as_rich(title)
     try:
         return link(url, title)
@@ -82,7 +121,7 @@ def _title(publication: Publication) -> RichText:
 
 
 def _details(publication: Publication, terms: dict[str, str]) -> RichText:
-    venue = next((publication.text(f) for f in VENUE_FIELDS if publication.has(f)), "")
+    venue = venue_of(publication)
     state = publication.text("pubstate")
     status = terms.get(state.casefold(), state) if state else ""
     parts: list[RichText] = []
@@ -97,10 +136,3 @@ def _details(publication: Publication, terms: dict[str, str]) -> RichText:
 
 def _sentence(text: RichText) -> RichText:
     return text if str(text).rstrip().endswith((".", "?", "!")) else text + "."
-
-
-def _has_equal_contribution(publication: Publication) -> bool:
-    return any(
-        EQUAL_CONTRIBUTION in publication.author_annotations(index)
-        for index in range(len(publication.authors))
-    )

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Union
 
 from bibcv.errors import BibcvError
 from bibcv.yamlsource import LocatedDict, read_yaml
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
 LAYOUT_KINDS = ("text", "items", "publications")
-FIELD_TYPES = ("text", "list")
+FIELD_TYPES = ("text", "list", "query")
+# A field is one of FIELD_TYPES, or a nested list of items: {"items": {field: type, ...}}.
+FieldType = Union[str, dict[str, "FieldType"]]  # noqa: UP007 -- a runtime alias
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class ContactKind:
 @dataclass(frozen=True)
 class Layout:
     kind: str
-    fields: dict[str, str] = field(default_factory=dict)  # field name -> "text" | "list"
+    fields: dict[str, FieldType] = field(default_factory=dict)
     required: tuple[str, ...] = ()
 
 
@@ -80,9 +83,19 @@ def _layout(spec: LocatedDict) -> Layout:
     kind = spec["kind"]
     if kind not in LAYOUT_KINDS:
         raise ValueError(f"layout kind {kind!r} is not one of {', '.join(LAYOUT_KINDS)}")
-    fields = {str(name): str(ftype) for name, ftype in spec.get("fields", {}).items()}
-    for name, ftype in fields.items():
-        if ftype not in FIELD_TYPES:
-            raise ValueError(f"field {name!r} has type {ftype!r}, not one of {FIELD_TYPES}")
+    fields = _fields(spec.get("fields", {}))
     return Layout(kind=kind, fields=fields, required=tuple(spec.get("required", ())))
+
+
+def _fields(spec: dict[str, Any]) -> dict[str, FieldType]:
+    fields: dict[str, FieldType] = {}
+    for name, ftype in spec.items():
+        if isinstance(ftype, dict) and set(ftype) == {"items"}:
+            fields[str(name)] = _fields(ftype["items"])
+        elif ftype in FIELD_TYPES:
+            fields[str(name)] = str(ftype)
+        else:
+            raise ValueError(f"field {name!r} has type {ftype!r}; use one of "
+                             f"{', '.join(FIELD_TYPES)}, or {{items: {{...fields...}}}}")
+    return fields
 

@@ -71,6 +71,16 @@ def test_crossref_inherits_missing_fields(tmp_path):
     assert "crossref" not in paper.raw_fields
 
 
+def test_incomplete_entries_are_noted_apart(tmp_path):
+    path = bib_file(tmp_path, "@misc{ok, title = {T}}\n"
+                              "@article{b, author = {Q. R}, title = {Two}}\n")
+    bib = load_bibliography([path])
+    assert bib.warnings == []
+    assert [str(note) for note in bib.incomplete] == [
+        f"{path}:2: entry 'b' (@article) has no journal, year, which BibTeX's standard "
+        "styles require"]
+
+
 def test_warnings_name_file_and_line(tmp_path):
     path = bib_file(tmp_path, """\
 @article{a,
@@ -90,8 +100,6 @@ def test_warnings_name_file_and_line(tmp_path):
         "it is kept as the word 'undefinedmacro'. Define it with @string{undefinedmacro = {...}}",
         f"{path}:7: entry 'b' has the field 'title' twice; the first is used, as BibTeX does",
         f"{path}:11: entry 'f' has crossref 'nowhere', which no bibliography file defines",
-        f"{path}:7: entry 'b' (@article) has no journal, year, which BibTeX's standard "
-        "styles require",
         f"{path}:8: entry 'c' looks like the same paper as 'a' at {path}:1 (same title)",
         f"{path}:10: entry 'e' looks like the same paper as 'd' at {path}:9 (same DOI)",
     ]

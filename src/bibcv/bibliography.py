@@ -125,6 +125,9 @@ class Bibliography:
     entries: dict[str, Publication] = field(default_factory=dict)
     preambles: list[str] = field(default_factory=list)
     warnings: list[BibcvError] = field(default_factory=list)
+    # Entries lacking fields BibTeX's styles require: a CV can show them (a system's name
+    # and venue are enough), so only `check` and `export-bib` mention them.
+    incomplete: list[BibcvError] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Publication]:
         return iter(self.entries.values())
@@ -251,10 +254,10 @@ def _check_required_fields(publication: Publication, bibliography: Bibliography)
         if not any(publication.has(name) for name in options):
             missing.append(" or ".join(options))
     if missing:
-        bibliography.warn(
+        bibliography.incomplete.append(BibcvError(
             f"entry {publication.key!r} (@{publication.entry_type}) has no "
             f"{', '.join(missing)}, which BibTeX's standard styles require",
-            publication.origin)
+            publication.origin))
 
 
 def _check_same_paper(bibliography: Bibliography) -> None:

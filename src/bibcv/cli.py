@@ -56,7 +56,7 @@ def check(cv_files: tuple[Path, ...]) -> None:
             _report(error)
             failures += 1
             continue
-        _warn(rendered.warnings)
+        _warn(rendered.warnings + rendered.incomplete)
         click.echo(f"{path}: ok")
     sys.exit(1 if failures else 0)
 

@@ -21,6 +21,7 @@ class RenderedCV:
     stem: str
     tex: RenderedTex
     warnings: list[BibcvError] = field(default_factory=list)
+    incomplete: list[BibcvError] = field(default_factory=list)  # see Bibliography.incomplete
 
 
 def render_cv(path: Path) -> RenderedCV:
@@ -29,7 +30,7 @@ def render_cv(path: Path) -> RenderedCV:
     bibliography = load_bibliography(cv.bibliography_files)
     warnings = list(bibliography.warnings)
     tex = render_tex(cv, theme, bibliography, warnings)
-    return RenderedCV(path.stem, tex, warnings)
+    return RenderedCV(path.stem, tex, warnings, bibliography.incomplete)
 
 
 def build_cv(path: Path, out_dir: Path,
@@ -68,7 +69,7 @@ def export_bib(sources: list[Path], strip_cv_fields: bool = False) -> ExportedBi
     warnings: list[BibcvError] = []
     for source in sources:
         publications, bibliography = _publications_of(source)
-        warnings += bibliography.warnings
+        warnings += bibliography.warnings + bibliography.incomplete
         preambles += bibliography.preambles
         for publication in publications:
             chosen.setdefault(publication.key, publication)

@@ -23,6 +23,7 @@ probe() {
   need_command pdftotext poppler-utils
   need_command pdftohtml poppler-utils
   need_tex_file fontspec.sty texlive-latex-recommended
+  need_tex_file xcolor.sty texlive-latex-recommended
   need_tex_file titlesec.sty texlive-latex-extra
   need_tex_file enumitem.sty texlive-latex-extra
   need_tex_file accsupp.sty texlive-latex-extra

@@ -14,7 +14,8 @@ from bibcv.pipeline import export_bib
 from conftest import REPO, write
 
 CORPUS = Path(__file__).parent / "bibtex"
-HARD_FILES = [CORPUS / "hard-fields.bib", CORPUS / "hard-names.bib", REPO / "bib/zhuofu-chen.bib"]
+HARD_FILES = [CORPUS / "hard-fields.bib", CORPUS / "hard-names.bib", REPO / "bib/zhuofu-chen.bib",
+              REPO / "bib/pengfei-zuo.bib"]
 
 
 def reexport(text: str, tmp_path: Path, name: str) -> tuple[str, Bibliography]:
@@ -75,7 +76,8 @@ def test_a_cv_exports_what_it_shows_in_its_order():
 
 def exported_files(tmp_path: Path) -> list[Path]:
     paths = []
-    for source in [*HARD_FILES, REPO / "cv/zhuofu-chen-v2.yaml"]:
+    for source in [*HARD_FILES, REPO / "cv/zhuofu-chen-v2.yaml", REPO / "cv/pengfei-zuo.yaml",
+                   REPO / "bib/pengfei-zuo.bib"]:
         for strip in (False, True):
             path = tmp_path / f"{source.stem}{'-stripped' if strip else ''}.bib"
             path.write_text(export_bib([source], strip).text, encoding="utf-8")

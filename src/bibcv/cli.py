@@ -11,6 +11,7 @@ from bibcv import __version__
 from bibcv.compile import DEFAULT_TIMEOUT, write_atomically
 from bibcv.errors import BibcvError
 from bibcv.pipeline import build_cv, export_bib, render_cv
+from bibcv.starter import create_starter
 
 CV_FILES = click.argument("cv_files", nargs=-1, required=True,
                           type=click.Path(path_type=Path, dir_okay=False))
@@ -83,6 +84,25 @@ def export_bib_command(sources: tuple[Path, ...], output: Path | None,
         return
     write_atomically(output, exported.text)
     click.echo(f"wrote {exported.count} entries to {output}", err=True)
+
+
+@main.command()
+@click.argument("stem")
+@click.option("--name", help="Your name as it should appear (default: from STEM).")
+@click.option("--cv-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("cv"),
+              show_default=True)
+@click.option("--bib-dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("bib"), show_default=True)
+def new(stem: str, name: str | None, cv_dir: Path, bib_dir: Path) -> None:
+    """Start a CV: write CV_DIR/STEM.yaml and BIB_DIR/STEM.bib, ready to build."""
+    try:
+        written = create_starter(stem, name, cv_dir, bib_dir)
+    except BibcvError as error:
+        _report(error)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: bibcv build {written[0]}")
 
 
 def _report(error: BibcvError) -> None:

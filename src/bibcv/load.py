@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +159,7 @@ def _bibliography_files(data: LocatedDict) -> list[Path]:
     if not files:
         return []
     folder = data.origin_of("bibliography").file.parent
-    paths = [folder / name for name in files]
+    paths = [Path(os.path.normpath(folder / name)) for name in files]
     for index, path in enumerate(paths):
         if not path.is_file():
             raise BibcvError(f"bibliography file {files[index]!r} does not exist",

@@ -11,7 +11,7 @@ from bibcv.errors import BibcvError, Origin
 from bibcv.export import export_bibtex
 from bibcv.load import load_cv
 from bibcv.render import RenderedTex, SourceMap, render_tex
-from bibcv.select import select_publications
+from bibcv.select import all_queries, select_publications
 
 CV_SUFFIXES = (".yaml", ".yml")
 
@@ -86,9 +86,6 @@ def _publications_of(source: Path) -> tuple[list[Publication], Bibliography]:
                          Origin(source))
     cv, _theme = load_cv(source)
     bibliography = load_bibliography(cv.bibliography_files)
-    shown = [
-        publication
-        for section in cv.sections if section.query is not None
-        for publication in select_publications(bibliography, section.query, cv.person)
-    ]
+    shown = [publication for query in all_queries(cv)
+             for publication in select_publications(bibliography, query, cv.person)]
     return shown, bibliography

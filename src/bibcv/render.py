@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import jinja2
@@ -173,7 +174,8 @@ class _QueryResolver:
         if isinstance(value, list):
             return [self.resolve(item) for item in value]
         if isinstance(value, dict):
-            return {name: self.resolve(item) for name, item in value.items()}
+            # Attributes, not dict keys: a field named "items" must not find dict.items.
+            return SimpleNamespace(**{name: self.resolve(item) for name, item in value.items()})
         return value
 
     def publications(self, query: PublicationQuery, numbered: bool) -> list[PublicationView]:
@@ -194,7 +196,8 @@ def _contact(cv: CV, theme: Theme) -> list[dict[str, Any]]:
                 text = link(pattern.replace("{value}", item.value), text)
             except ValueError as error:
                 raise BibcvError(str(error), item.origin) from None
-        items.append({"kind": item.kind, "icon": theme.contact[item.kind].icon, "text": text})
+        kind = theme.contact[item.kind]
+        items.append({"kind": item.kind, "icon": kind.icon, "label": kind.label, "text": text})
     return items
 
 

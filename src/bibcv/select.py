@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from bibcv.bibliography import Bibliography, Publication
 from bibcv.errors import BibcvError
-from bibcv.model import Person, PublicationQuery
+from bibcv.model import CV, Person, PublicationQuery
 from bibcv.names import Name, parse_name, same_person
 
 NEWEST_FIRST = ["-year"]
@@ -24,6 +24,23 @@ def select_publications(
     matches = [p for p in candidates if _matches(p, query, person)]
     sort = query.sort or ([] if query.keys else NEWEST_FIRST)
     return sort_publications(matches, sort)
+
+
+def all_queries(cv: CV) -> Iterator[PublicationQuery]:
+    """Every publication query of the CV, in reading order: sections' and items' alike."""
+    def walk(value: Any) -> Iterator[PublicationQuery]:
+        if isinstance(value, PublicationQuery):
+            yield value
+        elif isinstance(value, list):
+            for item in value:
+                yield from walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from walk(item)
+
+    for section in cv.sections:
+        yield from walk(section.query)
+        yield from walk(section.items)
 
 
 def sort_publications(publications: list[Publication], sort: list[str]) -> list[Publication]:

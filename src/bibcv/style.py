@@ -102,10 +102,10 @@ def venue_of(publication: Publication) -> str:
     venue = next((publication.text(f) for f in VENUE_FIELDS if publication.has(f)), "")
     if venue:
         return venue
-    if publication.text("eprinttype").casefold() == "arxiv":
-        return "arXiv"
     if publication.entry_type == "techreport":
         return publication.text("type") or "Technical Report"
+    if publication.text("eprinttype").casefold() == "arxiv":
+        return "arXiv"
     return ""
 
 

@@ -24,7 +24,8 @@ FieldType = Union[str, dict[str, "FieldType"]]  # noqa: UP007 -- a runtime alias
 
 @dataclass(frozen=True)
 class ContactKind:
-    icon: str
+    icon: str | None = None  # a Font Awesome 4 code point
+    label: str | None = None  # a word to print before the value, e.g. "Email"
     link: str | None = None  # a pattern with {value}
 
 
@@ -64,7 +65,7 @@ def load_theme(folder: Path) -> Theme:
     try:
         layouts = {name: _layout(spec) for name, spec in data["layouts"].items()}
         contact = {
-            kind: ContactKind(icon=str(spec["icon"]), link=spec.get("link"))
+            kind: ContactKind(icon=spec.get("icon"), label=spec.get("label"), link=spec.get("link"))
             for kind, spec in data.get("contact", {}).items()
         }
         return Theme(

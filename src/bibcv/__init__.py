@@ -1,3 +1,6 @@
 """bibcv: academic CVs from BibTeX and YAML."""
 
 __version__ = "0.1.0"
+
+# Seconds TeX may run for one CV before its whole process group is killed.
+DEFAULT_TIMEOUT = 120.0

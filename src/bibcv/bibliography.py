@@ -9,6 +9,8 @@ decoded to Unicode only when something asks for them; see ``texdecode``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 import unicodedata
@@ -16,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import bibtexparser
 from bibtexparser.model import (
@@ -27,8 +30,10 @@ from bibtexparser.model import (
     String,
 )
 
+from bibcv.atomic import write_text_atomically
 from bibcv.bibtex_values import MONTH_MACROS, BibtexValueError, evaluate, month_number
 from bibcv.errors import BibcvError, Origin
+from bibcv.incremental import bibcv_fingerprint
 from bibcv.names import Name, parse_names
 from bibcv.richtext import MarkupError, check_characters
 from bibcv.texdecode import decode_latex
@@ -136,12 +141,31 @@ class Bibliography:
         self.warnings.append(BibcvError(message, origin))
 
 
-def load_bibliography(paths: Iterable[Path]) -> Bibliography:
-    """Read every file in order; then resolve crossrefs and look for what BibTeX would flag."""
+@dataclass
+class FileReading:
+    """What one .bib file says before files are combined: every entry, duplicates included."""
+
+    publications: list[Publication] = field(default_factory=list)
+    preambles: list[str] = field(default_factory=list)
+    warnings: list[BibcvError] = field(default_factory=list)
+
+    def warn(self, message: str, origin: Origin) -> None:
+        self.warnings.append(BibcvError(message, origin))
+
+
+def load_bibliography(paths: Iterable[Path], cache_dir: Path | None = None) -> Bibliography:
+    """Read every file in order; then resolve crossrefs and look for what BibTeX would flag.
+
+    With a cache_dir, each file's reading is kept there under a digest of its
+    content, so an unchanged file is not parsed again.
+    """
     bibliography = Bibliography()
     folded_keys: dict[str, Publication] = {}
     for path in paths:
-        for publication in _read_file(path, bibliography):
+        read = _read_file_cached(path, cache_dir) if cache_dir else _read_file(path)
+        bibliography.preambles += read.preambles
+        bibliography.warnings += read.warnings
+        for publication in read.publications:
             first = folded_keys.get(publication.key.casefold())
             if first is not None:
                 bibliography.warn(
@@ -158,51 +182,88 @@ def load_bibliography(paths: Iterable[Path]) -> Bibliography:
     return bibliography
 
 
-def _read_file(path: Path, bibliography: Bibliography) -> list[Publication]:
+def _read_file_cached(path: Path, cache_dir: Path) -> FileReading:
+    content = _read_bytes(path)
+    digest = hashlib.sha256(f"{bibcv_fingerprint()}\0{path}\0".encode() + content).hexdigest()
+    cached = cache_dir / f"bib-{digest}.json"
+    if cached.is_file():
+        return _from_json(json.loads(cached.read_text(encoding="utf-8")), path)
+    read = _read_file(path, content)
+    write_text_atomically(cached, json.dumps(_to_json(read)))
+    return read
+
+
+def _to_json(read: FileReading) -> dict[str, Any]:
+    return {
+        "entries": [[p.key, p.entry_type, p.raw_fields, p.origin.line] for p in read.publications],
+        "preambles": read.preambles,
+        "warnings": [[w.message, w.origin.line if w.origin else 0] for w in read.warnings],
+    }
+
+
+def _from_json(data: dict[str, Any], path: Path) -> FileReading:
+    return FileReading(
+        publications=[Publication(key, entry_type, fields, Origin(path, line))
+                      for key, entry_type, fields, line in data["entries"]],
+        preambles=data["preambles"],
+        warnings=[BibcvError(message, Origin(path, line)) for message, line in data["warnings"]],
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        source = path.read_text(encoding="utf-8-sig")
+        return path.read_bytes()
     except FileNotFoundError:
         raise BibcvError("bibliography file not found", Origin(path)) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise BibcvError(f"cannot read bibliography file: {error}", Origin(path)) from None
+
+
+def _read_file(path: Path, content: bytes | None = None) -> FileReading:
+    content = _read_bytes(path) if content is None else content
+    try:
+        source = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise BibcvError(f"the file is not UTF-8 text ({error}); save it as UTF-8",
+                         Origin(path)) from None
     library = bibtexparser.parse_string(source, parse_stack=[])
     macros = dict(MONTH_MACROS)
-    publications = []
+    reading = FileReading()
     for block in library.blocks:
         origin = Origin(path, block.start_line + 1)
         if isinstance(block, String):
-            macros[block.key.lower()] = _evaluate(block.value, macros, origin, bibliography,
+            macros[block.key.lower()] = _evaluate(block.value, macros, origin, reading,
                                                   f"@string {block.key!r}")
         elif isinstance(block, Preamble):
-            bibliography.preambles.append(
-                _evaluate(block.value, macros, origin, bibliography, "@preamble"))
+            reading.preambles.append(_evaluate(block.value, macros, origin, reading, "@preamble"))
         elif isinstance(block, (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock)):
             # The copy BibTeX would use is chosen, with a warning, further on.
-            publications.append(_publication(block.ignore_error_block, path, macros, bibliography))
+            reading.publications.append(
+                _publication(block.ignore_error_block, path, macros, reading))
         elif isinstance(block, ParsingFailedBlock):
             raise BibcvError(f"cannot parse this BibTeX block: {_describe(block.error)}", origin)
         elif isinstance(block, Entry):
-            publications.append(_publication(block, path, macros, bibliography))
-    return publications
+            reading.publications.append(_publication(block, path, macros, reading))
+    return reading
 
 
 def _publication(entry: Entry, path: Path, macros: dict[str, str],
-                 bibliography: Bibliography) -> Publication:
+                 reading: FileReading) -> Publication:
     origin = Origin(path, entry.start_line + 1)
     fields: dict[str, str] = {}
     for entry_field in entry.fields:
         name = entry_field.key.lower()
         field_origin = Origin(path, entry_field.start_line + 1)
         if name in fields:
-            bibliography.warn(f"entry {entry.key!r} has the field {name!r} twice; "
+            reading.warn(f"entry {entry.key!r} has the field {name!r} twice; "
                               "the first is used, as BibTeX does", field_origin)
             continue
-        fields[name] = _evaluate(str(entry_field.value), macros, field_origin, bibliography,
+        fields[name] = _evaluate(str(entry_field.value), macros, field_origin, reading,
                                  f"field {name!r} of entry {entry.key!r}")
     return Publication(entry.key, entry.entry_type.lower(), fields, origin)
 
 
-def _evaluate(raw: str, macros: dict[str, str], origin: Origin, bibliography: Bibliography,
+def _evaluate(raw: str, macros: dict[str, str], origin: Origin, reading: FileReading,
               where: str) -> str:
     try:
         value = evaluate(raw, macros)
@@ -210,7 +271,7 @@ def _evaluate(raw: str, macros: dict[str, str], origin: Origin, bibliography: Bi
     except (BibtexValueError, MarkupError) as error:
         raise BibcvError(f"{where}: {error}", origin) from None
     for name in value.undefined_macros:
-        bibliography.warn(f"{where} uses the undefined macro {name!r}; it is kept as the word "
+        reading.warn(f"{where} uses the undefined macro {name!r}; it is kept as the word "
                           f"{name!r}. Define it with @string{{{name} = {{...}}}}", origin)
     return " ".join(value.text.split())  # BibTeX reads any run of white space as one space
 

@@ -1,17 +1,19 @@
-"""The bibcv command line: each command wires pipeline stages, nothing more."""
+"""The bibcv command line: each command wires pipeline stages, nothing more.
+
+Only click is imported up front; each command imports what it needs, so
+`bibcv --help` and an up-to-date `bibcv build` stay quick.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from bibcv import __version__
-from bibcv.compile import DEFAULT_TIMEOUT, write_atomically
+from bibcv import DEFAULT_TIMEOUT, __version__
 from bibcv.errors import BibcvError
-from bibcv.pipeline import build_cv, export_bib, render_cv
-from bibcv.starter import create_starter
 
 CV_FILES = click.argument("cv_files", nargs=-1, required=True,
                           type=click.Path(path_type=Path, dir_okay=False))
@@ -30,25 +32,60 @@ def main() -> None:
               help="Where <stem>.tex and <stem>.pdf are written.")
 @click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds TeX may run for one CV before it is stopped.")
-def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float) -> None:
-    """Build the PDF (and its .tex) of each CV YAML file."""
-    failures = 0
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default="the number of processors", help="CVs compiled at the same time.")
+@click.option("--force", is_flag=True, help="Rebuild even CVs whose inputs have not changed.")
+def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: int,
+          force: bool) -> None:
+    """Build the PDF (and its .tex) of each CV YAML file that changed since its last build."""
+    from bibcv.incremental import fingerprint, is_up_to_date
+
+    digests = {path: fingerprint(path) for path in cv_files}
+    stale = [path for path in cv_files
+             if force or not is_up_to_date(path.stem, output_dir, digests[path])]
+    progress = _Progress(len(cv_files))
     for path in cv_files:
-        try:
-            compiled, warnings = build_cv(path, output_dir, timeout)
-        except BibcvError as error:
-            _report(error)
-            failures += 1
-            continue
-        _warn(warnings)
-        click.echo(f"{path}: wrote {compiled.pdf} and {compiled.tex}")
+        if path not in stale:
+            progress.say(f"{path}: up to date")
+    failures = 0
+    if stale:
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+        from bibcv.pipeline import build_cv
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(build_cv, path, output_dir, timeout, digests[path]): path
+                       for path in stale}
+            for future in as_completed(futures):
+                try:
+                    compiled, warnings = future.result()
+                except BibcvError as error:
+                    progress.say(str(error), err=True)
+                    failures += 1
+                    continue
+                _warn(warnings)
+                progress.say(f"{futures[future]}: wrote {compiled.pdf} and {compiled.tex}")
     sys.exit(1 if failures else 0)
+
+
+class _Progress:
+    """Prefixes lines with [done/total] when there is more than one CV."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+
+    def say(self, line: str, err: bool = False) -> None:
+        self.done += 1
+        prefix = f"[{self.done}/{self.total}] " if self.total > 1 else ""
+        click.echo(f"{prefix}{line}", err=err)
 
 
 @main.command()
 @CV_FILES
 def check(cv_files: tuple[Path, ...]) -> None:
     """Validate CV YAML files and their bibliographies without running TeX."""
+    from bibcv.pipeline import render_cv
+
     failures = 0
     for path in cv_files:
         try:
@@ -60,8 +97,6 @@ def check(cv_files: tuple[Path, ...]) -> None:
         _warn(rendered.warnings + rendered.incomplete)
         click.echo(f"{path}: ok")
     sys.exit(1 if failures else 0)
-
-
 @main.command("export-bib")
 @click.argument("sources", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False))
@@ -73,6 +108,10 @@ def check(cv_files: tuple[Path, ...]) -> None:
 def export_bib_command(sources: tuple[Path, ...], output: Path | None,
                        strip_cv_fields: bool) -> None:
     """Export clean BibTeX: what a CV shows (CV.yaml) or every entry (FILE.bib)."""
+    from bibcv.atomic import write_text_atomically
+    from bibcv.pipeline import export_bib
+
+
     try:
         exported = export_bib(list(sources), strip_cv_fields)
     except BibcvError as error:
@@ -82,7 +121,7 @@ def export_bib_command(sources: tuple[Path, ...], output: Path | None,
     if output is None:
         click.echo(exported.text, nl=False)
         return
-    write_atomically(output, exported.text)
+    write_text_atomically(output, exported.text)
     click.echo(f"wrote {exported.count} entries to {output}", err=True)
 
 
@@ -95,6 +134,8 @@ def export_bib_command(sources: tuple[Path, ...], output: Path | None,
               default=Path("bib"), show_default=True)
 def new(stem: str, name: str | None, cv_dir: Path, bib_dir: Path) -> None:
     """Start a CV: write CV_DIR/STEM.yaml and BIB_DIR/STEM.bib, ready to build."""
+    from bibcv.starter import create_starter
+
     try:
         written = create_starter(stem, name, cv_dir, bib_dir)
     except BibcvError as error:

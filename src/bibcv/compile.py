@@ -18,9 +18,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bibcv import DEFAULT_TIMEOUT
 from bibcv.errors import BibcvError, Origin
 
-DEFAULT_TIMEOUT = 120.0
 LATEXMK_COMMAND = [
     "latexmk", "-norc", "-xelatex", "-no-shell-escape", "-halt-on-error",
     "-interaction=nonstopmode", "-file-line-error",
@@ -143,14 +143,6 @@ def _keep_failure(tex: Path, log: Path, output: str, out_dir: Path) -> tuple[Pat
 def _failure_files(out_dir: Path, stem: str) -> tuple[Path, Path]:
     """Where a failed build leaves its .tex and log for the user to inspect."""
     return out_dir / f"{stem}.failed.tex", out_dir / f"{stem}.log"
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """Write text so that readers see the old file or the new one, never half of one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.partial")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target)
 
 
 def _publish(moves: list[tuple[Path, Path]]) -> None:

@@ -1,26 +1,24 @@
 """CV YAML files to the validated CV model.
 
-A CV may ``extends`` a base file: mappings merge key by key (the CV wins),
-lists whose items all carry an ``id`` merge item by item (new ids are
-appended), other lists and plain values are replaced whole, and ``null``
-removes an inherited key.  Base files are named with a leading underscore
-and are never built.
+The ``extends`` chain is read and merged by ``chain``; this module checks
+the merged data against the theme and builds the model.  Base files are
+named with a leading underscore and are never built.
 """
 
 from __future__ import annotations
 
 import datetime
 import difflib
-import os
 from pathlib import Path
 from typing import Any
 
+from bibcv.chain import path_from, read_chain
 from bibcv.errors import BibcvError, Origin
 from bibcv.model import CV, ContactItem, Person, PublicationQuery, Section
 from bibcv.names import parse_name
 from bibcv.richtext import MarkupError, RichText, parse_markdown
 from bibcv.theme import FieldType, Theme, find_theme, load_theme
-from bibcv.yamlsource import LocatedDict, LocatedList, read_yaml
+from bibcv.yamlsource import LocatedDict, LocatedList
 
 TOP_LEVEL_KEYS = {"extends", "theme", "bibliography", "person", "sections", "order", "terms",
                   "venues"}
@@ -42,7 +40,7 @@ def load_cv(path: Path) -> tuple[CV, Theme]:
             "Build a CV that extends it instead.",
             Origin(path),
         )
-    data, files = _read_chain(path, [])
+    data, files = read_chain(path)
     _check_keys(data, TOP_LEVEL_KEYS, "the CV")
     theme = _theme(data)
     terms = {**theme.terms, **_string_map(data, "terms")}
@@ -57,66 +55,6 @@ def load_cv(path: Path) -> tuple[CV, Theme]:
         venue_table=_venue_table(data),
     )
     return cv, theme
-
-
-def _read_chain(path: Path, seen: list[Path]) -> tuple[LocatedDict, list[Path]]:
-    resolved = path.resolve()
-    if resolved in seen:
-        chain = " -> ".join(p.name for p in [*seen, resolved])
-        raise BibcvError(f"'extends' goes round in a circle: {chain}", Origin(path))
-    data = read_yaml(path)
-    parent_name = data.pop("extends", None)
-    if parent_name is None:
-        return data, [path]
-    if not isinstance(parent_name, str):
-        raise BibcvError("'extends' takes the path of one YAML file", data.origin_of("extends"))
-    parent_path = path.parent / parent_name
-    if not parent_path.is_file():
-        raise BibcvError(f"'extends' names {parent_name!r}, which does not exist",
-                         data.origin_of("extends"))
-    base, files = _read_chain(parent_path, [*seen, resolved])
-    return merge(base, data), [path, *files]
-
-
-def merge(base: LocatedDict, override: LocatedDict) -> LocatedDict:
-    """Deep-merge two mappings, keeping where each surviving value was written."""
-    merged = LocatedDict(override.origin)
-    for key, value in base.items():
-        merged[key] = value
-        merged.key_origins[key] = base.origin_of(key)
-    for key, value in override.items():
-        if value is None:
-            merged.pop(key, None)
-            continue
-        if isinstance(value, LocatedDict) and isinstance(merged.get(key), LocatedDict):
-            value = merge(merged[key], value)
-        elif _has_ids(value) and _has_ids(merged.get(key)):
-            value = _merge_by_id(merged[key], value)
-        merged[key] = value
-        merged.key_origins[key] = override.origin_of(key)
-    return merged
-
-
-def _has_ids(value: Any) -> bool:
-    return isinstance(value, LocatedList) and all(
-        isinstance(item, LocatedDict) and "id" in item for item in value)
-
-
-def _merge_by_id(base: LocatedList, override: LocatedList) -> LocatedList:
-    merged = LocatedList(override.origin)
-    overrides = {item["id"]: (item, override.origin_of(i)) for i, item in enumerate(override)}
-    for index, item in enumerate(base):
-        if item["id"] in overrides:
-            change, origin = overrides.pop(item["id"])
-            merged.append(merge(item, change))
-            merged.item_origins.append(origin)
-        else:
-            merged.append(item)
-            merged.item_origins.append(base.origin_of(index))
-    for item, origin in overrides.values():
-        merged.append(item)
-        merged.item_origins.append(origin)
-    return merged
 
 
 def _theme(data: LocatedDict) -> Theme:
@@ -158,8 +96,7 @@ def _bibliography_files(data: LocatedDict) -> list[Path]:
     files = _string_list(data, "bibliography")
     if not files:
         return []
-    folder = data.origin_of("bibliography").file.parent
-    paths = [Path(os.path.normpath(folder / name)) for name in files]
+    paths = [path_from(data, "bibliography", name) for name in files]
     for index, path in enumerate(paths):
         if not path.is_file():
             raise BibcvError(f"bibliography file {files[index]!r} does not exist",
@@ -171,7 +108,7 @@ def _venue_table(data: LocatedDict) -> Path | None:
     name = _string(data, "venues")
     if name is None:
         return None
-    path = data.origin_of("venues").file.parent / name
+    path = path_from(data, "venues", name)
     if not path.is_file():
         raise BibcvError(f"venue table {name!r} does not exist", data.origin_of("venues"))
     return path

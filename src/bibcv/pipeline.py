@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bibcv import DEFAULT_TIMEOUT
 from bibcv.bibliography import Bibliography, Publication, load_bibliography
-from bibcv.compile import DEFAULT_TIMEOUT, CompiledCV, LatexError, compile_pdf
+from bibcv.compile import CompiledCV, LatexError, compile_pdf
 from bibcv.errors import BibcvError, Origin
 from bibcv.export import export_bibtex
+from bibcv.incremental import STATE_DIR, record
 from bibcv.load import load_cv
 from bibcv.render import RenderedTex, SourceMap, render_tex
 from bibcv.select import all_queries, select_publications
@@ -24,22 +26,24 @@ class RenderedCV:
     incomplete: list[BibcvError] = field(default_factory=list)  # see Bibliography.incomplete
 
 
-def render_cv(path: Path) -> RenderedCV:
+def render_cv(path: Path, cache_dir: Path | None = None) -> RenderedCV:
     """Everything short of running TeX: what `bibcv check` validates."""
     cv, theme = load_cv(path)
-    bibliography = load_bibliography(cv.bibliography_files)
+    bibliography = load_bibliography(cv.bibliography_files, cache_dir)
     warnings = list(bibliography.warnings)
     tex = render_tex(cv, theme, bibliography, warnings)
     return RenderedCV(path.stem, tex, warnings, bibliography.incomplete)
 
 
-def build_cv(path: Path, out_dir: Path,
-             timeout: float = DEFAULT_TIMEOUT) -> tuple[CompiledCV, list[BibcvError]]:
-    rendered = render_cv(path)
+def build_cv(path: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
+             digest: str | None = None) -> tuple[CompiledCV, list[BibcvError]]:
+    """Render and compile; on success remember the inputs' digest (see ``incremental``)."""
+    rendered = render_cv(path, cache_dir=out_dir / STATE_DIR)
     try:
         compiled = compile_pdf(rendered.tex.source, rendered.stem, out_dir, timeout)
     except LatexError as error:
         raise _traced_back(error, rendered.tex.source_map) from None
+    record(rendered.stem, out_dir, digest)
     return compiled, rendered.warnings
 
 

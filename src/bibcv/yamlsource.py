@@ -14,6 +14,9 @@ import yaml
 
 from bibcv.errors import BibcvError, Origin
 
+# libyaml's parser when PyYAML has it: several times faster, same nodes and marks.
+_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class LocatedDict(dict):
     """A mapping with the origin of the mapping itself and of each key."""
@@ -48,7 +51,7 @@ def read_yaml(path: Path) -> LocatedDict:
     except (OSError, UnicodeDecodeError) as error:
         raise BibcvError(f"cannot read file: {error}", Origin(path)) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_PARSER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0

@@ -1,0 +1,83 @@
+"""A CV's ``extends`` chain, read and merged, with nothing else loaded.
+
+A CV may ``extends`` a base file: mappings merge key by key (the CV wins),
+lists whose items all carry an ``id`` merge item by item (new ids are
+appended), other lists and plain values are replaced whole, and ``null``
+removes an inherited key.  This module is kept light: the up-to-date check
+reads the chain before anything heavy is imported.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from bibcv.errors import BibcvError, Origin
+from bibcv.yamlsource import LocatedDict, LocatedList, read_yaml
+
+
+def read_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[LocatedDict, list[Path]]:
+    """The CV merged over its bases, and the files read, the CV first."""
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(p.name for p in [*seen, resolved])
+        raise BibcvError(f"'extends' goes round in a circle: {chain}", Origin(path))
+    data = read_yaml(path)
+    parent_name = data.pop("extends", None)
+    if parent_name is None:
+        return data, [path]
+    if not isinstance(parent_name, str):
+        raise BibcvError("'extends' takes the path of one YAML file", data.origin_of("extends"))
+    parent_path = Path(os.path.normpath(path.parent / parent_name))
+    if not parent_path.is_file():
+        raise BibcvError(f"'extends' names {parent_name!r}, which does not exist",
+                         data.origin_of("extends"))
+    base, files = read_chain(parent_path, (*seen, resolved))
+    return merge(base, data), [path, *files]
+
+
+def merge(base: LocatedDict, override: LocatedDict) -> LocatedDict:
+    """Deep-merge two mappings, keeping where each surviving value was written."""
+    merged = LocatedDict(override.origin)
+    for key, value in base.items():
+        merged[key] = value
+        merged.key_origins[key] = base.origin_of(key)
+    for key, value in override.items():
+        if value is None:
+            merged.pop(key, None)
+            continue
+        if isinstance(value, LocatedDict) and isinstance(merged.get(key), LocatedDict):
+            value = merge(merged[key], value)
+        elif _has_ids(value) and _has_ids(merged.get(key)):
+            value = _merge_by_id(merged[key], value)
+        merged[key] = value
+        merged.key_origins[key] = override.origin_of(key)
+    return merged
+
+
+def _has_ids(value: Any) -> bool:
+    return isinstance(value, LocatedList) and all(
+        isinstance(item, LocatedDict) and "id" in item for item in value)
+
+
+def _merge_by_id(base: LocatedList, override: LocatedList) -> LocatedList:
+    merged = LocatedList(override.origin)
+    overrides = {item["id"]: (item, override.origin_of(i)) for i, item in enumerate(override)}
+    for index, item in enumerate(base):
+        if item["id"] in overrides:
+            change, origin = overrides.pop(item["id"])
+            merged.append(merge(item, change))
+            merged.item_origins.append(origin)
+        else:
+            merged.append(item)
+            merged.item_origins.append(base.origin_of(index))
+    for item, origin in overrides.values():
+        merged.append(item)
+        merged.item_origins.append(origin)
+    return merged
+
+
+def path_from(data: LocatedDict, key: str, name: str) -> Path:
+    """A path written under key, relative to the YAML file that wrote it."""
+    return Path(os.path.normpath(data.origin_of(key).file.parent / name))

@@ -1,0 +1,91 @@
+"""Builds are incremental: nothing runs when nothing changed, and any input change rebuilds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bibcv.bibliography import load_bibliography
+from bibcv.cli import main
+from bibcv.theme import BUILTIN_THEMES
+from conftest import REPO, write
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of Zhuofu Chen's CVs with a theme of its own, to change at will."""
+    shutil.copytree(REPO / "cv", tmp_path / "cv")
+    shutil.copytree(REPO / "bib", tmp_path / "bib")
+    shutil.copytree(BUILTIN_THEMES / "classic", tmp_path / "cv" / "mytheme")
+    base = tmp_path / "cv" / "_zhuofu-chen.yaml"
+    base.write_text(base.read_text().replace("theme: classic", "theme: mytheme"))
+    return tmp_path
+
+
+def build(project: Path, *names: str, extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Build; what bibcv said of each CV ("up to date", "wrote ..."), by name."""
+    cvs = [str(project / "cv" / f"{name}.yaml") for name in names]
+    result = CliRunner().invoke(main, ["build", *cvs, "-o", str(project / "out"), *extra])
+    assert result.exit_code == 0, result.output
+    verdicts = {}
+    for line in result.output.splitlines():
+        path, verdict = line.split("] ", 1)[-1].split(": ", 1)
+        verdicts[Path(path).stem] = verdict
+    assert sorted(verdicts) == sorted(names)
+    return verdicts
+
+
+def test_unchanged_cv_is_not_recompiled(project):
+    assert build(project, "zhuofu-chen-v2")["zhuofu-chen-v2"].startswith("wrote")
+    pdf = project / "out" / "zhuofu-chen-v2.pdf"
+    first = pdf.stat().st_mtime_ns
+    (project / "bib" / "zhuofu-chen.bib").touch()  # a new time, the same content
+    assert build(project, "zhuofu-chen-v2") == {"zhuofu-chen-v2": "up to date"}
+    assert pdf.stat().st_mtime_ns == first
+    forced = build(project, "zhuofu-chen-v2", extra=("--force",))
+    assert forced["zhuofu-chen-v2"].startswith("wrote")
+
+
+@pytest.mark.parametrize("change", [
+    ("cv/zhuofu-chen-v2.yaml", "Two papers are pending review.", "Two papers are under review."),
+    ("cv/_zhuofu-chen.yaml", "aetiurf@gmail.com", "zhuofu@example.org"),
+    ("bib/zhuofu-chen.bib", "Fine-Grained", "Fine-grained"),
+    ("cv/mytheme/cv.tex.j2", "left=0.5in", "left=0.6in"),
+    ("cv/mytheme/sections/publications.tex.j2", "itemsep=0.3ex", "itemsep=0.4ex"),
+])
+def test_any_change_to_an_input_rebuilds(project, change):
+    name, old, new = change
+    build(project, "zhuofu-chen-v2", "zhuofu-chen-v1")
+    assert set(build(project, "zhuofu-chen-v2", "zhuofu-chen-v1").values()) == {"up to date"}
+    path = project / name
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new))
+    verdicts = build(project, "zhuofu-chen-v2", "zhuofu-chen-v1")
+    assert verdicts["zhuofu-chen-v2"].startswith("wrote")
+    # v1 shows no publications but reads the same bib file and theme, so it rebuilds too,
+    # except for a change to v2's own file.
+    assert verdicts["zhuofu-chen-v1"].startswith("wrote") != name.endswith("v2.yaml")
+
+
+def test_parallel_build_of_many_cvs(project):
+    for index in range(6):
+        write(project / "cv" / f"copy{index}.yaml",
+              f"extends: zhuofu-chen-v2.yaml\nsections:\n  research:\n    title: Topic {index}\n")
+    verdicts = build(project, *[f"copy{index}" for index in range(6)], extra=("-j", "2"))
+    assert all(verdict.startswith("wrote") for verdict in verdicts.values())
+    assert len(list((project / "out").glob("copy*.pdf"))) == 6
+
+
+def test_parsed_bib_files_are_cached_by_content(tmp_path):
+    bib = write(tmp_path / "refs.bib", "@misc{a, title = {First}}\n")
+    cache = tmp_path / "cache"
+    assert load_bibliography([bib], cache).entries["a"].text("title") == "First"
+    [cached] = cache.glob("bib-*.json")
+    cached.write_text(cached.read_text().replace("First", "From the cache"))
+    assert load_bibliography([bib], cache).entries["a"].text("title") == "From the cache"
+    write(bib, "@misc{a, title = {Second}}\n")
+    assert load_bibliography([bib], cache).entries["a"].text("title") == "Second"
+    assert len(list(cache.glob("bib-*.json"))) == 2

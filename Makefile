@@ -2,10 +2,12 @@
 #   make cv    build every CV in cv/ into build/<name>.tex and build/<name>.pdf
 #   make bib   export the publications each CV shows to build/<name>.bib
 #   make test  run the test suite (it compiles real PDFs, runs bibtex and biber)
+#   make bench time builds (see scripts/bench_build.py and scripts/bench_bib.py)
 # Both set up what is missing first: a .venv with bibcv installed, and the TeX
 # Live pieces and fonts from Debian packages (see scripts/system-deps.sh).
 
 PYTHON ?= python3
+OUT ?= build
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
@@ -14,19 +16,25 @@ INSTALLED := $(VENV)/.installed
 # they hold facts that several CVs share through `extends:`, and are not built.
 CVS := $(filter-out cv/_%,$(wildcard cv/*.yaml))
 
-.PHONY: cv bib test lint system-deps test-deps clean
+.PHONY: cv bib test bench lint system-deps test-deps clean
 
+# bibcv builds the CVs in parallel (one per processor), and only those whose inputs
+# changed since their last build.
 cv: system-deps $(INSTALLED)
-	$(BIN)/bibcv build $(CVS) -o build
+	$(BIN)/bibcv build $(CVS) -o $(OUT)
 
 bib: system-deps $(INSTALLED)
 	@for cv in $(CVS); do \
-	  $(BIN)/bibcv export-bib "$$cv" -o "build/$$(basename "$$cv" .yaml).bib" || exit 1; \
+	  $(BIN)/bibcv export-bib "$$cv" -o "$(OUT)/$$(basename "$$cv" .yaml).bib" || exit 1; \
 	done
 
 test: test-deps $(INSTALLED)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/pytest
+
+bench: system-deps $(INSTALLED)
+	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_bib.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests scripts
@@ -43,4 +51,4 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 clean:
-	rm -rf build
+	rm -rf $(OUT)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -13,6 +12,8 @@ def write_text_atomically(target: Path, text: str) -> None:
     The unique name matters: builds run in parallel threads may write the same
     cache file at the same moment.
     """
+    import tempfile  # here, not above: an up-to-date build never writes, and starts faster
+
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                          suffix=".partial")

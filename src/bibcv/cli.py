@@ -38,11 +38,9 @@ def main() -> None:
 def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: int,
           force: bool) -> None:
     """Build the PDF (and its .tex) of each CV YAML file that changed since its last build."""
-    from bibcv.incremental import fingerprint, is_up_to_date
+    from bibcv.incremental import is_up_to_date
 
-    digests = {path: fingerprint(path) for path in cv_files}
-    stale = [path for path in cv_files
-             if force or not is_up_to_date(path.stem, output_dir, digests[path])]
+    stale = [path for path in cv_files if force or not is_up_to_date(path, output_dir)]
     progress = _Progress(len(cv_files))
     for path in cv_files:
         if path not in stale:
@@ -54,8 +52,7 @@ def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: in
         from bibcv.pipeline import build_cv
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(build_cv, path, output_dir, timeout, digests[path]): path
-                       for path in stale}
+            futures = {pool.submit(build_cv, path, output_dir, timeout): path for path in stale}
             for future in as_completed(futures):
                 try:
                     compiled, warnings = future.result()

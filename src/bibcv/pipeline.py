@@ -10,7 +10,7 @@ from bibcv.bibliography import Bibliography, Publication, load_bibliography
 from bibcv.compile import CompiledCV, LatexError, compile_pdf
 from bibcv.errors import BibcvError, Origin
 from bibcv.export import export_bibtex
-from bibcv.incremental import STATE_DIR, record
+from bibcv.incremental import STATE_DIR, inputs_of, record_build
 from bibcv.load import load_cv
 from bibcv.render import RenderedTex, SourceMap, render_tex
 from bibcv.select import all_queries, select_publications
@@ -35,15 +35,16 @@ def render_cv(path: Path, cache_dir: Path | None = None) -> RenderedCV:
     return RenderedCV(path.stem, tex, warnings, bibliography.incomplete)
 
 
-def build_cv(path: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
-             digest: str | None = None) -> tuple[CompiledCV, list[BibcvError]]:
-    """Render and compile; on success remember the inputs' digest (see ``incremental``)."""
+def build_cv(path: Path, out_dir: Path,
+             timeout: float = DEFAULT_TIMEOUT) -> tuple[CompiledCV, list[BibcvError]]:
+    """Render and compile; on success record what the build read (see ``incremental``)."""
+    inputs = inputs_of(path)  # before reading them: an edit during the build rebuilds next time
     rendered = render_cv(path, cache_dir=out_dir / STATE_DIR)
     try:
         compiled = compile_pdf(rendered.tex.source, rendered.stem, out_dir, timeout)
     except LatexError as error:
         raise _traced_back(error, rendered.tex.source_map) from None
-    record(rendered.stem, out_dir, digest)
+    record_build(path, out_dir, inputs)
     return compiled, rendered.warnings
 
 

@@ -56,6 +56,7 @@ REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "techreport": ("author", "title", "institution", "year"),
     "unpublished": ("author", "title"),
 }
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 _ITEM_ANNOTATION = re.compile(r"\s*(\d+)(?::[\w-]+)?\s*=\s*(.+?)\s*")
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # bibcv reports problems itself
@@ -345,8 +346,7 @@ def _check_same_paper(bibliography: Bibliography) -> None:
 def _normalised_title(raw: str) -> str:
     """Letters and digits only, without accents or LaTeX commands: cheap, no decoding."""
     text = re.sub(r"\\[a-zA-Z]+|\\.", "", raw)
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in text.casefold() if char.isalnum())
+    return _NOT_ALPHANUMERIC.sub("", unicodedata.normalize("NFKD", text).casefold())
 
 
 def _describe(error: Exception) -> str:

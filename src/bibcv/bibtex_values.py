@@ -14,6 +14,7 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
                "September", "October", "November", "December")
 MONTH_MACROS = {name[:3].lower(): name for name in MONTH_NAMES}
 _IDENTIFIER = re.compile(r"[^\s\"#%'(),={}]+")
+_BRACE = re.compile(r"[{}]")
 
 
 class BibtexValueError(ValueError):
@@ -68,13 +69,10 @@ def _part(raw: str, start: int, macros: dict[str, str], undefined: list[str]) ->
 
 def _closing_brace(raw: str, start: int) -> int:
     depth = 0
-    for index in range(start, len(raw)):
-        if raw[index] == "{":
-            depth += 1
-        elif raw[index] == "}":
-            depth -= 1
-            if depth == 0:
-                return index
+    for brace in _BRACE.finditer(raw, start):
+        depth += 1 if brace.group() == "{" else -1
+        if depth == 0:
+            return brace.start()
     raise BibtexValueError("unbalanced braces in the value")
 
 

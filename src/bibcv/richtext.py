@@ -12,7 +12,6 @@ backslash before any of ``\\ * ^ [ ] ( )`` for the literal character.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, Union
@@ -123,12 +122,16 @@ _MARKDOWN_TOKEN = re.compile(
 )
 
 
+# Unicode's control characters (category Cc) but tab, line feed and carriage return.
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def check_characters(text: str) -> None:
     """Refuse control characters: they cannot be printed, and dropping them would lose data."""
-    for char in text:
-        if unicodedata.category(char) == "Cc" and char not in "\t\n\r":
-            raise MarkupError(f"the text contains the control character U+{ord(char):04X}; "
-                              "remove it (it is invisible and cannot be printed)")
+    control = _CONTROL_CHARACTER.search(text)
+    if control:
+        raise MarkupError(f"the text contains the control character U+{ord(control.group()):04X}; "
+                          "remove it (it is invisible and cannot be printed)")
 
 
 def parse_markdown(source: str, origin: Origin | None = None) -> RichText:

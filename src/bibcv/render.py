@@ -9,6 +9,7 @@ backend, never by user data) pass as they are.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -35,7 +36,7 @@ class SectionView:
     title: RichText
     layout: str
     text: RichText | None = None
-    items: list[dict[str, Any]] = field(default_factory=list)
+    items: list[SimpleNamespace] = field(default_factory=list)  # fields as attributes
     publications: list[PublicationView] = field(default_factory=list)
 
     @property
@@ -83,8 +84,11 @@ class SourceMap:
         return next((origin for latex, origin in self.printed if text in latex), None)
 
 
-def latex_environment(theme: Theme, finalize=None) -> jinja2.Environment:
-    """Jinja2 set up for LaTeX: delimiters that do not clash with TeX, and no silent blanks."""
+def latex_environment(theme: Theme, finalize: Callable[[Any], str]) -> jinja2.Environment:
+    """Jinja2 set up for LaTeX: delimiters that do not clash with TeX, and no silent blanks.
+
+    finalize must escape (see ``to_tex``); HTML autoescaping would be wrong for TeX.
+    """
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(theme.folder),
         block_start_string="((*",
@@ -98,7 +102,7 @@ def latex_environment(theme: Theme, finalize=None) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
         undefined=jinja2.StrictUndefined,
-        finalize=finalize or to_tex,
+        finalize=finalize,
     )
 
 

@@ -35,7 +35,7 @@ probe() {
     need_command biber biber
   fi
   # A CJK font only when some CV text needs one (the tests do).
-  if [ "${1-}" = test ] || grep -qP '[\x{3000}-\x{9FFF}\x{AC00}-\x{D7AF}]' cv/*.yaml bib/*.bib 2>/dev/null; then
+  if [ "${1-}" = test ] || LC_ALL=C.UTF-8 grep -qP '[\x{3000}-\x{9FFF}\x{AC00}-\x{D7AF}]' cv/*.yaml bib/*.bib 2>/dev/null; then
     [ -n "$(fc-list :lang=zh family 2>/dev/null)" ] || missing+=(fonts-noto-cjk)
   fi
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')

@@ -198,3 +198,16 @@ def test_latex_error_is_traced_back_to_the_entry_that_caused_it(tmp_path):
     assert result.output == (
         f"{cv}:{line_of(cv, 'Has none')}: LaTeX error: Something's wrong--perhaps a missing "
         f"\\item. (TeX source: {failed_tex}:{tex_line}; full log: {tmp_path / 'out' / 'cv.log'})\n")
+
+
+def test_cjk_without_a_cjk_font_says_what_to_install(tmp_path, monkeypatch):
+    import bibcv.render
+
+    monkeypatch.setattr(bibcv.render, "find_cjk_font", lambda: None)
+    cv = cv_with(tmp_path, ["fine", "東京"])
+    result = build(cv, tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"{cv}:{line_of(cv, '東京')}: this CV has Chinese, Japanese or Korean text but no font "
+        "for it is installed; install a CJK font: on Debian or Ubuntu `sudo apt-get install "
+        "fonts-noto-cjk`")

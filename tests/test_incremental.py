@@ -89,3 +89,21 @@ def test_parsed_bib_files_are_cached_by_content(tmp_path):
     write(bib, "@misc{a, title = {Second}}\n")
     assert load_bibliography([bib], cache).entries["a"].text("title") == "Second"
     assert len(list(cache.glob("bib-*.json"))) == 2
+
+
+def test_quick_commands_do_not_import_the_heavy_modules(tmp_path):
+    """--help, and a build with nothing to do, must not pay for Jinja2 or bibtexparser."""
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom bibcv.cli import main\ntry:\n    main()\nexcept SystemExit:\n"
+              "    pass\nprint(sorted(m for m in ('jinja2', 'bibtexparser', 'pylatexenc', 'yaml')"
+              " if m in sys.modules))\n")
+    cv = str(REPO / "cv" / "zhuofu-chen-v1.yaml")
+    out = str(tmp_path / "out")
+    subprocess.run([sys.executable, "-m", "bibcv", "build", cv, "-o", out], check=True,
+                   capture_output=True)
+    for args in (["--help"], ["build", cv, "-o", out]):
+        result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                                text=True, check=True)
+        assert result.stdout.strip().splitlines()[-1] == "[]", (args, result.stdout)

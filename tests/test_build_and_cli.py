@@ -95,7 +95,7 @@ def test_new_sections_need_no_python(tmp_path):
     tex = (tmp_path / "out" / "grace.tex").read_text()
     assert r"\href{https://example.org/talk\#ns}{Nanoseconds}" in tex
     assert r"\href{https://example.org/~grace?x=1&y=2}" not in tex  # ~ is percent-encoded
-    assert r"\href{https://example.org/%7Egrace?x=1&y=2}" in tex
+    assert r"\href{https://example.org/\%7Egrace?x=1&y=2}" in tex
 
 
 def test_a_theme_adds_a_layout_with_templates_and_data_only(tmp_path):

@@ -44,7 +44,7 @@ def test_paragraphs_survive_and_control_characters_do_not():
 
 
 def test_url_specials_cannot_break_out_of_href():
-    assert escape_url("https://x.org/a%20b#frag~{}") == r"https://x.org/a\%20b\#frag%7E%7B%7D"
+    assert escape_url("https://x.org/a%20b#frag~{}") == r"https://x.org/a\%20b\#frag\%7E\%7B\%7D"
 
 
 def test_rich_text_to_latex():

@@ -127,10 +127,17 @@ class Publication:
 
 
 @dataclass
-class Bibliography:
+class _Warnings:
+    warnings: list[BibcvError] = field(default_factory=list)
+
+    def warn(self, message: str, origin: Origin) -> None:
+        self.warnings.append(BibcvError(message, origin))
+
+
+@dataclass
+class Bibliography(_Warnings):
     entries: dict[str, Publication] = field(default_factory=dict)
     preambles: list[str] = field(default_factory=list)
-    warnings: list[BibcvError] = field(default_factory=list)
     # Entries lacking fields BibTeX's styles require: a CV can show them (a system's name
     # and venue are enough), so only `check` and `export-bib` mention them.
     incomplete: list[BibcvError] = field(default_factory=list)
@@ -138,20 +145,13 @@ class Bibliography:
     def __iter__(self) -> Iterator[Publication]:
         return iter(self.entries.values())
 
-    def warn(self, message: str, origin: Origin) -> None:
-        self.warnings.append(BibcvError(message, origin))
-
 
 @dataclass
-class FileReading:
+class FileReading(_Warnings):
     """What one .bib file says before files are combined: every entry, duplicates included."""
 
     publications: list[Publication] = field(default_factory=list)
     preambles: list[str] = field(default_factory=list)
-    warnings: list[BibcvError] = field(default_factory=list)
-
-    def warn(self, message: str, origin: Origin) -> None:
-        self.warnings.append(BibcvError(message, origin))
 
 
 def load_bibliography(paths: Iterable[Path], cache_dir: Path | None = None) -> Bibliography:
@@ -294,7 +294,8 @@ def _resolve_crossrefs(bibliography: Bibliography, by_folded_key: dict[str, Publ
             return
         resolve(parent, (*chain, parent.key))
         del publication.raw_fields["crossref"]
-        inherited = dict(parent.raw_fields)
+        inherited = {name: value for name, value in parent.raw_fields.items()
+                     if name != "crossref"}
         if parent.entry_type in ("proceedings", "book", "collection") and "title" in inherited:
             inherited.setdefault("booktitle", inherited["title"])
         for name, value in inherited.items():

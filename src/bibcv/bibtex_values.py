@@ -15,6 +15,8 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 MONTH_MACROS = {name[:3].lower(): name for name in MONTH_NAMES}
 _IDENTIFIER = re.compile(r"[^\s\"#%'(),={}]+")
 _BRACE = re.compile(r"[{}]")
+# In a .bib file a bare %, & or # means the character; LaTeX would read it as syntax.
+BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
 
 
 class BibtexValueError(ValueError):
@@ -104,12 +106,3 @@ def month_number(text: str) -> int | None:
         if len(text) >= 3 and name.lower().startswith(text):
             return number
     return None
-
-
-def is_balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0

@@ -57,13 +57,20 @@ def merge(base: LocatedDict, override: LocatedDict) -> LocatedDict:
 
 
 def _has_ids(value: Any) -> bool:
-    return isinstance(value, LocatedList) and all(
-        isinstance(item, LocatedDict) and "id" in item for item in value)
+    """A non-empty list of mappings with plain ids (an empty list replaces, to clear)."""
+    return isinstance(value, LocatedList) and bool(value) and all(
+        isinstance(item, LocatedDict) and isinstance(item.get("id"), (str, int))
+        and not isinstance(item.get("id"), bool) for item in value)
 
 
 def _merge_by_id(base: LocatedList, override: LocatedList) -> LocatedList:
     merged = LocatedList(override.origin)
-    overrides = {item["id"]: (item, override.origin_of(i)) for i, item in enumerate(override)}
+    overrides: dict[Any, tuple[LocatedDict, Origin]] = {}
+    for index, item in enumerate(override):
+        if item["id"] in overrides:
+            raise BibcvError(f"the id {item['id']!r} appears twice in this list",
+                             override.origin_of(index))
+        overrides[item["id"]] = (item, override.origin_of(index))
     for index, item in enumerate(base):
         if item["id"] in overrides:
             change, origin = overrides.pop(item["id"])

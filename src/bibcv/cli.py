@@ -40,6 +40,7 @@ def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: in
     """Build the PDF (and its .tex) of each CV YAML file that changed since its last build."""
     from bibcv.incremental import is_up_to_date
 
+    _refuse_shared_stems(cv_files, output_dir)
     stale = [path for path in cv_files if force or not is_up_to_date(path, output_dir)]
     progress = _Progress(len(cv_files))
     for path in cv_files:
@@ -60,9 +61,25 @@ def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: in
                     progress.say(str(error), err=True)
                     failures += 1
                     continue
+                except OSError as error:
+                    progress.say(f"{futures[future]}: cannot write the outputs: {error}", err=True)
+                    failures += 1
+                    continue
                 _warn(warnings)
                 progress.say(f"{futures[future]}: wrote {compiled.pdf} and {compiled.tex}")
     sys.exit(1 if failures else 0)
+
+
+def _refuse_shared_stems(cv_files: tuple[Path, ...], output_dir: Path) -> None:
+    """Two CVs with one file name would write the same PDF: say so before building either."""
+    seen: dict[str, Path] = {}
+    for path in cv_files:
+        other = seen.setdefault(path.stem, path)
+        if other != path:
+            _report(BibcvError(f"{other} and {path} would both write "
+                               f"{output_dir / path.stem}.pdf; rename one, or build them "
+                               "into different folders with -o"))
+            sys.exit(1)
 
 
 class _Progress:

@@ -149,7 +149,9 @@ def _publish(moves: list[tuple[Path, Path]]) -> None:
     """Copy each file next to its target, then rename: readers never see half a file."""
     staged = []
     for source, target in moves:
-        temporary = target.with_name(f".{target.name}.partial")
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                             suffix=".partial")
+        os.close(handle)
         shutil.copyfile(source, temporary)
         staged.append((temporary, target))
     for temporary, target in staged:

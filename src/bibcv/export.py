@@ -18,7 +18,7 @@ from bibtexparser.middlewares.names import (
 )
 
 from bibcv.bibliography import VERBATIM_FIELDS, Publication
-from bibcv.bibtex_values import MONTH_NAMES, month_number
+from bibcv.bibtex_values import BARE_SPECIAL, MONTH_NAMES, month_number
 
 NAME_FIELDS = ("author", "editor", "translator", "bookauthor")
 FIELD_ORDER = (
@@ -29,7 +29,6 @@ FIELD_ORDER = (
     "url", "urldate", "isbn", "issn", "note", "keywords", "abstract",
 )
 PRIVATE_FIELDS = frozenset({"annote", "comment"})
-_UNESCAPED_SPECIAL = re.compile(r"(?<!\\)([&%#])")
 _URL_ARGUMENT = re.compile(r"(\\(?:url|href)\s*\{[^{}]*\})")  # verbatim inside: leave alone
 
 
@@ -85,7 +84,7 @@ def _format_name(raw: str) -> str:
 
 def _escape_specials(text: str) -> str:
     pieces = _URL_ARGUMENT.split(text)  # odd pieces are \url{...} arguments
-    return "".join(piece if index % 2 else _UNESCAPED_SPECIAL.sub(r"\\\1", piece)
+    return "".join(piece if index % 2 else BARE_SPECIAL.sub(r"\\\1", piece)
                    for index, piece in enumerate(pieces))
 
 

@@ -46,7 +46,7 @@ def inputs_of(cv_path: Path) -> Inputs | None:
     """
     from bibcv.chain import path_from, read_chain
     from bibcv.errors import BibcvError
-    from bibcv.theme import find_theme
+    from bibcv.theme import DEFAULT_THEME, find_theme
 
     try:
         data, chain = read_chain(cv_path)
@@ -55,7 +55,7 @@ def inputs_of(cv_path: Path) -> Inputs | None:
             value = data.get(key)
             names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
             files += [path_from(data, key, name) for name in names if isinstance(name, str)]
-        theme = data.get("theme", "classic")
+        theme = data.get("theme") or DEFAULT_THEME
         if not isinstance(theme, str):
             return None
         return Inputs(tuple(files), find_theme(theme, data.origin_of("theme").file.parent))

@@ -50,9 +50,11 @@ _CJK_RANGES = (
 )
 
 _STYLE_COMMANDS = {"emph": r"\emph", "strong": r"\textbf", "sup": r"\textsuperscript"}
-# Characters a URL may carry that TeX would read as syntax inside \href.
-_URL_ESCAPES = {"%": r"\%", "#": r"\#", "\\": "%5C", "{": "%7B", "}": "%7D", "~": "%7E",
-                "^": "%5E", "`": "%60", '"': "%22", "<": "%3C", ">": "%3E", "|": "%7C"}
+# Characters a URL may carry that TeX would read as syntax inside \href: percent-encoded,
+# with the % itself escaped, since \href may sit inside another command's argument.
+_URL_ESCAPES = {"%": r"\%", "#": r"\#", "\\": r"\%5C", "{": r"\%7B", "}": r"\%7D",
+                "~": r"\%7E", "^": r"\%5E", "`": r"\%60", '"': r"\%22", "<": r"\%3C",
+                ">": r"\%3E", "|": r"\%7C"}
 
 
 def escape_text(text: str) -> Latex:

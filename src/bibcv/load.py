@@ -17,7 +17,7 @@ from bibcv.errors import BibcvError, Origin
 from bibcv.model import CV, ContactItem, Person, PublicationQuery, Section
 from bibcv.names import parse_name
 from bibcv.richtext import MarkupError, RichText, parse_markdown
-from bibcv.theme import FieldType, Theme, find_theme, load_theme
+from bibcv.theme import DEFAULT_THEME, FieldType, Theme, find_theme, load_theme
 from bibcv.yamlsource import LocatedDict, LocatedList
 
 TOP_LEVEL_KEYS = {"extends", "theme", "bibliography", "person", "sections", "order", "terms",
@@ -25,7 +25,6 @@ TOP_LEVEL_KEYS = {"extends", "theme", "bibliography", "person", "sections", "ord
 PERSON_KEYS = {"name", "aliases", "contact"}
 QUERY_KEYS = {"keys", "keywords", "types", "author", "exclude", "sort"}
 SORT_KEYS = {"year", "title", "key", "file"}
-DEFAULT_THEME = "classic"
 
 
 def is_base_file(path: Path) -> bool:
@@ -146,7 +145,7 @@ def _section(section_id: str, spec: Any, parent: LocatedDict, theme: Theme) -> S
     section = Section(id=section_id, title=_rich(spec, "title", required=True),
                       layout=layout_name, origin=parent.origin_of(section_id))
     if layout.kind == "text":
-        section.text = _rich(spec, "text", required=True)
+        section.text = _rich(spec, "text", required=True, paragraphs=True)
     elif layout.kind == "items":
         section.items = _items(spec, "items", layout.fields, layout.required,
                                f"section {section_id!r}")
@@ -175,13 +174,14 @@ def _items(parent: LocatedDict, key: str, fields: dict[str, FieldType],
     return result
 
 
-def _field(item: LocatedDict, name: str, ftype: FieldType, where: str) -> Any:
+def _field(item: LocatedDict, name: str, ftype: FieldType,
+           where: str) -> RichText | list[Any] | PublicationQuery | None:
     if isinstance(ftype, dict):
         return _items(item, name, ftype, (), f"{name!r} in {where}") if name in item else []
     if ftype == "list":
         return _rich_list(item, name)
     if ftype == "query":
-        return _query(item, name) if name in item else None
+        return _query(item, name) if name in item else []  # no query: no publications
     return _rich(item, name)
 
 
@@ -288,9 +288,10 @@ def _bool(data: LocatedDict, key: str, default: bool) -> bool:
     return value
 
 
-def _rich(data: LocatedDict, key: str, required: bool = False) -> RichText | None:
+def _rich(data: LocatedDict, key: str, required: bool = False,
+          paragraphs: bool = False) -> RichText | None:
     text = _string(data, key, required)
-    return None if text is None else _parse(text, data.origin_of(key))
+    return None if text is None else _parse(text, data.origin_of(key), paragraphs)
 
 
 def _rich_list(data: LocatedDict, key: str) -> list[RichText]:
@@ -304,9 +305,14 @@ def _item_origin(data: LocatedDict, key: str, index: int) -> Origin:
     return items.origin_of(index) if isinstance(items, LocatedList) else data.origin_of(key)
 
 
-def _parse(text: str, origin: Origin) -> RichText:
+def _parse(text: str, origin: Origin, paragraphs: bool = False) -> RichText:
+    """Inline Markdown; blank lines make paragraphs only where a layout sets whole paragraphs.
+
+    Elsewhere (titles, bullets, dates) any run of white space is one space: a
+    paragraph break inside a heading or a table cell would stop TeX.
+    """
+    source = text.strip() if paragraphs else " ".join(text.split())
     try:
-        return parse_markdown(text.strip(), origin)
+        return parse_markdown(source, origin)
     except MarkupError as error:
         raise BibcvError(str(error), origin) from None
-

@@ -152,6 +152,10 @@ def _render(theme: Theme, context: dict[str, Any]) -> RenderedTex:
         source = template.render(context)
     except jinja2.TemplateError as error:
         raise _template_error(error, theme) from None
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError) as error:
+        # A theme's template met data it did not expect: name the template, not Python.
+        raise BibcvError(f"the theme's templates failed: {type(error).__name__}: {error}",
+                         Origin(theme.folder / theme.document)) from None
     source_map.locate(source)
     return RenderedTex(source, source_map)
 

@@ -118,7 +118,7 @@ _MARKDOWN_TOKEN = re.compile(
     r"|\*\*(?P<strong>(?=\S).+?(?<=\S))\*\*"
     r"|(?<![\w*])\*(?P<emph>(?=\S)[^*]+?(?<=\S))\*(?![\w*])"
     r"|\^(?P<sup>[^^\s]+)\^"
-    r"|\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]*)\)"
+    r"|\[(?P<label>[^\]]+)\]\((?P<url>(?:\\.|[^)\s\\])*)\)"
 )
 
 
@@ -156,7 +156,8 @@ def _markdown_node(match: re.Match[str]) -> RichText:
     for style in ("strong", "emph", "sup"):
         if groups[style] is not None:
             return styled(style, parse_markdown(groups[style]))  # type: ignore[arg-type]
-    return link(groups["url"], parse_markdown(groups["label"]))
+    url = re.sub(r"\\(.)", r"\1", groups["url"])  # \) in a link target is a )
+    return link(url, parse_markdown(groups["label"]))
 
 
 def _merge_text(parts: list[Node]) -> tuple[Node, ...]:

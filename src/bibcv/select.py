@@ -61,16 +61,17 @@ _SORT_KEYS: dict[str, Callable[[Publication], Any]] = {
 
 
 def _by_key(bibliography: Bibliography, key: str, query: PublicationQuery) -> Publication:
-    try:
-        return bibliography.entries[key]
-    except KeyError:
+    """Keys compare without regard to case, as BibTeX compares them."""
+    found = bibliography.entries.get(key) or next(
+        (p for p in bibliography if p.key.casefold() == key.casefold()), None)
+    if found is None:
         raise BibcvError(
-            f"the query names the key {key!r}, which no bibliography file has", query.origin
-        ) from None
+            f"the query names the key {key!r}, which no bibliography file has", query.origin)
+    return found
 
 
 def _matches(publication: Publication, query: PublicationQuery, person: Person) -> bool:
-    if publication.key in query.exclude:
+    if publication.key.casefold() in {key.casefold() for key in query.exclude}:
         return False
     if query.types and publication.entry_type not in query.types:
         return False

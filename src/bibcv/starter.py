@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -17,6 +18,9 @@ def create_starter(stem: str, name: str | None, cv_dir: Path, bib_dir: Path) -> 
         raise BibcvError(f"{stem!r} cannot name a CV file: use lower-case letters, digits, "
                          "'-', '_' or '.', e.g. ada-lovelace")
     name = name or " ".join(part.capitalize() for part in re.split(r"[-_.]+", stem))
+    if not name.strip() or any(char in name for char in "{}\\\"\n"):
+        raise BibcvError(f"{name!r} cannot be written into the starter files: leave out "
+                         "braces, backslashes, quotes and line breaks (edit them in later)")
     targets = [(STARTER / "cv.yaml", cv_dir / f"{stem}.yaml"),
                (STARTER / "publications.bib", bib_dir / f"{stem}.bib")]
     for _source, target in targets:
@@ -26,6 +30,7 @@ def create_starter(stem: str, name: str | None, cv_dir: Path, bib_dir: Path) -> 
         target.parent.mkdir(parents=True, exist_ok=True)
         text = source.read_text(encoding="utf-8")
         text = (text.replace("__NAME_BIBTEX__", _bibtex_safe(name))
+                    .replace("__NAME_YAML__", json.dumps(name, ensure_ascii=False))
                     .replace("__NAME__", name).replace("__STEM__", stem))
         target.write_text(text, encoding="utf-8")
     return [target for _source, target in targets]

@@ -49,7 +49,6 @@ def _view(publication: Publication, person: Person, terms: dict[str, str],
     title = _title(publication)
     venue = venue_of(publication)
     year = str(publication.year) if publication.year is not None else ""
-    state = publication.text("pubstate")
     return PublicationView(
         key=publication.key,
         label=label,
@@ -62,7 +61,7 @@ def _view(publication: Publication, person: Person, terms: dict[str, str],
         venue_short=venues.abbreviate(venue) if venue else "",
         year=year,
         year_short=year[-2:],
-        status=terms.get(state.casefold(), state) if state else "",
+        status=_status(publication, terms),
         award=publication.text("award"),
         has_equal_contribution=any(
             EQUAL_CONTRIBUTION in publication.author_annotations(index)
@@ -122,8 +121,7 @@ def _title(publication: Publication) -> RichText:
 
 def _details(publication: Publication, terms: dict[str, str]) -> RichText:
     venue = venue_of(publication)
-    state = publication.text("pubstate")
-    status = terms.get(state.casefold(), state) if state else ""
+    status = _status(publication, terms)
     parts: list[RichText] = []
     if venue:
         parts.append(styled("emph", venue))
@@ -132,6 +130,12 @@ def _details(publication: Publication, terms: dict[str, str]) -> RichText:
     if publication.year is not None:
         parts.append(as_rich(str(publication.year)))
     return join(", ", parts)
+
+
+def _status(publication: Publication, terms: dict[str, str]) -> str:
+    """The theme's words for pubstate ("submitted" -> "Under review"); unknown states as written."""
+    state = publication.text("pubstate")
+    return terms.get(state.casefold(), state)
 
 
 def _sentence(text: RichText) -> RichText:

@@ -11,6 +11,8 @@ from functools import cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
+from bibcv.bibtex_values import BARE_SPECIAL
+
 
 @cache
 def _decoder() -> LatexNodes2Text:
@@ -21,8 +23,8 @@ def _decoder() -> LatexNodes2Text:
     return LatexNodes2Text(latex_context=context, math_mode="text", keep_braced_groups=False)
 
 
-# In a .bib file a bare %, & or # means the character, not LaTeX syntax.
-_BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
+_COMMAND = re.compile(r"\\[a-zA-Z]+\*?|\\(?=[{}])")
+_HREF_TARGET = re.compile(r"\\href\s*\{[^{}]*\}")  # \href{url}{text} reads as its text
 
 
 @cache
@@ -30,4 +32,8 @@ def decode_latex(value: str) -> str:
     """Unicode text for a BibTeX value: braces dropped, math as text ($\\alpha$ -> α)."""
     if not any(char in value for char in "\\{}$~-"):
         return value
-    return _decoder().latex_to_text(_BARE_SPECIAL.sub(r"\\\1", value)).strip()
+    escaped = BARE_SPECIAL.sub(r"\\\1", _HREF_TARGET.sub("", value))  # bare %&# are characters
+    try:
+        return _decoder().latex_to_text(escaped).strip()
+    except Exception:  # pylatexenc fails on some macros: keep the words, drop the commands
+        return " ".join(_COMMAND.sub("", value).replace("{", "").replace("}", "").split())

@@ -16,6 +16,7 @@ from bibcv.errors import BibcvError
 from bibcv.yamlsource import LocatedDict, read_yaml
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
+DEFAULT_THEME = "classic"
 LAYOUT_KINDS = ("text", "items", "publications")
 FIELD_TYPES = ("text", "list", "query")
 # A field is one of FIELD_TYPES, or a nested list of items: {"items": {field: type, ...}}.

@@ -18,13 +18,12 @@ class VenueTable:
     names: tuple[tuple[str, str], ...]  # (folded full name, abbreviation), longest first
 
     def abbreviate(self, venue: str) -> str:
-        """The table's short name; else a trailing "(ABBR)"; else the venue as written."""
-        folded = _fold(venue)
-        for full, short in self.names:
-            if full in folded:
-                return short
+        """A trailing "(ABBR)" as written; else the table's short name; else the venue."""
         trailing = _TRAILING_ABBREVIATION.search(venue)
-        return trailing.group(1).strip() if trailing else venue
+        if trailing:
+            return trailing.group(1).strip()
+        folded = _fold(venue)
+        return next((short for full, short in self.names if full in folded), venue)
 
 
 def load_venue_table(extra: Path | None = None) -> VenueTable:

@@ -13,9 +13,25 @@ from typing import Any
 import yaml
 
 from bibcv.errors import BibcvError, Origin
+from bibcv.richtext import MarkupError, check_characters
 
 # libyaml's parser when PyYAML has it: several times faster, same nodes and marks.
-_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_KEPT_IMPLICIT_TAGS = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null")
+
+
+class _TextFirstParser(_BASE_PARSER):  # type: ignore[misc, valid-type]
+    """Reads untagged scalars as text, except true/false and null.
+
+    A CV is text: `phone: 0755`, `date: 2019.10` or `time: 12:30` must print as
+    written, not as the numbers YAML 1.1 would make of them.
+    """
+
+
+_TextFirstParser.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag in _KEPT_IMPLICIT_TAGS]
+    for first, resolvers in _BASE_PARSER.yaml_implicit_resolvers.items()
+}
 
 
 class LocatedDict(dict):
@@ -51,38 +67,57 @@ def read_yaml(path: Path) -> LocatedDict:
     except (OSError, UnicodeDecodeError) as error:
         raise BibcvError(f"cannot read file: {error}", Origin(path)) from None
     try:
-        node = yaml.compose(text, Loader=_PARSER)
+        node = yaml.compose(text, Loader=_TextFirstParser)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
         problem = error.problem or error.context or "invalid YAML"
         raise BibcvError(f"YAML syntax error: {problem}", Origin(path, line)) from None
+    except yaml.YAMLError as error:  # e.g. a control character: no mark, a position
+        position = getattr(error, "position", 0)
+        line = text.count("\n", 0, position) + 1
+        raise BibcvError(f"YAML cannot read this file: {error}", Origin(path, line)) from None
     if node is None:
         return LocatedDict(Origin(path, 1))
-    value = _build(node, path, yaml.SafeLoader(""))
+    value = _build(node, path, yaml.SafeLoader(""), ())
     if not isinstance(value, LocatedDict):
         raise BibcvError("the file must be a YAML mapping (key: value lines)", Origin(path, 1))
     return value
 
 
-def _build(node: yaml.Node, path: Path, scalars: yaml.SafeLoader) -> Any:
+def _build(node: yaml.Node, path: Path, scalars: yaml.SafeLoader,
+           enclosing: tuple[int, ...]) -> Any:
+    """Our located values from YAML's nodes; enclosing guards against an alias to itself."""
     origin = Origin(path, node.start_mark.line + 1)
+    if id(node) in enclosing:
+        raise BibcvError("this YAML alias refers to a mapping or list that contains it", origin)
+    enclosing = (*enclosing, id(node))
     if isinstance(node, yaml.MappingNode):
         mapping = LocatedDict(origin)
         for key_node, value_node in node.value:
-            key = _build(key_node, path, scalars)
+            key = _build(key_node, path, scalars, enclosing)
             if not isinstance(key, str):
                 raise BibcvError(f"keys must be text, not {key!r}", origin)
             if key in mapping:
                 raise BibcvError(f"the key {key!r} is written twice in this mapping",
                                  Origin(path, key_node.start_mark.line + 1))
-            mapping[key] = _build(value_node, path, scalars)
+            mapping[key] = _build(value_node, path, scalars, enclosing)
             mapping.key_origins[key] = Origin(path, key_node.start_mark.line + 1)
         return mapping
     if isinstance(node, yaml.SequenceNode):
         items = LocatedList(origin)
         for item_node in node.value:
-            items.append(_build(item_node, path, scalars))
+            items.append(_build(item_node, path, scalars, enclosing))
             items.item_origins.append(Origin(path, item_node.start_mark.line + 1))
         return items
-    return scalars.construct_object(node)
+    try:
+        value = scalars.construct_object(node)
+    except (yaml.YAMLError, ValueError) as error:  # e.g. `!!int abc`, `!!timestamp 2023-02-30`
+        problem = getattr(error, "problem", None) or str(error)
+        raise BibcvError(f"cannot read this value: {problem}", origin) from None
+    if isinstance(value, str):
+        try:
+            check_characters(value)
+        except MarkupError as error:
+            raise BibcvError(str(error), origin) from None
+    return value

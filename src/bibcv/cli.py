@@ -135,7 +135,11 @@ def export_bib_command(sources: tuple[Path, ...], output: Path | None,
     if output is None:
         click.echo(exported.text, nl=False)
         return
-    write_text_atomically(output, exported.text)
+    try:
+        write_text_atomically(output, exported.text)
+    except OSError as error:
+        _report(BibcvError(f"cannot write {output}: {error}"))
+        sys.exit(1)
     click.echo(f"wrote {exported.count} entries to {output}", err=True)
 
 

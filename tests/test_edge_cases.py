@@ -51,12 +51,14 @@ def test_yaml_scalars_print_as_written(tmp_path):
             items:
               - {text: 1_000 listeners, date: 2019.10}
               - {text: Hex 0x1F, date: 2023-02-30}
+              - {text: yes, date: on}
         """)
     result = run("build", str(cv), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     text = squash(pdf_text(tmp_path / "out" / "cv.pdf"))
-    for written in ("0755", "12:30", "1_000 listeners 2019.10", "Hex 0x1F 2023-02-30"):
+    for written in ("0755", "12:30", "1_000 listeners 2019.10", "Hex 0x1F 2023-02-30", "yes on"):
         assert written in text
+    assert (tmp_path / "out" / "cv.pdf").stat().st_mode & 0o777 == 0o644
 
 
 def test_awkward_links_and_blank_lines_build(tmp_path):

@@ -18,6 +18,7 @@ def write_text_atomically(target: Path, text: str) -> None:
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                          suffix=".partial")
     try:
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; outputs are for sharing
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
         os.replace(temporary, target)

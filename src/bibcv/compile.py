@@ -152,6 +152,7 @@ def _publish(moves: list[tuple[Path, Path]]) -> None:
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                              suffix=".partial")
         os.close(handle)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; outputs are for sharing
         shutil.copyfile(source, temporary)
         staged.append((temporary, target))
     for temporary, target in staged:

@@ -7,6 +7,7 @@ the line the user must change -- even after files are merged by ``extends``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,13 @@ _TextFirstParser.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag in _KEPT_IMPLICIT_TAGS]
     for first, resolvers in _BASE_PARSER.yaml_implicit_resolvers.items()
 }
+# YAML 1.2's booleans only: "yes", "no", "on" and "off" are words in a CV.
+_TextFirstParser.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != _KEPT_IMPLICIT_TAGS[0]]
+    for first, resolvers in _TextFirstParser.yaml_implicit_resolvers.items()
+}
+_TextFirstParser.add_implicit_resolver(
+    _KEPT_IMPLICIT_TAGS[0], re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 class LocatedDict(dict):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bibcv import DEFAULT_TIMEOUT
+from bibcv.atomic import temporary_beside
 from bibcv.errors import BibcvError, Origin
 
 LATEXMK_COMMAND = [
@@ -36,8 +37,6 @@ _ENGINE_RUN = re.compile(r"^Run number \d+ of rule '(?:xe)?latex'", re.MULTILINE
 _FIRST_ERROR = re.compile(r"^(?:\./[^:\n]+\.tex:(?P<line>\d+): |! )(?P<message>.+)$",
                           re.MULTILINE)
 _ERROR_CONTEXT_LINE = re.compile(r"^l\.(\d+) ", re.MULTILINE)
-
-
 _MISSING_GLYPH = re.compile(
     r"^Missing character: There is no (.) \((U\+[0-9A-F]+)\) in font ([^/:;\n]+)", re.MULTILINE)
 
@@ -93,9 +92,8 @@ def _run_latexmk(tex: Path, timeout: float) -> tuple[bool, str]:
         )
     except FileNotFoundError:
         raise BibcvError(
-            "latexmk is not installed. On Debian or Ubuntu run `make cv` (it installs TeX), "
-            "or install: texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk "
-            "fonts-texgyre fonts-font-awesome"
+            "latexmk is not installed. Run `make cv`: on Debian or Ubuntu it installs TeX, "
+            "elsewhere it prints what to install (scripts/system-deps.sh lists it)"
         ) from None
     try:
         output, _ = process.communicate(timeout=timeout)
@@ -149,10 +147,7 @@ def _publish(moves: list[tuple[Path, Path]]) -> None:
     """Copy each file next to its target, then rename: readers never see half a file."""
     staged = []
     for source, target in moves:
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                             suffix=".partial")
-        os.close(handle)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; outputs are for sharing
+        temporary = temporary_beside(target)
         shutil.copyfile(source, temporary)
         staged.append((temporary, target))
     for temporary, target in staged:

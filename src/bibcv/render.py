@@ -197,14 +197,13 @@ class _QueryResolver:
 def _contact(cv: CV, theme: Theme) -> list[dict[str, Any]]:
     items = []
     for item in cv.person.contact:
-        pattern = theme.contact[item.kind].link
+        kind = theme.contact[item.kind]
         text = as_rich(item.value)
-        if pattern:
+        if kind.link:
             try:
-                text = link(pattern.replace("{value}", item.value), text)
+                text = link(kind.link.replace("{value}", item.value), text)
             except ValueError as error:
                 raise BibcvError(str(error), item.origin) from None
-        kind = theme.contact[item.kind]
         items.append({"kind": item.kind, "icon": kind.icon, "label": kind.label, "text": text})
     return items
 

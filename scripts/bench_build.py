@@ -78,10 +78,11 @@ def no_op(work: Path, runs: int) -> float:
 
 def large(work: Path) -> dict[str, float]:
     """A 500-publication CV over a 5,000-entry bib, stage by stage, in this process."""
+    from bibcv.backends.latex import render_tex
     from bibcv.bibliography import load_bibliography
     from bibcv.compile import compile_pdf
+    from bibcv.document import build_document, cv_inputs
     from bibcv.load import load_cv
-    from bibcv.render import render_tex
     from bibcv.select import select_publications
 
     folder = work / "large"
@@ -97,7 +98,9 @@ def large(work: Path) -> dict[str, float]:
     query = cv.sections[0].query
     figures["select"], selected = timed(select_publications, bibliography, query, cv.person)
     assert len(selected) == 500, len(selected)
-    figures["render"], rendered = timed(render_tex, cv, theme, bibliography, [])
+    inputs = cv_inputs(cv, theme)
+    figures["document"], document = timed(build_document, cv, theme, bibliography, inputs, "")
+    figures["render"], rendered = timed(render_tex, document)
     figures["compile"], compiled = timed(compile_pdf, rendered.source, "cv", folder / "out")
     figures["pages"] = int(run(["pdfinfo", str(compiled.pdf)]).split("Pages:")[1].split()[0])
     return figures

@@ -63,9 +63,8 @@ def built_cvs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out_dir = tmp_path_factory.mktemp("build")
     built = {}
     for stem in ("zhuofu-chen-v1", "zhuofu-chen-v2"):
-        compiled, warnings = build_cv(REPO / "cv" / f"{stem}.yaml", out_dir)
-        assert warnings == []
-        built[stem] = compiled.pdf
-        built[f"{stem}.tex"] = compiled.tex
-        built[f"{stem}.passes"] = compiled.engine_passes
+        result = build_cv(REPO / "cv" / f"{stem}.yaml", out_dir)
+        assert result.warnings == []
+        built[stem], built[f"{stem}.tex"] = result.outputs
+        built[f"{stem}.passes"] = result.engine_passes
     return built

@@ -201,9 +201,9 @@ def test_latex_error_is_traced_back_to_the_entry_that_caused_it(tmp_path):
 
 
 def test_cjk_without_a_cjk_font_says_what_to_install(tmp_path, monkeypatch):
-    import bibcv.render
+    import bibcv.backends.latex
 
-    monkeypatch.setattr(bibcv.render, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(bibcv.backends.latex, "find_cjk_font", lambda: None)
     cv = cv_with(tmp_path, ["fine", "東京"])
     result = build(cv, tmp_path / "out")
     assert result.exit_code == 1

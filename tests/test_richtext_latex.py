@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bibcv.backends.latex import to_tex
 from bibcv.latex import escape_text, escape_url, to_latex
-from bibcv.render import to_tex
 from bibcv.richtext import Link, MarkupError, RichText, Styled, Text, parse_markdown, plain
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from bibcv import DEFAULT_TIMEOUT, __version__
+from bibcv import DEFAULT_TIMEOUT, OUTPUT_FORMATS, __version__
 from bibcv.errors import BibcvError
 
 CV_FILES = click.argument("cv_files", nargs=-1, required=True,
@@ -35,13 +35,18 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
               show_default="the number of processors", help="CVs compiled at the same time.")
 @click.option("--force", is_flag=True, help="Rebuild even CVs whose inputs have not changed.")
+@click.option("-f", "--format", "formats", callback=lambda _ctx, _param, value: _formats(value),
+              metavar="LIST",
+              help=f"Output formats, separated by commas ({', '.join(OUTPUT_FORMATS)}); "
+                   "default: the CV's `formats:` key, else pdf.")
 def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: int,
-          force: bool) -> None:
-    """Build the PDF (and its .tex) of each CV YAML file that changed since its last build."""
+          force: bool, formats: tuple[str, ...] | None) -> None:
+    """Build each CV YAML file whose inputs changed since its last build."""
     from bibcv.incremental import is_up_to_date
 
     _refuse_shared_stems(cv_files, output_dir)
-    stale = [path for path in cv_files if force or not is_up_to_date(path, output_dir)]
+    stale = [path for path in cv_files
+             if force or not is_up_to_date(path, output_dir, formats)]
     progress = _Progress(len(cv_files))
     for path in cv_files:
         if path not in stale:
@@ -53,10 +58,11 @@ def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: in
         from bibcv.pipeline import build_cv
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(build_cv, path, output_dir, timeout): path for path in stale}
+            futures = {pool.submit(build_cv, path, output_dir, timeout, formats): path
+                       for path in stale}
             for future in as_completed(futures):
                 try:
-                    compiled, warnings = future.result()
+                    built = future.result()
                 except BibcvError as error:
                     progress.say(str(error), err=True)
                     failures += 1
@@ -65,8 +71,9 @@ def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: in
                     progress.say(f"{futures[future]}: cannot write the outputs: {error}", err=True)
                     failures += 1
                     continue
-                _warn(warnings)
-                progress.say(f"{futures[future]}: wrote {compiled.pdf} and {compiled.tex}")
+                _warn(built.warnings)
+                written = ", ".join(str(output) for output in built.outputs)
+                progress.say(f"{futures[future]}: wrote {written}")
     sys.exit(1 if failures else 0)
 
 
@@ -80,6 +87,18 @@ def _refuse_shared_stems(cv_files: tuple[Path, ...], output_dir: Path) -> None:
                                f"{output_dir / path.stem}.pdf; rename one, or build them "
                                "into different folders with -o"))
             sys.exit(1)
+
+
+def _formats(value: str | None) -> tuple[str, ...] | None:
+    """``pdf,html`` to ('pdf', 'html'); None leaves the choice to each CV."""
+    if value is None:
+        return None
+    names = tuple(dict.fromkeys(n.strip().casefold() for n in value.split(",") if n.strip()))
+    unknown = [name for name in names if name not in OUTPUT_FORMATS]
+    if unknown or not names:
+        raise click.BadParameter(f"{', '.join(unknown) or repr(value)} is not an output "
+                                 f"format; use {', '.join(OUTPUT_FORMATS)}, separated by commas")
+    return names
 
 
 class _Progress:
@@ -98,17 +117,17 @@ class _Progress:
 @CV_FILES
 def check(cv_files: tuple[Path, ...]) -> None:
     """Validate CV YAML files and their bibliographies without running TeX."""
-    from bibcv.pipeline import render_cv
+    from bibcv.pipeline import check_cv
 
     failures = 0
     for path in cv_files:
         try:
-            rendered = render_cv(path)
+            warnings = check_cv(path)
         except BibcvError as error:
             _report(error)
             failures += 1
             continue
-        _warn(rendered.warnings + rendered.incomplete)
+        _warn(warnings)
         click.echo(f"{path}: ok")
     sys.exit(1 if failures else 0)
 @main.command("export-bib")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -39,50 +40,30 @@ class Inputs:
         return digest.hexdigest()
 
 
-def inputs_of(cv_path: Path) -> Inputs | None:
-    """Read the YAML chain for the build's inputs; None when they cannot even be read.
+def is_up_to_date(cv_path: Path, out_dir: Path, formats: Sequence[str] | None = None) -> bool:
+    """True when the last build of this CV read exactly what is on disk now.
 
-    None means "build it": the build then reports what is wrong, with file and line.
+    formats None means the CV's own ``formats`` key: the record holds the ones the
+    last build made, and the key cannot have changed unless the digest did.
     """
-    from bibcv.chain import path_from, read_chain
-    from bibcv.errors import BibcvError
-    from bibcv.theme import DEFAULT_THEME, find_theme
-
     try:
-        data, chain = read_chain(cv_path)
-        files = list(chain)
-        for key in ("bibliography", "venues"):
-            value = data.get(key)
-            names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-            files += [path_from(data, key, name) for name in names if isinstance(name, str)]
-        theme = data.get("theme") or DEFAULT_THEME
-        if not isinstance(theme, str):
-            return None
-        return Inputs(tuple(files), find_theme(theme, data.origin_of("theme").file.parent))
-    except (BibcvError, LookupError, OSError):
-        return None
-
-
-def is_up_to_date(cv_path: Path, out_dir: Path) -> bool:
-    """True when the last build of this CV read exactly what is on disk now."""
-    stem = cv_path.stem
-    try:
-        record = json.loads(_record_path(stem, out_dir).read_text(encoding="utf-8"))
+        record = json.loads(_record_path(cv_path.stem, out_dir).read_text(encoding="utf-8"))
         inputs = Inputs(tuple(map(Path, record["files"])), Path(record["theme"]))
-        return (inputs.files[0] == cv_path and record["digest"] == inputs.digest()
-                and (out_dir / f"{stem}.pdf").is_file() and (out_dir / f"{stem}.tex").is_file())
+        return (inputs.files[0] == cv_path
+                and set(formats or record["formats"]) <= set(record["formats"])
+                and all(Path(output).exists() for output in record["outputs"])
+                and record["digest"] == inputs.digest())
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return False
 
 
-def record_build(cv_path: Path, out_dir: Path, inputs: Inputs | None) -> None:
-    """Remember what a successful build was made from."""
-    if inputs is None:
-        return
+def record_build(cv_path: Path, out_dir: Path, inputs: Inputs, digest: str,
+                 formats: Sequence[str], outputs: Sequence[Path]) -> None:
+    """Remember what a successful build was made from, and what it wrote."""
     from bibcv.atomic import write_text_atomically
 
     record = {"files": [str(p) for p in inputs.files], "theme": str(inputs.theme),
-              "digest": inputs.digest()}
+              "digest": digest, "formats": list(formats), "outputs": [str(p) for p in outputs]}
     write_text_atomically(_record_path(cv_path.stem, out_dir), json.dumps(record, indent=1))
 
 

@@ -12,6 +12,7 @@ import difflib
 from pathlib import Path
 from typing import Any
 
+from bibcv import OUTPUT_FORMATS
 from bibcv.chain import path_from, read_chain
 from bibcv.errors import BibcvError, Origin
 from bibcv.model import CV, ContactItem, Person, PublicationQuery, Section
@@ -21,7 +22,7 @@ from bibcv.theme import DEFAULT_THEME, FieldType, Theme, find_theme, load_theme
 from bibcv.yamlsource import LocatedDict, LocatedList
 
 TOP_LEVEL_KEYS = {"extends", "theme", "bibliography", "person", "sections", "order", "terms",
-                  "venues"}
+                  "venues", "formats"}
 PERSON_KEYS = {"name", "aliases", "contact"}
 QUERY_KEYS = {"keys", "keywords", "types", "author", "exclude", "sort"}
 SORT_KEYS = {"year", "title", "key", "file"}
@@ -52,8 +53,19 @@ def load_cv(path: Path) -> tuple[CV, Theme]:
         terms=terms,
         files=files,
         venue_table=_venue_table(data),
+        formats=_formats(data),
     )
     return cv, theme
+
+
+def _formats(data: LocatedDict) -> tuple[str, ...]:
+    names = _string_list(data, "formats") or ["pdf"]
+    for index, name in enumerate(names):
+        if name not in OUTPUT_FORMATS:
+            raise BibcvError(f"unknown output format {name!r}" + _did_you_mean(name, OUTPUT_FORMATS)
+                             + f"; use {', '.join(OUTPUT_FORMATS)}",
+                             _item_origin(data, "formats", index))
+    return tuple(dict.fromkeys(names))
 
 
 def _theme(data: LocatedDict) -> Theme:

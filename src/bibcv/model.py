@@ -60,3 +60,4 @@ class CV:
     terms: dict[str, str]
     files: list[Path]  # the YAML chain, the CV first: everything the build depends on
     venue_table: Path | None = None  # the CV's own additions to the venue abbreviations
+    formats: tuple[str, ...] = ("pdf",)  # what `bibcv build` writes when not told

@@ -1,51 +1,66 @@
-"""The stages wired together: load -> bibliography -> select/render -> compile."""
+"""The stages wired together: load -> bibliography -> select -> style -> document -> backends.
+
+``document.load_document`` runs everything up to the format-neutral Document;
+each output format is one writer here that hands the Document to its backend.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bibcv import DEFAULT_TIMEOUT
-from bibcv.bibliography import Bibliography, Publication, load_bibliography
-from bibcv.compile import CompiledCV, LatexError, compile_pdf
+from bibcv.backends.latex import SourceMap, render_tex
+from bibcv.bibliography import Publication, load_bibliography
+from bibcv.compile import LatexError, compile_pdf
+from bibcv.document import Document, load_document
 from bibcv.errors import BibcvError, Origin
 from bibcv.export import export_bibtex
-from bibcv.incremental import STATE_DIR, inputs_of, record_build
-from bibcv.load import load_cv
-from bibcv.render import RenderedTex, SourceMap, render_tex
-from bibcv.select import all_queries, select_publications
+from bibcv.incremental import STATE_DIR, record_build
 
 CV_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass
-class RenderedCV:
-    stem: str
-    tex: RenderedTex
+class BuiltCV:
+    outputs: list[Path]  # every file written, the main one of each format first
     warnings: list[BibcvError] = field(default_factory=list)
-    incomplete: list[BibcvError] = field(default_factory=list)  # see Bibliography.incomplete
+    engine_passes: int = 0  # XeLaTeX runs, when a PDF was made
 
 
-def render_cv(path: Path, cache_dir: Path | None = None) -> RenderedCV:
-    """Everything short of running TeX: what `bibcv check` validates."""
-    cv, theme = load_cv(path)
-    bibliography = load_bibliography(cv.bibliography_files, cache_dir)
-    warnings = list(bibliography.warnings)
-    tex = render_tex(cv, theme, bibliography, warnings)
-    return RenderedCV(path.stem, tex, warnings, bibliography.incomplete)
-
-
-def build_cv(path: Path, out_dir: Path,
-             timeout: float = DEFAULT_TIMEOUT) -> tuple[CompiledCV, list[BibcvError]]:
-    """Render and compile; on success record what the build read (see ``incremental``)."""
-    inputs = inputs_of(path)  # before reading them: an edit during the build rebuilds next time
-    rendered = render_cv(path, cache_dir=out_dir / STATE_DIR)
+def _write_pdf(document: Document, out_dir: Path, timeout: float, built: BuiltCV) -> None:
+    tex = render_tex(document)
     try:
-        compiled = compile_pdf(rendered.tex.source, rendered.stem, out_dir, timeout)
+        compiled = compile_pdf(tex.source, document.stem, out_dir, timeout)
     except LatexError as error:
-        raise _traced_back(error, rendered.tex.source_map) from None
-    record_build(path, out_dir, inputs)
-    return compiled, rendered.warnings
+        raise _traced_back(error, tex.source_map) from None
+    built.outputs += [compiled.pdf, compiled.tex]
+    built.engine_passes = compiled.engine_passes
+
+
+Writer = Callable[[Document, Path, float, BuiltCV], None]
+# Each output format and the writer that makes it, in the order formats are built.
+WRITERS: dict[str, Writer] = {"pdf": _write_pdf}  # keys: bibcv.OUTPUT_FORMATS
+
+
+def build_cv(path: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
+             formats: Sequence[str] | None = None) -> BuiltCV:
+    """Write each format of one CV (default: the CV's own ``formats``); record what it read."""
+    document = load_document(path, cache_dir=out_dir / STATE_DIR)
+    chosen = tuple(formats or document.cv.formats)
+    built = BuiltCV(outputs=[], warnings=document.warnings)
+    for name in chosen:
+        WRITERS[name](document, out_dir, timeout, built)
+    record_build(path, out_dir, document.inputs, document.inputs_digest, chosen, built.outputs)
+    return built
+
+
+def check_cv(path: Path) -> list[BibcvError]:
+    """Everything short of running TeX, for every format; the warnings a build would give."""
+    document = load_document(path)
+    render_tex(document)
+    return document.warnings + document.bibliography.incomplete
 
 
 def _traced_back(error: LatexError, source_map: SourceMap) -> BibcvError:
@@ -73,24 +88,18 @@ def export_bib(sources: list[Path], strip_cv_fields: bool = False) -> ExportedBi
     preambles: list[str] = []
     warnings: list[BibcvError] = []
     for source in sources:
-        publications, bibliography = _publications_of(source)
+        if source.suffix == ".bib":
+            bibliography = load_bibliography([source])
+            publications = list(bibliography)
+        elif source.suffix in CV_SUFFIXES:
+            document = load_document(source)
+            bibliography, publications = document.bibliography, document.publications
+        else:
+            raise BibcvError("export-bib takes CV files (.yaml) and BibTeX files (.bib)",
+                             Origin(source))
         warnings += bibliography.warnings + bibliography.incomplete
         preambles += bibliography.preambles
         for publication in publications:
             chosen.setdefault(publication.key, publication)
     text = export_bibtex(chosen.values(), preambles, strip_cv_fields)
     return ExportedBib(text, len(chosen), warnings)
-
-
-def _publications_of(source: Path) -> tuple[list[Publication], Bibliography]:
-    if source.suffix == ".bib":
-        bibliography = load_bibliography([source])
-        return list(bibliography), bibliography
-    if source.suffix not in CV_SUFFIXES:
-        raise BibcvError("export-bib takes CV files (.yaml) and BibTeX files (.bib)",
-                         Origin(source))
-    cv, _theme = load_cv(source)
-    bibliography = load_bibliography(cv.bibliography_files)
-    shown = [publication for query in all_queries(cv)
-             for publication in select_publications(bibliography, query, cv.person)]
-    return shown, bibliography

@@ -1,4 +1,4 @@
-"""The CV model to a LaTeX document, through the theme's Jinja2 templates.
+"""The LaTeX backend: a Document to a .tex source, through the theme's Jinja2 templates.
 
 Escaping happens in exactly one place: the Environment's ``finalize``, which
 every ``<< value >>`` passes through.  Rich text goes through the LaTeX
@@ -10,38 +10,17 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from types import SimpleNamespace
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
-from bibcv.bibliography import Bibliography
+from bibcv.document import Document
 from bibcv.errors import BibcvError, Origin
 from bibcv.fonts import CJK_INSTALL_HINT, find_cjk_font
 from bibcv.latex import CJK_COMMAND, Latex, escape_text, to_latex
-from bibcv.model import CV, PublicationQuery, Section
-from bibcv.richtext import RichText, as_rich, link
-from bibcv.select import select_publications
-from bibcv.style import PublicationView, view_publications
+from bibcv.richtext import RichText
 from bibcv.theme import Theme
-from bibcv.venues import VenueTable, load_venue_table
-
-
-@dataclass
-class SectionView:
-    """What a section template sees."""
-
-    id: str
-    title: RichText
-    layout: str
-    text: RichText | None = None
-    items: list[SimpleNamespace] = field(default_factory=list)  # fields as attributes
-    publications: list[PublicationView] = field(default_factory=list)
-
-    @property
-    def has_equal_contribution(self) -> bool:
-        return any(p.has_equal_contribution for p in self.publications)
 
 
 class SourceMap:
@@ -123,25 +102,22 @@ class RenderedTex:
     source_map: SourceMap
 
 
-def render_tex(
-    cv: CV, theme: Theme, bibliography: Bibliography, warnings: list[BibcvError]
-) -> RenderedTex:
-    resolver = _QueryResolver(cv, bibliography, load_venue_table(cv.venue_table), warnings)
-    sections = [resolver.section_view(section) for section in cv.sections]
+def render_tex(document: Document) -> RenderedTex:
+    """The CV as a LaTeX document; a CJK font is looked up only when the text needs one."""
     context = {
-        "person": {"name": cv.person.display_name, "contact": _contact(cv, theme)},
-        "sections": sections,
-        "terms": cv.terms,
+        "person": {"name": document.name, "contact": document.contact},
+        "sections": document.sections,
+        "terms": document.terms,
         "cjk_font": None,
     }
-    rendered = _render(theme, context)
+    rendered = _render(document.theme, context)
     if CJK_COMMAND + "{" in rendered.source:
         context["cjk_font"] = find_cjk_font()
         if context["cjk_font"] is None:
             first = rendered.source_map.origin_of_text(CJK_COMMAND)
             raise BibcvError(f"this CV has Chinese, Japanese or Korean text but no font "
                              f"for it is installed; {CJK_INSTALL_HINT}", first)
-        rendered = _render(theme, context)
+        rendered = _render(document.theme, context)
     return rendered
 
 
@@ -158,54 +134,6 @@ def _render(theme: Theme, context: dict[str, Any]) -> RenderedTex:
                          Origin(theme.folder / theme.document)) from None
     source_map.locate(source)
     return RenderedTex(source, source_map)
-
-
-@dataclass
-class _QueryResolver:
-    """Turns every publication query in the CV, in a section or an item, into views."""
-
-    cv: CV
-    bibliography: Bibliography
-    venues: VenueTable
-    warnings: list[BibcvError]
-
-    def section_view(self, section: Section) -> SectionView:
-        view = SectionView(id=section.id, title=section.title, layout=section.layout,
-                           text=section.text, items=self.resolve(section.items))
-        if section.query is not None:
-            view.publications = self.publications(section.query, section.numbered)
-        return view
-
-    def resolve(self, value: Any) -> Any:
-        if isinstance(value, PublicationQuery):
-            return self.publications(value, numbered=False)
-        if isinstance(value, list):
-            return [self.resolve(item) for item in value]
-        if isinstance(value, dict):
-            # Attributes, not dict keys: a field named "items" must not find dict.items.
-            return SimpleNamespace(**{name: self.resolve(item) for name, item in value.items()})
-        return value
-
-    def publications(self, query: PublicationQuery, numbered: bool) -> list[PublicationView]:
-        selected = select_publications(self.bibliography, query, self.cv.person)
-        if not selected:
-            self.warnings.append(BibcvError(
-                "this publication query matches no bibliography entry", query.origin))
-        return view_publications(selected, self.cv.person, self.cv.terms, self.venues, numbered)
-
-
-def _contact(cv: CV, theme: Theme) -> list[dict[str, Any]]:
-    items = []
-    for item in cv.person.contact:
-        kind = theme.contact[item.kind]
-        text = as_rich(item.value)
-        if kind.link:
-            try:
-                text = link(kind.link.replace("{value}", item.value), text)
-            except ValueError as error:
-                raise BibcvError(str(error), item.origin) from None
-        items.append({"kind": item.kind, "icon": kind.icon, "label": kind.label, "text": text})
-    return items
 
 
 def _template_error(error: jinja2.TemplateError, theme: Theme) -> BibcvError:

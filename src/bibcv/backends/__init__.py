@@ -1,0 +1,1 @@
+"""Backends: each renders a format-neutral Document into one output format."""

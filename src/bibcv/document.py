@@ -19,10 +19,17 @@ from bibcv.bibliography import Bibliography, Publication, load_bibliography
 from bibcv.errors import BibcvError
 from bibcv.incremental import Inputs
 from bibcv.load import load_cv
-from bibcv.model import CV, PublicationQuery, Section
-from bibcv.richtext import RichText, as_rich, link
-from bibcv.select import select_publications
-from bibcv.style import PublicationView, view_publications
+from bibcv.model import CV, PublicationOptions, PublicationQuery, Section
+from bibcv.richtext import RichText, as_rich, link, styled
+from bibcv.select import number_labels, select_publications, unknown_excludes
+from bibcv.style import (
+    GROUP_ORDER,
+    CitationStyle,
+    PublicationGroup,
+    PublicationView,
+    type_group,
+    view_publications,
+)
 from bibcv.theme import Theme
 from bibcv.venues import VenueTable, load_venue_table
 
@@ -47,6 +54,13 @@ class DocumentSection:
     text: RichText | None = None
     items: list[SimpleNamespace] = field(default_factory=list)  # fields as attributes
     publications: list[PublicationView] = field(default_factory=list)
+    # The publications under their sub-headings (group_by); one group with heading "" if none.
+    groups: list[PublicationGroup] = field(default_factory=list)
+
+    @property
+    def widest_label(self) -> str:
+        """The longest number label ("[J12]"), for themes that indent by it; "" if none."""
+        return max((p.label for p in self.publications), key=len, default="")
 
     @property
     def has_equal_contribution(self) -> bool:
@@ -93,9 +107,10 @@ def cv_inputs(cv: CV, theme: Theme) -> Inputs:
 
 def build_document(cv: CV, theme: Theme, bibliography: Bibliography, inputs: Inputs,
                    inputs_digest: str) -> Document:
-    warnings = list(bibliography.warnings)
-    resolver = _QueryResolver(cv, bibliography, load_venue_table(cv.venue_table), warnings)
-    sections = [resolver.section(section) for section in cv.sections]
+    warnings = [*bibliography.warnings, *cv.warnings]
+    resolver = _QueryResolver(cv, theme, bibliography, load_venue_table(cv.venue_table),
+                              warnings)
+    sections = resolver.sections()
     return Document(
         cv=cv, theme=theme, name=cv.person.display_name, contact=_contact(cv, theme),
         sections=sections, terms=cv.terms, bibliography=bibliography,
@@ -105,24 +120,106 @@ def build_document(cv: CV, theme: Theme, bibliography: Bibliography, inputs: Inp
 
 @dataclass
 class _QueryResolver:
-    """Turns every publication query in the CV, in a section or an item, into views."""
+    """Turns every publication query in the CV, in a section or an item, into views.
+
+    Publications sections are selected first, all of them, because numbers may run
+    on across sections and count down from the total.
+    """
 
     cv: CV
+    theme: Theme
     bibliography: Bibliography
     venues: VenueTable
     warnings: list[BibcvError]
     shown: dict[str, Publication] = field(default_factory=dict)
 
-    def section(self, section: Section) -> DocumentSection:
-        resolved = DocumentSection(id=section.id, title=section.title, layout=section.layout,
-                                   text=section.text, items=self.resolve(section.items))
-        if section.query is not None:
-            resolved.publications = self.publications(section.query, section.numbered)
+    def sections(self) -> list[DocumentSection]:
+        chosen = {section.id: self._grouped(section) for section in self.cv.sections
+                  if section.query is not None}
+        self._warn_shown_twice(chosen)
+        labels = self._labels(chosen)
+        resolved = []
+        for section in self.cv.sections:
+            document_section = DocumentSection(
+                id=section.id, title=section.title, layout=section.layout, text=section.text,
+                items=self.resolve(section.items))
+            if section.id in chosen:
+                groups = [PublicationGroup(heading, self.views(papers, section.options,
+                                                               labels[section.id]))
+                          for heading, papers in chosen[section.id]]
+                for group in groups:
+                    labels[section.id] = labels[section.id][len(group.publications):]
+                document_section.groups = groups
+                document_section.publications = [p for g in groups for p in g.publications]
+            resolved.append(document_section)
         return resolved
+
+    def _grouped(self, section: Section) -> list[tuple[str, list[Publication]]]:
+        """The section's publications under their sub-headings, in the order shown."""
+        assert section.query is not None
+        papers = self.select(section.query)
+        by = section.options.group_by
+        if by is None:
+            return [("", papers)] if papers else []
+        groups: dict[str, list[Publication]] = {}
+        for paper in papers:
+            if by == "year":
+                heading = str(paper.year) if paper.year else self.cv.terms.get(
+                    paper.text("pubstate").casefold(), paper.text("pubstate"))
+            else:
+                heading = type_group(paper)
+            groups.setdefault(heading, []).append(paper)
+        if by == "type":
+            ordered = sorted(groups.items(), key=lambda pair: GROUP_ORDER.index(pair[0]))
+            return [(self._term(heading), papers) for heading, papers in ordered]
+        return list(groups.items())
+
+    def _term(self, name: str) -> str:
+        return self.style(PublicationOptions()).term(name)
+
+    def _labels(self, chosen: dict[str, list[tuple[str, list[Publication]]]]
+                ) -> dict[str, list[str]]:
+        """Numbers per section, or running on across sections that continue the previous one."""
+        runs: list[list[Section]] = []
+        for section in self.cv.sections:
+            if section.id not in chosen or not section.numbered:
+                continue
+            if section.options.continue_numbers and runs:
+                runs[-1].append(section)
+            else:
+                runs.append([section])
+        labels: dict[str, list[str]] = {section.id: [] for section in self.cv.sections}
+        for run in runs:
+            counts = [sum(len(papers) for _, papers in chosen[s.id]) for s in run]
+            total = sum(counts)
+            done = 0
+            for section, count in zip(run, counts, strict=True):
+                options = section.options
+                descending = options.number_order == "descending"
+                first = total - done - count + 1 if descending else done + 1
+                labels[section.id] = number_labels(count, first, descending,
+                                                   options.number_prefix)
+                done += count
+        for section in self.cv.sections:
+            if section.id in chosen and not labels[section.id]:
+                labels[section.id] = [""] * sum(len(p) for _, p in chosen[section.id])
+        return labels
+
+    def _warn_shown_twice(self, chosen: dict[str, list[tuple[str, list[Publication]]]]) -> None:
+        first_section: dict[str, str] = {}
+        for section in self.cv.sections:
+            for _, papers in chosen.get(section.id, []):
+                for paper in papers:
+                    earlier = first_section.setdefault(paper.key, section.id)
+                    if earlier != section.id:
+                        self.warnings.append(BibcvError(
+                            f"entry {paper.key!r} is shown in section {earlier!r} and again in "
+                            f"section {section.id!r}; leave it out of one (exclude: "
+                            f"[{paper.key}])", section.query.origin if section.query else None))
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, PublicationQuery):
-            return self.publications(value, numbered=False)
+            return self.views(self.select(value), PublicationOptions(), [])
         if isinstance(value, list):
             return [self.resolve(item) for item in value]
         if isinstance(value, dict):
@@ -130,21 +227,40 @@ class _QueryResolver:
             return SimpleNamespace(**{name: self.resolve(item) for name, item in value.items()})
         return value
 
-    def publications(self, query: PublicationQuery, numbered: bool) -> list[PublicationView]:
+    def select(self, query: PublicationQuery) -> list[Publication]:
         selected = select_publications(self.bibliography, query, self.cv.person)
         if not selected:
             self.warnings.append(BibcvError(
                 "this publication query matches no bibliography entry", query.origin))
+        for key in unknown_excludes(self.bibliography, query):
+            self.warnings.append(BibcvError(
+                f"'exclude' names the key {key!r}, which no bibliography file has; "
+                "check its spelling", query.origin))
         for publication in selected:
             self.shown.setdefault(publication.key, publication)
-        return view_publications(selected, self.cv.person, self.cv.terms, self.venues, numbered)
+        return selected
+
+    def style(self, options: PublicationOptions) -> CitationStyle:
+        citation = self.theme.citation
+        return CitationStyle(
+            person=self.cv.person, terms=self.cv.terms, venues=self.venues,
+            maxnames=options.maxnames, minnames=options.minnames,
+            last_author=options.last_author,
+            omit=frozenset([*citation.get("omit", ()), *options.omit]),
+            badges=bool(citation.get("badges", False)))
+
+    def views(self, papers: list[Publication], options: PublicationOptions,
+              labels: list[str]) -> list[PublicationView]:
+        return view_publications(papers, self.style(options), labels[:len(papers)] or None,
+                                 self.warnings)
 
 
 def _contact(cv: CV, theme: Theme) -> list[ContactLine]:
     lines = []
     for item in cv.person.contact:
         kind = theme.contact[item.kind]
-        text = as_rich(item.value)
+        # An address may break at its punctuation, should it not fit on a line of its own.
+        text = styled("url", item.value) if kind.link else as_rich(item.value)
         if kind.link:
             try:
                 text = link(kind.link.replace("{value}", item.value), text)

@@ -40,7 +40,10 @@ _SPECIALS = {
 _LIGATURE_PAIRS = {"--", ",,", "<<", ">>"}
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SPACES = re.compile(r"([ \t\r\n]+)")  # not U+00A0: a no-break space stays one
-LONG_WORD = 30
+LONG_WORD = 30  # longer words are set breakable, as addresses are (see ``breakable``)
+LONG_RUN = 12
+_BREAK_AFTER = "/.-_?&=#:;,~%+@|\\"
+_ADDRESS_SEGMENT = re.compile(rf"[^{re.escape(_BREAK_AFTER)}]*[{re.escape(_BREAK_AFTER)}]*")
 # Text in these ranges is set in the CV's CJK font: themes define this command.
 CJK_COMMAND = r"\bibcvcjk"
 _CJK_RANGES = (
@@ -69,12 +72,27 @@ def _escape_paragraph(text: str) -> str:
         if not token or _SPACES.fullmatch(token):
             out.append(" " if token else "")
         elif len(token) > LONG_WORD:
-            # A URL or a pasted hash would run off the page: let TeX break it anywhere.
-            pieces = [token[i : i + LONG_WORD // 2] for i in range(0, len(token), LONG_WORD // 2)]
-            out.append(r"\allowbreak{}".join(_escape_word(piece) for piece in pieces))
+            out.append(breakable(token))  # a URL or a pasted hash would run off the page
         else:
             out.append(_escape_word(token))
     return "".join(out)
+
+
+def breakable(text: str) -> str:
+    """Escape an address (URL, DOI, path) so TeX may break it after its punctuation.
+
+    This is what xurl does for \\url, done here so the text stays safe inside any
+    command's argument: a line may end after "/", ".", "-", "_", "?", "&", "=" and
+    the like; a run of letters or digits longer than LONG_RUN may also break, but
+    only when nothing better fits (a discouraging penalty).
+    """
+    pieces = []
+    for segment in filter(None, _ADDRESS_SEGMENT.findall(text)):
+        letters = segment.rstrip(_BREAK_AFTER)
+        runs = [letters[i : i + LONG_RUN] for i in range(0, len(letters), LONG_RUN)]
+        escaped = r"\penalty5000{}".join(_escape_word(run) for run in runs)
+        pieces.append(escaped + _escape_word(segment[len(letters):]))
+    return r"\allowbreak{}".join(pieces)
 
 
 def _escape_word(word: str) -> str:
@@ -117,6 +135,9 @@ def _node_to_latex(node: Node) -> str:
         return escape_text(node.value)
     inner = "".join(_node_to_latex(child) for child in node.children)
     if isinstance(node, Styled):
+        if node.style == "url":
+            return "".join(breakable(child.value) if isinstance(child, Text)
+                           else _node_to_latex(child) for child in node.children)
         return f"{_STYLE_COMMANDS[node.style]}{{{inner}}}"
     assert isinstance(node, Link)
     return f"\\href{{{escape_url(node.url)}}}{{{inner}}}"

@@ -15,7 +15,7 @@ from typing import Any
 from bibcv import OUTPUT_FORMATS
 from bibcv.chain import path_from, read_chain
 from bibcv.errors import BibcvError, Origin
-from bibcv.model import CV, ContactItem, Person, PublicationQuery, Section
+from bibcv.model import CV, ContactItem, Person, PublicationOptions, PublicationQuery, Section
 from bibcv.names import parse_name
 from bibcv.richtext import MarkupError, RichText, parse_markdown
 from bibcv.theme import DEFAULT_THEME, FieldType, Theme, find_theme, load_theme
@@ -24,8 +24,10 @@ from bibcv.yamlsource import LocatedDict, LocatedList
 TOP_LEVEL_KEYS = {"extends", "theme", "bibliography", "person", "sections", "order", "terms",
                   "venues", "formats"}
 PERSON_KEYS = {"name", "aliases", "contact"}
-QUERY_KEYS = {"keys", "keywords", "types", "author", "exclude", "sort"}
-SORT_KEYS = {"year", "title", "key", "file"}
+QUERY_KEYS = {"keys", "keywords", "types", "author", "exclude", "selected", "sort"}
+SORT_KEYS = {"date", "year", "title", "key", "file"}
+PUBLICATION_KEYS = {"query", "numbered", "number_order", "number_prefix", "continue_numbers",
+                    "maxnames", "minnames", "last_author", "group_by", "omit"}
 
 
 def is_base_file(path: Path) -> bool:
@@ -44,16 +46,18 @@ def load_cv(path: Path) -> tuple[CV, Theme]:
     _check_keys(data, TOP_LEVEL_KEYS, "the CV")
     theme = _theme(data)
     terms = {**theme.terms, **_string_map(data, "terms")}
+    warnings: list[BibcvError] = []
     cv = CV(
         source=path,
         theme=theme.name,
         person=_person(_mapping(data, "person", required=True), theme),
-        sections=_sections(data, theme),
+        sections=_sections(data, theme, warnings),
         bibliography_files=_bibliography_files(data),
         terms=terms,
         files=files,
         venue_table=_venue_table(data),
         formats=_formats(data),
+        warnings=warnings,
     )
     return cv, theme
 
@@ -125,9 +129,14 @@ def _venue_table(data: LocatedDict) -> Path | None:
     return path
 
 
-def _sections(data: LocatedDict, theme: Theme) -> list[Section]:
+def _sections(data: LocatedDict, theme: Theme, warnings: list[BibcvError]) -> list[Section]:
     sections = _mapping(data, "sections")
     order = _string_list(data, "order") or list(sections)
+    for section_id in sections:
+        if section_id not in order:
+            warnings.append(BibcvError(
+                f"section {section_id!r} is not listed in 'order', so the CV leaves it out; "
+                "add it to 'order' (or delete the section)", sections.origin_of(section_id)))
     for index, section_id in enumerate(order):
         if section_id not in sections:
             raise BibcvError(
@@ -152,7 +161,7 @@ def _section(section_id: str, spec: Any, parent: LocatedDict, theme: Theme) -> S
             spec.origin_of("layout"),
         )
     content_keys = {"text": {"text"}, "items": {"items"},
-                    "publications": {"query", "numbered"}}[layout.kind]
+                    "publications": PUBLICATION_KEYS}[layout.kind]
     _check_keys(spec, {"title", "layout"} | content_keys, f"section {section_id!r}")
     section = Section(id=section_id, title=_rich(spec, "title", required=True),
                       layout=layout_name, origin=parent.origin_of(section_id))
@@ -164,6 +173,7 @@ def _section(section_id: str, spec: Any, parent: LocatedDict, theme: Theme) -> S
     else:
         section.query = _query(spec, "query")
         section.numbered = _bool(spec, "numbered", default=True)
+        section.options = _publication_options(spec)
     return section
 
 
@@ -218,9 +228,42 @@ def _query(spec: LocatedDict, key: str) -> PublicationQuery:
         types=[t.casefold() for t in _string_list(query, "types")],
         author=_string(query, "author"),
         exclude=_string_list(query, "exclude"),
+        selected=_bool(query, "selected", default=False) if "selected" in query else None,
         sort=sort,
         origin=spec.origin_of(key),
     )
+
+
+def _publication_options(spec: LocatedDict) -> PublicationOptions:
+    return PublicationOptions(
+        number_order=_choice(spec, "number_order", ("ascending", "descending")) or "ascending",
+        number_prefix=_string(spec, "number_prefix") or "",
+        continue_numbers=_bool(spec, "continue_numbers", default=False),
+        maxnames=_count(spec, "maxnames"),
+        minnames=_count(spec, "minnames") or 1,
+        last_author=_bool(spec, "last_author", default=False),
+        group_by=_choice(spec, "group_by", ("year", "type")),
+        omit=tuple(_string_list(spec, "omit")),
+    )
+
+
+def _choice(data: LocatedDict, key: str, choices: tuple[str, ...]) -> str | None:
+    value = _string(data, key)
+    if value is not None and value not in choices:
+        raise BibcvError(f"{key!r} is {value!r}; use one of: {', '.join(choices)}",
+                         data.origin_of(key))
+    return value
+
+
+def _count(data: LocatedDict, key: str) -> int | None:
+    """A whole number; YAML here reads numbers as text, so "10" is checked and converted."""
+    value = _string(data, key)
+    if value is None:
+        return None
+    if not value.strip().isdigit() or int(value) < 1:
+        raise BibcvError(f"{key!r} must be a whole number, 1 or more (not {value!r})",
+                         data.origin_of(key))
+    return int(value)
 
 
 # --- small typed accessors: each reports the key's own line on a wrong type ---

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bibcv.errors import Origin
+from bibcv.errors import BibcvError, Origin
 from bibcv.names import Name
 from bibcv.richtext import RichText
 
@@ -34,8 +34,23 @@ class PublicationQuery:
     types: list[str] = field(default_factory=list)
     author: str | None = None  # "self" for the CV owner, or a name
     exclude: list[str] = field(default_factory=list)
+    selected: bool | None = None  # only entries with (true) or without (false) selected = {true}
     sort: list[str] = field(default_factory=list)  # empty: the order of keys, else newest first
     origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class PublicationOptions:
+    """How a publications section numbers, shortens and groups its entries."""
+
+    number_order: str = "ascending"  # or "descending": [12] ... [1]
+    number_prefix: str = ""  # "J" gives [J1] [J2]
+    continue_numbers: bool = False  # go on from the previous numbered section's numbers
+    maxnames: int | None = None  # longer author lists are shortened (your name is kept)
+    minnames: int = 1  # how many names a shortened list starts with
+    last_author: bool = False  # a shortened list keeps its last author: "A, B, ..., Z"
+    group_by: str | None = None  # sub-headings: "year" or "type"
+    omit: tuple[str, ...] = ()  # fields this section leaves out, e.g. ("award", "note")
 
 
 @dataclass
@@ -48,6 +63,7 @@ class Section:
     items: list[dict[str, Any]] = field(default_factory=list)
     query: PublicationQuery | None = None
     numbered: bool = True
+    options: PublicationOptions = field(default_factory=PublicationOptions)
 
 
 @dataclass
@@ -61,3 +77,4 @@ class CV:
     files: list[Path]  # the YAML chain, the CV first: everything the build depends on
     venue_table: Path | None = None  # the CV's own additions to the venue abbreviations
     formats: tuple[str, ...] = ("pdf",)  # what `bibcv build` writes when not told
+    warnings: list[BibcvError] = field(default_factory=list)  # e.g. a section left out of order

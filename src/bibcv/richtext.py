@@ -18,7 +18,8 @@ from typing import Literal, Union
 
 from bibcv.errors import Origin
 
-Style = Literal["emph", "strong", "sup"]
+# "url": an address or identifier, printed as written and breakable after its punctuation.
+Style = Literal["emph", "strong", "sup", "url"]
 ALLOWED_URL_SCHEMES = ("http://", "https://", "mailto:")
 
 
@@ -85,8 +86,9 @@ def link(url: str, content: RichText | str) -> RichText:
 
 
 def join(separator: RichText | str, items: Iterable[RichText | str]) -> RichText:
+    """Join the items that are not empty, so a missing part leaves no stray separator."""
     result = RichText()
-    for index, item in enumerate(items):
+    for index, item in enumerate(item for item in items if item):
         result = result + (separator if index else "") + item
     return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -10,7 +11,8 @@ from bibcv.errors import BibcvError
 from bibcv.model import CV, Person, PublicationQuery
 from bibcv.names import Name, parse_name, same_person
 
-NEWEST_FIRST = ["-year"]
+NEWEST_FIRST = ["-date"]
+_ISO_DAY = re.compile(r"\s*\d{4}-\d{1,2}-(\d{1,2})")
 
 
 def select_publications(
@@ -52,7 +54,17 @@ def sort_publications(publications: list[Publication], sort: list[str]) -> list[
     return result
 
 
+def date_key(publication: Publication) -> tuple[bool, int, int, int]:
+    """(no year, year, month, day): undated entries (submitted, in press) sort as newest;
+    within a year, entries without a month or day come before those with one."""
+    day = _ISO_DAY.match(publication.raw_fields.get("date", ""))
+    written_day = publication.raw_fields.get("day", "").strip()
+    return (publication.year is None, publication.year or 0, publication.month or 0,
+            int(day.group(1)) if day else int(written_day) if written_day.isdigit() else 0)
+
+
 _SORT_KEYS: dict[str, Callable[[Publication], Any]] = {
+    "date": date_key,
     "year": lambda p: (p.year is None, p.year or 0),
     "title": lambda p: p.text("title").casefold(),
     "key": lambda p: p.key,
@@ -75,6 +87,8 @@ def _matches(publication: Publication, query: PublicationQuery, person: Person) 
         return False
     if query.types and publication.entry_type not in query.types:
         return False
+    if query.selected is not None and is_selected(publication) != query.selected:
+        return False
     if query.keywords and not publication.keywords.intersection(query.keywords):
         return False
     if query.author:
@@ -88,6 +102,24 @@ def _query_name(query: PublicationQuery) -> Name:
         return parse_name(query.author or "")
     except ValueError as error:
         raise BibcvError(str(error), query.origin) from None
+
+
+def is_selected(publication: Publication) -> bool:
+    """al-folio's ``selected = {true}``: the papers a CV shows in its short list."""
+    return publication.text("selected").casefold() in ("true", "yes", "1")
+
+
+def unknown_excludes(bibliography: Bibliography, query: PublicationQuery) -> list[str]:
+    """Keys in a query's exclude that no entry has: a typo would otherwise go unnoticed."""
+    known = {publication.key.casefold() for publication in bibliography}
+    return [key for key in query.exclude if key.casefold() not in known]
+
+
+def number_labels(count: int, first: int, descending: bool, prefix: str) -> list[str]:
+    """"[1]" … "[count]" from first on, or counting down to first: "[J12]" … "[J1]"."""
+    numbers = range(first + count - 1, first - 1, -1) if descending else range(
+        first, first + count)
+    return [f"[{prefix}{number}]" for number in numbers]
 
 
 def is_any_of(name: Name, names: list[Name]) -> bool:

@@ -1,142 +1,683 @@
-"""A publication as rich text: the full citation, and its parts for themes.
+"""The citation style: each publication as format-neutral rich text, one template per type.
 
-This is the CV's citation style, format-neutral like pybtex's styles: it says
-"bold", "emphasis" and "link"; the LaTeX backend decides how.
+Like pybtex's styles, a template per entry type says what an entry shows and in
+what order, built from small parts that vanish with their separators when a
+field is missing; the result says "emphasis", "strong", "link" and "url", and
+each backend (LaTeX today) decides how those look.  The fields shown follow
+biblatex's standard style, less what a CV never shows (ISBN, urldate,
+abstract).  Words ("In", "PhD thesis", "pp.") come from ``DEFAULT_TERMS``,
+which a theme's or a CV's ``terms`` override.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import quote
 
-from bibcv.bibliography import EQUAL_CONTRIBUTION, Publication
+from bibcv.bibliography import EQUAL_CONTRIBUTION, VERBATIM_FIELDS, Publication
 from bibcv.errors import BibcvError
 from bibcv.model import Person
-from bibcv.richtext import MarkupError, RichText, as_rich, join, link, styled
-from bibcv.select import is_any_of
+from bibcv.names import Name, parse_names
+from bibcv.richtext import MarkupError, RichText, as_rich, check_url, join, link, styled
+from bibcv.select import is_any_of, is_selected
 from bibcv.venues import VenueTable
 
 EQUAL_CONTRIBUTION_MARK = "*"
 VENUE_FIELDS = ("journal", "booktitle", "howpublished", "school", "institution", "publisher")
+# Per-paper links, with al-folio's field names, in the order they are printed.
+LINK_FIELDS = ("pdf", "slides", "code", "video", "poster", "website", "html", "supp", "blog")
+MONTHS = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.",
+          "Nov.", "Dec.")
+DEFAULT_TERMS: dict[str, str] = {
+    "in": "In",
+    "edited_by": "edited by",
+    "editor": "ed.",
+    "editors": "eds.",
+    "and": "and",
+    "et_al": "et al.",
+    "page": "p.",
+    "pages": "pp.",
+    "chapter": "chapter",
+    "volume": "vol.",
+    "number": "no.",
+    "of": "of",
+    "edition": "edition",
+    "version": "version",
+    "phdthesis": "PhD thesis",
+    "mastersthesis": "Master\u2019s thesis",
+    "techreport": "Technical Report",
+    "patent": "Patent",
+    "arxiv_preprint": "arXiv preprint",
+    "doi": "DOI",
+    "link_pdf": "PDF",
+    "link_slides": "Slides",
+    "link_code": "Code",
+    "link_video": "Video",
+    "link_poster": "Poster",
+    "link_website": "Website",
+    "link_html": "HTML",
+    "link_supp": "Supp",
+    "link_blog": "Blog",
+    # Sub-headings when a section groups its publications by type.
+    "group_article": "Journal Articles",
+    "group_inproceedings": "Conference Papers",
+    "group_incollection": "Book Chapters",
+    "group_book": "Books",
+    "group_thesis": "Theses",
+    "group_report": "Technical Reports",
+    "group_preprint": "Preprints",
+    "group_patent": "Patents",
+    "group_software": "Software and Data",
+    "group_other": "Other",
+}
+# biblatex's thesis and report types, as BibTeX writes them in `type`.
+_TYPE_WORDS = {"phdthesis": "phdthesis", "phd": "phdthesis", "mathesis": "mastersthesis",
+               "mastersthesis": "mastersthesis", "masterthesis": "mastersthesis",
+               "techreport": "techreport"}
+_ARXIV_ID = re.compile(r"^(?:arxiv:)?\s*(\S+)$", re.IGNORECASE)
+_SCHOLAR_ARXIV = re.compile(r"^arxiv(?: preprint)?\s*arxiv:\s*(\S+)$", re.IGNORECASE)
+_DBLP_ARXIV_JOURNALS = {"corr", "arxiv", "arxiv preprint"}
+_PAGE_RANGE = re.compile(r"^\s*(\S+?)\s*(?:-+|\u2013|\u2014)\s*(\S+)\s*$")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_WEB_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LabelledLink:
+    """A link with its label: "DOI" / "10.1145/…", "arXiv" / "arXiv:2404.12457 [cs.DC]", "PDF"."""
+
+    label: str
+    text: str  # what the reader sees
+    url: str
+
+    @property
+    def rich(self) -> RichText:
+        """"DOI: 10.1145/…" (the label first unless the text starts with it), linked."""
+        if self.text == self.label:
+            return link(self.url, self.text)
+        label = "" if self.text.startswith(self.label) else f"{self.label}: "
+        return label + link(self.url, styled("url", self.text))
+
+
+@dataclass(frozen=True)
+class CitationStyle:
+    """What shapes a citation besides the entry: whose CV, the words, the section's choices."""
+
+    person: Person
+    terms: Mapping[str, str]
+    venues: VenueTable
+    maxnames: int | None = None  # longer author lists are shortened to minnames (+ you)
+    minnames: int = 1
+    last_author: bool = False  # a shortened list keeps its last author: "A, B, …, Z"
+    omit: frozenset[str] = frozenset()  # fields (and "in", "month") a theme leaves out
+    badges: bool = False  # the theme shows venue badges: warn when a venue has no abbreviation
+
+    def term(self, name: str) -> str:
+        return self.terms.get(name, DEFAULT_TERMS.get(name, name))
 
 
 @dataclass(frozen=True)
 class PublicationView:
-    """What templates see of one publication: the whole citation, and each part of it."""
+    """What templates (and the HTML and Markdown backends) see of one publication."""
 
     key: str
-    label: str  # "[1]", or "" when the section is not numbered
-    citation: RichText  # Authors. Title, *Venue*, Year.
+    entry_type: str
+    label: str  # "[1]", "[J3]", or "" when the section is not numbered
+    citation: RichText  # the whole entry: authors. title, details. notes. identifiers. [links]
     authors: RichText
-    title: RichText  # linked when the entry has a url; may be empty
+    title: RichText  # linked to url, else the DOI, else the arXiv page; may be empty
+    details: RichText  # where and when: "In *Booktitle*, pp. 1–10, 2023"
+    extras: RichText  # notes, award, identifiers and per-paper links, as sentences
+    venue_line: RichText  # details and extras together, for themes that set them apart
+    identifiers: tuple[LabelledLink, ...]  # DOI, arXiv (and the URL of an online entry)
+    links: tuple[LabelledLink, ...]  # [PDF] [Slides] [Code] ...
     short: RichText  # the short title (a system's name), else the title
     venue: str  # as written in the entry
-    venue_short: str  # from the venue table
+    venue_short: str  # from the venue table, else the venue
+    badge: str  # the venue's abbreviation when one is known, else ""
     year: str
     year_short: str  # "23" for 2023
+    date: str  # "Nov. 2023"
     status: str  # the theme's word for pubstate, e.g. "Under review"
     award: str
+    selected: bool
     has_equal_contribution: bool
 
 
-def view_publications(publications: list[Publication], person: Person, terms: dict[str, str],
-                      venues: VenueTable, numbered: bool = False) -> list[PublicationView]:
-    return [_view(publication, person, terms, venues, f"[{number}]" if numbered else "")
-            for number, publication in enumerate(publications, start=1)]
+def view_publications(publications: list[Publication], style: CitationStyle,
+                      labels: list[str] | None = None,
+                      warnings: list[BibcvError] | None = None) -> list[PublicationView]:
+    labels = labels or [""] * len(publications)
+    sink = warnings if warnings is not None else []
+    return [view_publication(publication, style, label, sink)
+            for publication, label in zip(publications, labels, strict=True)]
 
 
-def _view(publication: Publication, person: Person, terms: dict[str, str],
-          venues: VenueTable, label: str) -> PublicationView:
-    title = _title(publication)
+def view_publication(publication: Publication, style: CitationStyle, label: str = "",
+                     warnings: list[BibcvError] | None = None) -> PublicationView:
+    entry = _Entry(publication, style)
+    sink = warnings if warnings is not None else []
+    title = _title(entry)
+    details = _details(entry)
+    identifiers = _identifiers(entry)
+    links = _paper_links(entry, sink)
+    extras = join(" ", [*_notes(entry),
+                        _sentence(join(", ", [i.rich for i in identifiers])),
+                        join(" ", [link(x.url, f"[{x.text}]") for x in links])])
+    authors = format_authors(publication, style)
+    sentences = [_sentence(authors), _sentence(join(", ", [title, details])), extras]
     venue = venue_of(publication)
+    badge = _badge(publication, venue, style, sink)
     year = str(publication.year) if publication.year is not None else ""
     return PublicationView(
         key=publication.key,
+        entry_type=publication.entry_type,
         label=label,
-        citation=RichText(format_citation(publication, person, terms).parts,
-                          publication.origin),
-        authors=format_authors(publication, person),
+        citation=RichText(join(" ", sentences).parts, publication.origin),
+        authors=authors,
         title=title,
-        short=as_rich(publication.text("shorttitle")) or as_rich(str(title)),
+        details=details,
+        extras=extras,
+        venue_line=join(" ", [_sentence(details) if extras else details, extras]),
+        identifiers=tuple(identifiers),
+        links=tuple(links),
+        short=as_rich(entry.text("shorttitle")) or as_rich(str(title)),
         venue=venue,
-        venue_short=venues.abbreviate(venue) if venue else "",
+        venue_short=style.venues.abbreviate(venue) if venue else "",
+        badge=badge,
         year=year,
         year_short=year[-2:],
-        status=_status(publication, terms),
-        award=publication.text("award"),
+        date=_date(entry),
+        status=_status(entry),
+        award=entry.text("award"),
+        selected=is_selected(publication),
         has_equal_contribution=any(
             EQUAL_CONTRIBUTION in publication.author_annotations(index)
             for index in range(len(publication.authors))),
     )
 
 
-def format_citation(publication: Publication, person: Person, terms: dict[str, str]) -> RichText:
-    """``Authors. Title, *Venue*, Year.`` -- each part left out when the entry lacks it."""
-    sentences = [format_authors(publication, person)]
-    title = _title(publication)
-    details = _details(publication, terms)
-    if title and details:
-        sentences.append(title + ", " + details)
-    else:
-        sentences.append(title or details)
-    return join(" ", [_sentence(part) for part in sentences if part])
+def format_citation(publication: Publication, style: CitationStyle) -> RichText:
+    return view_publication(publication, style).citation
 
 
-def format_authors(publication: Publication, person: Person) -> RichText:
-    names = []
-    for index, name in enumerate(publication.authors):
-        if name.is_others:
-            names.append(as_rich("et al."))
-            continue
-        text = as_rich(name.display())
-        if EQUAL_CONTRIBUTION in publication.author_annotations(index):
-            text = text + EQUAL_CONTRIBUTION_MARK
-        if is_any_of(name, person.names):
-            text = styled("strong", text)
-        names.append(text)
-    return join(", ", names)
+# --- authors -------------------------------------------------------------------
+
+def format_authors(publication: Publication, style: CitationStyle) -> RichText:
+    """The author list, your name in bold; editors "(eds.)" when there are no authors."""
+    names = list(publication.authors)
+    if names:
+        return _name_list(names, publication, style, annotated=True)
+    editors = _editors(publication)
+    if not editors:
+        return RichText()
+    word = style.term("editors" if len(editors) > 1 else "editor")
+    return _name_list(editors, publication, style, annotated=False) + f" ({word})"
 
 
-def venue_of(publication: Publication) -> str:
-    """Where it appeared: the first venue field, else arXiv or the report type."""
-    venue = next((publication.text(f) for f in VENUE_FIELDS if publication.has(f)), "")
-    if venue:
-        return venue
-    if publication.entry_type == "techreport":
-        return publication.text("type") or "Technical Report"
-    if publication.text("eprinttype").casefold() == "arxiv":
-        return "arXiv"
-    return ""
-
-
-def _title(publication: Publication) -> RichText:
-    title = publication.text("title")
-    url = publication.text("url")
-    if not title or not url:
-        return as_rich(title)
-    try:
-        return link(url, title)
-    except MarkupError as error:
-        raise BibcvError(f"entry {publication.key!r}: {error}", publication.origin) from None
-
-
-def _details(publication: Publication, terms: dict[str, str]) -> RichText:
-    venue = venue_of(publication)
-    status = _status(publication, terms)
-    parts: list[RichText] = []
-    if venue:
-        parts.append(styled("emph", venue))
-    if status:
-        parts.append(as_rich(status) if venue else styled("emph", status))
-    if publication.year is not None:
-        parts.append(as_rich(str(publication.year)))
+def _name_list(names: list[Name], publication: Publication, style: CitationStyle,
+               annotated: bool) -> RichText:
+    """Shortened to maxnames when asked, always keeping the CV owner: "A, B, **You**, …, Z"."""
+    cut_short = bool(names) and names[-1].is_others
+    if cut_short:
+        names = names[:-1]
+    shown = _shown_indices(names, style)
+    parts: list[RichText | str] = []
+    previous = -1
+    for index in shown:
+        if index > previous + 1:
+            parts.append("\u2026")
+        parts.append(_one_name(names[index], index, publication, style, annotated))
+        previous = index
+    if cut_short or previous < len(names) - 1:
+        parts.append(style.term("et_al"))
     return join(", ", parts)
 
 
-def _status(publication: Publication, terms: dict[str, str]) -> str:
+def _shown_indices(names: list[Name], style: CitationStyle) -> list[int]:
+    if style.maxnames is None or len(names) <= style.maxnames:
+        return list(range(len(names)))
+    kept = set(range(min(style.minnames, len(names))))
+    kept |= {i for i, name in enumerate(names) if is_any_of(name, style.person.names)}
+    if style.last_author:
+        kept.add(len(names) - 1)
+    return sorted(kept)
+
+
+def _one_name(name: Name, index: int, publication: Publication, style: CitationStyle,
+              annotated: bool) -> RichText:
+    text = as_rich(latex_quotes(name.display()))
+    if annotated and EQUAL_CONTRIBUTION in publication.author_annotations(index):
+        text = text + EQUAL_CONTRIBUTION_MARK
+    if is_any_of(name, style.person.names):
+        text = styled("strong", text)
+    return text
+
+
+def _editors(publication: Publication) -> list[Name]:
+    raw = publication.raw_fields.get("editor", "")
+    try:
+        return parse_names(raw) if raw.strip() else []
+    except ValueError as error:
+        raise BibcvError(f"entry {publication.key!r}: {error}", publication.origin) from error
+
+
+def _editor_phrase(entry: _Entry) -> RichText:
+    """"edited by A, B and C" -- for entries whose authors are not the editors."""
+    editors = _editors(entry.publication)
+    if not editors or not entry.publication.authors or "editor" in entry.style.omit:
+        return RichText()
+    cut_short = editors[-1].is_others
+    names = [latex_quotes(name.display()) for name in editors if not name.is_others]
+    phrase = names[-1] if len(names) == 1 else (
+        ", ".join(names[:-1]) + f" {entry.style.term('and')} {names[-1]}")
+    if cut_short:
+        phrase += f" {entry.style.term('et_al')}"
+    return as_rich(f"{entry.style.term('edited_by')} {phrase}")
+
+
+# --- the parts of an entry -------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Entry:
+    """Field access for the templates: typographic quotes, and the theme's omissions."""
+
+    publication: Publication
+    style: CitationStyle
+
+    def text(self, name: str) -> str:
+        if name in self.style.omit:
+            return ""
+        value = self.publication.text(name)
+        return value if name in VERBATIM_FIELDS else latex_quotes(value)
+
+    def emph(self, name: str) -> RichText:
+        value = self.text(name)
+        return styled("emph", value) if value else RichText()
+
+
+def latex_quotes(text: str) -> str:
+    """Quotes as LaTeX prints them: `` and '' are “ ”, ` and ' are ‘ ’ ("O'Connor" -> O’Connor)."""
+    if not any(char in text for char in "`'\""):
+        return text
+    text = text.replace("``", "\u201c").replace("''", "\u201d")
+    text = text.replace("`", "\u2018").replace("'", "\u2019")
+    return re.sub(r'(^|[\s(\[{\u2018])"', "\\1\u201c", text).replace('"', "\u201d")
+
+
+def _title(entry: _Entry) -> RichText:
+    title = entry.text("title")
+    target = _title_target(entry)
+    if not title or not target:
+        return as_rich(title)
+    return link(target, title)
+
+
+def _title_target(entry: _Entry) -> str:
+    """The title links to the url, else the DOI, else the arXiv page."""
+    url = entry.publication.text("url")
+    if url:
+        try:
+            return check_url(url)
+        except MarkupError as error:
+            raise BibcvError(f"entry {entry.publication.key!r}: {error}",
+                             entry.publication.origin) from None
+    doi = _doi(entry)
+    if doi:
+        return _doi_url(doi)
+    arxiv = arxiv_id(entry.publication)
+    return f"https://arxiv.org/abs/{arxiv[0]}" if arxiv else ""
+
+
+def _details(entry: _Entry) -> RichText:
+    """Where and when, by entry type; the state of unpublished work; the date last."""
+    template = _TEMPLATES.get(entry.publication.entry_type, _misc)
+    parts = [part for part in template(entry) if part]
+    status = _status(entry)
+    if status:
+        parts.append(as_rich(status) if parts else styled("emph", status))
+    parts.append(as_rich(_date(entry)))
+    return join(", ", [part for part in parts if part])
+
+
+def _in(entry: _Entry, booktitle: RichText) -> RichText:
+    word = entry.style.term("in")
+    if not booktitle or not word or "in" in entry.style.omit:
+        return booktitle
+    return word + " " + booktitle
+
+
+def _pages(entry: _Entry) -> str:
+    pages = _dashed(entry.text("pages"))
+    if not pages:
+        return ""
+    word = entry.style.term("pages" if re.search("[\u2013,]", pages) else "page")
+    return f"{word}\u00a0{pages}"
+
+
+def _dashed(pages: str) -> str:
+    match = _PAGE_RANGE.match(pages)
+    return f"{match.group(1)}\u2013{match.group(2)}" if match else pages
+
+
+def _series(entry: _Entry) -> RichText:
+    """"vol. 12 of *Series*", "*Series* 34" (a number in a series), or either alone."""
+    series, volume, number = entry.emph("series"), entry.text("volume"), entry.text("number")
+    if volume:
+        phrase = as_rich(f"{entry.style.term('volume')}\u00a0{volume}")
+        return phrase + f" {entry.style.term('of')} " + series if series else phrase
+    if series and number:
+        return series + f" {number}"
+    return series
+
+
+def _edition(entry: _Entry) -> str:
+    edition = entry.text("edition")
+    if not edition or re.search(r"\bed(ition|\.)", edition, re.IGNORECASE):
+        return edition
+    if edition.isdigit():
+        number = int(edition)
+        suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+            number % 10, "th")
+        edition = f"{number}{suffix}"
+    return f"{edition} {entry.style.term('edition')}"
+
+
+def _version(entry: _Entry) -> str:
+    version = entry.text("version")
+    return f"{entry.style.term('version')} {version}" if version else ""
+
+
+def _type_word(entry: _Entry, default: str) -> str:
+    """A thesis's or report's kind: the `type` field (biblatex's keys are translated)."""
+    written = entry.text("type")
+    key = _TYPE_WORDS.get(written.casefold().replace(" ", ""), "")
+    return entry.style.term(key) if key else (written or entry.style.term(default))
+
+
+def _date(entry: _Entry) -> str:
+    year = entry.publication.year
+    if year is None:
+        return ""
+    month = entry.publication.month
+    if month is None or "month" in entry.style.omit:
+        return str(year)
+    return f"{MONTHS[month - 1]} {year}"
+
+
+def _status(entry: _Entry) -> str:
     """The theme's words for pubstate ("submitted" -> "Under review"); unknown states as written."""
-    state = publication.text("pubstate")
-    return terms.get(state.casefold(), state)
+    state = entry.publication.text("pubstate")
+    return entry.style.terms.get(state.casefold(), state)
+
+
+def _place(entry: _Entry, *names: str) -> list[RichText | str]:
+    """Publisher (or organization, institution), then address: "ACM, New York"."""
+    return [entry.text(name) for name in names] + [entry.text("address")]
+
+
+def _howpublished(entry: _Entry) -> RichText:
+    """howpublished as text, or as a link when it is an address (\\url{…} in BibTeX)."""
+    value = entry.text("howpublished")
+    if not _WEB_ADDRESS.match(value):
+        return as_rich(value)
+    url = value if value.lower().startswith("http") else f"https://{value}"
+    try:
+        return link(check_url(url), styled("url", value))
+    except MarkupError:
+        return styled("url", value)
+
+
+# --- one template per entry type: the parts between the title and the date ---------
+
+def _article(entry: _Entry) -> list[RichText | str]:
+    if arxiv_journal(entry.publication):
+        return [styled("emph", entry.style.term("arxiv_preprint"))]
+    volume, number, pages = entry.text("volume"), entry.text("number"), _dashed(entry.text("pages"))
+    if volume:
+        issue = volume + (f"({number})" if number else "") + (f":{pages}" if pages else "")
+        return [entry.emph("journal"), issue]
+    issue = f"{entry.style.term('number')}\u00a0{number}" if number else ""
+    return [entry.emph("journal"), issue, _pages(entry)]
+
+
+def _inproceedings(entry: _Entry) -> list[RichText | str]:
+    return [_in(entry, entry.emph("booktitle")), _editor_phrase(entry), _series(entry),
+            _pages(entry), *_place(entry, "organization", "publisher")]
+
+
+def _incollection(entry: _Entry) -> list[RichText | str]:
+    return [_in(entry, entry.emph("booktitle")), _editor_phrase(entry), _edition(entry),
+            _series(entry), *_place(entry, "publisher"), _chapter(entry), _pages(entry)]
+
+
+def _chapter(entry: _Entry) -> str:
+    chapter = entry.text("chapter")
+    return f"{entry.style.term('chapter')} {chapter}" if chapter else ""
+
+
+def _inbook(entry: _Entry) -> list[RichText | str]:
+    """BibTeX's @inbook names the book in `title`; biblatex's in `booktitle`."""
+    if entry.text("booktitle"):
+        return _incollection(entry)
+    return [*_book(entry), _chapter(entry), _pages(entry)]
+
+
+def _book(entry: _Entry) -> list[RichText | str]:
+    return [_editor_phrase(entry), _edition(entry), _series(entry),
+            *_place(entry, "publisher")]
+
+
+def _proceedings(entry: _Entry) -> list[RichText | str]:
+    return [_series(entry), *_place(entry, "organization", "publisher")]
+
+
+def _booklet(entry: _Entry) -> list[RichText | str]:
+    return [_howpublished(entry), entry.text("address")]
+
+
+def _manual(entry: _Entry) -> list[RichText | str]:
+    return [_edition(entry), _version(entry), *_place(entry, "organization", "publisher")]
+
+
+def _thesis(entry: _Entry) -> list[RichText | str]:
+    default = {"mastersthesis": "mastersthesis"}.get(entry.publication.entry_type, "phdthesis")
+    return [_type_word(entry, default), *_place(entry, "school", "institution")]
+
+
+def _report(entry: _Entry) -> list[RichText | str]:
+    kind = _type_word(entry, "techreport")
+    number = entry.text("number")
+    return [f"{kind} {number}" if number else kind, _version(entry),
+            *_place(entry, "institution", "organization", "publisher")]
+
+
+def _patent(entry: _Entry) -> list[RichText | str]:
+    kind = entry.text("type") or entry.style.term("patent")
+    number = entry.text("number")
+    return [f"{kind} {number}" if number else kind, entry.text("holder"),
+            entry.text("address")]
+
+
+def _misc(entry: _Entry) -> list[RichText | str]:
+    """misc, unpublished, online, software, dataset and any type not listed."""
+    venue: RichText = _howpublished(entry)
+    if not venue and _is_arxiv(entry.publication):
+        venue = styled("emph", entry.style.term("arxiv_preprint"))
+    return [venue, entry.text("type"), _version(entry),
+            *_place(entry, "organization", "institution", "publisher")]
+
+
+_Template = Callable[[_Entry], list[RichText | str]]
+_TEMPLATES: dict[str, _Template] = {
+    "article": _article,
+    "inproceedings": _inproceedings,
+    "conference": _inproceedings,
+    "incollection": _incollection,
+    "inbook": _inbook,
+    "book": _book,
+    "proceedings": _proceedings,
+    "booklet": _booklet,
+    "manual": _manual,
+    "phdthesis": _thesis,
+    "mastersthesis": _thesis,
+    "thesis": _thesis,
+    "techreport": _report,
+    "report": _report,
+    "patent": _patent,
+}
+
+
+# --- after the details: notes, award, identifiers, per-paper links -------------------
+
+def _notes(entry: _Entry) -> list[RichText]:
+    """Sentences every type may carry: howpublished (where its template has no place for
+    it), note, and the award in bold."""
+    notes: list[RichText] = []
+    uses_howpublished = _TEMPLATES.get(entry.publication.entry_type, _misc) in (_misc, _booklet)
+    if not uses_howpublished and entry.text("howpublished"):
+        notes.append(_howpublished(entry))
+    if entry.text("note"):
+        notes.append(as_rich(entry.text("note")))
+    if entry.text("award"):
+        notes.append(styled("strong", entry.text("award")))
+    return [_sentence(note) for note in notes]
+
+
+def _identifiers(entry: _Entry) -> list[LabelledLink]:
+    found = []
+    doi = _doi(entry)
+    if doi:
+        found.append(LabelledLink(entry.style.term("doi"), doi, _doi_url(doi)))
+    arxiv = arxiv_id(entry.publication)
+    if arxiv and "eprint" not in entry.style.omit:
+        number, category = arxiv
+        text = f"arXiv:{number}" + (f" [{category}]" if category else "")
+        found.append(LabelledLink("arXiv", text, f"https://arxiv.org/abs/{number}"))
+    url = entry.publication.text("url")
+    if url and (entry.publication.entry_type == "online" or not entry.text("title")):
+        found.append(LabelledLink("URL", url, check_url(url)))
+    return found
+
+
+def _paper_links(entry: _Entry, warnings: list[BibcvError]) -> list[LabelledLink]:
+    links = []
+    for name in LINK_FIELDS:
+        value = entry.publication.text(name)
+        if not value:
+            continue
+        try:
+            url = check_url(value)
+        except MarkupError:
+            warnings.append(BibcvError(
+                f"entry {entry.publication.key!r}: field {name!r} is {value!r}, not a web "
+                "address, so no link is shown; give the full https://… address",
+                entry.publication.origin))
+            continue
+        label = entry.style.term(f"link_{name}")
+        links.append(LabelledLink(label, label, url))
+    return links
+
+
+def _doi(entry: _Entry) -> str:
+    return "" if "doi" in entry.style.omit else _DOI_PREFIX.sub(
+        "", entry.publication.text("doi")).strip()
+
+
+def _doi_url(doi: str) -> str:
+    return "https://doi.org/" + quote(doi, safe="/:;()._-")
+
+
+def arxiv_id(publication: Publication) -> tuple[str, str] | None:
+    """(id, class) of an arXiv eprint: eprint with archivePrefix or eprinttype = arXiv,
+    DBLP's ``journal = {CoRR}, volume = {abs/ID}``, or Google Scholar's journal
+    "arXiv preprint arXiv:ID"."""
+    category = publication.text("eprintclass") or publication.text("primaryclass")
+    eprint = publication.text("eprint")
+    if eprint and _is_arxiv(publication):
+        match = _ARXIV_ID.match(eprint)
+        return (match.group(1), category) if match else None
+    journal = arxiv_journal(publication)
+    return (journal, category) if journal else None
+
+
+def arxiv_journal(publication: Publication) -> str:
+    """The arXiv id an @article's journal and volume give (DBLP, Google Scholar), or ''."""
+    journal = publication.text("journal").strip()
+    volume = publication.text("volume").strip()
+    if journal.casefold() in _DBLP_ARXIV_JOURNALS and volume.startswith("abs/"):
+        return volume.removeprefix("abs/")
+    scholar = _SCHOLAR_ARXIV.match(journal)
+    return scholar.group(1) if scholar else ""
+
+
+def _is_arxiv(publication: Publication) -> bool:
+    prefix = publication.text("archiveprefix") or publication.text("eprinttype")
+    return prefix.casefold() == "arxiv" or bool(arxiv_journal(publication))
+
+
+# --- venue and badge -----------------------------------------------------------------
+
+def venue_of(publication: Publication) -> str:
+    """Where it appeared: the first venue field that is not a web address (DBLP's CoRR is
+    arXiv), else the report type, else arXiv for an eprint."""
+    if arxiv_journal(publication):
+        return "arXiv"
+    for name in VENUE_FIELDS:
+        value = publication.text(name)
+        if value and not _WEB_ADDRESS.match(value):
+            return value
+    if publication.entry_type in ("techreport", "report"):
+        return publication.text("type") or "Technical Report"
+    return "arXiv" if _is_arxiv(publication) else ""
+
+
+def _badge(publication: Publication, venue: str, style: CitationStyle,
+           warnings: list[BibcvError]) -> str:
+    """A badge shows a known abbreviation only: never a whole venue name, never an address."""
+    badge = style.venues.lookup(venue) if venue else None
+    if badge and not _WEB_ADDRESS.match(badge) and "/" not in badge:
+        return badge
+    if venue and style.badges:
+        warnings.append(BibcvError(
+            f"entry {publication.key!r}: the venue {venue!r} has no abbreviation, so its "
+            f"badge is left empty; add a line '{venue}: ABBR' to a venue table (the CV's "
+            "`venues:` file)", publication.origin))
+    return ""
 
 
 def _sentence(text: RichText) -> RichText:
+    if not text:
+        return RichText()
     return text if str(text).rstrip().endswith((".", "?", "!")) else text + "."
+
+
+# Publications grouped under sub-headings by type: the group of each entry type.
+TYPE_GROUPS = {
+    "article": "group_article", "inproceedings": "group_inproceedings",
+    "conference": "group_inproceedings", "incollection": "group_incollection",
+    "inbook": "group_incollection", "book": "group_book", "proceedings": "group_book",
+    "phdthesis": "group_thesis", "mastersthesis": "group_thesis", "thesis": "group_thesis",
+    "techreport": "group_report", "report": "group_report", "unpublished": "group_preprint",
+    "patent": "group_patent", "software": "group_software", "dataset": "group_software",
+}
+GROUP_ORDER = ("group_article", "group_inproceedings", "group_incollection", "group_book",
+               "group_thesis", "group_report", "group_preprint", "group_patent",
+               "group_software", "group_other")
+
+
+def type_group(publication: Publication) -> str:
+    """The term naming an entry's group; arXiv @misc and DBLP's CoRR @article are preprints."""
+    if arxiv_journal(publication) or (publication.entry_type == "misc" and _is_arxiv(publication)):
+        return "group_preprint"
+    return TYPE_GROUPS.get(publication.entry_type, "group_other")
+
+
+@dataclass
+class PublicationGroup:
+    """A sub-heading ("2024", "Journal Articles") and its publications; heading "" for none."""
+
+    heading: str
+    publications: list[PublicationView] = field(default_factory=list)

@@ -45,6 +45,9 @@ class Theme:
     contact: dict[str, ContactKind]
     layouts: dict[str, Layout]
     terms: dict[str, str]
+    # How the theme cites: `omit` (fields and words it leaves out), `badges` (it shows venue
+    # badges, so a venue without an abbreviation is worth a warning); see style.CitationStyle.
+    citation: dict[str, Any] = field(default_factory=dict)
 
 
 def find_theme(name: str, relative_to: Path) -> Path:
@@ -76,6 +79,7 @@ def load_theme(folder: Path) -> Theme:
             contact=contact,
             layouts=layouts,
             terms={str(k): str(v) for k, v in data.get("terms", {}).items()},
+            citation=dict(data.get("citation", {})),
         )
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise BibcvError(f"invalid theme description: {error}", origin) from None

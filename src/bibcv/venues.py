@@ -18,12 +18,16 @@ class VenueTable:
     names: tuple[tuple[str, str], ...]  # (folded full name, abbreviation), longest first
 
     def abbreviate(self, venue: str) -> str:
-        """A trailing "(ABBR)" as written; else the table's short name; else the venue."""
+        """The venue's abbreviation when one is known, else the venue as written."""
+        return self.lookup(venue) or venue
+
+    def lookup(self, venue: str) -> str | None:
+        """A trailing "(ABBR)" as written; else the table's short name; else None."""
         trailing = _TRAILING_ABBREVIATION.search(venue)
         if trailing:
             return trailing.group(1).strip()
         folded = _fold(venue)
-        return next((short for full, short in self.names if full in folded), venue)
+        return next((short for full, short in self.names if full in folded), None)
 
 
 def load_venue_table(extra: Path | None = None) -> VenueTable:

@@ -13,7 +13,7 @@ from bibcv.model import Person, PublicationQuery
 from bibcv.names import parse_name
 from bibcv.richtext import plain
 from bibcv.select import select_publications
-from bibcv.style import format_citation, view_publications
+from bibcv.style import CitationStyle, format_citation, view_publication
 from bibcv.venues import load_venue_table
 
 BIB = r"""
@@ -59,6 +59,11 @@ def person() -> Person:
     return Person("Pengfei Zuo", [parse_name("Pengfei Zuo")])
 
 
+@pytest.fixture
+def style(person) -> CitationStyle:
+    return CitationStyle(person, TERMS, load_venue_table())
+
+
 def keys(publications):
     return [p.key for p in publications]
 
@@ -83,26 +88,25 @@ def test_unknown_key_is_an_error_at_the_query(bib, person):
     assert caught.value.origin == origin
 
 
-def test_citation_with_venue_year_link_and_bold_owner(bib, person):
-    citation = format_citation(bib.entries["rolex"], person, TERMS)
+def test_citation_with_venue_year_link_and_bold_owner(bib, style):
+    citation = format_citation(bib.entries["rolex"], style)
     assert plain(citation) == ("Pengfei Zuo, Q. Zhang, Some Others. ROLEX: A Scalable "
-                               "RDMA-oriented Learned Key-Value Store, USENIX FAST, 2023.")
+                               "RDMA-oriented Learned Key-Value Store, In USENIX FAST, 2023.")
     assert to_latex(citation).startswith(r"\textbf{Pengfei Zuo}, Q. Zhang")
     assert r"\href{https://example.org/rolex?a=1&b=50\%25\#top}{ROLEX" in to_latex(citation)
     assert r"\emph{USENIX FAST}, 2023." in to_latex(citation)
 
 
-def test_equal_contribution_status_and_et_al(bib, person):
-    [formatted] = view_publications([bib.entries["draft"]], person, TERMS, load_venue_table(),
-                                    numbered=True)
+def test_equal_contribution_status_and_et_al(bib, style):
+    formatted = view_publication(bib.entries["draft"], style, "[1]")
     assert formatted.label == "[1]"
     assert formatted.has_equal_contribution
     assert plain(formatted.citation) == "Ann Smith*, P. Zuo*, et al. Café Systems, Under review."
     assert r"\textbf{P. Zuo*}" in to_latex(formatted.citation)
 
 
-def test_entry_without_title_still_renders(bib, person):
-    citation = format_citation(bib.entries["untitled"], person, TERMS)
+def test_entry_without_title_still_renders(bib, style):
+    citation = format_citation(bib.entries["untitled"], style)
     assert plain(citation) == "Somebody Else. Talk at a workshop, 2021."
 
 

@@ -15,12 +15,13 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bibcv import DEFAULT_TIMEOUT
 from bibcv.atomic import temporary_beside
 from bibcv.errors import BibcvError, Origin
+from bibcv.texlog import Overfull, overfull_lines
 
 LATEXMK_COMMAND = [
     "latexmk", "-norc", "-xelatex", "-no-shell-escape", "-halt-on-error",
@@ -56,6 +57,7 @@ class CompiledCV:
     tex: Path
     pdf: Path
     engine_passes: int
+    overfull: list[Overfull] = field(default_factory=list)  # lines TeX set into the margin
 
 
 def compile_pdf(tex_source: str, stem: str, out_dir: Path,
@@ -71,14 +73,15 @@ def compile_pdf(tex_source: str, stem: str, out_dir: Path,
         log = work / f"{stem}.log"
         if not succeeded or not pdf.is_file():
             raise _compile_error(tex, log, output, out_dir)
-        missing = _MISSING_GLYPH.search(log.read_text(encoding="utf-8", errors="replace"))
+        log_text = log.read_text(encoding="utf-8", errors="replace")
+        missing = _MISSING_GLYPH.search(log_text)
         if missing:
             raise _missing_glyph_error(tex, log, out_dir, missing)
         _publish([(tex, out_dir / tex.name), (pdf, out_dir / pdf.name)])
         for stale in _failure_files(out_dir, stem):
             stale.unlink(missing_ok=True)
         return CompiledCV(out_dir / tex.name, out_dir / pdf.name,
-                          len(_ENGINE_RUN.findall(output)))
+                          len(_ENGINE_RUN.findall(output)), overfull_lines(log_text))
 
 
 def _run_latexmk(tex: Path, timeout: float) -> tuple[bool, str]:

@@ -144,11 +144,11 @@ class _QueryResolver:
                 id=section.id, title=section.title, layout=section.layout, text=section.text,
                 items=self.resolve(section.items))
             if section.id in chosen:
-                groups = [PublicationGroup(heading, self.views(papers, section.options,
-                                                               labels[section.id]))
-                          for heading, papers in chosen[section.id]]
-                for group in groups:
-                    labels[section.id] = labels[section.id][len(group.publications):]
+                groups, numbers = [], labels[section.id]
+                for heading, papers in chosen[section.id]:
+                    views = self.views(papers, section.options, numbers[:len(papers)])
+                    groups.append(PublicationGroup(heading, views))
+                    numbers = numbers[len(papers):]
                 document_section.groups = groups
                 document_section.publications = [p for g in groups for p in g.publications]
             resolved.append(document_section)
@@ -251,8 +251,7 @@ class _QueryResolver:
 
     def views(self, papers: list[Publication], options: PublicationOptions,
               labels: list[str]) -> list[PublicationView]:
-        return view_publications(papers, self.style(options), labels[:len(papers)] or None,
-                                 self.warnings)
+        return view_publications(papers, self.style(options), labels or None, self.warnings)
 
 
 def _contact(cv: CV, theme: Theme) -> list[ContactLine]:

@@ -19,6 +19,7 @@ from bibtexparser.middlewares.names import (
 
 from bibcv.bibliography import VERBATIM_FIELDS, Publication
 from bibcv.bibtex_values import BARE_SPECIAL, MONTH_NAMES, month_number
+from bibcv.style import LINK_FIELDS
 
 NAME_FIELDS = ("author", "editor", "translator", "bookauthor")
 FIELD_ORDER = (
@@ -29,12 +30,15 @@ FIELD_ORDER = (
     "url", "urldate", "isbn", "issn", "note", "keywords", "abstract",
 )
 PRIVATE_FIELDS = frozenset({"annote", "comment"})
+# al-folio's per-paper links and short-list flag: the CV prints them, a reference list does not.
+CV_LINK_FIELDS = frozenset({*LINK_FIELDS, "selected"})
 _URL_ARGUMENT = re.compile(r"(\\(?:url|href)\s*\{[^{}]*\})")  # verbatim inside: leave alone
 
 
 def is_cv_only(field: str) -> bool:
-    """Fields that serve the CV rather than a reader: data annotations and private notes."""
-    return field.endswith("+an") or field in PRIVATE_FIELDS
+    """Fields that serve the CV rather than a reader: data annotations, private notes, and
+    per-paper links."""
+    return field.endswith("+an") or field in PRIVATE_FIELDS or field in CV_LINK_FIELDS
 
 
 def export_bibtex(publications: Iterable[Publication], preambles: Iterable[str] = (),

@@ -18,6 +18,7 @@ from bibcv.document import Document, load_document
 from bibcv.errors import BibcvError, Origin
 from bibcv.export import export_bibtex
 from bibcv.incremental import STATE_DIR, record_build
+from bibcv.texlog import overfull_warnings
 
 CV_SUFFIXES = (".yaml", ".yml")
 
@@ -36,6 +37,7 @@ def _write_pdf(document: Document, out_dir: Path, timeout: float, built: BuiltCV
     except LatexError as error:
         raise _traced_back(error, tex.source_map) from None
     built.outputs += [compiled.pdf, compiled.tex]
+    built.warnings += overfull_warnings(compiled.overfull, compiled.tex, tex.source_map.origin_at)
     built.engine_passes = compiled.engine_passes
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from bibcv.bibliography import Bibliography, Publication
 from bibcv.errors import BibcvError
 from bibcv.model import CV, Person, PublicationQuery
-from bibcv.names import Name, parse_name, same_person
+from bibcv.names import Name, parse_name, parse_names, same_person
 
 NEWEST_FIRST = ["-date"]
 _ISO_DAY = re.compile(r"\s*\d{4}-\d{1,2}-(\d{1,2})")
@@ -93,8 +93,17 @@ def _matches(publication: Publication, query: PublicationQuery, person: Person) 
         return False
     if query.author:
         wanted = person.names if query.author == "self" else [_query_name(query)]
-        return any(is_any_of(author, wanted) for author in publication.authors)
+        people = publication.authors or editors_of(publication)  # an edited volume's editors
+        return any(is_any_of(name, wanted) for name in people)
     return True
+
+
+def editors_of(publication: Publication) -> list[Name]:
+    raw = publication.raw_fields.get("editor", "")
+    try:
+        return parse_names(raw) if raw.strip() else []
+    except ValueError as error:
+        raise BibcvError(f"entry {publication.key!r}: {error}", publication.origin) from error
 
 
 def _query_name(query: PublicationQuery) -> Name:

@@ -19,15 +19,16 @@ from urllib.parse import quote
 from bibcv.bibliography import EQUAL_CONTRIBUTION, VERBATIM_FIELDS, Publication
 from bibcv.errors import BibcvError
 from bibcv.model import Person
-from bibcv.names import Name, parse_names
+from bibcv.names import Name
 from bibcv.richtext import MarkupError, RichText, as_rich, check_url, join, link, styled
-from bibcv.select import is_any_of, is_selected
+from bibcv.select import editors_of, is_any_of, is_selected
 from bibcv.venues import VenueTable
 
 EQUAL_CONTRIBUTION_MARK = "*"
 VENUE_FIELDS = ("journal", "booktitle", "howpublished", "school", "institution", "publisher")
 # Per-paper links, with al-folio's field names, in the order they are printed.
 LINK_FIELDS = ("pdf", "slides", "code", "video", "poster", "website", "html", "supp", "blog")
+BADGE_LENGTH = 12  # "USENIX ATC" fits a badge; "Long Venue Workshop" does not
 MONTHS = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.",
           "Nov.", "Dec.")
 DEFAULT_TERMS: dict[str, str] = {
@@ -210,7 +211,7 @@ def format_authors(publication: Publication, style: CitationStyle) -> RichText:
     names = list(publication.authors)
     if names:
         return _name_list(names, publication, style, annotated=True)
-    editors = _editors(publication)
+    editors = editors_of(publication)
     if not editors:
         return RichText()
     word = style.term("editors" if len(editors) > 1 else "editor")
@@ -256,17 +257,9 @@ def _one_name(name: Name, index: int, publication: Publication, style: CitationS
     return text
 
 
-def _editors(publication: Publication) -> list[Name]:
-    raw = publication.raw_fields.get("editor", "")
-    try:
-        return parse_names(raw) if raw.strip() else []
-    except ValueError as error:
-        raise BibcvError(f"entry {publication.key!r}: {error}", publication.origin) from error
-
-
 def _editor_phrase(entry: _Entry) -> RichText:
     """"edited by A, B and C" -- for entries whose authors are not the editors."""
-    editors = _editors(entry.publication)
+    editors = editors_of(entry.publication)
     if not editors or not entry.publication.authors or "editor" in entry.style.omit:
         return RichText()
     cut_short = editors[-1].is_others
@@ -636,15 +629,18 @@ def venue_of(publication: Publication) -> str:
 
 def _badge(publication: Publication, venue: str, style: CitationStyle,
            warnings: list[BibcvError]) -> str:
-    """A badge shows a known abbreviation only: never a whole venue name, never an address."""
+    """A badge shows a short, known abbreviation only: never a whole name, never an address."""
     badge = style.venues.lookup(venue) if venue else None
-    if badge and not _WEB_ADDRESS.match(badge) and "/" not in badge:
+    if badge and len(badge) <= BADGE_LENGTH and not _WEB_ADDRESS.match(badge) and (
+            "/" not in badge):
         return badge
     if venue and style.badges:
+        problem = (f"its abbreviation {badge!r} is too long for a badge" if badge
+                   else "it has no abbreviation")
         warnings.append(BibcvError(
-            f"entry {publication.key!r}: the venue {venue!r} has no abbreviation, so its "
-            f"badge is left empty; add a line '{venue}: ABBR' to a venue table (the CV's "
-            "`venues:` file)", publication.origin))
+            f"entry {publication.key!r}: the venue {venue!r} gets no badge, as {problem}; add "
+            f"a line '{venue}: ABBR' (at most {BADGE_LENGTH} characters) to a venue table (the "
+            "CV's `venues:` file)", publication.origin))
     return ""
 
 

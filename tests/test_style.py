@@ -1,0 +1,270 @@
+"""The citation style: every entry type in both themes, identifiers and links, author lists,
+numbers and sub-headings, and typesetting checked against TeX's log and the PDF's word boxes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import textwrap
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+
+from bibcv.document import load_document
+from bibcv.latex import breakable
+from bibcv.pipeline import build_cv, export_bib
+from bibcv.richtext import plain
+from bibcv.style import latex_quotes
+from bibcv.texlog import overfull_lines
+from conftest import REPO, pdf_links, pdf_text
+
+STYLE = REPO / "tests" / "style"
+THEMES = {"classic": STYLE / "every-type.yaml", "scholar": STYLE / "every-type-scholar.yaml"}
+STRESS = {"classic": STYLE / "stress.yaml", "scholar": STYLE / "stress-scholar.yaml"}
+MARGINS_PT = {"classic": 0.5 * 72, "scholar": 0.7 * 72}  # the themes' geometry
+
+# What each entry shows, as a reader sees it; "In " before a booktitle is classic's only.
+EXPECTED = {
+    "article-dblp": ["Notes on the Analytical Engine",
+                     "ACM Transactions on Computer Systems, 32(6):156:1–156:26, Nov. 2024",
+                     "DOI: 10.1145/3600006.3613135", "[PDF] [Slides] [Code]"],
+    "inproceedings-zotero": ["Ada Lovelace, Ravi O’Connor", "Bernoulli Numbers by Machine",
+                             "Proceedings of the 30th ACM Symposium on Operating Systems "
+                             "Principles, SOSP ’24, pp. 12–34, Association for Computing "
+                             "Machinery, Austin, TX, USA, Mar. 2024",
+                             "Invited to the journal special issue.", "Best Paper Award.",
+                             "[Video]"],
+    "incollection-chapter": ["Poetical Science", "Essays on Computing Machinery, edited by "
+                             "Augustus De Morgan and Michael Faraday, Springer, Cham, "
+                             "pp. 101–120, 2021"],
+    "inbook-chapter": ["A Treatise on Engines", "Macmillan, chapter 7, pp. 88–95, 2019"],
+    "book-edition": ["Sketch of the Analytical Engine",
+                     "2nd edition, Richard and John E. Taylor, London, 1843"],
+    "proceedings-edited": ["Ada Lovelace, Charles Babbage (eds.)",
+                           "Proceedings of the Workshop on Difference Engines",
+                           "vol. 1234 of Lecture Notes in Computer Science, Springer, 2020"],
+    "booklet-printed": ["A Booklet on Looms", "Privately printed, Ockham, 1838"],
+    "manual-engine": ["Operating Manual of the Engine", "Third edition, The Engine Society, 1844"],
+    "phdthesis-school": ["On the Calculus of Engines", "PhD thesis, University of London, 1842"],
+    "mastersthesis-school": ["Tables of Numbers",
+                             "Master’s thesis, University of Cambridge, 1840"],
+    "thesis-biblatex": ["Engines and Their Use", "PhD thesis, Sorbonne Université, June 1845"],
+    "techreport-number": ["Cards for the Engine",
+                          "Technical Report TR-2023-17, Royal Society, 2023"],
+    "report-biblatex": ["Engine Report", "Technical Report 42, Engine Laboratory, 2022"],
+    "misc-arxiv": ["Poetry of Numbers: A Survey", "arXiv preprint, 2025",
+                   "arXiv:2503.01234 [cs.DC]"],
+    "corr-dblp": ["Machines That Compute", "arXiv preprint, 2024", "arXiv:2404.12457"],
+    "unpublished-draft": ["Ada Lovelace*, Mary Somerville*", "Weaving Algebraic Patterns",
+                          "Under review", "Manuscript in preparation"],
+    "misc-howpublished-url": ["The Engine Simulator",
+                              "https://example.org/research-pages/engine-simulator, 2022"],
+    "online-blog": ["Why Engines Weave", "Engine Blog, May 2023",
+                    "URL: https://example.org/blog/why-engines-weave"],
+    "software-release": ["enginesim", "version 1.4.2, Zenodo, 2023",
+                         "DOI: 10.5281/zenodo.1234567"],
+    "dataset-tables": ["Bernoulli Tables", "version 2, Harvard Dataverse, 2024",
+                       "DOI: 10.7910/DVN/ABCDEF"],
+    "patent-loom": ["Punched-Card Loom Controller",
+                    "U.S. Patent 1,234,567, Engine Company, 2020"],
+}
+LINKS = [
+    "https://doi.org/10.1145/3600006.3613135", "https://example.org/papers/engine.pdf",
+    "https://example.org/slides/engine.pdf", "https://github.com/example/engine",
+    "https://example.org/talks/bernoulli", "https://arxiv.org/abs/2503.01234",
+    "https://arxiv.org/abs/2404.12457", "https://example.org/research-pages/engine-simulator",
+    "https://example.org/blog/why-engines-weave", "https://doi.org/10.5281/zenodo.1234567",
+    "https://doi.org/10.7910/DVN/ABCDEF",
+]
+
+
+def flat(text: str) -> str:
+    """Text without white space or hyphens: phrases match across lines and hyphenation."""
+    return re.sub(r"[\s\-\u00ad]", "", text)
+
+
+@pytest.fixture(scope="module")
+def every_type(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("every-type")
+    return {theme: build_cv(cv, out).outputs[0] for theme, cv in THEMES.items()}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_entry_type_shows_its_fields(every_type, theme):
+    text = flat(pdf_text(every_type[theme]))
+    for key, phrases in EXPECTED.items():
+        for phrase in phrases:
+            assert flat(phrase) in text, (theme, key, phrase)
+    assert ("In Proceedings of the 30th" in " ".join(pdf_text(every_type[theme]).split())) == (
+        theme == "classic")  # scholar leaves "In" out, as a homepage does
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_doi_arxiv_and_per_paper_links_are_link_annotations(every_type, theme):
+    links = pdf_links(every_type[theme])
+    assert [url for url in LINKS if url not in links] == []
+
+
+def test_every_type_keeps_each_entry_once_in_file_order():
+    document = load_document(THEMES["classic"])
+    keys = [p.key for p in document.sections[0].publications]
+    assert keys == list(EXPECTED)
+
+
+@pytest.mark.parametrize("theme", STRESS)
+def test_stress_nothing_overfull_outside_or_overlapping(tmp_path, theme):
+    built = build_cv(STRESS[theme], tmp_path)
+    assert [str(w) for w in built.warnings if "into the margin" in str(w)] == []
+    pages = _word_boxes(built.outputs[0])
+    margin = MARGINS_PT[theme]
+    for width, _height, words in pages:
+        for word, (x0, y0, x1, y1) in words:
+            assert margin - 1 <= x0 and x1 <= width - margin + 1, (word, x0, x1)
+        for index, (word, box) in enumerate(words):
+            for other, other_box in words[index + 1:]:
+                assert not _overlap(box, other_box), (word, other)
+
+
+def _word_boxes(pdf: Path) -> list[tuple[float, float, list[tuple[str, tuple[float, ...]]]]]:
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", html))
+    pages = []
+    for page in root.iter("{http://www.w3.org/1999/xhtml}page"):
+        words = [(word.text or "", tuple(float(word.get(k)) for k in
+                                         ("xMin", "yMin", "xMax", "yMax")))
+                 for word in page.iter("{http://www.w3.org/1999/xhtml}word")]
+        pages.append((float(page.get("width")), float(page.get("height")), words))
+    return pages
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Boxes span the font's ascent to descent, so lines set close touch a little; words
+    collide when they share more than 0.5 pt across and 40% of the lower one's height."""
+    across = min(a[2], b[2]) - max(a[0], b[0])
+    down = min(a[3], b[3]) - max(a[1], b[1])
+    return across > 0.5 and down > 0.4 * min(a[3] - a[1], b[3] - b[1])
+
+
+# --- author lists, numbers, groups, warnings: the Document, no TeX -----------------------
+
+STRESS_BIB = STYLE / "stress.bib"
+BIB = STYLE / "every-type.bib"
+
+
+def cv(tmp_path: Path, sections: str, bib: Path = BIB, extra: str = "") -> Path:
+    """A CV of the given sections (YAML, indented as under `sections:`)."""
+    body = textwrap.indent(textwrap.dedent(sections).strip("\n"), "  ")
+    path = tmp_path / "cv.yaml"
+    path.write_text(f"bibliography: [{bib}]\nperson: {{name: Ada Lovelace}}\n{extra}\n"
+                    f"sections:\n{body}\n", encoding="utf-8")
+    return path
+
+
+def citations(path: Path) -> list[list[str]]:
+    document = load_document(path)
+    return [[f"{p.label} {plain(p.citation)}".strip() for p in s.publications]
+            for s in document.sections]
+
+
+def test_long_author_lists_are_shortened_keeping_you(tmp_path):
+    path = cv(tmp_path, """
+        short: {title: A, layout: publications, query: {keys: [stress-many-authors]},
+                maxnames: 5, minnames: 2}
+        last: {title: B, layout: publications, query: {keys: [stress-many-authors]},
+               maxnames: 5, minnames: 2, last_author: true}
+        """, bib=STRESS_BIB, extra="order: [short, last]")
+    [[short], [last]] = citations(path)
+    assert short.startswith("[1] AuthorA SurnameÄ0, AuthorB SurnameÖ1, …, Ada Lovelace, et al. "
+                            "D’Alembert’s “Quoted” Principle")
+    assert last.startswith("[1] AuthorA SurnameÄ0, AuthorB SurnameÖ1, …, Ada Lovelace, …, "
+                           "Zoë O’Connor-Đorđević15. D’Alembert’s")
+
+
+def test_numbers_prefixed_descending_and_running_on(tmp_path):
+    path = cv(tmp_path, """
+        journals: {title: J, layout: publications, query: {types: [article]},
+                   number_prefix: J}
+        talks: {title: T, layout: publications, query: {types: [phdthesis, mastersthesis]},
+                number_order: descending}
+        more: {title: M, layout: publications, query: {types: [techreport, report]},
+               number_order: descending, continue_numbers: true}
+        """)
+    labels = [[c.split()[0] for c in section] for section in citations(path)]
+    assert labels == [["[J1]", "[J2]"], ["[4]", "[3]"], ["[2]", "[1]"]]
+
+
+def test_newest_first_by_full_date_and_sub_headings(tmp_path):
+    path = cv(tmp_path, """
+        by-year: {title: Y, layout: publications, group_by: year,
+                  query: {keys: [article-dblp, inproceedings-zotero, online-blog], sort: [-date]}}
+        by-type: {title: T, layout: publications, group_by: type,
+                  query: {keys: [misc-arxiv, article-dblp, phdthesis-school, inproceedings-zotero]}}
+        """)
+    document = load_document(path)
+    by_year, by_type = document.sections
+    assert [(g.heading, [p.key for p in g.publications]) for g in by_year.groups] == [
+        ("2024", ["article-dblp", "inproceedings-zotero"]), ("2023", ["online-blog"])]
+    assert [g.heading for g in by_type.groups] == [
+        "Journal Articles", "Conference Papers", "Theses", "Preprints"]
+    assert [p.label for p in by_type.publications] == ["[1]", "[2]", "[3]", "[4]"]
+
+
+def test_selected_query_key_picks_the_short_list(tmp_path):
+    path = cv(tmp_path, """
+        picks: {title: S, layout: publications, query: {author: self, selected: true}}
+        """)
+    assert [p.key for p in load_document(path).sections[0].publications] == ["article-dblp"]
+
+
+def test_warnings_for_twice_shown_unordered_sections_and_unknown_excludes(tmp_path):
+    path = cv(tmp_path, """
+        all: {title: A, layout: publications, query: {author: self, exclude: [no-such-key]}}
+        theses: {title: T, layout: publications, query: {types: [phdthesis]}}
+        left-out: {title: L, layout: paragraph, text: hello}
+        """, extra="order: [all, theses]")
+    messages = [str(w) for w in load_document(path).warnings]
+    assert f"{path}:7: section 'left-out' is not listed in 'order'" in "\n".join(messages)
+    assert any("'exclude' names the key 'no-such-key'" in m for m in messages)
+    assert any("entry 'phdthesis-school' is shown in section 'all' and again in section "
+               "'theses'" in m for m in messages)
+
+
+def test_badges_only_for_short_known_abbreviations(tmp_path):
+    path = cv(tmp_path, """
+        all: {title: A, layout: publications, query: {author: self}}
+        """, bib=STRESS_BIB, extra="theme: scholar")
+    document = load_document(path)
+    assert [p.badge for p in document.sections[0].publications] == ["", "ArXiv", ""]
+    [warning] = [str(w) for w in document.warnings if "badge" in str(w)]
+    assert "'Long Venue Workshop' is too long for a badge" in warning
+
+
+# --- the pieces ---------------------------------------------------------------------------
+
+def test_addresses_break_after_punctuation_not_every_few_letters():
+    assert breakable("https://arxiv.org/abs/2503.01234") == (
+        r"https://\allowbreak{}arxiv.\allowbreak{}org/\allowbreak{}abs/\allowbreak{}"
+        r"2503.\allowbreak{}01234")
+    assert breakable("a" * 30) == r"aaaaaaaaaaaa\penalty5000{}aaaaaaaaaaaa\penalty5000{}aaaaaa"
+
+
+def test_quotes_and_apostrophes_as_latex_prints_them():
+    assert latex_quotes("O'Connor's ``best'' \"idea\" `x'") == "O’Connor’s “best” “idea” ‘x’"
+
+
+def test_overfull_lines_are_read_from_the_log():
+    log = ("Overfull \\hbox (11.8pt too wide) in paragraph at lines 53--53\n"
+           "[]\\TU/GentiumBookPlus(0)/m/n/10 Ada Lovelace, Zoë O’Connor\n"
+           "Overfull \\hbox (0.4pt too wide) detected at line 60\n[]\n")
+    [line] = overfull_lines(log)
+    assert (line.points, line.tex_line, line.text) == (11.8, 53, "Ada Lovelace, Zoë O’Connor")
+
+
+def test_strip_cv_fields_removes_per_paper_links(tmp_path):
+    stripped = export_bib([BIB], strip_cv_fields=True).text
+    kept = export_bib([BIB]).text
+    for name in ("pdf", "slides", "code", "video", "selected"):
+        assert f"  {name} = " in kept
+        assert f"  {name} = " not in stripped

@@ -4,6 +4,7 @@ numbers and sub-headings, and typesetting checked against TeX's log and the PDF'
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import textwrap
 import xml.etree.ElementTree as ElementTree
@@ -116,11 +117,18 @@ def test_every_type_keeps_each_entry_once_in_file_order():
 def test_stress_nothing_overfull_outside_or_overlapping(tmp_path, theme):
     built = build_cv(STRESS[theme], tmp_path)
     assert [str(w) for w in built.warnings if "into the margin" in str(w)] == []
+    lines = pdf_text(built.outputs[0]).splitlines()
+    for item in ("https://example.org/~ada/research-pages/analytical-engine/notes-and-translations",
+                 "https://scholar.google.com/citations?user=AbCdEfGhIjKlMnOp&hl=en&oi=ao&x=1"):
+        assert any(item in line for line in lines)  # a contact item is never split
     pages = _word_boxes(built.outputs[0])
     margin = MARGINS_PT[theme]
-    for width, _height, words in pages:
+    for width, height, words in pages:
+        # Across, the text area's edges; down, the page's (a box spans the font's ascent,
+        # which for the 22 pt name reaches above the text area's top while its letters do not).
         for word, (x0, y0, x1, y1) in words:
             assert margin - 1 <= x0 and x1 <= width - margin + 1, (word, x0, x1)
+            assert y0 >= 0 and y1 <= height, (word, y0, y1)
         for index, (word, box) in enumerate(words):
             for other, other_box in words[index + 1:]:
                 assert not _overlap(box, other_box), (word, other)
@@ -145,6 +153,20 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     across = min(a[2], b[2]) - max(a[0], b[0])
     down = min(a[3], b[3]) - max(a[1], b[1])
     return across > 0.5 and down > 0.4 * min(a[3] - a[1], b[3] - b[1])
+
+
+def test_an_overfull_line_is_a_warning_at_its_yaml_line(tmp_path):
+    theme = tmp_path / "narrow"
+    shutil.copytree(REPO / "src" / "bibcv" / "themes" / "classic", theme)
+    (theme / "sections" / "paragraph.tex.j2").write_text(
+        "\\parbox{1cm}{<< section.text >>}\\par\n", encoding="utf-8")
+    path = tmp_path / "cv.yaml"
+    path.write_text("theme: narrow\nperson: {name: Ada Lovelace}\nsections:\n"
+                    "  about: {title: About, layout: paragraph,\n"
+                    "          text: Incomprehensibilities}\n", encoding="utf-8")
+    [warning] = build_cv(path, tmp_path / "out").warnings
+    assert str(warning).startswith(f"{path}:5: a line runs ")
+    assert "pt into the margin" in str(warning) and "Incomprehensibilities" in str(warning)
 
 
 # --- author lists, numbers, groups, warnings: the Document, no TeX -----------------------

@@ -219,7 +219,8 @@ class _QueryResolver:
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, PublicationQuery):
-            return self.views(self.select(value), PublicationOptions(), [])
+            # Topics and other item lists show no badges: no warning about them.
+            return self.views(self.select(value), PublicationOptions(), [], in_section=False)
         if isinstance(value, list):
             return [self.resolve(item) for item in value]
         if isinstance(value, dict):
@@ -240,18 +241,19 @@ class _QueryResolver:
             self.shown.setdefault(publication.key, publication)
         return selected
 
-    def style(self, options: PublicationOptions) -> CitationStyle:
+    def style(self, options: PublicationOptions, in_section: bool = True) -> CitationStyle:
         citation = self.theme.citation
         return CitationStyle(
             person=self.cv.person, terms=self.cv.terms, venues=self.venues,
             maxnames=options.maxnames, minnames=options.minnames,
             last_author=options.last_author,
             omit=frozenset([*citation.get("omit", ()), *options.omit]),
-            badges=bool(citation.get("badges", False)))
+            badges=in_section and bool(citation.get("badges", False)))
 
     def views(self, papers: list[Publication], options: PublicationOptions,
-              labels: list[str]) -> list[PublicationView]:
-        return view_publications(papers, self.style(options), labels or None, self.warnings)
+              labels: list[str], in_section: bool = True) -> list[PublicationView]:
+        return view_publications(papers, self.style(options, in_section), labels or None,
+                                 self.warnings)
 
 
 def _contact(cv: CV, theme: Theme) -> list[ContactLine]:

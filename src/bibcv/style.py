@@ -25,7 +25,10 @@ from bibcv.select import editors_of, is_any_of, is_selected
 from bibcv.venues import VenueTable
 
 EQUAL_CONTRIBUTION_MARK = "*"
-VENUE_FIELDS = ("journal", "booktitle", "howpublished", "school", "institution", "publisher")
+VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "howpublished", "school", "institution",
+                "publisher")
+# biblatex's names for BibTeX's fields, read when the BibTeX name is absent.
+BIBLATEX_NAMES = {"journal": "journaltitle", "address": "location"}
 # Per-paper links, with al-folio's field names, in the order they are printed.
 LINK_FIELDS = ("pdf", "slides", "code", "video", "poster", "website", "html", "supp", "blog")
 BADGE_LENGTH = 12  # "USENIX ATC" fits a badge; "Long Venue Workshop" does not
@@ -281,9 +284,10 @@ class _Entry:
     style: CitationStyle
 
     def text(self, name: str) -> str:
+        """The field (or its biblatex name: journaltitle, location) as the reader sees it."""
         if name in self.style.omit:
             return ""
-        value = self.publication.text(name)
+        value = self.publication.text(name) or self.publication.text(BIBLATEX_NAMES.get(name, ""))
         return value if name in VERBATIM_FIELDS else latex_quotes(value)
 
     def emph(self, name: str) -> RichText:
@@ -301,7 +305,7 @@ def latex_quotes(text: str) -> str:
 
 
 def _title(entry: _Entry) -> RichText:
-    title = entry.text("title")
+    title = ": ".join(filter(None, [entry.text("title"), entry.text("subtitle")]))
     target = _title_target(entry)
     if not title or not target:
         return as_rich(title)
@@ -312,11 +316,7 @@ def _title_target(entry: _Entry) -> str:
     """The title links to the url, else the DOI, else the arXiv page."""
     url = entry.publication.text("url")
     if url:
-        try:
-            return check_url(url)
-        except MarkupError as error:
-            raise BibcvError(f"entry {entry.publication.key!r}: {error}",
-                             entry.publication.origin) from None
+        return _checked(url, entry)
     doi = _doi(entry)
     if doi:
         return _doi_url(doi)
@@ -428,7 +428,8 @@ def _howpublished(entry: _Entry) -> RichText:
 def _article(entry: _Entry) -> list[RichText | str]:
     if arxiv_journal(entry.publication):
         return [styled("emph", entry.style.term("arxiv_preprint"))]
-    volume, number, pages = entry.text("volume"), entry.text("number"), _dashed(entry.text("pages"))
+    volume, number = entry.text("volume"), entry.text("number")
+    pages = _dashed(entry.text("pages") or entry.text("eid"))  # eid: an article number
     if volume:
         issue = volume + (f"({number})" if number else "") + (f":{pages}" if pages else "")
         return [entry.emph("journal"), issue]
@@ -534,6 +535,10 @@ def _notes(entry: _Entry) -> list[RichText]:
         notes.append(_howpublished(entry))
     if entry.text("note"):
         notes.append(as_rich(entry.text("note")))
+    eprint = entry.text("eprint")
+    if eprint and not arxiv_id(entry.publication):  # HAL, PubMed, ...: shown, not linked
+        kind = entry.text("eprinttype") or entry.text("archiveprefix") or "eprint"
+        notes.append(kind + ": " + styled("url", eprint))
     if entry.text("award"):
         notes.append(styled("strong", entry.text("award")))
     return [_sentence(note) for note in notes]
@@ -551,8 +556,16 @@ def _identifiers(entry: _Entry) -> list[LabelledLink]:
         found.append(LabelledLink("arXiv", text, f"https://arxiv.org/abs/{number}"))
     url = entry.publication.text("url")
     if url and (entry.publication.entry_type == "online" or not entry.text("title")):
-        found.append(LabelledLink("URL", url, check_url(url)))
+        found.append(LabelledLink("URL", url, _checked(url, entry)))
     return found
+
+
+def _checked(url: str, entry: _Entry) -> str:
+    try:
+        return check_url(url)
+    except MarkupError as error:
+        raise BibcvError(f"entry {entry.publication.key!r}: {error}",
+                         entry.publication.origin) from None
 
 
 def _paper_links(entry: _Entry, warnings: list[BibcvError]) -> list[LabelledLink]:

@@ -18,7 +18,7 @@ from bibcv.pipeline import build_cv, export_bib
 from bibcv.richtext import plain
 from bibcv.style import latex_quotes
 from bibcv.texlog import overfull_lines
-from conftest import REPO, pdf_links, pdf_text
+from conftest import REPO, pdf_links, pdf_text, write
 
 STYLE = REPO / "tests" / "style"
 THEMES = {"classic": STYLE / "every-type.yaml", "scholar": STYLE / "every-type-scholar.yaml"}
@@ -261,6 +261,11 @@ def test_badges_only_for_short_known_abbreviations(tmp_path):
     assert [p.badge for p in document.sections[0].publications] == ["", "ArXiv", ""]
     [warning] = [str(w) for w in document.warnings if "badge" in str(w)]
     assert "'Long Venue Workshop' is too long for a badge" in warning
+    venues = write(tmp_path / "venues.yaml", "Extremely Long Venue Names: ELVN\n")
+    path.write_text(path.read_text(encoding="utf-8") + f"venues: {venues}\n", encoding="utf-8")
+    document = load_document(path)
+    assert document.sections[0].publications[0].badge == "ELVN"
+    assert not [w for w in document.warnings if "badge" in str(w)]
 
 
 # --- the pieces ---------------------------------------------------------------------------

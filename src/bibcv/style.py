@@ -643,12 +643,13 @@ def venue_of(publication: Publication) -> str:
 def _badge(publication: Publication, venue: str, style: CitationStyle,
            warnings: list[BibcvError]) -> str:
     """A badge shows a short, known abbreviation only: never a whole name, never an address."""
-    badge = style.venues.lookup(venue) if venue else None
+    badge = style.venues.lookup(venue, BADGE_LENGTH) if venue else None
     if badge and len(badge) <= BADGE_LENGTH and not _WEB_ADDRESS.match(badge) and (
             "/" not in badge):
         return badge
     if venue and style.badges:
-        problem = (f"its abbreviation {badge!r} is too long for a badge" if badge
+        written = style.venues.lookup(venue)
+        problem = (f"its abbreviation {written!r} is too long for a badge" if written
                    else "it has no abbreviation")
         warnings.append(BibcvError(
             f"entry {publication.key!r}: the venue {venue!r} gets no badge, as {problem}; add "

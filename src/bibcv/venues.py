@@ -21,10 +21,11 @@ class VenueTable:
         """The venue's abbreviation when one is known, else the venue as written."""
         return self.lookup(venue) or venue
 
-    def lookup(self, venue: str) -> str | None:
-        """A trailing "(ABBR)" as written; else the table's short name; else None."""
+    def lookup(self, venue: str, longest: int | None = None) -> str | None:
+        """A trailing "(ABBR)" as written (if at most `longest` characters); else the
+        table's short name; else None."""
         trailing = _TRAILING_ABBREVIATION.search(venue)
-        if trailing:
+        if trailing and (longest is None or len(trailing.group(1).strip()) <= longest):
             return trailing.group(1).strip()
         folded = _fold(venue)
         return next((short for full, short in self.names if full in folded), None)

@@ -233,6 +233,29 @@ def test_newest_first_by_full_date_and_sub_headings(tmp_path):
     assert [p.label for p in by_type.publications] == ["[1]", "[2]", "[3]", "[4]"]
 
 
+def test_default_order_is_newest_first_by_month(tmp_path):
+    path = cv(tmp_path, """
+        all: {title: A, layout: publications, query: {keys: [online-blog, inproceedings-zotero,
+              article-dblp, unpublished-draft], sort: [-date]}}
+        default: {title: D, layout: publications, query: {author: self, types: [article,
+                  inproceedings, unpublished, online]}}
+        """)
+    expected = ["unpublished-draft", "article-dblp", "inproceedings-zotero", "online-blog"]
+    for section in load_document(path).sections:  # Nov. 2024 before Mar. 2024
+        assert [p.key for p in section.publications if p.key in expected] == expected
+
+
+def test_google_scholar_arxiv_journal_is_an_eprint(tmp_path):
+    bib = write(tmp_path / "gs.bib", """\
+        @article{gs, author = {Ada Lovelace}, title = {Looms},
+          journal = {arXiv preprint arXiv:2401.00001}, year = {2024}}
+        """)
+    [[citation]] = citations(cv(tmp_path, """
+        all: {title: A, layout: publications, query: {author: self}}
+        """, bib=bib))
+    assert citation == "[1] Ada Lovelace. Looms, arXiv preprint, 2024. arXiv:2401.00001."
+
+
 def test_selected_query_key_picks_the_short_list(tmp_path):
     path = cv(tmp_path, """
         picks: {title: S, layout: publications, query: {author: self, selected: true}}

@@ -138,21 +138,30 @@ class _QueryResolver:
                   if section.query is not None}
         self._warn_shown_twice(chosen)
         labels = self._labels(chosen)
+        self.shown.clear()  # recorded again below, in reading order
         resolved = []
         for section in self.cv.sections:
             document_section = DocumentSection(
                 id=section.id, title=section.title, layout=section.layout, text=section.text,
                 items=self.resolve(section.items))
             if section.id in chosen:
-                groups, numbers = [], labels[section.id]
-                for heading, papers in chosen[section.id]:
-                    views = self.views(papers, section.options, numbers[:len(papers)])
-                    groups.append(PublicationGroup(heading, views))
-                    numbers = numbers[len(papers):]
+                groups = self._styled(section, chosen[section.id], labels[section.id])
                 document_section.groups = groups
                 document_section.publications = [p for g in groups for p in g.publications]
             resolved.append(document_section)
         return resolved
+
+    def _styled(self, section: Section, grouped: list[tuple[str, list[Publication]]],
+                numbers: list[str]) -> list[PublicationGroup]:
+        """Each group's publications styled with the section's options, numbered in turn."""
+        groups = []
+        for heading, papers in grouped:
+            for paper in papers:
+                self.shown.setdefault(paper.key, paper)
+            views = self.views(papers, section.options, numbers[:len(papers)])
+            groups.append(PublicationGroup(heading, views))
+            numbers = numbers[len(papers):]
+        return groups
 
     def _grouped(self, section: Section) -> list[tuple[str, list[Publication]]]:
         """The section's publications under their sub-headings, in the order shown."""

@@ -256,6 +256,21 @@ def test_google_scholar_arxiv_journal_is_an_eprint(tmp_path):
     assert citation == "[1] Ada Lovelace. Looms, arXiv preprint, 2024. arXiv:2401.00001."
 
 
+def test_a_link_field_that_is_not_an_address_is_a_warning(tmp_path):
+    bib = write(tmp_path / "links.bib", """\
+        @misc{local, author = {Ada Lovelace}, title = {Looms}, year = {2024},
+          pdf = {looms.pdf}, code = {https://example.org/looms}}
+        """)
+    document = load_document(cv(tmp_path, """
+        all: {title: A, layout: publications, query: {author: self}}
+        """, bib=bib))
+    [paper] = document.sections[0].publications
+    assert [link.label for link in paper.links] == ["Code"]
+    assert [str(w) for w in document.warnings] == [
+        f"{bib}:1: entry 'local': field 'pdf' is 'looms.pdf', not a web address, so no link "
+        "is shown; give the full https://… address"]
+
+
 def test_selected_query_key_picks_the_short_list(tmp_path):
     path = cv(tmp_path, """
         picks: {title: S, layout: publications, query: {author: self, selected: true}}

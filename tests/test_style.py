@@ -12,17 +12,21 @@ from pathlib import Path
 
 import pytest
 
+from bibcv.bibliography import load_bibliography
 from bibcv.document import load_document
 from bibcv.latex import breakable
 from bibcv.pipeline import build_cv, export_bib
 from bibcv.richtext import plain
+from bibcv.select import editors_of
 from bibcv.style import latex_quotes
+from bibcv.texdecode import decode_latex
 from bibcv.texlog import overfull_lines
 from conftest import REPO, pdf_links, pdf_text, write
 
 STYLE = REPO / "tests" / "style"
 THEMES = {"classic": STYLE / "every-type.yaml", "scholar": STYLE / "every-type-scholar.yaml"}
 STRESS = {"classic": STYLE / "stress.yaml", "scholar": STYLE / "stress-scholar.yaml"}
+BIB = STYLE / "every-type.bib"
 MARGINS_PT = {"classic": 0.5 * 72, "scholar": 0.7 * 72}  # the themes' geometry
 
 # What each entry shows, as a reader sees it; "In " before a booktitle is classic's only.
@@ -107,6 +111,40 @@ def test_doi_arxiv_and_per_paper_links_are_link_annotations(every_type, theme):
     assert [url for url in LINKS if url not in links] == []
 
 
+def test_no_field_bibtex_prints_is_left_out(tmp_path):
+    """The real bibtex with its plain style as the oracle: every word of a field's value
+    that bibtex prints, bibcv prints too (months aside: bibcv abbreviates them)."""
+    shutil.copy(BIB, tmp_path / BIB.name)
+    (tmp_path / "oracle.aux").write_text(
+        f"\\citation{{*}}\n\\bibstyle{{plain}}\n\\bibdata{{{BIB.stem}}}\n", encoding="utf-8")
+    subprocess.run(["bibtex", "oracle"], cwd=tmp_path, capture_output=True, check=False)
+    bbl = (tmp_path / "oracle.bbl").read_text(encoding="utf-8")
+    printed_by_bibtex = re.findall(
+        r"\\bibitem\{([^}]*)\}(.*?)(?=\\bibitem|\\end\{thebibliography\})", bbl, re.S)
+    assert len(printed_by_bibtex) == len(EXPECTED)
+    bibliography = load_bibliography([BIB])
+    ours = {p.key: plain(p.citation)
+            for p in load_document(THEMES["classic"]).sections[0].publications}
+    for key, bibitem in printed_by_bibtex:
+        publication = bibliography.entries[key]
+        names = [*publication.authors, *editors_of(publication)]  # not BibTeX's "and"
+        values = _words(" ".join([*(name.display() for name in names), *(
+            publication.text(field) for field in publication.raw_fields
+            if field not in ("month", "author", "editor"))]))
+        printed = _words(decode_latex(bibitem.replace("\\newblock", " ")))
+        assert (printed & values) - _words(ours[key]) == REWRITTEN.get(key, set()), key
+
+
+# Printed in another form on purpose: DBLP's "CoRR, abs/ID" is "arXiv preprint, arXiv:ID".
+REWRITTEN = {"corr-dblp": {"corr", "abs"}}
+
+
+def _words(text: str) -> set[str]:
+    """Words, case aside, an ordinal as its number ("2nd edition" prints edition = {2})."""
+    return {re.sub(r"^(\d+)(?:st|nd|rd|th)$", r"\1", word)
+            for word in re.findall(r"\w+", text.casefold())}
+
+
 def test_every_type_keeps_each_entry_once_in_file_order():
     document = load_document(THEMES["classic"])
     keys = [p.key for p in document.sections[0].publications]
@@ -172,7 +210,6 @@ def test_an_overfull_line_is_a_warning_at_its_yaml_line(tmp_path):
 # --- author lists, numbers, groups, warnings: the Document, no TeX -----------------------
 
 STRESS_BIB = STYLE / "stress.bib"
-BIB = STYLE / "every-type.bib"
 
 
 def cv(tmp_path: Path, sections: str, bib: Path = BIB, extra: str = "") -> Path:

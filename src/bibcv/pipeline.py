@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bibcv import DEFAULT_TIMEOUT
+from bibcv.backends.html import render_html, write_html
 from bibcv.backends.latex import SourceMap, render_tex
 from bibcv.bibliography import Publication, load_bibliography
 from bibcv.compile import LatexError, compile_pdf
@@ -41,9 +42,13 @@ def _write_pdf(document: Document, out_dir: Path, timeout: float, built: BuiltCV
     built.engine_passes = compiled.engine_passes
 
 
+def _write_html(document: Document, out_dir: Path, _timeout: float, built: BuiltCV) -> None:
+    built.outputs += write_html(document, out_dir)
+
+
 Writer = Callable[[Document, Path, float, BuiltCV], None]
 # Each output format and the writer that makes it, in the order formats are built.
-WRITERS: dict[str, Writer] = {"pdf": _write_pdf}  # keys: bibcv.OUTPUT_FORMATS
+WRITERS: dict[str, Writer] = {"pdf": _write_pdf, "html": _write_html}  # keys: bibcv.OUTPUT_FORMATS
 
 
 def build_cv(path: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
@@ -62,6 +67,8 @@ def check_cv(path: Path) -> list[BibcvError]:
     """Everything short of running TeX, for every format; the warnings a build would give."""
     document = load_document(path)
     render_tex(document)
+    if document.theme.html_document is not None:
+        render_html(document)
     return document.warnings + document.bibliography.incomplete
 
 

@@ -48,6 +48,7 @@ class Theme:
     # How the theme cites: `omit` (fields and words it leaves out), `badges` (it shows venue
     # badges, so a venue without an abbreviation is worth a warning); see style.CitationStyle.
     citation: dict[str, Any] = field(default_factory=dict)
+    html_document: str | None = None  # the web page's template, when the theme has one
 
 
 def find_theme(name: str, relative_to: Path) -> Path:
@@ -80,6 +81,7 @@ def load_theme(folder: Path) -> Theme:
             layouts=layouts,
             terms={str(k): str(v) for k, v in data.get("terms", {}).items()},
             citation=dict(data.get("citation", {})),
+            html_document=str(data["html_document"]) if "html_document" in data else None,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise BibcvError(f"invalid theme description: {error}", origin) from None

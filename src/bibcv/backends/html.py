@@ -1,0 +1,255 @@
+"""The HTML backend: a Document to one self-contained web page, through the theme's templates.
+
+Escaping happens in two places that cannot disagree: Jinja2's autoescape turns
+every plain value into text, and ``to_html`` is the one function that turns
+rich text into markup (emphasis, strong, superscript, and links whose targets
+``richtext.check_url`` allows).  Nothing from a CV or a BibTeX file reaches the
+page any other way.  JSON-LD goes through ``json_ld``, which escapes ``<`` so
+no value can close its ``<script>``.
+
+Beside the page, each publication the CV shows gets its clean BibTeX export,
+``<stem>/bib/<key>.bib``, for the page's [BibTeX] buttons.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup, escape
+
+from bibcv.atomic import write_text_atomically
+from bibcv.bibliography import Publication
+from bibcv.document import Document
+from bibcv.errors import BibcvError, Origin
+from bibcv.export import export_bibtex
+from bibcv.richtext import Link, MarkupError, Node, RichText, Styled, Text, check_url, plain
+
+SHARED_TEMPLATES = Path(__file__).parent / "html_templates"  # what every theme's page extends
+BIB_FOLDER = "bib"  # <stem>/bib/<key>.bib beside the page
+_TAGS = {"emph": "em", "strong": "strong", "sup": "sup"}
+_DESCRIPTION_LENGTH = 200
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")  # a blank line, as LaTeX and Markdown read it
+
+
+def to_html(rich: RichText) -> Markup:
+    """The single place rich text becomes markup; every text node is escaped."""
+    return Markup("".join(_node_to_html(node) for node in rich.parts))
+
+
+def _node_to_html(node: Node) -> str:
+    if isinstance(node, Text):
+        return str(escape(node.value))
+    inner = "".join(_node_to_html(child) for child in node.children)
+    if isinstance(node, Styled):
+        tag = _TAGS[node.style]
+        return f"<{tag}>{inner}</{tag}>"
+    if isinstance(node, Link):
+        return f'<a href="{escape(check_url(node.url))}">{inner}</a>'
+    raise TypeError(f"unknown rich-text node {node!r}")
+
+
+def finalize(value: Any) -> Any:
+    """What ``{{ value }}`` prints: rich text as markup, None as nothing, the rest escaped."""
+    if isinstance(value, RichText):
+        return to_html(value)
+    if value is None:
+        return ""
+    return value  # autoescape escapes it
+
+
+def paragraphs(value: RichText | str | None) -> list[RichText]:
+    """A text split at blank lines, as LaTeX reads it; each piece becomes one <p>."""
+    if value is None:
+        return []
+    pieces: list[list[Node]] = [[]]
+    for node in value.parts if isinstance(value, RichText) else (Text(value),):
+        if not isinstance(node, Text):
+            pieces[-1].append(node)
+            continue
+        first, *rest = _PARAGRAPH_BREAK.split(node.value)
+        pieces[-1].append(Text(first))
+        pieces += [[Text(text)] for text in rest]
+    return [rich for rich in (RichText(tuple(p)) for p in pieces) if plain(rich).strip()]
+
+
+def anchor(value: Any) -> str:
+    """A value usable as an element id or class: no white space (HTML forbids it there)."""
+    return re.sub(r"\s+", "-", str(value).strip()) or "section"
+
+
+def json_ld(data: Any) -> Markup:
+    """JSON for a <script> element: ``<``, ``>`` and ``&`` as escapes, so no "</script>"."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def html_environment(theme_folder: Path) -> jinja2.Environment:
+    """Jinja2 set up for HTML: autoescape on, no silent blanks, shared pieces under ``bibcv/``.
+
+    A theme's page extends ``bibcv/base.html.j2``; its sections may use the
+    shared macros in ``bibcv/sections.html.j2``.
+    """
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(theme_folder),
+        jinja2.PrefixLoader({"bibcv": jinja2.FileSystemLoader(SHARED_TEMPLATES)}),
+    ])
+    environment = jinja2.Environment(
+        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, finalize=finalize,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    environment.filters["paragraphs"] = paragraphs
+    environment.filters["anchor"] = anchor
+    environment.filters["plain"] = lambda value: plain(value) if isinstance(
+        value, RichText) else ("" if value is None else str(value))
+    return environment
+
+
+@dataclass(frozen=True)
+class Button:
+    """One link under a publication: [PDF], [DOI], [BibTeX], ..."""
+
+    label: str
+    href: str
+
+
+def bib_file_name(key: str) -> str:
+    """A file name for a citation key: the key when it is safe, else a tidy name plus a hash.
+
+    Keys may hold ``/`` or ``:`` (``DBLP:conf/...``); two keys must never share a file.
+    """
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", key):
+        return f"{key}.bib"
+    tidy = re.sub(r"[^A-Za-z0-9._-]+", "-", key).strip(".-") or "entry"
+    return f"{tidy}-{hashlib.sha256(key.encode()).hexdigest()[:8]}.bib"
+
+
+def bib_href(document: Document, publication: Publication) -> str:
+    """The [BibTeX] link, relative to the page."""
+    return "/".join(quote(part) for part in (
+        document.stem, BIB_FOLDER, bib_file_name(publication.key)))
+
+
+# Fields that hold a link to the paper's material (as al-folio names them), and their buttons.
+_LINK_FIELDS = (("pdf", "PDF"), ("slides", "Slides"), ("code", "Code"))
+
+
+def publication_buttons(document: Document, publication: Publication) -> list[Button]:
+    """[PDF] [Slides] [Code] [DOI] [arXiv] [BibTeX]: each that the entry has the data for."""
+    buttons = []
+    for field, label in _LINK_FIELDS:
+        target = publication.text(field)
+        if not target and field == "pdf" and publication.text("url").lower().endswith(".pdf"):
+            target = publication.text("url")
+        if target:
+            buttons.append(Button(label, _checked(target, publication, field)))
+    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", publication.text("doi").strip(),
+                 flags=re.IGNORECASE)
+    if doi:
+        buttons.append(Button("DOI", _checked("https://doi.org/" + quote(doi, safe="/:;()._-"),
+                                              publication, "doi")))
+    eprint = publication.text("eprint").strip()
+    archive = (publication.text("eprinttype") or publication.text("archiveprefix")).casefold()
+    if eprint and archive == "arxiv":
+        buttons.append(Button("arXiv", _checked("https://arxiv.org/abs/" + quote(eprint, safe="/."),
+                                                publication, "eprint")))
+    buttons.append(Button("BibTeX", bib_href(document, publication)))
+    return buttons
+
+
+def _checked(url: str, publication: Publication, field: str) -> str:
+    try:
+        return check_url(url)
+    except MarkupError as error:
+        raise BibcvError(f"entry {publication.key!r}, field {field}: {error}",
+                         publication.origin) from None
+
+
+def linked_data(document: Document) -> dict[str, Any]:
+    """schema.org JSON-LD: the person, and a ScholarlyArticle for each publication shown."""
+    articles = []
+    for publication in document.publications:
+        article: dict[str, Any] = {"@type": "ScholarlyArticle", "@id": f"#pub-{publication.key}"}
+        title = publication.text("title") or publication.text("shorttitle")
+        if title:
+            article["name"] = article["headline"] = title
+        authors = [{"@type": "Person", "name": name.display()}
+                   for name in publication.authors if not name.is_others]
+        if authors:
+            article["author"] = authors
+        if publication.year is not None:
+            article["datePublished"] = str(publication.year)
+        for button in publication_buttons(document, publication):
+            if button.label == "DOI":
+                article["sameAs"] = button.href
+        if publication.text("url"):
+            article["url"] = publication.text("url")
+        articles.append(article)
+    person = {"@type": "Person", "name": document.name}
+    return {"@context": "https://schema.org", "@graph": [person, *articles]}
+
+
+def description(document: Document) -> str:
+    """For search engines: the CV's first paragraph, else who the page is about."""
+    for section in document.sections:
+        for paragraph in paragraphs(section.text):
+            text = " ".join(plain(paragraph).split())
+            if len(text) > _DESCRIPTION_LENGTH:
+                text = text[:_DESCRIPTION_LENGTH].rsplit(" ", 1)[0] + " …"
+            return text
+    return f"Curriculum vitae of {document.name}."
+
+
+def render_html(document: Document) -> str:
+    """The CV as one web page."""
+    theme = document.theme
+    if theme.html_document is None:
+        raise BibcvError(f"theme {theme.name!r} has no HTML page; add `html_document:` and its "
+                         "template to its theme.yaml (see the built-in themes)",
+                         Origin(theme.folder / "theme.yaml"))
+    context = {
+        "person": {"name": document.name, "contact": document.contact},
+        "sections": document.sections,
+        "terms": document.terms,
+        "description": description(document),
+        "linked_data": json_ld(linked_data(document)),
+        "buttons": {p.key: publication_buttons(document, p) for p in document.publications},
+    }
+    try:
+        return html_environment(theme.folder).get_template(theme.html_document).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        file = theme.folder / (error.name or theme.html_document)
+        raise BibcvError(f"template error: {error.message}", Origin(file, error.lineno)) from None
+    except jinja2.TemplateError as error:
+        raise BibcvError(f"template error: {error}",
+                         Origin(theme.folder / theme.html_document)) from None
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError) as error:
+        raise BibcvError(f"the theme's templates failed: {type(error).__name__}: {error}",
+                         Origin(theme.folder / theme.html_document)) from None
+
+
+def write_html(document: Document, out_dir: Path) -> list[Path]:
+    """Write ``<stem>.html`` and each shown publication's ``<stem>/bib/<key>.bib``.
+
+    Returns the files written, the page first.  Stale .bib files of entries the
+    CV no longer shows are removed, so every [BibTeX] link and no other file remains.
+    """
+    page = render_html(document)
+    bib_dir = out_dir / document.stem / BIB_FOLDER
+    written = []
+    for publication in document.publications:
+        target = bib_dir / bib_file_name(publication.key)
+        write_text_atomically(target, export_bibtex([publication], strip_cv_fields=True))
+        written.append(target)
+    if bib_dir.is_dir():
+        for stale in set(bib_dir.glob("*.bib")) - set(written):
+            stale.unlink()
+    html_path = out_dir / f"{document.stem}.html"
+    write_text_atomically(html_path, page)
+    return [html_path, *written]

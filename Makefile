@@ -1,5 +1,6 @@
 # bibcv -- the two commands a newcomer needs:
 #   make cv    build every CV in cv/ into build/<name>.tex and build/<name>.pdf
+#   make site  build every CV's web page into build/<name>.html (no TeX needed)
 #   make bib   export the publications each CV shows to build/<name>.bib
 #   make test  run the test suite (it compiles real PDFs, runs bibtex and biber)
 #   make bench time builds (see scripts/bench_build.py and scripts/bench_bib.py)
@@ -16,12 +17,16 @@ INSTALLED := $(VENV)/.installed
 # they hold facts that several CVs share through `extends:`, and are not built.
 CVS := $(filter-out cv/_%,$(wildcard cv/*.yaml))
 
-.PHONY: cv bib test bench lint system-deps test-deps clean
+.PHONY: cv site bib test bench lint system-deps test-deps clean
 
 # bibcv builds the CVs in parallel (one per processor), and only those whose inputs
 # changed since their last build.
 cv: system-deps $(INSTALLED)
 	$(BIN)/bibcv build $(CVS) -o $(OUT)
+
+# Web pages need no TeX; like `make cv`, only CVs whose inputs changed are rebuilt.
+site: $(INSTALLED)
+	$(BIN)/bibcv build $(CVS) -o $(OUT) --format html
 
 bib: system-deps $(INSTALLED)
 	@for cv in $(CVS); do \

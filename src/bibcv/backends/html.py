@@ -86,7 +86,7 @@ def anchor(value: Any) -> str:
 
 def json_ld(data: Any) -> Markup:
     """JSON for a <script> element: ``<``, ``>`` and ``&`` as escapes, so no "</script>"."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 
@@ -137,6 +137,7 @@ def bib_href(document: Document, publication: Publication) -> str:
 
 
 # Fields that hold a link to the paper's material (as al-folio names them), and their buttons.
+# Read raw, like url: a ~ in a link is a tilde, not LaTeX's no-break space.
 _LINK_FIELDS = (("pdf", "PDF"), ("slides", "Slides"), ("code", "Code"))
 
 
@@ -144,7 +145,7 @@ def publication_buttons(document: Document, publication: Publication) -> list[Bu
     """[PDF] [Slides] [Code] [DOI] [arXiv] [BibTeX]: each that the entry has the data for."""
     buttons = []
     for field, label in _LINK_FIELDS:
-        target = publication.text(field)
+        target = publication.raw_fields.get(field, "").strip()
         if not target and field == "pdf" and publication.text("url").lower().endswith(".pdf"):
             target = publication.text("url")
         if target:
@@ -175,7 +176,7 @@ def linked_data(document: Document) -> dict[str, Any]:
     """schema.org JSON-LD: the person, and a ScholarlyArticle for each publication shown."""
     articles = []
     for publication in document.publications:
-        article: dict[str, Any] = {"@type": "ScholarlyArticle", "@id": f"#pub-{publication.key}"}
+        article: dict[str, Any] = {"@type": "ScholarlyArticle"}
         title = publication.text("title") or publication.text("shorttitle")
         if title:
             article["name"] = article["headline"] = title
@@ -192,6 +193,11 @@ def linked_data(document: Document) -> dict[str, Any]:
             article["url"] = publication.text("url")
         articles.append(article)
     person = {"@type": "Person", "name": document.name}
+    for item in document.cv.person.contact:
+        if item.kind == "email":
+            person["email"] = item.value
+        elif item.kind == "homepage":
+            person["url"] = item.value
     return {"@context": "https://schema.org", "@graph": [person, *articles]}
 
 

@@ -7,6 +7,7 @@ import re
 import subprocess
 import textwrap
 import xml.etree.ElementTree as ElementTree
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,38 @@ def squash(text: str) -> str:
     """Collapse white space and hyphenation so phrases can be searched across lines."""
     text = re.sub(r"(\w)-\n\s*(\w)", r"\1\2", text)
     return " ".join(text.split())
+
+
+class Elements(HTMLParser):
+    """Every element of a page as (tag, attributes, text inside it), in document order."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, dict[str, str | None], list[str]]] = []
+        self._open: list[list[str]] = []
+        self.feed(source)
+
+    def handle_starttag(self, tag, attrs):
+        text: list[str] = []
+        self.found.append((tag, dict(attrs), text))
+        if tag not in ("meta", "link", "br", "img", "input", "hr", "wbr", "source"):
+            self._open.append(text)
+
+    def handle_endtag(self, tag):
+        if self._open:
+            self._open.pop()
+
+    def handle_data(self, data):
+        for text in self._open:
+            text.append(data)
+
+    def all(self, tag: str, **attrs: str) -> list[tuple[dict[str, str | None], str]]:
+        return [(a, " ".join("".join(t).split())) for name, a, t in self.found
+                if name == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+def elements(page: Path) -> Elements:
+    return Elements(page.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

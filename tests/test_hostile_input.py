@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import string
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from bibcv.cli import main
 from bibcv.theme import BUILTIN_THEMES
-from conftest import pdf_links, pdf_text, squash, write
+from conftest import elements, pdf_links, pdf_text, squash, write
 
 SECRET = "SECRET-CONTENT-7f3a9"
 
@@ -27,8 +28,9 @@ def secret(tmp_path: Path) -> Path:
     return path
 
 
-def build(cv: Path, out: Path) -> Result:
-    result = CliRunner().invoke(main, ["build", str(cv), "-o", str(out)])
+def build(cv: Path, out: Path, output_format: str = "pdf") -> Result:
+    result = CliRunner().invoke(main, ["build", str(cv), "-o", str(out),
+                                       "--format", output_format])
     # A handled error exits through SystemExit; anything else would be a traceback.
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result
@@ -211,3 +213,81 @@ def test_cjk_without_a_cjk_font_says_what_to_install(tmp_path, monkeypatch):
         f"{cv}:{line_of(cv, '東京')}: this CV has Chinese, Japanese or Korean text but no font "
         "for it is installed; install a CJK font: on Debian or Ubuntu `sudo apt-get install "
         "fonts-noto-cjk`")
+
+
+# ---- The web page: no YAML or BibTeX text becomes markup, script or a link ----
+
+HTML_ATTACKS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "</script><script>alert(1)</script>",
+    "<!-- a comment --> <style>body{display:none}</style>",
+    "&lt;b&gt; &amp; &#x3c; &quot;",
+    "<a href='javascript:alert(1)'>click</a> <iframe src=https://evil.example></iframe>",
+    "]]> <![CDATA[ x",
+]
+
+
+def assert_only_bibcv_markup(page: Path) -> None:
+    """The page holds only the elements and attributes bibcv writes, and safe links."""
+    found = elements(page).found
+    assert [attrs.get("type") for tag, attrs, _ in found if tag == "script"] == [
+        "application/ld+json"]
+    assert sum(tag == "style" for tag, _, _ in found) == 1
+    assert not {tag for tag, _, _ in found} & {"img", "iframe", "object", "embed", "base", "form"}
+    assert not [name for _, attrs, _ in found for name in attrs if name.startswith("on")]
+    for _, attrs, _ in found:
+        href = attrs.get("href")
+        if href is not None:
+            assert href.startswith(("https://", "http://", "mailto:", "cv/bib/")), href
+
+
+def visible_words(page: Path) -> str:
+    """The page's text outside <head>, without white space."""
+    body = next(text for tag, _, text in elements(page).found if tag == "body")
+    return no_spaces("".join(body))
+
+
+@pytest.mark.parametrize("attack", HTML_ATTACKS)
+def test_markup_in_cv_text_and_bibtex_is_text_on_the_web_page(tmp_path, attack):
+    bib = f"@misc{{evil, author = {{Zhang Ziliǹ}}, title = {{{attack}}}, year = 2020}}\n"
+    cv = cv_with(tmp_path, [literal(attack)], bib, title=literal(attack))
+    result = build(cv, tmp_path / "out", "html")
+    assert result.exit_code == 0, result.output
+    page = tmp_path / "out" / "cv.html"
+    assert_only_bibcv_markup(page)
+    text = visible_words(page)
+    assert text.count(no_spaces(attack)) >= 2  # the section heading and the bullet
+    [(_, data)] = elements(page).all("script", type="application/ld+json")
+    assert "<" not in data  # escaped as \\u003c: nothing can close the script
+    title = json.loads(data)["@graph"][1]["name"]  # the BibTeX title as TeX reads it
+    assert title.strip() and no_spaces(title) in text
+
+
+def test_a_link_target_cannot_break_out_of_its_attribute(tmp_path):
+    target = 'https://example.org/"><script>alert(1)</script>'
+    cv = cv_with(tmp_path, [f"[here]({literal(target)})"])
+    result = build(cv, tmp_path / "out", "html")
+    assert result.exit_code == 0, result.output
+    page = tmp_path / "out" / "cv.html"
+    assert_only_bibcv_markup(page)
+    assert target in [attrs["href"] for attrs, text in elements(page).all("a") if text == "here"]
+
+
+@pytest.mark.parametrize("bullet", ["[x](javascript:alert%281%29)", "[x](data:text/html,hi)"])
+def test_forbidden_links_are_refused_for_the_web_page_too(tmp_path, bullet):
+    result = build(cv_with(tmp_path, [bullet]), tmp_path / "out", "html")
+    assert result.exit_code == 1
+    assert "is not allowed" in result.output
+    assert not (tmp_path / "out" / "cv.html").exists()
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.text(ALPHABET, min_size=1, max_size=60).filter(lambda t: t.strip()))
+def test_generated_text_is_text_on_the_web_page(tmp_path_factory, text):
+    folder = tmp_path_factory.mktemp("generated-html")
+    result = build(cv_with(folder, [literal(text)]), folder / "out", "html")
+    assert result.exit_code == 0, result.output
+    assert_only_bibcv_markup(folder / "out" / "cv.html")
+    assert no_spaces(text) in visible_words(folder / "out" / "cv.html")

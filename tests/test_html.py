@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +18,7 @@ from bibcv.cli import main
 from bibcv.export import export_bibtex
 from bibcv.pipeline import build_cv
 from bibcv.richtext import parse_markdown, plain
+from bibcv.theme import BUILTIN_THEMES
 from conftest import REPO, SHARED, elements, write
 
 FIDELITY = [  # the page, its reference text, the score it must reach
@@ -174,3 +177,40 @@ def test_entries_no_longer_shown_lose_their_bib_file(tmp_path):
     bib.write_text("@misc{a, author = {A B}, title = {One}, year = 2020}\n", encoding="utf-8")
     build_cv(cv, tmp_path / "out", formats=["html"])
     assert sorted(p.name for p in (tmp_path / "out" / "cv" / "bib").iterdir()) == ["a.bib"]
+
+
+def own_theme(tmp_path: Path, html_document: str | None, page: str = "") -> Path:
+    """A copy of the classic theme with its own web page, or none."""
+    theme = tmp_path / "mine"
+    shutil.copytree(BUILTIN_THEMES / "classic", theme)
+    description = (theme / "theme.yaml").read_text(encoding="utf-8")
+    description = re.sub(r"(?m)^html_document:.*\n", "", description)
+    if html_document:
+        description += f"html_document: {html_document}\n"
+        (theme / html_document).write_text(page, encoding="utf-8")
+    (theme / "theme.yaml").write_text(description, encoding="utf-8")
+    return write(tmp_path / "cv.yaml", """\
+        theme: mine
+        person: {name: A B}
+        sections:
+          about: {title: About, layout: paragraph, text: Hello.}
+        """)
+
+
+def html_build(cv: Path) -> str:
+    result = CliRunner().invoke(main, ["build", str(cv), "-o", str(cv.parent / "out"),
+                                       "--format", "html"])
+    assert result.exit_code == 1
+    return result.output
+
+
+def test_a_theme_without_a_web_page_says_how_to_add_one(tmp_path):
+    cv = own_theme(tmp_path, None)
+    assert html_build(cv).startswith(f"{tmp_path / 'mine' / 'theme.yaml'}: theme 'mine' has no "
+                                     "HTML page; add `html_document:`")
+
+
+def test_a_broken_page_template_names_its_file_and_line(tmp_path):
+    cv = own_theme(tmp_path, "page.html.j2", '{% extends "bibcv/base.html.j2" %}\n'
+                                             "{% block header %}{{ person.name }\n{% endblock %}\n")
+    assert html_build(cv).startswith(f"{tmp_path / 'mine' / 'page.html.j2'}:2: template error:")

@@ -106,8 +106,6 @@ def html_environment(theme_folder: Path) -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     environment.filters["paragraphs"] = paragraphs
     environment.filters["anchor"] = anchor
-    environment.filters["plain"] = lambda value: plain(value) if isinstance(
-        value, RichText) else ("" if value is None else str(value))
     return environment
 
 
@@ -172,7 +170,7 @@ def _checked(url: str, publication: Publication, field: str) -> str:
                          publication.origin) from None
 
 
-def linked_data(document: Document) -> dict[str, Any]:
+def linked_data(document: Document, buttons: dict[str, list[Button]]) -> dict[str, Any]:
     """schema.org JSON-LD: the person, and a ScholarlyArticle for each publication shown."""
     articles = []
     for publication in document.publications:
@@ -186,7 +184,7 @@ def linked_data(document: Document) -> dict[str, Any]:
             article["author"] = authors
         if publication.year is not None:
             article["datePublished"] = str(publication.year)
-        for button in publication_buttons(document, publication):
+        for button in buttons[publication.key]:
             if button.label == "DOI":
                 article["sameAs"] = button.href
         if publication.text("url"):
@@ -219,13 +217,14 @@ def render_html(document: Document) -> str:
         raise BibcvError(f"theme {theme.name!r} has no HTML page; add `html_document:` and its "
                          "template to its theme.yaml (see the built-in themes)",
                          Origin(theme.folder / "theme.yaml"))
+    buttons = {p.key: publication_buttons(document, p) for p in document.publications}
     context = {
         "person": {"name": document.name, "contact": document.contact},
         "sections": document.sections,
         "terms": document.terms,
         "description": description(document),
-        "linked_data": json_ld(linked_data(document)),
-        "buttons": {p.key: publication_buttons(document, p) for p in document.publications},
+        "linked_data": json_ld(linked_data(document, buttons)),
+        "buttons": buttons,
     }
     try:
         return html_environment(theme.folder).get_template(theme.html_document).render(context)

@@ -159,8 +159,8 @@ NEWCOMER_BIB = """\
   booktitle = {Programming Language Design and Implementation (PLDI)},
   year = {2026},
   doi = {10.1145/1234567.7654321},
-  pdf = {https://example.org/~ana/fast-parsing.pdf},
-  slides = {https://example.org/~ana/fast-parsing-slides.pdf},
+  pdf = {https://example.org/ana/fast-parsing.pdf},
+  slides = {https://example.org/ana/fast-parsing-slides.pdf},
   code = {https://github.com/ana-nunez/fastparse},
   keywords = {parsing},
 }

@@ -137,6 +137,9 @@ class PublicationView:
     venue_line: RichText  # details and extras together, for themes that set them apart
     identifiers: tuple[LabelledLink, ...]  # DOI, arXiv (and the URL of an online entry)
     links: tuple[LabelledLink, ...]  # [PDF] [Slides] [Code] ...
+    # Without identifiers and links, for pages that show those as buttons (HTML):
+    reference: RichText  # authors. title, details. notes.
+    details_notes: RichText  # details. notes.
     short: RichText  # the short title (a system's name), else the title
     venue: str  # as written in the entry
     venue_short: str  # from the venue table, else the venue
@@ -167,8 +170,8 @@ def view_publication(publication: Publication, style: CitationStyle, label: str 
     details = _details(entry)
     identifiers = _identifiers(entry)
     links = _paper_links(entry, sink)
-    extras = join(" ", [*_notes(entry),
-                        _sentence(join(", ", [i.rich for i in identifiers])),
+    notes = join(" ", _notes(entry))
+    extras = join(" ", [notes, _sentence(join(", ", [i.rich for i in identifiers])),
                         join(" ", [link(x.url, f"[{x.text}]") for x in links])])
     authors = format_authors(publication, style)
     sentences = [_sentence(authors), _sentence(join(", ", [title, details])), extras]
@@ -187,6 +190,8 @@ def view_publication(publication: Publication, style: CitationStyle, label: str 
         venue_line=join(" ", [_sentence(details) if extras else details, extras]),
         identifiers=tuple(identifiers),
         links=tuple(links),
+        reference=join(" ", [*sentences[:2], notes]),
+        details_notes=join(" ", [_sentence(details) if notes else details, notes]),
         short=as_rich(entry.text("shorttitle")) or as_rich(str(title)),
         venue=venue,
         venue_short=style.venues.abbreviate(venue) if venue else "",

@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
@@ -25,15 +26,17 @@ import jinja2
 from markupsafe import Markup, escape
 
 from bibcv.atomic import write_text_atomically
-from bibcv.bibliography import Publication
 from bibcv.document import Document
 from bibcv.errors import BibcvError, Origin
 from bibcv.export import export_bibtex
 from bibcv.richtext import Link, MarkupError, Node, RichText, Styled, Text, check_url, plain
+from bibcv.style import PublicationView
 
 SHARED_TEMPLATES = Path(__file__).parent / "html_templates"  # what every theme's page extends
 BIB_FOLDER = "bib"  # <stem>/bib/<key>.bib beside the page
-_TAGS = {"emph": "em", "strong": "strong", "sup": "sup"}
+# Each rich-text style and its element; "url" (an address or identifier) may break anywhere.
+_TAGS = {"emph": ("em", ""), "strong": ("strong", ""), "sup": ("sup", ""),
+         "url": ("span", ' class="url"')}
 _DESCRIPTION_LENGTH = 200
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")  # a blank line, as LaTeX and Markdown read it
 
@@ -48,8 +51,8 @@ def _node_to_html(node: Node) -> str:
         return str(escape(node.value))
     inner = "".join(_node_to_html(child) for child in node.children)
     if isinstance(node, Styled):
-        tag = _TAGS[node.style]
-        return f"<{tag}>{inner}</{tag}>"
+        tag, attributes = _TAGS[node.style]
+        return f"<{tag}{attributes}>{inner}</{tag}>"
     if isinstance(node, Link):
         return f'<a href="{escape(check_url(node.url))}">{inner}</a>'
     raise TypeError(f"unknown rich-text node {node!r}")
@@ -128,52 +131,47 @@ def bib_file_name(key: str) -> str:
     return f"{tidy}-{hashlib.sha256(key.encode()).hexdigest()[:8]}.bib"
 
 
-def bib_href(document: Document, publication: Publication) -> str:
+def bib_href(document: Document, key: str) -> str:
     """The [BibTeX] link, relative to the page."""
-    return "/".join(quote(part) for part in (
-        document.stem, BIB_FOLDER, bib_file_name(publication.key)))
+    return "/".join(quote(part) for part in (document.stem, BIB_FOLDER, bib_file_name(key)))
 
 
-# Fields that hold a link to the paper's material (as al-folio names them), and their buttons.
-# Read raw, like url: a ~ in a link is a tilde, not LaTeX's no-break space.
-_LINK_FIELDS = (("pdf", "PDF"), ("slides", "Slides"), ("code", "Code"))
+def publication_buttons(document: Document, paper: PublicationView) -> list[Button]:
+    """[PDF] [Slides] [Code] ... (the entry's per-paper links), [DOI] [arXiv], then [BibTeX].
+
+    The style has already checked every target (http, https or mailto only).
+    """
+    return [*(Button(link.label, link.url) for link in paper.links),
+            *(Button(link.label, link.url) for link in paper.identifiers),
+            Button("BibTeX", bib_href(document, paper.key))]
 
 
-def publication_buttons(document: Document, publication: Publication) -> list[Button]:
-    """[PDF] [Slides] [Code] [DOI] [arXiv] [BibTeX]: each that the entry has the data for."""
-    buttons = []
-    for field, label in _LINK_FIELDS:
-        target = publication.raw_fields.get(field, "").strip()
-        if not target and field == "pdf" and publication.text("url").lower().endswith(".pdf"):
-            target = publication.text("url")
-        if target:
-            buttons.append(Button(label, _checked(target, publication, field)))
-    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", publication.text("doi").strip(),
-                 flags=re.IGNORECASE)
-    if doi:
-        buttons.append(Button("DOI", _checked("https://doi.org/" + quote(doi, safe="/:;()._-"),
-                                              publication, "doi")))
-    eprint = publication.text("eprint").strip()
-    archive = (publication.text("eprinttype") or publication.text("archiveprefix")).casefold()
-    if eprint and archive == "arxiv":
-        buttons.append(Button("arXiv", _checked("https://arxiv.org/abs/" + quote(eprint, safe="/."),
-                                                publication, "eprint")))
-    buttons.append(Button("BibTeX", bib_href(document, publication)))
-    return buttons
+def shown_views(document: Document) -> dict[str, PublicationView]:
+    """Each publication the page shows, styled: from publications sections and from
+    items' queries (research topics), the first time it appears."""
+    views: dict[str, PublicationView] = {}
+
+    def collect(value: Any) -> None:
+        if isinstance(value, PublicationView):
+            views.setdefault(value.key, value)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+        elif isinstance(value, SimpleNamespace):
+            collect(list(vars(value).values()))
+
+    for section in document.sections:
+        collect(section.publications)
+        collect(section.items)
+    return views
 
 
-def _checked(url: str, publication: Publication, field: str) -> str:
-    try:
-        return check_url(url)
-    except MarkupError as error:
-        raise BibcvError(f"entry {publication.key!r}, field {field}: {error}",
-                         publication.origin) from None
-
-
-def linked_data(document: Document, buttons: dict[str, list[Button]]) -> dict[str, Any]:
+def linked_data(document: Document) -> dict[str, Any]:
     """schema.org JSON-LD: the person, and a ScholarlyArticle for each publication shown."""
+    views = shown_views(document)
     articles = []
     for publication in document.publications:
+        view = views.get(publication.key)
         article: dict[str, Any] = {"@type": "ScholarlyArticle"}
         title = publication.text("title") or publication.text("shorttitle")
         if title:
@@ -184,11 +182,12 @@ def linked_data(document: Document, buttons: dict[str, list[Button]]) -> dict[st
             article["author"] = authors
         if publication.year is not None:
             article["datePublished"] = str(publication.year)
-        for button in buttons[publication.key]:
-            if button.label == "DOI":
-                article["sameAs"] = button.href
-        if publication.text("url"):
-            article["url"] = publication.text("url")
+        identifiers = {link.label: link.url for link in view.identifiers} if view else {}
+        if "DOI" in identifiers:
+            article["sameAs"] = identifiers["DOI"]
+        url = _web_address(publication.text("url"))
+        if url:
+            article["url"] = url
         articles.append(article)
     person = {"@type": "Person", "name": document.name}
     for item in document.cv.person.contact:
@@ -197,6 +196,13 @@ def linked_data(document: Document, buttons: dict[str, list[Button]]) -> dict[st
         elif item.kind == "homepage":
             person["url"] = item.value
     return {"@context": "https://schema.org", "@graph": [person, *articles]}
+
+
+def _web_address(url: str) -> str:
+    try:
+        return check_url(url) if url else ""
+    except MarkupError:
+        return ""
 
 
 def description(document: Document) -> str:
@@ -217,14 +223,13 @@ def render_html(document: Document) -> str:
         raise BibcvError(f"theme {theme.name!r} has no HTML page; add `html_document:` and its "
                          "template to its theme.yaml (see the built-in themes)",
                          Origin(theme.folder / "theme.yaml"))
-    buttons = {p.key: publication_buttons(document, p) for p in document.publications}
     context = {
         "person": {"name": document.name, "contact": document.contact},
         "sections": document.sections,
         "terms": document.terms,
         "description": description(document),
-        "linked_data": json_ld(linked_data(document, buttons)),
-        "buttons": buttons,
+        "linked_data": json_ld(linked_data(document)),
+        "buttons": lambda paper: publication_buttons(document, paper),
     }
     try:
         return html_environment(theme.folder).get_template(theme.html_document).render(context)

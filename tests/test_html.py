@@ -222,3 +222,25 @@ def test_a_broken_page_template_names_its_file_and_line(tmp_path):
     cv = own_theme(tmp_path, "page.html.j2", '{% extends "bibcv/base.html.j2" %}\n'
                                              "{% block header %}{{ person.name }\n{% endblock %}\n")
     assert html_build(cv).startswith(f"{tmp_path / 'mine' / 'page.html.j2'}:2: template error:")
+
+
+@pytest.mark.parametrize("theme", ["classic", "scholar"])
+def test_grouped_publications_get_sub_headings_and_one_list_each(tmp_path, theme):
+    write(tmp_path / "refs.bib", "@misc{a, author = {A B}, title = {One}, year = 2020}\n"
+                                 "@misc{b, author = {A B}, title = {Two}, year = 2021}\n"
+                                 "@misc{c, author = {A B}, title = {Three}, year = 2021}\n")
+    cv = write(tmp_path / "cv.yaml", f"""\
+        theme: {theme}
+        bibliography: [refs.bib]
+        person: {{name: A B}}
+        sections:
+          papers:
+            title: Papers
+            layout: publications
+            query: {{author: self}}
+            group_by: year
+        """)
+    page = elements(build_cv(cv, tmp_path / "out", formats=["html"]).outputs[0])
+    assert [text for _, text in page.all("h3")] == ["2021", "2020"]
+    lists = [text for _, text in page.all("ol")]
+    assert len(lists) == 2 and "Two" in lists[0] and "One" in lists[1]

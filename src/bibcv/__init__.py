@@ -5,4 +5,4 @@ __version__ = "0.1.0"
 # Seconds TeX may run for one CV before its whole process group is killed.
 DEFAULT_TIMEOUT = 120.0
 # The output formats a build can write; each has a writer in pipeline.WRITERS.
-OUTPUT_FORMATS = ("pdf", "html")
+OUTPUT_FORMATS = ("pdf", "html", "md")

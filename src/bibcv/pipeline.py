@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bibcv import DEFAULT_TIMEOUT
+from bibcv.atomic import write_text_atomically
 from bibcv.backends.html import render_html, write_html
 from bibcv.backends.latex import SourceMap, render_tex
+from bibcv.backends.markdown import render_markdown
 from bibcv.bibliography import Publication, load_bibliography
 from bibcv.compile import LatexError, compile_pdf
 from bibcv.document import Document, load_document
@@ -46,9 +48,16 @@ def _write_html(document: Document, out_dir: Path, _timeout: float, built: Built
     built.outputs += write_html(document, out_dir)
 
 
+def _write_md(document: Document, out_dir: Path, _timeout: float, built: BuiltCV) -> None:
+    target = out_dir / f"{document.stem}.md"
+    write_text_atomically(target, render_markdown(document))
+    built.outputs.append(target)
+
+
 Writer = Callable[[Document, Path, float, BuiltCV], None]
 # Each output format and the writer that makes it, in the order formats are built.
-WRITERS: dict[str, Writer] = {"pdf": _write_pdf, "html": _write_html}  # keys: bibcv.OUTPUT_FORMATS
+WRITERS: dict[str, Writer] = {  # keys: bibcv.OUTPUT_FORMATS
+    "pdf": _write_pdf, "html": _write_html, "md": _write_md}
 
 
 def build_cv(path: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
@@ -69,6 +78,7 @@ def check_cv(path: Path) -> list[BibcvError]:
     render_tex(document)
     if document.theme.html_document is not None:
         render_html(document)
+    render_markdown(document)
     return document.warnings + document.bibliography.incomplete
 
 

@@ -1,0 +1,347 @@
+"""The Markdown backend: a Document to one GitHub-flavoured Markdown file.
+
+Every section is rendered by its layout's kind (text, items, publications), so
+a new theme gets Markdown without writing anything; a theme that wants a
+layout to look different ships ``sections/<layout>.md.j2``.
+
+Escaping happens in one place, ``to_markdown``: text from YAML or BibTeX is
+backslash-escaped wherever CommonMark or GitHub's extensions could read it as
+markup (emphasis, links, raw HTML, autolinks, tables, math, Liquid and Hugo
+template tags), and links are the only markup a value can carry, limited to
+http, https and mailto by ``richtext.check_url``.  No raw HTML is written:
+superscripts become Unicode superscript letters where they exist.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import jinja2
+
+from bibcv.document import Document, DocumentSection
+from bibcv.errors import BibcvError, Origin
+from bibcv.richtext import Link, Node, RichText, Styled, Text, as_rich, join, styled
+from bibcv.style import EQUAL_CONTRIBUTION_MARK, PublicationView
+from bibcv.theme import FieldType, Theme
+
+
+class Markdown(str):
+    """Markdown that is trusted as it is: made by this backend, never by user data."""
+
+
+# Always backslash-escaped: code spans, links, raw HTML and autolinks, strikethrough,
+# math ($), tables, Liquid ({% %}, {{ }}) and Hugo shortcodes, and the backslash itself.
+_ALWAYS_ESCAPED = frozenset("\\`[]<~$|{}")
+# An & that starts an entity reference (&amp; &#42;) would be decoded, not printed.
+_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+# A list marker, block quote or setext underline where a line starts.
+_LINE_START = re.compile(r"^(?:[-+>=]|(\d{1,9})[.)](?=\s|$))")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
+_WHITE_SPACE = re.compile(r"\s+")
+_STRONG, _EMPHASIS = "**", "*"
+_SUPERSCRIPTS = dict(zip(
+    "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
+    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ", strict=True))
+
+
+def to_markdown(rich: RichText) -> Markdown:
+    """Inline Markdown for one value: white space collapsed, every special escaped."""
+    text = _render_nodes(_merged(rich.parts), in_span=False).strip()
+    return Markdown(_escape_line_start(text))
+
+
+def paragraphs(rich: RichText) -> Markdown:
+    """A text that may hold blank lines: one Markdown paragraph for each of its paragraphs."""
+    return Markdown("\n\n".join(p for p in (to_markdown(part) for part in _split(rich)) if p))
+
+
+def _split(rich: RichText) -> list[RichText]:
+    """The rich text cut at its paragraph breaks (a break inside a style stays a space)."""
+    pieces: list[list[Node]] = [[]]
+    for node in rich.parts:
+        if not isinstance(node, Text):
+            pieces[-1].append(node)
+            continue
+        first, *rest = _PARAGRAPH_BREAK.split(node.value)
+        pieces[-1].append(Text(first))
+        pieces += [[Text(part)] for part in rest]
+    return [RichText(tuple(piece)) for piece in pieces]
+
+
+def _merged(parts: Iterable[Node]) -> list[Node]:
+    merged: list[Node] = []
+    for part in parts:
+        if isinstance(part, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].value + part.value)
+        else:
+            merged.append(part)
+    return merged
+
+
+def _render_nodes(nodes: list[Node], in_span: bool) -> str:
+    out = ""
+    for index, node in enumerate(nodes):
+        following = _first_char(nodes[index + 1 :])
+        if isinstance(node, Text):
+            out += _escape_text(_WHITE_SPACE.sub(" ", node.value), in_span)
+        elif isinstance(node, Link):
+            label = _render_nodes(_merged(_unlinked(node.children)), in_span=True).strip()
+            out += f"[{label or _escape_text(node.url, True)}]({_escape_url(node.url)})"
+        elif node.style == "sup":
+            out += _superscript(node, in_span)
+        else:
+            out += _emphasis(node, out[-1:], following, in_span)
+    return out
+
+
+def _emphasis(node: Styled, before: str, after: str, in_span: bool) -> str:
+    """``*text*`` or ``**text**``, or the plain text where Markdown cannot express the style.
+
+    CommonMark opens emphasis only when the delimiter is not squeezed between a
+    letter outside and punctuation inside (``x*(y)*`` stays literal), so such a
+    rare spot loses the style rather than printing stray asterisks.
+    """
+    inner = _render_nodes(_merged(node.children), in_span=True)
+    content = inner.strip()
+    if not content:
+        return inner
+    if (_is_punctuation(content[0]) and before.isalnum()) or (
+            _is_punctuation(content[-1]) and after.isalnum()):
+        return inner
+    delimiter = _STRONG if node.style == "strong" else _EMPHASIS
+    lead = " " if inner[:1].isspace() else ""
+    trail = " " if inner[-1:].isspace() else ""
+    return f"{lead}{delimiter}{content}{delimiter}{trail}"
+
+
+def _superscript(node: Styled, in_span: bool) -> str:
+    """Unicode superscript letters (1ˢᵗ): no HTML; text without such letters stays plain."""
+    text = str(RichText(node.children))
+    if text and all(char in _SUPERSCRIPTS for char in text):
+        return "".join(_SUPERSCRIPTS[char] for char in text)
+    return _escape_text(text, in_span)
+
+
+def _unlinked(nodes: tuple[Node, ...]) -> list[Node]:
+    """A link inside a link label keeps its text: Markdown has no nested links."""
+    flat: list[Node] = []
+    for node in nodes:
+        if isinstance(node, Link):
+            flat += _unlinked(node.children)
+        elif isinstance(node, Styled):
+            flat.append(Styled(node.style, tuple(_unlinked(node.children))))
+        else:
+            flat.append(node)
+    return flat
+
+
+def _first_char(nodes: list[Node]) -> str:
+    return str(RichText(tuple(nodes)))[:1]
+
+
+def _escape_text(text: str, in_span: bool) -> str:
+    out = []
+    last = len(text) - 1
+    for index, char in enumerate(text):
+        before = text[index - 1] if index else ""
+        after = text[index + 1] if index < last else ""
+        if char in _ALWAYS_ESCAPED or (char == "&" and _ENTITY.match(text, index)):
+            out.append("\\" + char)
+        elif char == "*":
+            out.append(char if not in_span and _cannot_open(before, after) else "\\*")
+        elif char == "_":
+            out.append(char if before.isalnum() and after.isalnum() else "\\_")
+        elif char == "#":
+            out.append("\\#" if not before or before.isspace() else char)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _cannot_open(before: str, after: str) -> bool:
+    """A ``*`` that can close emphasis but never open it (``Wang*,``) may stay as it is.
+
+    Every ``*`` that could open is escaped, so no emphasis can start in user text,
+    and a closing one has nothing to close.  At either end of a text (when
+    neighbouring markup is unknown) it is escaped.
+    """
+    if not before or not after:
+        return False
+    return after.isspace() or (before.isalnum() and _is_ascii_or_unicode_punctuation(after))
+
+
+def _is_ascii_or_unicode_punctuation(char: str) -> bool:
+    return unicodedata.category(char).startswith("P") or (
+        char.isascii() and not char.isalnum() and not char.isspace())
+
+
+def _is_punctuation(char: str) -> bool:
+    return not char.isalnum() and not char.isspace()
+
+
+def _escape_line_start(text: str) -> str:
+    """Text that begins a line must not begin a list, a quote or a heading underline."""
+    match = _LINE_START.match(text)
+    if not match:
+        return text
+    if match.group(1):
+        digits = match.group(1)
+        return f"{digits}\\{text[len(digits):]}"
+    return "\\" + text
+
+
+def _escape_url(url: str) -> str:
+    """A link target as CommonMark reads it back: exactly the URL, whatever it holds."""
+    out = []
+    for index, char in enumerate(url):
+        if char in "\\()<>" or (char == "&" and _ENTITY.match(url, index)):
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+# ---- The document ---------------------------------------------------------------------
+
+
+def render_markdown(document: Document) -> str:
+    """The whole CV: the name as the title, the contact line, then each section."""
+    blocks = [_heading(as_rich(document.name), "="), _contact(document)]
+    templates = _TemplateSet(document.theme)
+    for section in document.sections:
+        if section.title:
+            blocks.append(_heading(section.title, "-"))
+        blocks.append(templates.section(section, document))
+    text = "\n\n".join(block.strip("\n") for block in blocks if block.strip())
+    return re.sub(r"\n{3,}", "\n\n", text) + "\n"
+
+
+def _heading(title: RichText, underline: str) -> str:
+    """A setext heading (``=`` for the name, ``-`` for sections): no ``#`` to read as a word."""
+    text = to_markdown(title)
+    return f"{text}\n{underline * max(3, len(text))}"
+
+
+def _contact(document: Document) -> str:
+    items = [(f"{to_markdown(as_rich(item.label))}: " if item.label else "")
+             + to_markdown(item.text) for item in document.contact]
+    return " · ".join(items)
+
+
+def paper_mention(paper: PublicationView) -> RichText:
+    """A paper named briefly, as research topics list them: ``NAME (VENUE’YY, Award)``."""
+    details = paper.venue_short + (f"’{paper.year_short}" if paper.year_short else "")
+    details = ", ".join(part for part in (details, paper.award) if part)
+    return paper.short + (f" ({details})" if details else "")
+
+
+def _publications(section: DocumentSection, terms: dict[str, str]) -> str:
+    """One line per publication: its label as in the PDF ([1]), then the full citation."""
+    lines = []
+    if section.has_equal_contribution:
+        note = f"({EQUAL_CONTRIBUTION_MARK} {terms['equal_contribution']})"
+        lines += [to_markdown(as_rich(note)), ""]
+    for paper in section.publications:
+        label = f"{paper.label} " if paper.label else ""
+        lines.append(f"- {label}{to_markdown(paper.citation)}")
+    return "\n".join(lines)
+
+
+def _items(items: list[Any], fields: dict[str, FieldType], depth: int = 0) -> str:
+    """Any items layout: one bullet per item, its text fields on one line, lists below it.
+
+    The first text field is the item's lead and is set in bold when the item
+    has more below it (bullets, papers, nested items); the other text fields
+    follow, separated by a middle dot.
+    """
+    indent = "  " * depth
+    lines = []
+    for item in items:
+        texts = [getattr(item, name, None) for name, kind in fields.items() if kind == "text"]
+        texts = [as_rich(text) for text in texts if text]
+        below = _below(item, fields, depth + 1)
+        if texts and below:
+            texts[0] = styled("strong", texts[0])
+        line = to_markdown(join(" · ", texts))
+        lines.append(f"{indent}- {line}".rstrip())
+        lines += below
+    return "\n".join(lines)
+
+
+def _below(item: Any, fields: dict[str, FieldType], depth: int) -> list[str]:
+    indent = "  " * depth
+    lines: list[str] = []
+    for name, kind in fields.items():
+        value = getattr(item, name, None)
+        if not value or kind == "text":
+            continue
+        if kind == "list":
+            lines += [f"{indent}- {to_markdown(as_rich(entry))}" for entry in value]
+        elif kind == "query":
+            mentions = join(", ", [paper_mention(paper) for paper in value])
+            lines.append(f"{indent}- {to_markdown(mentions)}")
+        elif isinstance(kind, dict):
+            lines.append(_items(value, kind, depth))
+    return lines
+
+
+# ---- Theme templates ------------------------------------------------------------------
+
+
+def _finalize(value: Any) -> str:
+    """The single escaping point for everything a theme's Markdown template prints."""
+    if isinstance(value, Markdown):
+        return value
+    if isinstance(value, RichText):
+        return to_markdown(value)
+    if value is None:
+        return ""
+    return to_markdown(as_rich(str(value)))
+
+
+def _style_filter(style: str) -> Callable[[Any], RichText]:
+    return lambda value: styled(style, as_rich(value)) if value else RichText()  # type: ignore[arg-type]
+
+
+class _TemplateSet:
+    """A theme's ``sections/<layout>.md.j2`` where it has one, else the layout kind's default."""
+
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(theme.folder),
+            block_start_string="((*", block_end_string="*))",
+            variable_start_string="<<", variable_end_string=">>",
+            comment_start_string="((#", comment_end_string="#))",
+            trim_blocks=True, lstrip_blocks=True, autoescape=False,
+            undefined=jinja2.StrictUndefined, finalize=_finalize)
+        self.environment.filters.update(
+            strong=_style_filter("strong"), emph=_style_filter("emph"),
+            mention=paper_mention, paragraphs=lambda value: paragraphs(as_rich(value)),
+            join_rich=lambda values, separator: join(separator, values))
+
+    def section(self, section: DocumentSection, document: Document) -> str:
+        name = f"sections/{section.layout}.md.j2"
+        if (self.theme.folder / name).is_file():
+            return self._render(name, {"section": section, "terms": document.terms})
+        layout = self.theme.layouts[section.layout]
+        if layout.kind == "text":
+            return paragraphs(section.text or RichText())
+        if layout.kind == "publications":
+            return _publications(section, document.terms)
+        return _items(section.items, layout.fields)
+
+    def _render(self, name: str, context: dict[str, Any]) -> str:
+        try:
+            return self.environment.get_template(name).render(context)
+        except jinja2.TemplateSyntaxError as error:
+            raise BibcvError(f"template error: {error.message}",
+                             Origin(self.theme.folder / name, error.lineno)) from None
+        except jinja2.TemplateError as error:
+            raise BibcvError(f"template error: {error}", Origin(self.theme.folder / name)) from None
+        except (TypeError, AttributeError, ValueError, KeyError, IndexError) as error:
+            raise BibcvError(f"the theme's templates failed: {type(error).__name__}: {error}",
+                             Origin(self.theme.folder / name)) from None

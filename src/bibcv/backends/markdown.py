@@ -72,49 +72,67 @@ def _split(rich: RichText) -> list[RichText]:
 
 
 def _merged(parts: Iterable[Node]) -> list[Node]:
+    """Neighbours joined: one text, one span for two of the same style (no ``**a****b**``)."""
     merged: list[Node] = []
     for part in parts:
-        if isinstance(part, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].value + part.value)
+        previous = merged[-1] if merged else None
+        if isinstance(part, Text) and isinstance(previous, Text):
+            merged[-1] = Text(previous.value + part.value)
+        elif (isinstance(part, Styled) and isinstance(previous, Styled)
+              and part.style == previous.style):
+            merged[-1] = Styled(part.style, previous.children + part.children)
         else:
             merged.append(part)
     return merged
 
 
-def _render_nodes(nodes: list[Node], in_span: bool) -> str:
+def _render_nodes(nodes: list[Node], in_span: bool, in_emphasis: bool = False,
+                  in_link: bool = False) -> str:
     out = ""
     for index, node in enumerate(nodes):
         following = _first_char(nodes[index + 1 :])
         if isinstance(node, Text):
-            out += _escape_text(_WHITE_SPACE.sub(" ", node.value), in_span)
+            out += _escape_text(_WHITE_SPACE.sub(" ", node.value), in_span, in_link)
         elif isinstance(node, Link):
-            label = _render_nodes(_merged(_unlinked(node.children)), in_span=True).strip()
-            out += f"[{label or _escape_text(node.url, True)}]({_escape_url(node.url)})"
+            label = _render_nodes(_merged(_unlinked(node.children)), True, in_emphasis, True)
+            lead, trail = _outer_spaces(label)
+            label = label.strip() or _escape_text(node.url, True, True)
+            if out.endswith("!") and not lead:
+                out = out[:-1] + "\\!"  # ![...](...) would be an image
+            out += f"{lead}[{label}]({_escape_url(node.url)}){trail}"
         elif node.style == "sup":
             out += _superscript(node, in_span)
         else:
-            out += _emphasis(node, out[-1:], following, in_span)
+            # Right after another span, the delimiters would run together (**a***b*).
+            beside_span = index > 0 and isinstance(nodes[index - 1], Styled)
+            out += _emphasis(node, out[-1:], following, in_emphasis or beside_span, in_link)
     return out
 
 
-def _emphasis(node: Styled, before: str, after: str, in_span: bool) -> str:
+def _emphasis(node: Styled, before: str, after: str, in_emphasis: bool, in_link: bool) -> str:
     """``*text*`` or ``**text**``, or the plain text where Markdown cannot express the style.
 
     CommonMark opens emphasis only when the delimiter is not squeezed between a
-    letter outside and punctuation inside (``x*(y)*`` stays literal), so such a
-    rare spot loses the style rather than printing stray asterisks.
+    letter outside and punctuation inside (``x*(y)*`` stays literal), and runs
+    of nested delimiters (``**a *b***``) are read in surprising ways: such rare
+    spots, and a style inside another, lose the style rather than print stray
+    asterisks.
     """
-    inner = _render_nodes(_merged(node.children), in_span=True)
+    inner = _render_nodes(_merged(node.children), True, True, in_link)
     content = inner.strip()
-    if not content:
+    if not content or in_emphasis:
         return inner
     if (_is_punctuation(content[0]) and before.isalnum()) or (
             _is_punctuation(content[-1]) and after.isalnum()):
         return inner
     delimiter = _STRONG if node.style == "strong" else _EMPHASIS
-    lead = " " if inner[:1].isspace() else ""
-    trail = " " if inner[-1:].isspace() else ""
+    lead, trail = _outer_spaces(inner)
     return f"{lead}{delimiter}{content}{delimiter}{trail}"
+
+
+def _outer_spaces(markup: str) -> tuple[str, str]:
+    """The spaces a span starts and ends with, to be written outside its delimiters."""
+    return (" " if markup[:1].isspace() else ""), (" " if markup[-1:].isspace() else "")
 
 
 def _superscript(node: Styled, in_span: bool) -> str:
@@ -142,7 +160,7 @@ def _first_char(nodes: list[Node]) -> str:
     return str(RichText(tuple(nodes)))[:1]
 
 
-def _escape_text(text: str, in_span: bool) -> str:
+def _escape_text(text: str, in_span: bool, in_link: bool = False) -> str:
     out = []
     last = len(text) - 1
     for index, char in enumerate(text):
@@ -156,9 +174,24 @@ def _escape_text(text: str, in_span: bool) -> str:
             out.append(char if before.isalnum() and after.isalnum() else "\\_")
         elif char == "#":
             out.append("\\#" if not before or before.isspace() else char)
+        elif not in_link and _starts_autolink(text, index):
+            out.append("\\" + char)
         else:
             out.append(char)
     return "".join(out)
+
+
+def _starts_autolink(text: str, index: int) -> bool:
+    """The ``:`` of ``http://`` or ``xmpp:x`` and the ``.`` of ``www.``: GitHub would link them.
+
+    Text prints as text, as in the PDF; an escaped ``:`` or ``.`` stops GitHub's
+    autolinks, which would otherwise also swallow the escapes around them.
+    (Bare e-mail addresses still become mailto: links, an allowed kind.)
+    """
+    char = text[index]
+    if char == ":":
+        return index > 0 and text[index - 1].isalpha() and text[index + 1 : index + 2].strip() != ""
+    return char == "." and text[max(0, index - 3) : index].casefold() == "www"
 
 
 def _cannot_open(before: str, after: str) -> bool:

@@ -162,6 +162,28 @@ def export_bib_command(sources: tuple[Path, ...], output: Path | None,
     click.echo(f"wrote {exported.count} entries to {output}", err=True)
 
 
+@main.command("export-academicpages")
+@click.argument("cv_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False),
+              required=True, help="The academicpages site (or a folder to copy into it).")
+def export_academicpages_command(cv_file: Path, output_dir: Path) -> None:
+    """Write OUTPUT_DIR/_publications/*.md and OUTPUT_DIR/files/*.bib for academicpages."""
+    from bibcv.backends.academicpages import export_academicpages
+    from bibcv.document import load_document
+
+    try:
+        exported = export_academicpages(load_document(cv_file), output_dir)
+    except BibcvError as error:
+        _report(error)
+        sys.exit(1)
+    except OSError as error:
+        _report(BibcvError(f"cannot write into {output_dir}: {error}"))
+        sys.exit(1)
+    _warn(exported.warnings)
+    click.echo(f"wrote {len(exported.pages)} pages to {output_dir / '_publications'} and "
+               f"their BibTeX to {output_dir / 'files'}", err=True)
+
+
 @main.command()
 @click.argument("stem")
 @click.option("--name", help="Your name as it should appear (default: from STEM).")

@@ -1,0 +1,162 @@
+"""An academicpages export: one Jekyll page per publication a CV shows, and its BibTeX.
+
+academicpages (the Jekyll template many academics' sites use) lists the pages
+in its ``_publications`` collection by their front matter.  Each page is
+``_publications/YYYY-MM-DD-slug.md``; each entry's clean BibTeX is
+``files/<key>.bib``, which the page's ``bibtexurl`` points at.
+
+The front matter is written by PyYAML, so it is valid YAML whatever a title
+holds.  academicpages prints its values into HTML unescaped (and runs some
+through Markdown), so text values are HTML-escaped, with Markdown's and
+Liquid's characters as entities, as academicpages' own converter escapes
+them.  The body is the abstract (or the citation) as escaped Markdown.
+Nothing depends on the time of the run: exporting twice writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bibcv.atomic import write_text_atomically
+from bibcv.backends.markdown import paragraphs, to_markdown
+from bibcv.bibliography import Publication
+from bibcv.document import Document
+from bibcv.errors import BibcvError
+from bibcv.export import format_entry
+from bibcv.richtext import MarkupError, as_rich, check_url
+from bibcv.style import format_citation, venue_of
+
+# academicpages' three publication categories (its _config.yml); other types are manuscripts.
+CATEGORIES = {
+    "article": "manuscripts",
+    "inproceedings": "conferences", "conference": "conferences", "proceedings": "conferences",
+    "book": "books", "inbook": "books", "incollection": "books", "bookinbook": "books",
+}
+DEFAULT_CATEGORY = "manuscripts"
+UNDATED = datetime.date(1900, 1, 1)
+SLUG_LENGTH = 60
+# Characters academicpages' templates would read as HTML, Markdown or Liquid in a front
+# matter value, written as HTML entities so that they print as themselves.
+_ENTITIES = {char: f"&#{ord(char)};" for char in "\\`*_[]{}|~$#<>&\"'"}
+
+
+@dataclass
+class ExportedSite:
+    pages: list[Path] = field(default_factory=list)
+    bibtex: list[Path] = field(default_factory=list)
+    warnings: list[BibcvError] = field(default_factory=list)
+
+
+def export_academicpages(document: Document, out_dir: Path) -> ExportedSite:
+    """Write a page and a .bib file for every publication the CV shows, in its order."""
+    exported = ExportedSite(warnings=list(document.warnings))
+    slugs: set[str] = set()
+    files = _file_names([publication.key for publication in document.publications])
+    for publication in document.publications:
+        bib_name = files[publication.key]
+        bib_path = out_dir / "files" / bib_name
+        write_text_atomically(bib_path, format_entry(publication, strip_cv_fields=True) + "\n")
+        exported.bibtex.append(bib_path)
+        date = _date(publication)
+        if publication.year is None:
+            exported.warnings.append(BibcvError(
+                f"entry {publication.key!r} has no year: its academicpages page is dated "
+                f"{date.isoformat()}; add year = {{...}} to date it", publication.origin))
+        name = _unique(f"{date.isoformat()}-{_slug(publication)}", slugs)
+        page = out_dir / "_publications" / f"{name}.md"
+        write_text_atomically(page, publication_page(document, publication, name, bib_name))
+        exported.pages.append(page)
+    return exported
+
+
+def publication_page(document: Document, publication: Publication, name: str,
+                     bib_name: str) -> str:
+    """One _publications page: academicpages' front matter, then the abstract."""
+    citation = format_citation(publication, document.cv.person, document.terms)
+    status = document.terms.get(publication.text("pubstate").casefold(),
+                                publication.text("pubstate"))
+    front = {
+        "title": _html(_title(publication)),
+        "collection": "publications",
+        "category": CATEGORIES.get(publication.entry_type, DEFAULT_CATEGORY),
+        "permalink": f"/publication/{name}",
+    }
+    abstract = " ".join(publication.text("abstract").split())
+    if abstract:
+        front["excerpt"] = _html(_first_sentence(abstract))
+    front["date"] = _date(publication)
+    front["venue"] = _html(venue_of(publication) or status)
+    for key, fields in (("paperurl", ("pdf", "url")), ("slidesurl", ("slides",))):
+        url = next((publication.text(f) for f in fields if publication.has(f)), "")
+        if url:
+            front[key] = _checked_url(url, publication)
+    front["bibtexurl"] = f"/files/{bib_name}"
+    front["citation"] = _html(str(citation))
+    body = paragraphs(as_rich(abstract)) if abstract else to_markdown(citation)
+    header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=2**31,
+                            default_flow_style=False)
+    return f"---\n{header}---\n{body}\n"
+
+
+def _html(text: str) -> str:
+    """Text for a value academicpages prints as HTML (and sometimes as Markdown)."""
+    return "".join(_ENTITIES.get(char, char) for char in " ".join(text.split()))
+
+
+def _checked_url(url: str, publication: Publication) -> str:
+    try:
+        return check_url(url)
+    except MarkupError as error:
+        raise BibcvError(f"entry {publication.key!r}: {error}", publication.origin) from None
+
+
+def _date(publication: Publication) -> datetime.date:
+    if publication.year is None:
+        return UNDATED
+    return datetime.date(publication.year, publication.month or 1, 1)
+
+
+def _title(publication: Publication) -> str:
+    return publication.text("title") or publication.text("shorttitle") or publication.key
+
+
+def _slug(publication: Publication) -> str:
+    """The title in lower-case ASCII words joined by hyphens (the key when it has none)."""
+    ascii_text = (unicodedata.normalize("NFKD", _title(publication))
+                  .encode("ascii", "ignore").decode())
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-")
+    if len(slug) > SLUG_LENGTH:
+        slug = slug[:SLUG_LENGTH].rsplit("-", 1)[0]
+    return slug or re.sub(r"[^a-z0-9]+", "-", publication.key.casefold()).strip("-") or "paper"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """Two papers with one title on one date get numbered names, in the CV's order."""
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate, number = f"{name}-{number}", number + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _file_names(keys: list[str]) -> dict[str, str]:
+    """A file name for each key: the key where it is safe, else a cleaned key and a digest."""
+    names = {}
+    for key in keys:
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "-", key).strip(".-") or "entry"
+        if safe != key:
+            safe += "-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+        names[key] = f"{safe}.bib"
+    return names
+
+
+def _first_sentence(text: str) -> str:
+    match = re.match(r"(.+?[.!?])\s+(?=[A-Z])", text)
+    return match.group(1) if match else text

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from bibcv.cli import main
 from bibcv.theme import BUILTIN_THEMES
 from conftest import elements, pdf_links, pdf_text, squash, write
+from markdown_oracle import render_gfm
 
 SECRET = "SECRET-CONTENT-7f3a9"
 
@@ -291,3 +292,55 @@ def test_generated_text_is_text_on_the_web_page(tmp_path_factory, text):
     assert result.exit_code == 0, result.output
     assert_only_bibcv_markup(folder / "out" / "cv.html")
     assert no_spaces(text) in visible_words(folder / "out" / "cv.html")
+
+
+# ---- Markdown: text stays text, whatever markup it carries ---------------------------
+
+MARKUP_ATTACKS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)"> <iframe src="https://evil.example">',
+    "<a href='javascript:alert(1)'>click</a>",
+    "[click](javascript:alert(1)) [mail](mailto:a@b.org)",
+    "![pixel](https://evil.example/p.png)",
+    "javascript:alert(1), www.evil.example, https://x.org/<script>, xmpp:a@b.org",
+    "{{ site.github.token }} {% include secret.html %} {{< shortcode >}}",
+    "<!-- hidden --> &lt;b&gt; &#60;script&#62; &amp;",
+    "| a | b |", "# heading", "> quote", "1. list", "---", "```js", "$x_2$ ~~gone~~",
+    "<https://evil.example> <b>bold</b> *not emphasis* __nor this__",
+]
+
+
+def markdown_build(folder: Path, cv: Path) -> str:
+    out = folder / "out"
+    result = CliRunner().invoke(main, ["build", str(cv), "-o", str(out), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    return (out / "cv.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("attack", MARKUP_ATTACKS)
+def test_markup_in_cv_text_is_printed_in_markdown(tmp_path, attack):
+    bib = ("@misc{evil, author = {Zhang Ziliǹ}, title = {" + attack.replace("{", "\\{")
+           .replace("}", "\\}").replace("$", "\\$").replace("#", "\\#").replace("&", "\\&")
+           .replace("~", "\\textasciitilde{}").replace("_", "\\_").replace("%", "\\%")
+           .replace("-", "-{}") + "}}\n")  # -{}- keeps TeX from making a dash
+    cv = cv_with(tmp_path, [literal(attack)], bib, title=literal(attack))
+    rendered = render_gfm(markdown_build(tmp_path, cv))
+    assert set(rendered.tags) <= {"h1", "h2", "p", "ul", "li", "em", "strong", "a"}
+    # GitHub links a bare "xmpp:name@host" however it is escaped (its e-mail autolink
+    # runs after escapes are resolved); it can only ever be a chat address.
+    links = [link for link in rendered.bad_links() if link != "xmpp:a@b.org"]
+    assert links == []
+    assert "evil.example" not in " ".join(rendered.links)
+    shown = squash(rendered.text)
+    assert shown.count(squash(attack)) == 3  # section title, bullet, publication title
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.text(ALPHABET + "<>&!{}|~$`_#\n", min_size=1, max_size=60).filter(lambda t: t.strip()))
+def test_generated_text_survives_markdown(tmp_path_factory, text):
+    folder = tmp_path_factory.mktemp("generated-md")
+    rendered = render_gfm(markdown_build(folder, cv_with(folder, [literal(text)])))
+    assert set(rendered.tags) <= {"h1", "h2", "p", "ul", "li", "em", "strong", "a"}
+    assert rendered.bad_links() == []
+    assert squash(text) in squash(rendered.text)

@@ -1,0 +1,170 @@
+"""export-academicpages: Jekyll pages whose front matter PyYAML reads back, the same every run."""
+
+from __future__ import annotations
+
+import datetime
+import html
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from bibcv.backends.academicpages import export_academicpages
+from bibcv.cli import main
+from bibcv.document import load_document
+from bibcv.errors import BibcvError
+from bibcv.export import format_entry
+from conftest import REPO, write
+from markdown_oracle import render_gfm
+
+FRONT_MATTER_KEYS = {"title", "collection", "category", "permalink", "excerpt", "date", "venue",
+                     "paperurl", "slidesurl", "bibtexurl", "citation"}
+
+
+def export(cv: Path, out: Path) -> str:
+    result = CliRunner().invoke(main, ["export-academicpages", str(cv), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def read_page(path: Path) -> tuple[dict, str]:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    header, body = text[4:].split("\n---\n", 1)
+    front = yaml.safe_load(header)
+    assert set(front) <= FRONT_MATTER_KEYS
+    return front, body
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_zhuofu_chen_papers_become_pages_and_bibtex(tmp_path):
+    cv = REPO / "cv" / "zhuofu-chen-v2.yaml"
+    output = export(cv, tmp_path)
+    assert output.endswith(f"wrote 3 pages to {tmp_path / '_publications'} and their BibTeX "
+                           f"to {tmp_path / 'files'}\n")
+    assert "'li-scsserve' has no year: its academicpages page is dated 1900-01-01; add year" \
+        in output
+    pages = sorted(p.name for p in (tmp_path / "_publications").iterdir())
+    assert pages == [
+        "1900-01-01-characterizing-network-requirements-for-gpu-api-remoting-in.md",
+        "1900-01-01-scsserve-slo-customized-llm-serving-with-fine-grained.md",
+        "1900-01-01-tidaldecode-fast-and-accurate-llm-decoding-with-position.md",
+    ]
+    front, body = read_page(tmp_path / "_publications" / pages[2])
+    assert front == {
+        "title": "TidalDecode: Fast and Accurate LLM Decoding with Position Persistent Sparse "
+                 "Attention",
+        "collection": "publications",
+        "category": "manuscripts",
+        "permalink": "/publication/" + pages[2].removesuffix(".md"),
+        "date": datetime.date(1900, 1, 1),
+        "venue": "Under review",
+        "bibtexurl": "/files/yang-tidaldecode.bib",
+        "citation": "Lijie Yang&#42;, Zhihao Zhang&#42;, Zhuofu Chen, Zikun Li, Zhihao Jia. "
+                    "TidalDecode: Fast and Accurate LLM Decoding with Position Persistent Sparse "
+                    "Attention, Under review.",
+    }
+    assert body == ("Lijie Yang*, Zhihao Zhang*, **Zhuofu Chen**, Zikun Li, Zhihao Jia. "
+                    "TidalDecode: Fast and Accurate LLM Decoding with Position Persistent Sparse "
+                    "Attention, *Under review*.\n")
+    bibtex = (tmp_path / "files" / "yang-tidaldecode.bib").read_text(encoding="utf-8")
+    [publication] = [p for p in load_document(cv).publications if p.key == "yang-tidaldecode"]
+    assert bibtex == format_entry(publication, strip_cv_fields=True) + "\n"
+    assert "author+an" not in bibtex
+
+
+def test_a_second_export_writes_the_same_bytes(tmp_path):
+    cv = REPO / "cv" / "pengfei-zuo.yaml"
+    export(cv, tmp_path / "one")
+    export(cv, tmp_path / "two")
+    export(cv, tmp_path / "one")
+    first, second = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert first == second
+    document = load_document(cv)
+    assert len([name for name in first if name.startswith("_publications/")]) == \
+        len(document.publications) == 40
+
+
+def test_categories_dates_and_excerpts_follow_the_entries(tmp_path):
+    export(REPO / "cv" / "pengfei-zuo.yaml", tmp_path)
+    fronts = {}
+    for page in (tmp_path / "_publications").iterdir():
+        front, _body = read_page(page)
+        assert page.name == front["permalink"].removeprefix("/publication/") + ".md"
+        assert page.name.startswith(f"{front['date']}-")
+        fronts[front["bibtexurl"].removeprefix("/files/").removesuffix(".bib")] = front
+    assert {front["category"] for front in fronts.values()} == {"conferences", "manuscripts"}
+    cached = fronts["cachedattention-atc24"]
+    assert (cached["category"], str(cached["date"])) == ("conferences", "2024-03-01")
+    assert cached["permalink"] == ("/publication/2024-03-01-cost-efficient-large-language-model-"
+                                   "serving-for-multi-turn")
+    assert cached["excerpt"] == ("Interacting with humans through multi-turn conversations is a "
+                                 "fundamental feature of large language models (LLMs).")
+
+
+HOSTILE_TITLES = [
+    "Colons: and 'quotes' and \"double quotes\" # not a comment",
+    "--- a document marker ... and an end marker",
+    "<script>alert(1)</script> <img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1)) *emphasis* _under_ `code` | pipe ~ tilde",
+    "{{ site.title }} {% include x.html %} &amp; & < >",
+    "yes", "null", "2024-01-01", "- a list item?", "@at !bang %percent *star &anchor",
+]
+
+
+def bib_text(title: str) -> str:
+    """A title as BibTeX writes it: TeX's specials escaped, hyphens kept from becoming dashes."""
+    for char in "\\{}$#&%_~":
+        title = title.replace(char, f"\\{char}" if char not in "\\~" else {
+            "\\": "\\textbackslash{}", "~": "\\textasciitilde{}"}[char])
+    return title.replace("-", "-{}")
+
+
+def test_hostile_titles_make_valid_front_matter(tmp_path):
+    entries = "".join(
+        f"@article{{t{index}, author = {{A. Person}}, title = {{{bib_text(title)}}}, "
+        f"journal = {{J}}, year = {{2020}}, url = {{https://x.org/{index}?a=1&b='2'}},\n"
+        f"  slides = {{https://x.org/s{index}.pdf}}, pdf = {{https://x.org/p{index}.pdf}}}}\n"
+        for index, title in enumerate(HOSTILE_TITLES))
+    write(tmp_path / "refs.bib", entries)
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        person: {name: A. Person}
+        sections:
+          papers: {title: Papers, layout: publications, query: {author: self, sort: [key]}}
+        """)
+    export(cv, tmp_path / "site")
+    seen = {}
+    for page in (tmp_path / "site" / "_publications").iterdir():
+        front, body = read_page(page)
+        index = int(front["bibtexurl"].removeprefix("/files/t").removesuffix(".bib"))
+        seen[index] = front
+        assert html.unescape(front["title"]) == HOSTILE_TITLES[index]
+        assert "<" not in front["title"] + front["citation"] and "{" not in front["title"]
+        assert front["paperurl"] == f"https://x.org/p{index}.pdf"  # pdf before url
+        assert front["slidesurl"] == f"https://x.org/s{index}.pdf"
+        assert str(front["date"]) == "2020-01-01"
+        rendered = render_gfm(body)
+        assert set(rendered.tags) <= {"p", "em", "strong", "a"}
+        assert rendered.bad_links() == []
+    assert sorted(seen) == list(range(len(HOSTILE_TITLES)))
+
+
+def test_a_link_that_is_not_web_or_mail_names_its_entry(tmp_path):
+    write(tmp_path / "refs.bib", "@article{bad, author = {A. Person}, title = {T},\n"
+                                 "  journal = {J}, year = {2020}, slides = {javascript:x()}}\n")
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        person: {name: A. Person}
+        sections:
+          papers: {title: Papers, layout: publications, query: {author: self}}
+        """)
+    with pytest.raises(BibcvError) as raised:
+        export_academicpages(load_document(cv), tmp_path / "site")
+    assert str(raised.value).startswith(
+        f"{tmp_path / 'refs.bib'}:1: entry 'bad': link target 'javascript:x()' is not allowed")

@@ -155,9 +155,28 @@ def test_hostile_titles_make_valid_front_matter(tmp_path):
     assert sorted(seen) == list(range(len(HOSTILE_TITLES)))
 
 
-def test_a_link_that_is_not_web_or_mail_names_its_entry(tmp_path):
+def test_a_link_that_is_not_web_or_mail_is_left_out_with_a_warning(tmp_path):
     write(tmp_path / "refs.bib", "@article{bad, author = {A. Person}, title = {T},\n"
-                                 "  journal = {J}, year = {2020}, slides = {javascript:x()}}\n")
+                                 "  journal = {J}, year = {2020}, slides = {javascript:x()},\n"
+                                 "  pdf = {file:///etc/passwd}, url = {https://x.org/t}}\n")
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        person: {name: A. Person}
+        sections:
+          papers: {title: Papers, layout: publications, query: {author: self}}
+        """)
+    output = export(cv, tmp_path / "site")
+    assert (f"{tmp_path / 'refs.bib'}:1: warning: entry 'bad': field 'slides' is "
+            "'javascript:x()', not a web address") in output
+    [page] = (tmp_path / "site" / "_publications").iterdir()
+    front, _body = read_page(page)
+    assert "slidesurl" not in front
+    assert front["paperurl"] == "https://x.org/t"  # the url, since the pdf is no web address
+
+
+def test_a_title_link_that_is_not_web_or_mail_names_its_entry(tmp_path):
+    write(tmp_path / "refs.bib", "@article{bad, author = {A. Person}, title = {T},\n"
+                                 "  journal = {J}, year = {2020}, url = {javascript:x()}}\n")
     cv = write(tmp_path / "cv.yaml", """\
         bibliography: [refs.bib]
         person: {name: A. Person}

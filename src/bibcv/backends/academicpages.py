@@ -21,6 +21,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import yaml
 
@@ -31,7 +33,7 @@ from bibcv.document import Document
 from bibcv.errors import BibcvError
 from bibcv.export import format_entry
 from bibcv.richtext import MarkupError, as_rich, check_url
-from bibcv.style import format_citation, venue_of
+from bibcv.style import PublicationView, venue_of
 
 # academicpages' three publication categories (its _config.yml); other types are manuscripts.
 CATEGORIES = {
@@ -59,6 +61,7 @@ def export_academicpages(document: Document, out_dir: Path) -> ExportedSite:
     exported = ExportedSite(warnings=list(document.warnings))
     slugs: set[str] = set()
     files = _file_names([publication.key for publication in document.publications])
+    views = views_by_key(document)
     for publication in document.publications:
         bib_name = files[publication.key]
         bib_path = out_dir / "files" / bib_name
@@ -71,17 +74,15 @@ def export_academicpages(document: Document, out_dir: Path) -> ExportedSite:
                 f"{date.isoformat()}; add year = {{...}} to date it", publication.origin))
         name = _unique(f"{date.isoformat()}-{_slug(publication)}", slugs)
         page = out_dir / "_publications" / f"{name}.md"
-        write_text_atomically(page, publication_page(document, publication, name, bib_name))
+        write_text_atomically(page, publication_page(views[publication.key], publication,
+                                                     name, bib_name))
         exported.pages.append(page)
     return exported
 
 
-def publication_page(document: Document, publication: Publication, name: str,
+def publication_page(view: PublicationView, publication: Publication, name: str,
                      bib_name: str) -> str:
     """One _publications page: academicpages' front matter, then the abstract."""
-    citation = format_citation(publication, document.cv.person, document.terms)
-    status = document.terms.get(publication.text("pubstate").casefold(),
-                                publication.text("pubstate"))
     front = {
         "title": _html(_title(publication)),
         "collection": "publications",
@@ -92,14 +93,14 @@ def publication_page(document: Document, publication: Publication, name: str,
     if abstract:
         front["excerpt"] = _html(_first_sentence(abstract))
     front["date"] = _date(publication)
-    front["venue"] = _html(venue_of(publication) or status)
+    front["venue"] = _html(venue_of(publication) or view.status)
     for key, fields in (("paperurl", ("pdf", "url")), ("slidesurl", ("slides",))):
-        url = next((publication.text(f) for f in fields if publication.has(f)), "")
-        if url:
-            front[key] = _checked_url(url, publication)
+        urls = [publication.text(f) for f in fields if _is_web_link(publication.text(f))]
+        if urls:  # (a field that is not a web address has had its warning from style)
+            front[key] = urls[0]
     front["bibtexurl"] = f"/files/{bib_name}"
-    front["citation"] = _html(str(citation))
-    body = paragraphs(as_rich(abstract)) if abstract else to_markdown(citation)
+    front["citation"] = _html(str(view.citation))
+    body = paragraphs(as_rich(abstract)) if abstract else to_markdown(view.citation)
     header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=2**31,
                             default_flow_style=False)
     return f"---\n{header}---\n{body}\n"
@@ -110,11 +111,31 @@ def _html(text: str) -> str:
     return "".join(_ENTITIES.get(char, char) for char in " ".join(text.split()))
 
 
-def _checked_url(url: str, publication: Publication) -> str:
+def _is_web_link(url: str) -> bool:
     try:
-        return check_url(url)
-    except MarkupError as error:
-        raise BibcvError(f"entry {publication.key!r}: {error}", publication.origin) from None
+        return bool(url) and check_url(url) == url
+    except MarkupError:
+        return False
+
+
+def views_by_key(document: Document) -> dict[str, PublicationView]:
+    """The first view of each publication the CV shows, wherever it is: its own citation."""
+    views: dict[str, PublicationView] = {}
+
+    def collect(value: Any) -> None:
+        if isinstance(value, PublicationView):
+            views.setdefault(value.key, value)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+        elif isinstance(value, SimpleNamespace):
+            for item in vars(value).values():
+                collect(item)
+
+    for section in document.sections:
+        collect(section.publications)
+        collect(section.items)
+    return views
 
 
 def _date(publication: Publication) -> datetime.date:

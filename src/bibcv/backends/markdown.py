@@ -102,6 +102,8 @@ def _render_nodes(nodes: list[Node], in_span: bool, in_emphasis: bool = False,
             out += f"{lead}[{label}]({_escape_url(node.url)}){trail}"
         elif node.style == "sup":
             out += _superscript(node, in_span)
+        elif node.style == "url":  # an address or identifier: as written, in plain text
+            out += _render_nodes(_merged(node.children), in_span, in_emphasis, in_link)
         else:
             # Right after another span, the delimiters would run together (**a***b*).
             beside_span = index > 0 and isinstance(nodes[index - 1], Styled)
@@ -272,15 +274,22 @@ def paper_mention(paper: PublicationView) -> RichText:
 
 
 def _publications(section: DocumentSection, terms: dict[str, str]) -> str:
-    """One line per publication: its label as in the PDF ([1]), then the full citation."""
-    lines = []
+    """One line per publication: its label as in the PDF ([1]), then the full citation.
+
+    Sub-headings (a section's group_by) are third-level headings.
+    """
+    blocks = []
     if section.has_equal_contribution:
-        note = f"({EQUAL_CONTRIBUTION_MARK} {terms['equal_contribution']})"
-        lines += [to_markdown(as_rich(note)), ""]
-    for paper in section.publications:
-        label = f"{paper.label} " if paper.label else ""
-        lines.append(f"- {label}{to_markdown(paper.citation)}")
-    return "\n".join(lines)
+        blocks.append(to_markdown(as_rich(
+            f"({EQUAL_CONTRIBUTION_MARK} {terms['equal_contribution']})")))
+    for group in section.groups:
+        if group.heading:
+            blocks.append(f"### {to_markdown(as_rich(group.heading))}")
+        # A label is made by bibcv ("[1]", "[J3]"): no reference definition exists to
+        # turn it into a link, since every [ in user text is escaped.
+        blocks.append("\n".join(f"- {paper.label + ' ' if paper.label else ''}"
+                                f"{to_markdown(paper.citation)}" for paper in group.publications))
+    return "\n\n".join(blocks)
 
 
 def _items(items: list[Any], fields: dict[str, FieldType], depth: int = 0) -> str:

@@ -326,7 +326,9 @@ def test_markup_in_cv_text_is_printed_in_markdown(tmp_path, attack):
            .replace("~", "\\textasciitilde{}").replace("_", "\\_").replace("%", "\\%")
            .replace("-", "-{}") + "}}\n")  # -{}- keeps TeX from making a dash
     cv = cv_with(tmp_path, [literal(attack)], bib, title=literal(attack))
-    rendered = render_gfm(markdown_build(tmp_path, cv))
+    markdown = markdown_build(tmp_path, cv)
+    assert "{{" not in markdown and "{%" not in markdown  # no Liquid or Hugo tag survives
+    rendered = render_gfm(markdown)
     assert set(rendered.tags) <= {"h1", "h2", "p", "ul", "li", "em", "strong", "a"}
     # GitHub links a bare "xmpp:name@host" however it is escaped (its e-mail autolink
     # runs after escapes are resolved); it can only ever be a chat address.

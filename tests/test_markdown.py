@@ -75,6 +75,7 @@ def test_any_rich_text_renders_as_exactly_its_text(rich):
         assert words(render_gfm(markdown).text) == words(plain(rich)), markdown
     if not markdown:
         return  # (bibcv writes no heading or item for an empty value)
+    assert "{{" not in markdown and "{%" not in markdown
     for page, blocks in ((markdown, set()), (f"- {markdown}\n- next", {"ul", "li"}),
                          (f"{markdown}\n---", {"h2"}), (f"before\n\n{markdown}", set())):
         rendered = render_gfm(page)
@@ -88,6 +89,7 @@ def test_link_targets_come_back_exactly():
     url = "https://x.org/a_(b)*c&d\\e<f>{{g}}"
     rendered = render_gfm(to_markdown(RichText((Link(url, (Text("label"),)),))))
     assert rendered.links == ["https://x.org/a_(b)*c&d%5Ce%3Cf%3E%7B%7Bg%7D%7D"]
+    assert "{" not in to_markdown(RichText((Link(url, (Text("label"),)),)))
 
 
 @pytest.mark.parametrize(("rich", "markdown"), [

@@ -34,6 +34,7 @@ class Markdown(str):
 
 # Always backslash-escaped: code spans, links, raw HTML and autolinks, strikethrough,
 # math ($), tables, Liquid ({% %}, {{ }}) and Hugo shortcodes, and the backslash itself.
+# (A % right after a { is escaped too: the two must never touch.)
 _ALWAYS_ESCAPED = frozenset("\\`[]<~$|{}")
 # An & that starts an entity reference (&amp; &#42;) would be decoded, not printed.
 _ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
@@ -174,6 +175,8 @@ def _escape_text(text: str, in_span: bool, in_link: bool = False) -> str:
             out.append(char if not in_span and _cannot_open(before, after) else "\\*")
         elif char == "_":
             out.append(char if before.isalnum() and after.isalnum() else "\\_")
+        elif char == "%" and before == "{":  # \{% would still open a Liquid tag
+            out.append("\\%")
         elif char == "#":
             out.append("\\#" if not before or before.isspace() else char)
         elif not in_link and _starts_autolink(text, index):
@@ -234,8 +237,8 @@ def _escape_url(url: str) -> str:
     for index, char in enumerate(url):
         if char in "\\()<>" or (char == "&" and _ENTITY.match(url, index)):
             out.append("\\" + char)
-        else:
-            out.append(char)
+        else:  # braces encoded, as browsers send them: no {{ or {% for Liquid or Hugo
+            out.append({"{": "%7B", "}": "%7D"}.get(char, char))
     return "".join(out)
 
 

@@ -187,3 +187,35 @@ def test_a_title_link_that_is_not_web_or_mail_names_its_entry(tmp_path):
         export_academicpages(load_document(cv), tmp_path / "site")
     assert str(raised.value).startswith(
         f"{tmp_path / 'refs.bib'}:1: entry 'bad': link target 'javascript:x()' is not allowed")
+
+
+def test_the_paper_link_is_the_pdf_else_the_page_else_the_doi_or_arxiv(tmp_path):
+    write(tmp_path / "refs.bib", """\
+        @article{pdf, author = {A. Person}, title = {With a PDF}, journal = {J}, year = {2021},
+          pdf = {https://x.org/p.pdf}, url = {https://x.org/page}, doi = {10.1/x}}
+        @article{page, author = {A. Person}, title = {With a page}, journal = {J}, year = {2021},
+          url = {https://x.org/page}, doi = {10.1/x}}
+        @article{doi, author = {A. Person}, title = {With a DOI}, journal = {J}, year = {2021},
+          doi = {10.1145/3600006.3613149}}
+        @misc{arxiv, author = {A. Person}, title = {With arXiv}, year = {2021},
+          eprint = {2404.12457}, archiveprefix = {arXiv}}
+        @article{none, author = {A. Person}, title = {With nothing}, journal = {J}, year = {2021}}
+        """)
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        person: {name: A. Person}
+        sections:
+          papers: {title: Papers, layout: publications, query: {author: self}}
+        """)
+    export(cv, tmp_path / "site")
+    found = {}
+    for page in (tmp_path / "site" / "_publications").iterdir():
+        front, _body = read_page(page)
+        found[front["bibtexurl"]] = front.get("paperurl")
+    assert found == {
+        "/files/pdf.bib": "https://x.org/p.pdf",
+        "/files/page.bib": "https://x.org/page",
+        "/files/doi.bib": "https://doi.org/10.1145/3600006.3613149",
+        "/files/arxiv.bib": "https://arxiv.org/abs/2404.12457",
+        "/files/none.bib": None,
+    }

@@ -238,6 +238,36 @@ def test_a_theme_without_markdown_templates_gets_markdown(tmp_path):
         "Principles*, 2023.\n")
 
 
+PAPER_WITH_LINKS = """\
+    @inproceedings{p1, author = {A. Person and B. Other}, title = {First Paper},
+      booktitle = {ACM Symposium on Operating Systems Principles}, year = {2023},
+      doi = {10.1145/3600006.3613149}, eprint = {2404.12457}, archiveprefix = {arXiv},
+      pdf = {https://x.org/p.pdf}, slides = {https://x.org/s.pdf}, url = {https://x.org/page}}
+    """
+
+
+@pytest.mark.parametrize("theme", ["classic", "scholar"])
+def test_per_paper_links_and_identifiers_are_markdown_links(tmp_path, theme):
+    write(tmp_path / "refs.bib", PAPER_WITH_LINKS)
+    cv = write(tmp_path / "cv.yaml", f"""\
+        theme: {theme}
+        bibliography: [refs.bib]
+        person: {{name: A. Person}}
+        sections:
+          papers: {{title: Papers, layout: publications, query: {{author: self}}}}
+        """)
+    [output] = build_cv(cv, tmp_path / "out", formats=["md"]).outputs
+    markdown = output.read_text(encoding="utf-8")
+    assert ("DOI: [10.1145/3600006.3613149](https://doi.org/10.1145/3600006.3613149), "
+            "[arXiv:2404.12457](https://arxiv.org/abs/2404.12457). "
+            "[\\[PDF\\]](https://x.org/p.pdf) [\\[Slides\\]](https://x.org/s.pdf)") in markdown
+    rendered = render_gfm(markdown)
+    assert rendered.links == ["https://x.org/page", "https://doi.org/10.1145/3600006.3613149",
+                              "https://arxiv.org/abs/2404.12457", "https://x.org/p.pdf",
+                              "https://x.org/s.pdf"]
+    assert "[PDF] [Slides]" in rendered.text
+
+
 @pytest.mark.parametrize(("template_text", "where", "message"), [
     ("((* for item in section.items *))\n<< item.title >>\n", ":2", "template error: Unexpected "
      "end of template. Jinja was looking for the following tags: 'endfor' or 'else'."),

@@ -94,10 +94,14 @@ def publication_page(view: PublicationView, publication: Publication, name: str,
         front["excerpt"] = _html(_first_sentence(abstract))
     front["date"] = _date(publication)
     front["venue"] = _html(venue_of(publication) or view.status)
-    for key, fields in (("paperurl", ("pdf", "url")), ("slidesurl", ("slides",))):
-        urls = [publication.text(f) for f in fields if _is_web_link(publication.text(f))]
-        if urls:  # (a field that is not a web address has had its warning from style)
-            front[key] = urls[0]
+    # The paper: its pdf, else its page (url), else its DOI or arXiv page. (A field that
+    # is not a web address is skipped; style has warned about it.)
+    papers = [publication.text(f) for f in ("pdf", "url") if _is_web_link(publication.text(f))]
+    papers += [identifier.url for identifier in view.identifiers]
+    if papers:
+        front["paperurl"] = papers[0]
+    if _is_web_link(publication.text("slides")):
+        front["slidesurl"] = publication.text("slides")
     front["bibtexurl"] = f"/files/{bib_name}"
     front["citation"] = _html(str(view.citation))
     body = paragraphs(as_rich(abstract)) if abstract else to_markdown(view.citation)

@@ -1,6 +1,6 @@
 # bibcv -- the two commands a newcomer needs:
 #   make cv    build every CV in cv/ into build/<name>.tex and build/<name>.pdf
-#   make site  build every CV's web page into build/<name>.html (no TeX needed)
+#   make site  build every CV's web page and Markdown: build/<name>.html, .md (no TeX)
 #   make bib   export the publications each CV shows to build/<name>.bib
 #   make test  run the test suite (it compiles real PDFs, runs bibtex and biber)
 #   make bench time builds (see scripts/bench_build.py and scripts/bench_bib.py)
@@ -24,9 +24,9 @@ CVS := $(filter-out cv/_%,$(wildcard cv/*.yaml))
 cv: system-deps $(INSTALLED)
 	$(BIN)/bibcv build $(CVS) -o $(OUT)
 
-# Web pages need no TeX; like `make cv`, only CVs whose inputs changed are rebuilt.
+# Web pages and Markdown need no TeX; like `make cv`, only CVs whose inputs changed are rebuilt.
 site: $(INSTALLED)
-	$(BIN)/bibcv build $(CVS) -o $(OUT) --format html
+	$(BIN)/bibcv build $(CVS) -o $(OUT) --format html,md
 
 bib: system-deps $(INSTALLED)
 	@for cv in $(CVS); do \

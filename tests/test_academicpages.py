@@ -65,9 +65,9 @@ def test_zhuofu_chen_papers_become_pages_and_bibtex(tmp_path):
         "date": datetime.date(1900, 1, 1),
         "venue": "Under review",
         "bibtexurl": "/files/yang-tidaldecode.bib",
-        "citation": "Lijie Yang&#42;, Zhihao Zhang&#42;, Zhuofu Chen, Zikun Li, Zhihao Jia. "
-                    "TidalDecode: Fast and Accurate LLM Decoding with Position Persistent Sparse "
-                    "Attention, Under review.",
+        "citation": "Lijie Yang*, Zhihao Zhang*, <strong>Zhuofu Chen</strong>, Zikun Li, "
+                    "Zhihao Jia. TidalDecode: Fast and Accurate LLM Decoding with Position "
+                    "Persistent Sparse Attention, <em>Under review</em>.",
     }
     assert body == ("Lijie Yang*, Zhihao Zhang*, **Zhuofu Chen**, Zikun Li, Zhihao Jia. "
                     "TidalDecode: Fast and Accurate LLM Decoding with Position Persistent Sparse "
@@ -144,8 +144,15 @@ def test_hostile_titles_make_valid_front_matter(tmp_path):
         front, body = read_page(page)
         index = int(front["bibtexurl"].removeprefix("/files/t").removesuffix(".bib"))
         seen[index] = front
-        assert html.unescape(front["title"]) == HOSTILE_TITLES[index]
-        assert "<" not in front["title"] + front["citation"] and "{" not in front["title"]
+        # (quotes typographic, as in the CV; TeX's ` is an opening quote)
+        title = html.unescape(front["title"]).translate(str.maketrans("“”‘’", "\"\"''"))
+        assert title == HOSTILE_TITLES[index].replace("`", "'")
+        assert "<" not in front["title"] and "{" not in front["title"]
+        citation = render_gfm(f"<p>{front['citation']}</p>")  # HTML, as academicpages prints it
+        assert set(citation.tags) <= {"p", "em", "strong", "a"}
+        assert citation.links == [f"https://x.org/{index}?a=1&b='2'",  # the title's link
+                                  f"https://x.org/p{index}.pdf", f"https://x.org/s{index}.pdf"]
+        assert html.unescape(front["title"]) in citation.text
         assert front["paperurl"] == f"https://x.org/p{index}.pdf"  # pdf before url
         assert front["slidesurl"] == f"https://x.org/s{index}.pdf"
         assert str(front["date"]) == "2020-01-01"

@@ -9,24 +9,24 @@ The front matter is written by PyYAML, so it is valid YAML whatever a title
 holds.  academicpages prints its values into HTML unescaped (and runs some
 through Markdown), so text values are HTML-escaped, with Markdown's and
 Liquid's characters as entities, as academicpages' own converter escapes
-them.  The body is the abstract (or the citation) as escaped Markdown.
+them; the citation is HTML, from the HTML backend's ``to_html`` (the owner in
+bold, the venue in italics, links checked).  The body is the abstract (or the
+citation) as escaped Markdown.
 Nothing depends on the time of the run: exporting twice writes the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import yaml
 
 from bibcv.atomic import write_text_atomically
+from bibcv.backends.html import bib_file_name, shown_views, to_html
 from bibcv.backends.markdown import paragraphs, to_markdown
 from bibcv.bibliography import Publication
 from bibcv.document import Document
@@ -60,10 +60,9 @@ def export_academicpages(document: Document, out_dir: Path) -> ExportedSite:
     """Write a page and a .bib file for every publication the CV shows, in its order."""
     exported = ExportedSite(warnings=list(document.warnings))
     slugs: set[str] = set()
-    files = _file_names([publication.key for publication in document.publications])
-    views = views_by_key(document)
+    views = shown_views(document)
     for publication in document.publications:
-        bib_name = files[publication.key]
+        bib_name = bib_file_name(publication.key)
         bib_path = out_dir / "files" / bib_name
         write_text_atomically(bib_path, format_entry(publication, strip_cv_fields=True) + "\n")
         exported.bibtex.append(bib_path)
@@ -84,7 +83,7 @@ def publication_page(view: PublicationView, publication: Publication, name: str,
                      bib_name: str) -> str:
     """One _publications page: academicpages' front matter, then the abstract."""
     front = {
-        "title": _html(_title(publication)),
+        "title": _html(str(view.title) or _title(publication)),  # typographic quotes
         "collection": "publications",
         "category": CATEGORIES.get(publication.entry_type, DEFAULT_CATEGORY),
         "permalink": f"/publication/{name}",
@@ -103,7 +102,7 @@ def publication_page(view: PublicationView, publication: Publication, name: str,
     if _is_web_link(publication.text("slides")):
         front["slidesurl"] = publication.text("slides")
     front["bibtexurl"] = f"/files/{bib_name}"
-    front["citation"] = _html(str(view.citation))
+    front["citation"] = str(to_html(view.citation))
     body = paragraphs(as_rich(abstract)) if abstract else to_markdown(view.citation)
     header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=2**31,
                             default_flow_style=False)
@@ -120,26 +119,6 @@ def _is_web_link(url: str) -> bool:
         return bool(url) and check_url(url) == url
     except MarkupError:
         return False
-
-
-def views_by_key(document: Document) -> dict[str, PublicationView]:
-    """The first view of each publication the CV shows, wherever it is: its own citation."""
-    views: dict[str, PublicationView] = {}
-
-    def collect(value: Any) -> None:
-        if isinstance(value, PublicationView):
-            views.setdefault(value.key, value)
-        elif isinstance(value, list):
-            for item in value:
-                collect(item)
-        elif isinstance(value, SimpleNamespace):
-            for item in vars(value).values():
-                collect(item)
-
-    for section in document.sections:
-        collect(section.publications)
-        collect(section.items)
-    return views
 
 
 def _date(publication: Publication) -> datetime.date:
@@ -169,17 +148,6 @@ def _unique(name: str, taken: set[str]) -> str:
         candidate, number = f"{name}-{number}", number + 1
     taken.add(candidate)
     return candidate
-
-
-def _file_names(keys: list[str]) -> dict[str, str]:
-    """A file name for each key: the key where it is safe, else a cleaned key and a digest."""
-    names = {}
-    for key in keys:
-        safe = re.sub(r"[^A-Za-z0-9._-]+", "-", key).strip(".-") or "entry"
-        if safe != key:
-            safe += "-" + hashlib.sha256(key.encode()).hexdigest()[:8]
-        names[key] = f"{safe}.bib"
-    return names
 
 
 def _first_sentence(text: str) -> str:

@@ -107,7 +107,8 @@ def _render_nodes(nodes: list[Node], in_span: bool, in_emphasis: bool = False,
             out += _render_nodes(_merged(node.children), in_span, in_emphasis, in_link)
         else:
             # Right after another span, the delimiters would run together (**a***b*).
-            beside_span = index > 0 and isinstance(nodes[index - 1], Styled)
+            previous = nodes[index - 1] if index else None
+            beside_span = isinstance(previous, Styled) and previous.style in ("emph", "strong")
             out += _emphasis(node, out[-1:], following, in_emphasis or beside_span, in_link)
     return out
 

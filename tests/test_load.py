@@ -113,12 +113,12 @@ def test_missing_required_field(tmp_path, base):
               - {date: 1841}
         """)
     assert load_error(path) == (
-        f"{path}:5: this item of section 'awards' needs 'text'")
+        f"{path}:5: item 1 of section 'awards' needs 'text'")
 
 
 def test_wrong_type(tmp_path, base):
     path = write(tmp_path, "ada.yaml", "extends: shared/_ada.yaml\nperson:\n  name: [Ada]\n")
-    assert load_error(path).startswith(f"{path}:3: 'name' must be text, not a list")
+    assert load_error(path).startswith(f"{path}:3: 'person.name' must be text, not a list")
 
 
 @pytest.mark.parametrize(("snippet", "expected"), [
@@ -138,7 +138,8 @@ def test_errors_name_the_line(tmp_path, base, snippet, expected):
 def test_missing_and_circular_extends(tmp_path):
     missing = write(tmp_path, "a.yaml", "extends: nowhere.yaml\n")
     assert load_error(missing) == (
-        f"{missing}:1: 'extends' names 'nowhere.yaml', which does not exist")
+        f"{missing}:1: 'extends' names 'nowhere.yaml', which does not exist "
+        f"(looked for {tmp_path / 'nowhere.yaml'})")
     write(tmp_path, "_b.yaml", "extends: _c.yaml\n")
     write(tmp_path, "_c.yaml", "extends: _b.yaml\n")
     circle = write(tmp_path, "d.yaml", "extends: _b.yaml\n")
@@ -147,4 +148,5 @@ def test_missing_and_circular_extends(tmp_path):
 
 def test_missing_bibliography_file(tmp_path):
     path = write(tmp_path, "cv.yaml", "person: {name: X}\nbibliography:\n  - nope.bib\n")
-    assert load_error(path) == f"{path}:3: bibliography file 'nope.bib' does not exist"
+    assert load_error(path) == (
+        f"{path}:3: bibliography file 'nope.bib' not found (looked for {tmp_path / 'nope.bib'})")

@@ -31,8 +31,8 @@ def read_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[LocatedDict, li
         raise BibcvError("'extends' takes the path of one YAML file", data.origin_of("extends"))
     parent_path = Path(os.path.normpath(path.parent / parent_name))
     if not parent_path.is_file():
-        raise BibcvError(f"'extends' names {parent_name!r}, which does not exist",
-                         data.origin_of("extends"))
+        raise BibcvError(f"'extends' names {parent_name!r}, which does not exist (looked for "
+                         f"{parent_path.absolute()})", data.origin_of("extends"))
     base, files = read_chain(parent_path, (*seen, resolved))
     return merge(base, data), [path, *files]
 

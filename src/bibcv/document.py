@@ -18,7 +18,7 @@ from typing import Any
 from bibcv.bibliography import Bibliography, Publication, load_bibliography
 from bibcv.errors import BibcvError
 from bibcv.incremental import Inputs
-from bibcv.load import load_cv
+from bibcv.load import check_queries, load_cv
 from bibcv.model import CV, PublicationOptions, PublicationQuery, Section
 from bibcv.richtext import RichText, as_rich, link, styled
 from bibcv.select import number_labels, select_publications, unknown_excludes
@@ -94,6 +94,7 @@ def load_document(path: Path, cache_dir: Path | None = None) -> Document:
     inputs = cv_inputs(cv, theme)
     digest = inputs.digest()
     bibliography = load_bibliography(cv.bibliography_files, cache_dir)
+    check_queries(cv, bibliography)
     return build_document(cv, theme, bibliography, inputs, digest)
 
 

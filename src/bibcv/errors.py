@@ -2,7 +2,8 @@
 
 Every mistake a user can make is reported as a BibcvError carrying the file
 and 1-based line it came from, so the CLI can print ``file:line: message``
-and exit 1 without a traceback.
+and exit 1 without a traceback.  A stage that finds several mistakes raises
+them together as BibcvErrors, so one run shows them all.
 """
 
 from __future__ import annotations
@@ -32,3 +33,20 @@ class BibcvError(Exception):
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.message}" if self.origin else self.message
+
+
+class BibcvErrors(BibcvError):
+    """Several problems found by one stage, sorted by file and line."""
+
+    def __init__(self, problems: list[BibcvError]) -> None:
+        unique = {str(problem): problem for problem in problems}.values()
+        self.problems = sorted(unique, key=_position)
+        first = self.problems[0]
+        super().__init__(first.message, first.origin)
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+def _position(problem: BibcvError) -> tuple[str, int]:
+    return (str(problem.origin.file), problem.origin.line) if problem.origin else ("", 0)

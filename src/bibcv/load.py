@@ -1,33 +1,43 @@
 """CV YAML files to the validated CV model.
 
-The ``extends`` chain is read and merged by ``chain``; this module checks
-the merged data against the theme and builds the model.  Base files are
+The ``extends`` chain is read and merged by ``chain``; the merged data is
+validated against the theme's CV format (``cvformat``, pydantic models), and
+every problem is reported at once, at the line that holds it.  Base files are
 named with a leading underscore and are never built.
 """
 
 from __future__ import annotations
 
-import datetime
 import difflib
+import re
+import types
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
 
 from bibcv import OUTPUT_FORMATS
 from bibcv.chain import path_from, read_chain
-from bibcv.errors import BibcvError, Origin
-from bibcv.model import CV, ContactItem, Person, PublicationOptions, PublicationQuery, Section
+from bibcv.cvformat import SORT_KEYS, cv_model
+from bibcv.errors import BibcvError, BibcvErrors, Origin
+from bibcv.model import CV, ContactItem, Person, PublicationQuery, Section
 from bibcv.names import parse_name
 from bibcv.richtext import MarkupError, RichText, parse_markdown
 from bibcv.theme import DEFAULT_THEME, FieldType, Theme, find_theme, load_theme
 from bibcv.yamlsource import LocatedDict, LocatedList
 
-TOP_LEVEL_KEYS = {"extends", "theme", "bibliography", "person", "sections", "order", "terms",
-                  "venues", "formats"}
-PERSON_KEYS = {"name", "aliases", "contact"}
-QUERY_KEYS = {"keys", "keywords", "types", "author", "exclude", "selected", "sort"}
-SORT_KEYS = {"date", "year", "title", "key", "file"}
-PUBLICATION_KEYS = {"query", "numbered", "number_order", "number_prefix", "continue_numbers",
-                    "maxnames", "minnames", "last_author", "group_by", "omit"}
+if TYPE_CHECKING:
+    from bibcv.bibliography import Bibliography
+
+# biblatex's entry types and their BibTeX aliases: a query's `types` names these.
+ENTRY_TYPES = frozenset({
+    "article", "book", "mvbook", "inbook", "bookinbook", "suppbook", "booklet", "collection",
+    "mvcollection", "incollection", "suppcollection", "dataset", "manual", "misc", "online",
+    "patent", "periodical", "suppperiodical", "proceedings", "mvproceedings", "inproceedings",
+    "reference", "mvreference", "inreference", "report", "set", "software", "thesis",
+    "unpublished", "xdata", "conference", "electronic", "mastersthesis", "phdthesis",
+    "techreport", "www",
+})
 
 
 def is_base_file(path: Path) -> bool:
@@ -43,321 +53,373 @@ def load_cv(path: Path) -> tuple[CV, Theme]:
             Origin(path),
         )
     data, files = read_chain(path)
-    _check_keys(data, TOP_LEVEL_KEYS, "the CV")
     theme = _theme(data)
-    terms = {**theme.terms, **_string_map(data, "terms")}
-    warnings: list[BibcvError] = []
-    cv = CV(
-        source=path,
-        theme=theme.name,
-        person=_person(_mapping(data, "person", required=True), theme),
-        sections=_sections(data, theme, warnings),
-        bibliography_files=_bibliography_files(data),
-        terms=terms,
-        files=files,
-        venue_table=_venue_table(data),
-        formats=_formats(data),
-        warnings=warnings,
-    )
-    return cv, theme
-
-
-def _formats(data: LocatedDict) -> tuple[str, ...]:
-    names = _string_list(data, "formats") or ["pdf"]
-    for index, name in enumerate(names):
-        if name not in OUTPUT_FORMATS:
-            raise BibcvError(f"unknown output format {name!r}" + _did_you_mean(name, OUTPUT_FORMATS)
-                             + f"; use {', '.join(OUTPUT_FORMATS)}",
-                             _item_origin(data, "formats", index))
-    return tuple(dict.fromkeys(names))
+    model = cv_model(theme)
+    problems = _file_problems(data) + _order_problems(data)
+    try:
+        validated = model.model_validate(data)
+    except ValidationError as error:
+        found = (_problem(detail, data, model, theme) for detail in error.errors())
+        problems += [problem for problem in found if problem is not None]
+    if problems:
+        raise BibcvErrors(problems)
+    return _cv(validated, data, theme, path, files), theme
 
 
 def _theme(data: LocatedDict) -> Theme:
-    name = _string(data, "theme") or DEFAULT_THEME
+    name = data.get("theme", DEFAULT_THEME)
     origin = data.origin_of("theme")
+    if not isinstance(name, str):
+        raise BibcvError("'theme' must be text: classic, scholar or a theme's folder", origin)
     try:
         return load_theme(find_theme(name, origin.file.parent))
     except LookupError as error:
         raise BibcvError(str(error), origin) from None
 
 
-def _person(data: LocatedDict, theme: Theme) -> Person:
-    _check_keys(data, PERSON_KEYS, "person")
-    name = _string(data, "name", required=True)
-    names = []
-    for index, raw in enumerate([name, *_string_list(data, "aliases")]):
-        origin = data.origin_of("name") if index == 0 else _item_origin(data, "aliases", index - 1)
-        try:
-            names.append(parse_name(raw))
-        except ValueError as error:
-            raise BibcvError(str(error), origin) from None
-    contact = _mapping(data, "contact")
-    for kind in contact:
-        if kind not in theme.contact:
-            raise BibcvError(
-                f"theme {theme.name!r} cannot show the contact kind {kind!r}"
-                + _did_you_mean(kind, theme.contact)
-                + f" (it knows: {', '.join(theme.contact)})", contact.origin_of(kind))
-    items = [
-        ContactItem(kind=kind, origin=contact.origin_of(kind),
-                    value=_scalar_text(value, contact.origin_of(kind), f"contact {kind!r}"))
-        for kind, value in contact.items()
-    ]
-    return Person(display_name=name, names=names, contact=items)
+# --- checks the format cannot make: files that must exist, sections that must be there ---
 
-
-def _bibliography_files(data: LocatedDict) -> list[Path]:
+def _file_problems(data: LocatedDict) -> list[BibcvError]:
     """Paths are relative to the YAML file that wrote them, wherever it sits in the chain."""
-    files = _string_list(data, "bibliography")
-    if not files:
-        return []
-    paths = [path_from(data, "bibliography", name) for name in files]
-    for index, path in enumerate(paths):
+    named = []
+    files = data.get("bibliography")
+    if isinstance(files, str):
+        named.append(("bibliography file", "bibliography", files, data.origin_of("bibliography")))
+    elif isinstance(files, LocatedList):
+        named += [("bibliography file", "bibliography", name, files.origin_of(index))
+                  for index, name in enumerate(files) if isinstance(name, str)]
+    if isinstance(data.get("venues"), str):
+        named.append(("venue table", "venues", data["venues"], data.origin_of("venues")))
+    problems = []
+    for what, key, name, origin in named:
+        path = path_from(data, key, name)
         if not path.is_file():
-            raise BibcvError(f"bibliography file {files[index]!r} does not exist",
-                             _item_origin(data, "bibliography", index))
-    return paths
+            problems.append(BibcvError(f"{what} {name!r} not found (looked for "
+                                       f"{path.absolute()})", origin))
+    return problems
 
 
-def _venue_table(data: LocatedDict) -> Path | None:
-    name = _string(data, "venues")
-    if name is None:
+def _order_problems(data: LocatedDict) -> list[BibcvError]:
+    order, sections = data.get("order"), data.get("sections")
+    if not isinstance(order, LocatedList) or not isinstance(sections, LocatedDict):
+        return []
+    return [BibcvError(f"'order' names the section {section_id!r}, which is not under "
+                       f"'sections'{_did_you_mean(section_id, sections)}", order.origin_of(index))
+            for index, section_id in enumerate(order)
+            if isinstance(section_id, str) and section_id not in sections]
+
+
+def check_queries(cv: CV, bibliography: Bibliography) -> None:
+    """Keys and entry types a query names must exist: a misspelling would hide entries."""
+    from bibcv.select import all_queries
+
+    keys = {publication.key.casefold(): publication.key for publication in bibliography}
+    types_known = ENTRY_TYPES | {publication.entry_type for publication in bibliography}
+    problems = []
+    for query in all_queries(cv):
+        for key, origin in zip(query.keys, query.key_origins, strict=True):
+            if key.casefold() not in keys:
+                problems.append(BibcvError(
+                    f"the query names the key {key!r}, which no bibliography file has"
+                    + _did_you_mean(key, keys.values()), origin))
+        for entry_type in query.types:
+            if entry_type not in types_known:
+                problems.append(BibcvError(
+                    f"the query names the entry type {entry_type!r}, which BibTeX does not "
+                    f"know{_did_you_mean(entry_type, types_known)}", query.origin))
+    if problems:
+        raise BibcvErrors(problems)
+
+
+# --- pydantic's findings as messages at the line to change ---
+
+def _problem(detail: Any, data: LocatedDict, model: type[BaseModel],
+             theme: Theme) -> BibcvError | None:
+    path, origin = _locate(data, detail["loc"])
+    kind, value = detail["type"], detail["input"]
+    key, where = path[-1] if path else "", _describe(path[:-1])
+    parent = _value_at(data, path[:-1])
+    if kind == "extra_forbidden" and path[:-1] == ("person", "contact"):
+        return BibcvError(f"theme {theme.name!r} cannot show the contact kind {key!r}"
+                          f"{_did_you_mean(key, theme.contact)} "
+                          f"(it knows: {', '.join(theme.contact)})", origin)
+    if kind == "extra_forbidden":
+        return _unknown_key(key, where, _fields_at(model, data, path[:-1]),
+                            _required_at(model, data, path[:-1]), parent, origin)
+    if kind == "missing":
+        if _misspelling_of(key, parent) is not None:
+            return None  # reported with the misspelt key, as an unknown key
+        return BibcvError(f"{where} needs {key!r}", origin)
+    if kind in ("union_tag_not_found", "union_tag_invalid"):
+        return _layout_problem(value, path, origin, theme)
+    if kind == "literal_error" and path[:1] == ("formats",):
+        return BibcvError(f"unknown output format {value!r}"
+                          f"{_did_you_mean(value, OUTPUT_FORMATS)}; use "
+                          f"{', '.join(OUTPUT_FORMATS)}", origin)
+    if kind == "literal_error" and len(path) >= 2 and path[-2] == "sort":
+        return BibcvError(f"cannot sort by {value!r}{_did_you_mean(str(value), _sort_keys())} "
+                          f"(sort keys: {', '.join(SORT_KEYS)}; '-' in front for descending "
+                          "order)", origin)
+    expected_values = detail.get("ctx", {}).get("expected", "")
+    return BibcvError(_type_message(kind, detail["msg"], value, _describe(path),
+                                    expected_values), origin)
+
+
+def _layout_problem(value: Any, path: tuple[Any, ...], origin: Origin,
+                    theme: Theme) -> BibcvError:
+    layouts = list(theme.layouts)
+    where = _describe(path)
+    if not isinstance(value, dict) or "layout" not in value:
+        misspelt = _misspelling_of("layout", value) if isinstance(value, LocatedDict) else None
+        if misspelt is not None:
+            return BibcvError(f"unknown key {misspelt!r} in {where}; did you mean 'layout'? "
+                              "(it is required)", value.origin_of(misspelt))
+        return BibcvError(f"{where} needs a 'layout': one of {', '.join(layouts)}", origin)
+    layout = value["layout"]
+    line = value.origin_of("layout") if isinstance(value, LocatedDict) else origin
+    return BibcvError(f"layout {layout!r} is not in theme {theme.name!r}"
+                      f"{_did_you_mean(str(layout), layouts)} (layouts: {', '.join(layouts)})",
+                      line)
+
+
+def _type_message(kind: str, message: str, value: Any, what: str,
+                  expected_values: str = "") -> str:
+    expected = {"string_type": "text", "list_type": "a list", "bool_type": "true or false",
+                "model_type": "a mapping (key: value lines)",
+                "dict_type": "a mapping (key: value lines)",
+                "model_attributes_type": "a mapping (key: value lines)"}.get(kind)
+    if expected is not None:
+        return f"{what} must be {expected}, not {_describe_type(value)}"
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", expected_values)
+        return (f"{what}: {value!r} is not one of {', '.join(allowed)}"
+                f"{_did_you_mean(value, allowed)}")
+    return message
+
+
+def _unknown_key(key: Any, where: str, allowed: list[str], required: set[str],
+                 parent: LocatedDict, origin: Origin) -> BibcvError:
+    """Name the required key a misspelt one stands for, else the nearest allowed key."""
+    missing = [name for name in required if name not in parent]
+    close = difflib.get_close_matches(str(key), missing, n=1)
+    hint = f"; did you mean {close[0]!r}? (it is required)" if close \
+        else _did_you_mean(key, allowed)
+    return BibcvError(f"unknown key {key!r} in {where}{hint} "
+                      f"(allowed: {', '.join(sorted(allowed))})", origin)
+
+
+def _misspelling_of(key: Any, mapping: Any) -> str | None:
+    """A key of the mapping that looks like a misspelt ``key``."""
+    if not isinstance(mapping, dict):
         return None
-    path = path_from(data, "venues", name)
-    if not path.is_file():
-        raise BibcvError(f"venue table {name!r} does not exist", data.origin_of("venues"))
-    return path
+    close = difflib.get_close_matches(str(key), [k for k in mapping if k != key], n=1)
+    return close[0] if close else None
 
 
-def _sections(data: LocatedDict, theme: Theme, warnings: list[BibcvError]) -> list[Section]:
-    sections = _mapping(data, "sections")
-    order = _string_list(data, "order") or list(sections)
-    for section_id in sections:
-        if section_id not in order:
-            warnings.append(BibcvError(
-                f"section {section_id!r} is not listed in 'order', so the CV leaves it out; "
-                "add it to 'order' (or delete the section)", sections.origin_of(section_id)))
-    for index, section_id in enumerate(order):
-        if section_id not in sections:
-            raise BibcvError(
-                f"'order' names the section {section_id!r}, which is not under 'sections'"
-                + _did_you_mean(section_id, sections),
-                _item_origin(data, "order", index),
-            )
-    return [_section(section_id, sections[section_id], sections, theme) for section_id in order]
+def _locate(data: LocatedDict, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], Origin]:
+    """The data path of pydantic's location (without union tags), and its line."""
+    path: list[Any] = []
+    value: Any = data
+    origin = data.origin
+    for step in loc:
+        if (isinstance(value, LocatedDict) and step in value) or (
+                isinstance(value, LocatedList) and isinstance(step, int) and step < len(value)):
+            origin, value = value.origin_of(step), value[step]
+        elif isinstance(value, dict) and value.get("layout") == step:
+            continue  # the section's layout, which pydantic adds to the location
+        else:
+            path.append(step)
+            break
+        path.append(step)
+    return tuple(path), origin
 
 
-def _section(section_id: str, spec: Any, parent: LocatedDict, theme: Theme) -> Section:
-    if not isinstance(spec, LocatedDict):
-        raise BibcvError(f"section {section_id!r} must be a mapping with a title and a layout",
-                         parent.origin_of(section_id))
-    layout_name = _string(spec, "layout", required=True)
-    layout = theme.layouts.get(layout_name)
-    if layout is None:
-        raise BibcvError(
-            f"layout {layout_name!r} is not in theme {theme.name!r}"
-            + _did_you_mean(layout_name, theme.layouts)
-            + f" (layouts: {', '.join(theme.layouts)})",
-            spec.origin_of("layout"),
-        )
-    content_keys = {"text": {"text"}, "items": {"items"},
-                    "publications": PUBLICATION_KEYS}[layout.kind]
-    _check_keys(spec, {"title", "layout"} | content_keys, f"section {section_id!r}")
-    section = Section(id=section_id, title=_rich(spec, "title", required=True),
-                      layout=layout_name, origin=parent.origin_of(section_id))
-    if layout.kind == "text":
-        section.text = _rich(spec, "text", required=True, paragraphs=True)
-    elif layout.kind == "items":
-        section.items = _items(spec, "items", layout.fields, layout.required,
-                               f"section {section_id!r}")
-    else:
-        section.query = _query(spec, "query")
-        section.numbered = _bool(spec, "numbered", default=True)
-        section.options = _publication_options(spec)
-    return section
-
-
-def _items(parent: LocatedDict, key: str, fields: dict[str, FieldType],
-           required: tuple[str, ...], where: str) -> list[dict[str, Any]]:
-    """A list of mappings whose fields the theme declares; nested lists recurse."""
-    items = parent.get(key)
-    if not isinstance(items, LocatedList):
-        raise BibcvError(f"{where} needs {key!r}, a list", parent.origin_of(key))
-    result = []
-    for index, item in enumerate(items):
-        if not isinstance(item, LocatedDict):
-            raise BibcvError(f"each item of {where} is a mapping with the fields "
-                             f"{', '.join(fields)}", items.origin_of(index))
-        _check_keys(item, {"id", *fields}, f"an item of {where}")
-        for name in required:
-            if name not in item:
-                raise BibcvError(f"this item of {where} needs {name!r}", items.origin_of(index))
-        result.append({name: _field(item, name, ftype, where) for name, ftype in fields.items()})
-    return result
-
-
-def _field(item: LocatedDict, name: str, ftype: FieldType,
-           where: str) -> RichText | list[Any] | PublicationQuery | None:
-    if isinstance(ftype, dict):
-        return _items(item, name, ftype, (), f"{name!r} in {where}") if name in item else []
-    if ftype == "list":
-        return _rich_list(item, name)
-    if ftype == "query":
-        return _query(item, name) if name in item else []  # no query: no publications
-    return _rich(item, name)
-
-
-def _query(spec: LocatedDict, key: str) -> PublicationQuery:
-    query = _mapping(spec, key, required=True)
-    _check_keys(query, QUERY_KEYS, "the publication query")
-    if not query.keys() - {"sort"}:
-        raise BibcvError(
-            "the publication query selects nothing; give keys, keywords, types or author "
-            "(author: self selects every entry you are an author of)",
-            spec.origin_of(key))
-    sort = _string_list(query, "sort")
-    for index, sort_key in enumerate(sort):
-        if sort_key.lstrip("-") not in SORT_KEYS:
-            raise BibcvError(
-                f"cannot sort by {sort_key!r}; use {', '.join(sorted(SORT_KEYS))}, "
-                "with '-' in front for descending order",
-                _item_origin(query, "sort", index))
-    return PublicationQuery(
-        keys=_string_list(query, "keys"),
-        keywords=[k.casefold() for k in _string_list(query, "keywords")],
-        types=[t.casefold() for t in _string_list(query, "types")],
-        author=_string(query, "author"),
-        exclude=_string_list(query, "exclude"),
-        selected=_bool(query, "selected", default=False) if "selected" in query else None,
-        sort=sort,
-        origin=spec.origin_of(key),
-    )
-
-
-def _publication_options(spec: LocatedDict) -> PublicationOptions:
-    return PublicationOptions(
-        number_order=_choice(spec, "number_order", ("ascending", "descending")) or "ascending",
-        number_prefix=_string(spec, "number_prefix") or "",
-        continue_numbers=_bool(spec, "continue_numbers", default=False),
-        maxnames=_count(spec, "maxnames"),
-        minnames=_count(spec, "minnames") or 1,
-        last_author=_bool(spec, "last_author", default=False),
-        group_by=_choice(spec, "group_by", ("year", "type")),
-        omit=tuple(_string_list(spec, "omit")),
-    )
-
-
-def _choice(data: LocatedDict, key: str, choices: tuple[str, ...]) -> str | None:
-    value = _string(data, key)
-    if value is not None and value not in choices:
-        raise BibcvError(f"{key!r} is {value!r}; use one of: {', '.join(choices)}",
-                         data.origin_of(key))
+def _value_at(data: LocatedDict, path: tuple[Any, ...]) -> Any:
+    value: Any = data
+    for step in path:
+        value = value[step]
     return value
 
 
-def _count(data: LocatedDict, key: str) -> int | None:
-    """A whole number; YAML here reads numbers as text, so "10" is checked and converted."""
-    value = _string(data, key)
-    if value is None:
-        return None
-    if not value.strip().isdigit() or int(value) < 1:
-        raise BibcvError(f"{key!r} must be a whole number, 1 or more (not {value!r})",
-                         data.origin_of(key))
-    return int(value)
+def _describe(path: tuple[Any, ...]) -> str:
+    """Words for where a value sits: "'person.contact'", "item 2 of section 'education'"."""
+    if not path:
+        return "the CV"
+    words, rest = "", path
+    if path[0] == "sections" and len(path) > 1:
+        words, rest = f"section {path[1]!r}", path[2:]
+    keys: list[str] = []
+    for index, step in enumerate(rest):
+        if isinstance(step, int):
+            words = _joined(keys, words)
+            words, keys = f"item {step + 1} of {words}", []
+        elif not (step == "items" and index + 1 < len(rest)):
+            keys.append(str(step))
+    return _joined(keys, words)
 
 
-# --- small typed accessors: each reports the key's own line on a wrong type ---
-
-def _check_keys(mapping: LocatedDict, allowed: set[str], where: str) -> None:
-    for key in mapping:
-        if key not in allowed:
-            raise BibcvError(
-                f"unknown key {key!r} in {where}" + _did_you_mean(key, allowed)
-                + f" (allowed: {', '.join(sorted(allowed))})",
-                mapping.origin_of(key),
-            )
-
-
-def _did_you_mean(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def _mapping(data: LocatedDict, key: str, required: bool = False) -> LocatedDict:
-    value = data.get(key)
-    if value is None and not required:
-        return LocatedDict(data.origin_of(key))
-    if not isinstance(value, LocatedDict):
-        problem = "is missing" if value is None else "must be a mapping (key: value lines)"
-        raise BibcvError(f"{key!r} {problem}", data.origin_of(key))
-    return value
-
-
-def _scalar_text(value: Any, origin: Origin, what: str) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float, datetime.date)) and not isinstance(value, bool):
-        return str(value)
-    raise BibcvError(f"{what} must be text, not {_describe_type(value)}", origin)
+def _joined(keys: list[str], words: str) -> str:
+    if not keys:
+        return words
+    dotted = repr(".".join(keys))
+    return f"{dotted} in {words}" if words else dotted
 
 
 def _describe_type(value: Any) -> str:
-    if isinstance(value, LocatedList):
+    if isinstance(value, list):
         return "a list"
-    if isinstance(value, LocatedDict):
+    if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, bool):
         return "true/false (put the text in quotes)"
-    return "nothing" if value is None else f"a {type(value).__name__}"
-
-
-def _string(data: LocatedDict, key: str, required: bool = False) -> str | None:
-    if key not in data:
-        if required:
-            raise BibcvError(f"{key!r} is missing", data.origin)
-        return None
-    return _scalar_text(data[key], data.origin_of(key), repr(key))
-
-
-def _string_list(data: LocatedDict, key: str) -> list[str]:
-    value = data.get(key)
-    if value is None:
-        return []
     if isinstance(value, str):
-        return [value]
-    if not isinstance(value, LocatedList):
-        raise BibcvError(f"{key!r} must be a list", data.origin_of(key))
-    return [_scalar_text(item, value.origin_of(index), f"each item of {key!r}")
-            for index, item in enumerate(value)]
+        return f"the text {value!r}"
+    return "nothing" if value is None else f"{type(value).__name__} {value!r}"
 
 
-def _string_map(data: LocatedDict, key: str) -> dict[str, str]:
-    mapping = _mapping(data, key)
-    return {k: _scalar_text(v, mapping.origin_of(k), repr(k)) for k, v in mapping.items()}
+def _fields_at(model: type[BaseModel], data: LocatedDict, path: tuple[Any, ...]) -> list[str]:
+    found = _model_at(model, data, path)
+    return list(found.model_fields) if found is not None else []
 
 
-def _bool(data: LocatedDict, key: str, default: bool) -> bool:
-    value = data.get(key, default)
-    if not isinstance(value, bool):
-        raise BibcvError(f"{key!r} must be true or false", data.origin_of(key))
-    return value
+def _required_at(model: type[BaseModel], data: LocatedDict, path: tuple[Any, ...]) -> set[str]:
+    found = _model_at(model, data, path)
+    return {name for name, spec in found.model_fields.items() if spec.is_required()} \
+        if found is not None else set()
 
 
-def _rich(data: LocatedDict, key: str, required: bool = False,
-          paragraphs: bool = False) -> RichText | None:
-    text = _string(data, key, required)
-    return None if text is None else _parse(text, data.origin_of(key), paragraphs)
+def _model_at(annotation: Any, data: Any, path: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model that validates the mapping at path, following the data through unions."""
+    for step in path:
+        annotation = _unwrap(annotation, data)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            annotation = annotation.model_fields[step].annotation
+        else:  # list[X] or dict[str, X]
+            annotation = get_args(annotation)[-1]
+        data = data[step]
+    annotation = _unwrap(annotation, data)
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) \
+        else None
 
 
-def _rich_list(data: LocatedDict, key: str) -> list[RichText]:
-    texts = _string_list(data, key)
-    return [_parse(text, _item_origin(data, key, i)) for i, text in enumerate(texts)]
+def _unwrap(annotation: Any, data: Any) -> Any:
+    """Annotated[X, ...] is X; X | None is X; a union of sections is the one of data's layout."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            members = [member for member in get_args(annotation) if member is not type(None)]
+            layout = data.get("layout") if isinstance(data, dict) else None
+            annotation = next((member for member in members if _layout_of(member) == layout),
+                              members[0])
+        else:
+            return annotation
 
 
-def _item_origin(data: LocatedDict, key: str, index: int) -> Origin:
-    """The line of a list's item; a lone value written in place of a list has its key's line."""
+def _layout_of(member: Any) -> Any:
+    if isinstance(member, type) and issubclass(member, BaseModel) \
+            and "layout" in member.model_fields:
+        return get_args(member.model_fields["layout"].annotation)[0]
+    return None
+
+
+def _sort_keys() -> list[str]:
+    return [f"{sign}{key}" for key in SORT_KEYS for sign in ("", "-")]
+
+
+def _did_you_mean(word: Any, choices: Any) -> str:
+    close = difflib.get_close_matches(str(word), [str(choice) for choice in choices], n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+# --- the validated data as the CV model the later stages read ---
+
+def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list[Path]) -> CV:
+    sections = data.get("sections", LocatedDict(data.origin))
+    order = validated.order or list(validated.sections)
+    bibliography = data.get("bibliography")
+    return CV(
+        source=path,
+        theme=theme.name,
+        person=_person(validated.person, data["person"]),
+        sections=[_section(section_id, validated.sections[section_id], sections, theme)
+                  for section_id in order],
+        bibliography_files=[path_from(data, "bibliography", name)
+                            for name in validated.bibliography] if bibliography else [],
+        terms={**theme.terms, **(validated.terms.model_dump(exclude_none=True)
+                                 if validated.terms else {})},
+        files=files,
+        venue_table=path_from(data, "venues", validated.venues) if validated.venues else None,
+        formats=tuple(dict.fromkeys(validated.formats)) or ("pdf",),
+        last_updated=validated.last_updated,
+    )
+
+
+def _person(person: Any, raw: LocatedDict) -> Person:
+    names = [parse_name(name) for name in [person.name, *person.aliases]]  # validated
+    contact = raw.get("contact") or {}
+    items = [ContactItem(kind=kind, value=getattr(person.contact, kind),
+                         origin=contact.origin_of(kind))
+             for kind in contact if getattr(person.contact, kind) is not None]
+    return Person(display_name=person.name, names=names, contact=items)
+
+
+def _section(section_id: str, section: Any, sections: LocatedDict, theme: Theme) -> Section:
+    raw = sections[section_id]
+    layout = theme.layouts[section.layout]
+    options = section.model_dump(exclude={"title", "layout", "text", "items", "query"})
+    result = Section(id=section_id, title=_parse(section.title, raw.origin_of("title")),
+                     layout=section.layout, origin=sections.origin_of(section_id), **options)
+    if layout.kind == "text":
+        result.text = _parse(section.text, raw.origin_of("text"), paragraphs=True)
+    elif layout.kind == "items":
+        result.items = _items(section.items, raw["items"], layout.fields)
+    else:
+        result.query = _query(section.query, raw, "query")
+    return result
+
+
+def _items(items: list[Any], raw: LocatedList,
+           fields: dict[str, FieldType]) -> list[dict[str, Any]]:
+    """Each item as a dict of the fields the theme declares; nested lists recurse."""
+    return [{name: _field(getattr(item, name), raw_item, name, ftype)
+             for name, ftype in fields.items()}
+            for item, raw_item in zip(items, raw, strict=True)]
+
+
+def _field(value: Any, raw: LocatedDict, name: str, ftype: FieldType) -> Any:
+    if isinstance(ftype, dict):
+        return _items(value, raw[name], ftype) if value else []
+    if value is None:
+        return [] if ftype == "query" else None  # no query: no publications
+    if ftype == "list":
+        return [_parse(text, origin) for text, origin in zip(value, _item_origins(raw, name),
+                                                           strict=True)]
+    if ftype == "query":
+        return _query(value, raw, name)
+    return _parse(value, raw.origin_of(name))
+
+
+def _query(query: Any, raw: LocatedDict, key: str) -> PublicationQuery:
+    return PublicationQuery(
+        keys=query.keys,
+        keywords=[keyword.casefold() for keyword in query.keywords],
+        types=[entry_type.casefold() for entry_type in query.types],
+        author=query.author,
+        exclude=query.exclude,
+        sort=query.sort,
+        origin=raw.origin_of(key),
+        key_origins=_item_origins(raw[key], "keys") if query.keys else [],
+    )
+
+
+def _item_origins(data: LocatedDict, key: str) -> list[Origin]:
+    """The line of each item of a list; a lone value written in place of a list, its key's."""
     items = data.get(key)
-    return items.origin_of(index) if isinstance(items, LocatedList) else data.origin_of(key)
+    if isinstance(items, LocatedList):
+        return [items.origin_of(index) for index in range(len(items))]
+    return [data.origin_of(key)] if items is not None else []
 
 
 def _parse(text: str, origin: Origin, paragraphs: bool = False) -> RichText:

@@ -37,6 +37,7 @@ class PublicationQuery:
     selected: bool | None = None  # only entries with (true) or without (false) selected = {true}
     sort: list[str] = field(default_factory=list)  # empty: the order of keys, else newest first
     origin: Origin | None = None
+    key_origins: list[Origin] = field(default_factory=list)  # the line of each of keys
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,4 @@ class CV:
     venue_table: Path | None = None  # the CV's own additions to the venue abbreviations
     formats: tuple[str, ...] = ("pdf",)  # what `bibcv build` writes when not told
     warnings: list[BibcvError] = field(default_factory=list)  # e.g. a section left out of order
+    last_updated: str | None = None  # printed as the theme's "Last updated" line

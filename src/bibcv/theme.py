@@ -35,6 +35,7 @@ class Layout:
     kind: str
     fields: dict[str, FieldType] = field(default_factory=dict)
     required: tuple[str, ...] = ()
+    description: str = ""  # for the JSON Schema that editors show
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ def _layout(spec: LocatedDict) -> Layout:
     if kind not in LAYOUT_KINDS:
         raise ValueError(f"layout kind {kind!r} is not one of {', '.join(LAYOUT_KINDS)}")
     fields = _fields(spec.get("fields", {}))
-    return Layout(kind=kind, fields=fields, required=tuple(spec.get("required", ())))
+    return Layout(kind=kind, fields=fields, required=tuple(spec.get("required", ())),
+                  description=str(spec.get("description", "")))
 
 
 def _fields(spec: dict[str, Any]) -> dict[str, FieldType]:

@@ -71,16 +71,13 @@ def read_yaml(path: Path) -> LocatedDict:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise BibcvError("file not found", Origin(path)) from None
+        raise BibcvError(f"file not found (looked for {path.absolute()})", Origin(path)) from None
     except (OSError, UnicodeDecodeError) as error:
         raise BibcvError(f"cannot read file: {error}", Origin(path)) from None
     try:
         node = yaml.compose(text, Loader=_TextFirstParser)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 0
-        problem = error.problem or error.context or "invalid YAML"
-        raise BibcvError(f"YAML syntax error: {problem}", Origin(path, line)) from None
+        raise _syntax_error(error, text, path) from None
     except yaml.YAMLError as error:  # e.g. a control character: no mark, a position
         position = getattr(error, "position", 0)
         line = text.count("\n", 0, position) + 1
@@ -91,6 +88,35 @@ def read_yaml(path: Path) -> LocatedDict:
     if not isinstance(value, LocatedDict):
         raise BibcvError("the file must be a YAML mapping (key: value lines)", Origin(path, 1))
     return value
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, text: str, path: Path) -> BibcvError:
+    """PyYAML's complaint, with what usually causes it in a hand-written file."""
+    problem = error.problem or error.context or "invalid YAML"
+    mark = error.problem_mark or error.context_mark
+    if "quoted scalar" in (error.context or "") and error.context_mark:
+        mark = error.context_mark  # where the unclosed quote opens
+    line = mark.line + 1 if mark else 0
+    lines = text.splitlines()
+    written = lines[line - 1] if 0 < line <= len(lines) else ""
+    hint = _syntax_hint(problem, error.context or "", written, mark.column if mark else 0)
+    return BibcvError(f"YAML syntax error: {hint} (YAML says: {problem})", Origin(path, line))
+
+
+def _syntax_hint(problem: str, context: str, line: str, column: int) -> str:
+    indentation = line[: len(line) - len(line.lstrip())]
+    if "\t" in indentation or ("cannot start any token" in problem and "\t" in line):
+        return "a tab character; YAML indents with spaces only, so replace it with spaces"
+    if "quoted scalar" in context:
+        return "a quotation mark opened here is not closed"
+    if "mapping values are not allowed" in problem and ": " in line[: column].lstrip():
+        return ("a colon followed by a space inside a value that is not in quotes; "
+                'put the value in quotes, e.g. title: "Note: this"')
+    if any(words in problem for words in ("mapping values are not allowed", "expected key",
+                                          "expected '-'", "expected <block end>")):
+        return ("this line is indented differently from the lines around it; the keys of one "
+                "mapping, and the items of one list, must start in the same column")
+    return problem
 
 
 def _build(node: yaml.Node, path: Path, scalars: yaml.SafeLoader,

@@ -1,0 +1,259 @@
+"""The CV format as pydantic models, built from a theme's layouts.
+
+One description of what a CV file may hold serves three purposes: validating a
+CV (every problem at once, each with the path of the value at fault), the JSON
+Schema that `bibcv schema` prints for editors, and the descriptions a reader
+sees there.  Sections are a union over the theme's layouts, told apart by
+their ``layout`` key; the fields of a layout's items come from theme.yaml.
+
+To add a key, add one annotated field to the model it belongs to below.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    WithJsonSchema,
+    create_model,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from bibcv import OUTPUT_FORMATS
+from bibcv.names import parse_name
+from bibcv.richtext import MarkupError, parse_markdown
+from bibcv.theme import FieldType, Layout, Theme
+
+SORT_KEYS = ("year", "title", "key", "file")
+
+
+def _text(value: Any) -> Any:
+    """YAML here reads scalars as text; explicit tags (!!int, !!timestamp) still print."""
+    if isinstance(value, (int, float, datetime.date)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _markup(value: Any) -> Any:
+    """Refuse text the Markdown subset cannot set (a forbidden link, a control character)."""
+    if isinstance(value, str):
+        try:
+            parse_markdown(value)
+        except MarkupError as error:
+            raise PydanticCustomError("markup", str(error)) from None
+    return value
+
+
+def _one_or_many(value: Any) -> Any:
+    """A lone value written where a list is expected is a list of one."""
+    return [value] if isinstance(value, (str, int, float)) and not isinstance(value, bool) \
+        else value
+
+
+def _name(value: Any) -> Any:
+    """A person's name must split into parts, as BibTeX splits names."""
+    if isinstance(value, str) and value != "self":
+        try:
+            parse_name(value)
+        except ValueError as error:
+            raise PydanticCustomError("name", str(error)) from None
+    return value
+
+
+# Plain text, and text in the inline Markdown subset (*emphasis*, **bold**, ^sup^, [a](url)).
+PlainText = Annotated[str, BeforeValidator(_text)]
+MarkdownText = Annotated[str, BeforeValidator(_markup), BeforeValidator(_text)]
+_ONE_OR_MANY = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+PlainTextList = Annotated[list[PlainText], BeforeValidator(_one_or_many),
+                          WithJsonSchema(_ONE_OR_MANY)]
+MarkdownTextList = Annotated[list[MarkdownText], BeforeValidator(_one_or_many),
+                         WithJsonSchema(_ONE_OR_MANY)]
+NameText = Annotated[str, AfterValidator(_name), BeforeValidator(_text)]
+NameList = Annotated[list[NameText], BeforeValidator(_one_or_many), WithJsonSchema(_ONE_OR_MANY)]
+OutputFormat = Literal[OUTPUT_FORMATS]  # type: ignore[valid-type]
+_FORMAT = {"enum": list(OUTPUT_FORMATS)}
+FormatList = Annotated[list[OutputFormat], BeforeValidator(_one_or_many),
+                       WithJsonSchema({"anyOf": [_FORMAT, {"type": "array", "items": _FORMAT}]})]
+SortKey = Literal[tuple(f"{sign}{key}" for key in SORT_KEYS for sign in ("", "-"))]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    """Unknown keys are mistakes (most often a misspelling), never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Query(Strict):
+    """Which bibliography entries to show; the criteria combine (all must hold)."""
+
+    keys: PlainTextList = Field([], description="Exactly these entries (BibTeX keys), in this "
+                                "order unless `sort` is given.")
+    keywords: PlainTextList = Field([], description="Entries with any of these keywords.")
+    types: PlainTextList = Field([], description="Entries of these BibTeX types, e.g. "
+                                 "article, inproceedings.")
+    author: NameText | None = Field(None, description="`self` for entries you are an author "
+                                     "of, or another person's name.")
+    exclude: PlainTextList = Field([], description="BibTeX keys to leave out.")
+    sort: list[SortKey] = Field([], description="Sort keys (year, title, key, file); a '-' in "
+                                "front sorts in descending order. Default: the order of `keys`, "
+                                "else newest first.")
+
+    @model_validator(mode="after")
+    def _selects_something(self) -> Query:
+        if not (self.keys or self.keywords or self.types or self.author or self.exclude):
+            raise PydanticCustomError(
+                "empty_query", "the publication query selects nothing; give keys, keywords, "
+                "types or author (author: self selects every entry you are an author of)")
+        return self
+
+
+class _Section(Strict):
+    title: MarkdownText = Field(description="The section's heading (in scholar, \"\" for none).")
+
+
+class _TextSection(_Section):
+    text: MarkdownText = Field(description="The text; blank lines separate paragraphs.")
+
+
+class _PublicationSection(_Section):
+    query: Query = Field(description="Which entries of the bibliography the section shows.")
+    numbered: StrictBool = Field(True, description="Number the entries [1], [2], …")
+
+
+class Person(Strict):
+    name: NameText = Field(description="Your name as it heads the CV; it is set in bold "
+                            "wherever it appears in an author list.")
+    aliases: NameList = Field([], description="Other spellings of your name in author "
+                                   "lists, e.g. \"Lovelace, A.\".")
+
+
+class _CV(Strict):
+    extends: PlainText | None = Field(None, description="A base CV (a path relative to this "
+                                      "file) whose keys this file adds to or overrides.")
+    theme: PlainText | None = Field(None, description="A built-in theme (classic, scholar) or "
+                                    "the folder of one, relative to this file.")
+    bibliography: PlainTextList = Field([], description="BibTeX files, relative to this file.")
+    venues: PlainText | None = Field(None, description="A YAML file of extra venue "
+                                     "abbreviations (\"Full Name: ABBR\"), relative to this file.")
+    order: PlainTextList = Field([], description="Section ids in the order to print them; "
+                                 "default: as written.")
+    formats: FormatList = Field(["pdf"], description="What `bibcv build` writes "
+                                        "when not told: " + ", ".join(OUTPUT_FORMATS) + ".")
+    last_updated: PlainText | None = Field(None, description="Printed at the end of the CV as "
+                                           "\"Last updated: …\", e.g. November 2026.")
+
+
+FIELD_DESCRIPTIONS = {
+    "text": "Inline Markdown text.",
+    "list": "A list of inline Markdown texts.",
+    "query": "A publication query: which bibliography entries to show here.",
+}
+ITEM_ID = "An id, so that a CV extending this one can change this item."
+
+
+def cv_model(theme: Theme) -> type[BaseModel]:
+    """The model of a whole CV file for one theme, made once per theme as it is now."""
+    cached = _MODELS.get(theme.folder)
+    if cached is None or cached[0] != theme:
+        cached = _MODELS[theme.folder] = (theme, _build_cv_model(theme))
+    return cached[1]
+
+
+_MODELS: dict[Path, tuple[Theme, type[BaseModel]]] = {}
+
+
+def _build_cv_model(theme: Theme) -> type[BaseModel]:
+    contact = create_model(  # type: ignore[call-overload]
+        "Contact", __base__=Strict,
+        __doc__="Contact details, printed in the order written.",
+        **{kind: (PlainText | None, Field(None, description=_contact_description(kind, spec)))
+           for kind, spec in theme.contact.items()})
+    person = create_model("Person", __base__=Person,
+                          contact=(contact, Field(None, description=contact.__doc__)))
+    terms = create_model(  # type: ignore[call-overload]
+        "Terms", __base__=Strict, __doc__="Words the theme prints, to change for this CV.",
+        **{term: (PlainText | None, Field(None, description=f"Default: {word!r}."))
+           for term, word in theme.terms.items()})
+    layouts = [_section_model(name, layout) for name, layout in theme.layouts.items()]
+    section = Annotated[Union[tuple(layouts)],  # noqa: UP007 -- a tuple of models
+                        Field(discriminator="layout")]
+    return create_model(
+        "CV", __base__=_CV, __doc__=f"A bibcv CV for the theme {theme.name!r}.",
+        person=(person, Field(description="Who the CV is about.")),
+        sections=(dict[str, section], Field({}, description="The CV's sections by id; each "
+                                            "has a title and a layout.")),
+        terms=(terms, Field(None, description=terms.__doc__)),
+    )
+
+
+def _contact_description(kind: str, spec: Any) -> str:
+    label = spec.label or kind.capitalize()
+    return f"{label}; linked to {spec.link}." if spec.link else f"{label}."
+
+
+def _section_model(name: str, layout: Layout) -> type[BaseModel]:
+    base = {"text": _TextSection, "publications": _PublicationSection}.get(layout.kind, _Section)
+    fields: dict[str, Any] = {
+        "layout": (Literal[name], Field(description=layout.description or f"Layout {name}.")),
+    }
+    if layout.kind == "items":
+        item = _item_model(f"{name} item", layout.fields, layout.required)
+        fields["items"] = (list[item], Field(description="The section's items."))
+    return create_model(name, __base__=base, **fields)
+
+
+def _item_model(name: str, fields: dict[str, FieldType],
+                required: tuple[str, ...]) -> type[BaseModel]:
+    members: dict[str, Any] = {
+        "id": (Union[PlainText, None], Field(None, description=ITEM_ID)),  # noqa: UP007
+    }
+    for field_name, ftype in fields.items():
+        if isinstance(ftype, dict):
+            annotation: Any = list[_item_model(f"{name} {field_name}", ftype, ())]
+            description = "A list of items."
+        else:
+            annotation = {"text": MarkdownText, "list": MarkdownTextList, "query": Query}[ftype]
+            description = FIELD_DESCRIPTIONS[ftype]
+        if field_name in required:
+            members[field_name] = (annotation, Field(description=f"{description} Required."))
+        else:
+            default = [] if isinstance(ftype, dict) or ftype == "list" else None
+            members[field_name] = (annotation | None if default is None else annotation,
+                                   Field(default, description=description))
+    return create_model(name, __base__=Strict, **members)
+
+
+def json_schema(theme: Theme) -> dict[str, Any]:
+    """The schema an editor checks each CV file against, as the file is written.
+
+    A file that ``extends`` another holds only what it changes, so the schema
+    requires nothing: it checks names and types while typing, and `bibcv
+    check` checks completeness once the chain is merged.  Likewise a section
+    may omit its layout, so the layouts are alternatives (anyOf), not a
+    choice made by the ``layout`` key.
+    """
+    schema = cv_model(theme).model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"bibcv CV ({theme.name} theme)"
+    return _lenient(schema)
+
+
+def _lenient(node: Any, in_properties: bool = False) -> Any:
+    """Drop "required" and the discriminator; keep properties of those names, if any."""
+    if isinstance(node, list):
+        return [_lenient(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if in_properties:
+        return {key: _lenient(value) for key, value in node.items()}
+    return {("anyOf" if key == "oneOf" else key): _lenient(value, key == "properties")
+            for key, value in node.items() if key not in ("required", "discriminator")}

@@ -125,7 +125,7 @@ def test_nested_items_are_validated_with_their_line(tmp_path):
     result = CliRunner().invoke(main, ["check", str(cv)])
     assert result.exit_code == 1
     assert result.output.startswith(
-        f"{cv}:10: unknown key 'paper' in an item of 'topics' in section 'research'; "
+        f"{cv}:10: unknown key 'paper' in item 1 of 'topics' in item 1 of section 'research'; "
         "did you mean 'papers'?")
 
 

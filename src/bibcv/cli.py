@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from bibcv import DEFAULT_TIMEOUT, OUTPUT_FORMATS, __version__
-from bibcv.errors import BibcvError
+from bibcv.errors import BibcvError, Origin
 
 CV_FILES = click.argument("cv_files", nargs=-1, required=True,
                           type=click.Path(path_type=Path, dir_okay=False))
@@ -44,6 +44,7 @@ def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: in
     """Build each CV YAML file whose inputs changed since its last build."""
     from bibcv.incremental import is_up_to_date
 
+    cv_files, refused = _cv_files("build", cv_files)
     _refuse_shared_stems(cv_files, output_dir)
     stale = [path for path in cv_files
              if force or not is_up_to_date(path, output_dir, formats)]
@@ -74,7 +75,30 @@ def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: in
                 _warn(built.warnings)
                 written = ", ".join(str(output) for output in built.outputs)
                 progress.say(f"{futures[future]}: wrote {written}")
-    sys.exit(1 if failures else 0)
+    sys.exit(1 if failures or refused else 0)
+
+
+def _cv_files(command: str, paths: tuple[Path, ...]) -> tuple[tuple[Path, ...], int]:
+    """The CVs among the paths: base files are skipped with a note, other files refused.
+
+    So `bibcv build cv/*.yaml` builds every CV of a folder that holds base files too.
+    """
+    from bibcv.load import is_base_file
+    from bibcv.pipeline import CV_SUFFIXES
+
+    kept, refused = [], 0
+    for path in paths:
+        if path.suffix not in CV_SUFFIXES:
+            _report(BibcvError(f"{command} takes CV files (.yaml); a BibTeX file is read "
+                               "through a CV's 'bibliography' list" if path.suffix == ".bib"
+                               else f"{command} takes CV files (.yaml)", Origin(path)))
+            refused += 1
+        elif is_base_file(path):
+            click.echo(f"{path}: skipped: a base file (its name starts with '_'), which CVs "
+                       "extend", err=True)
+        else:
+            kept.append(path)
+    return tuple(kept), refused
 
 
 def _refuse_shared_stems(cv_files: tuple[Path, ...], output_dir: Path) -> None:
@@ -119,7 +143,7 @@ def check(cv_files: tuple[Path, ...]) -> None:
     """Validate CV YAML files and their bibliographies without running TeX."""
     from bibcv.pipeline import check_cv
 
-    failures = 0
+    cv_files, failures = _cv_files("check", cv_files)
     for path in cv_files:
         try:
             warnings = check_cv(path)
@@ -203,6 +227,55 @@ def new(stem: str, name: str | None, cv_dir: Path, bib_dir: Path) -> None:
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f"next: bibcv build {written[0]}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--name", help="Your name as it should appear (default: from the folder's name).")
+@click.option("--stem", help="The CV's file name, e.g. ada-lovelace (default: from the name).")
+def init(folder: Path, name: str | None, stem: str | None) -> None:
+    """Start a CV repository of your own in FOLDER: cv/, bib/, a Makefile and CI."""
+    from bibcv.starter import create_repository
+
+    stem = stem or _stem_of(name or folder.resolve().name)
+    try:
+        written = create_repository(folder, stem, name)
+    except BibcvError as error:
+        _report(error)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: cd {folder} && make cv   (or: bibcv build {written[0].relative_to(folder)})")
+
+
+def _stem_of(name: str) -> str:
+    """A file name from a person's name: "Ada Lovelace" -> ada-lovelace."""
+    import re
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "cv"
+
+
+@main.command()
+@click.option("--theme", default="classic", show_default=True,
+              help="A built-in theme, or the folder of one.")
+def schema(theme: str) -> None:
+    """Print the JSON Schema of CV files for a theme, for editors to complete and check keys."""
+    import json
+
+    from bibcv.cvformat import json_schema
+    from bibcv.theme import find_theme, load_theme
+
+    try:
+        found = load_theme(find_theme(theme, Path.cwd()))
+    except LookupError as error:
+        _report(BibcvError(str(error)))
+        sys.exit(1)
+    except BibcvError as error:
+        _report(error)
+        sys.exit(1)
+    click.echo(json.dumps(json_schema(found), indent=2, ensure_ascii=False))
 
 
 def _report(error: BibcvError) -> None:

@@ -70,14 +70,18 @@ def _name(value: Any) -> Any:
 
 
 # Plain text, and text in the inline Markdown subset (*emphasis*, **bold**, ^sup^, [a](url)).
-PlainText = Annotated[str, BeforeValidator(_text)]
-MarkdownText = Annotated[str, BeforeValidator(_markup), BeforeValidator(_text)]
-_ONE_OR_MANY = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+# bibcv reads `date: 2024` as the text "2024"; an editor's YAML reads a number, so the
+# schema allows one.
+_TEXT = {"type": ["string", "number"]}
+_ONE_OR_MANY = {"anyOf": [_TEXT, {"type": "array", "items": _TEXT}]}
+PlainText = Annotated[str, BeforeValidator(_text), WithJsonSchema(_TEXT)]
+MarkdownText = Annotated[str, BeforeValidator(_markup), BeforeValidator(_text),
+                         WithJsonSchema(_TEXT)]
 PlainTextList = Annotated[list[PlainText], BeforeValidator(_one_or_many),
                           WithJsonSchema(_ONE_OR_MANY)]
 MarkdownTextList = Annotated[list[MarkdownText], BeforeValidator(_one_or_many),
                          WithJsonSchema(_ONE_OR_MANY)]
-NameText = Annotated[str, AfterValidator(_name), BeforeValidator(_text)]
+NameText = Annotated[str, AfterValidator(_name), BeforeValidator(_text), WithJsonSchema(_TEXT)]
 NameList = Annotated[list[NameText], BeforeValidator(_one_or_many), WithJsonSchema(_ONE_OR_MANY)]
 OutputFormat = Literal[OUTPUT_FORMATS]  # type: ignore[valid-type]
 _FORMAT = {"enum": list(OUTPUT_FORMATS)}

@@ -108,6 +108,7 @@ def render_tex(document: Document) -> RenderedTex:
         "person": {"name": document.name, "contact": document.contact},
         "sections": document.sections,
         "terms": document.terms,
+        "last_updated": document.cv.last_updated,
         "cjk_font": None,
     }
     rendered = _render(document.theme, context)

@@ -161,6 +161,8 @@ FIELD_DESCRIPTIONS = {
     "list": "A list of inline Markdown texts.",
     "query": "A publication query: which bibliography entries to show here.",
 }
+CONTACT = "Contact details, printed in the order written."
+TERMS = "Words the theme prints, to change for this CV."
 ITEM_ID = "An id, so that a CV extending this one can change this item."
 
 
@@ -178,13 +180,13 @@ _MODELS: dict[Path, tuple[Theme, type[BaseModel]]] = {}
 def _build_cv_model(theme: Theme) -> type[BaseModel]:
     contact = create_model(  # type: ignore[call-overload]
         "Contact", __base__=Strict,
-        __doc__="Contact details, printed in the order written.",
+        __doc__=CONTACT,
         **{kind: (PlainText | None, Field(None, description=_contact_description(kind, spec)))
            for kind, spec in theme.contact.items()})
     person = create_model("Person", __base__=Person,
-                          contact=(contact, Field(None, description=contact.__doc__)))
+                          contact=(contact | None, Field(None, description=CONTACT)))
     terms = create_model(  # type: ignore[call-overload]
-        "Terms", __base__=Strict, __doc__="Words the theme prints, to change for this CV.",
+        "Terms", __base__=Strict, __doc__=TERMS,
         **{term: (PlainText | None, Field(None, description=f"Default: {word!r}."))
            for term, word in theme.terms.items()})
     layouts = [_section_model(name, layout) for name, layout in theme.layouts.items()]
@@ -193,9 +195,9 @@ def _build_cv_model(theme: Theme) -> type[BaseModel]:
     return create_model(
         "CV", __base__=_CV, __doc__=f"A bibcv CV for the theme {theme.name!r}.",
         person=(person, Field(description="Who the CV is about.")),
-        sections=(dict[str, section], Field({}, description="The CV's sections by id; each "
+        sections=(dict[str, section] | None, Field(None, description="The CV's sections by id; each "
                                             "has a title and a layout.")),
-        terms=(terms, Field(None, description=terms.__doc__)),
+        terms=(terms | None, Field(None, description=TERMS)),
     )
 
 

@@ -202,9 +202,10 @@ def _unknown_key(key: Any, where: str, allowed: list[str], required: set[str],
     """Name the required key a misspelt one stands for, else the nearest allowed key."""
     missing = [name for name in required if name not in parent]
     close = difflib.get_close_matches(str(key), missing, n=1)
-    hint = f"; did you mean {close[0]!r}? (it is required)" if close \
-        else _did_you_mean(key, allowed)
-    return BibcvError(f"unknown key {key!r} in {where}{hint} "
+    if close:
+        return BibcvError(f"unknown key {key!r} in {where}; did you mean {close[0]!r}? "
+                          "(it is required)", origin)
+    return BibcvError(f"unknown key {key!r} in {where}{_did_you_mean(key, allowed)} "
                       f"(allowed: {', '.join(sorted(allowed))})", origin)
 
 
@@ -336,14 +337,15 @@ def _did_you_mean(word: Any, choices: Any) -> str:
 # --- the validated data as the CV model the later stages read ---
 
 def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list[Path]) -> CV:
-    sections = data.get("sections", LocatedDict(data.origin))
-    order = validated.order or list(validated.sections)
+    sections = data.get("sections") or LocatedDict(data.origin)
+    validated_sections = validated.sections or {}
+    order = validated.order or list(validated_sections)
     bibliography = data.get("bibliography")
     return CV(
         source=path,
         theme=theme.name,
         person=_person(validated.person, data["person"]),
-        sections=[_section(section_id, validated.sections[section_id], sections, theme)
+        sections=[_section(section_id, validated_sections[section_id], sections, theme)
                   for section_id in order],
         bibliography_files=[path_from(data, "bibliography", name)
                             for name in validated.bibliography] if bibliography else [],

@@ -1,0 +1,160 @@
+"""The JSON Schema editors use, a CV repository of one's own, the installed wheel, page 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from bibcv.cli import main
+from conftest import REPO, pdf_text, squash, write
+
+
+def schema_of(theme: str) -> dict:
+    result = CliRunner().invoke(main, ["schema", "--theme", theme])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def theme_of(cv: Path) -> str:
+    return yaml.safe_load(cv.read_text(encoding="utf-8")).get("theme", "classic")
+
+
+@pytest.mark.parametrize("cv", sorted((REPO / "cv").glob("*.yaml")), ids=lambda p: p.name)
+def test_every_cv_validates_against_the_schema_and_a_misspelt_key_fails(cv):
+    """As an editor reads the file: YAML 1.2-ish (date: 2024 is a number), no extends merged."""
+    schema = schema_of(theme_of(cv))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    data = yaml.safe_load(cv.read_text(encoding="utf-8"))
+    assert [error.message for error in validator.iter_errors(data)] == []
+    data["persn"] = data.pop("person", {"name": "X"})
+    assert [error.message for error in validator.iter_errors(data)] == [
+        "Additional properties are not allowed ('persn' was unexpected)"]
+
+
+def test_a_misspelt_key_deep_in_a_section_fails_the_schema():
+    validator = jsonschema.Draft202012Validator(schema_of("classic"))
+    data = {"sections": {"jobs": {"title": "Jobs", "layout": "entries",
+                                  "items": [{"title": "Engineer", "dtae": "1843"}]}}}
+    assert not validator.is_valid(data)
+    data["sections"]["jobs"]["items"][0]["date"] = data["sections"]["jobs"]["items"][0].pop("dtae")
+    assert validator.is_valid(data)
+
+
+@pytest.mark.parametrize("theme", ["classic", "scholar"])
+def test_the_schema_files_in_the_repository_are_current(theme):
+    committed = json.loads((REPO / "schema" / f"{theme}.json").read_text(encoding="utf-8"))
+    assert committed == schema_of(theme), (
+        f"schema/{theme}.json is stale: bibcv schema --theme {theme} > schema/{theme}.json")
+
+
+def test_every_field_of_the_schema_has_a_description():
+    schema = schema_of("scholar")
+    undescribed = [f"{name}.{field}" for name, definition in
+                   [("CV", schema), *schema["$defs"].items()]
+                   for field, spec in definition.get("properties", {}).items()
+                   if not spec.get("description")]
+    assert undescribed == []
+
+
+def test_init_writes_a_repository_that_points_editors_at_its_schema(tmp_path):
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "cvs"), "--name", "Zoë Example"])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "cvs"
+    written = sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
+    assert written == [".github/workflows/cv.yml", ".gitignore", "Makefile",
+                       "bib/zoe-example.bib", "cv/zoe-example.yaml", "schema/classic.json"]
+    cv = (folder / "cv" / "zoe-example.yaml").read_text(encoding="utf-8")
+    assert cv.startswith("# yaml-language-server: $schema=../schema/classic.json\n")
+    assert "$(BIBCV) build $(CVS) -o $(OUT)" in (folder / "Makefile").read_text()
+    workflow = yaml.safe_load((folder / ".github" / "workflows" / "cv.yml").read_text())
+    steps = " ".join(step.get("run", "") for step in workflow["jobs"]["build"]["steps"])
+    assert "apt-get install" in steps and "pipx install" in steps and "make cv" in steps
+    again = CliRunner().invoke(main, ["init", str(folder)])
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_the_wheel_installed_in_a_fresh_venv_builds_a_cv_made_by_init(tmp_path):
+    """The wheel carries every file bibcv needs; its command starts and builds a repository.
+
+    Dependencies come from the test environment's site-packages (a .pth file), so the
+    test needs no network; the wheel's own bibcv is the one imported.
+    """
+    source = tmp_path / "source"
+    shutil.copytree(REPO / "src", source / "src",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
+                    "--disable-pip-version-check", "-w", str(tmp_path / "dist"), str(source)],
+                   check=True)
+    wheel = next((tmp_path / "dist").glob("bibcv-*.whl"))
+    packaged = set(zipfile.ZipFile(wheel).namelist())
+    tracked = subprocess.run(["git", "ls-files", "src/bibcv"], cwd=REPO, check=True,
+                             capture_output=True, text=True).stdout.split()
+    assert {path.removeprefix("src/") for path in tracked} - packaged == set()
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
+                    "--no-deps", "--quiet", "--disable-pip-version-check", str(wheel)],
+                   check=True)
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    Path(site, "test-dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    imported = subprocess.run([python, "-c", "import bibcv; print(bibcv.__file__)"],
+                              check=True, capture_output=True, text=True).stdout
+    assert imported.startswith(str(venv))
+
+    bibcv = venv / "bin" / "bibcv"
+    env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    subprocess.run([bibcv, "init", "ada", "--name", "Ada Lovelace"], cwd=tmp_path, env=env,
+                   check=True, capture_output=True)
+    built = subprocess.run(["make", "cv"], cwd=tmp_path / "ada", env=env,
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    text = squash(pdf_text(tmp_path / "ada" / "build" / "ada-lovelace.pdf"))
+    assert "ADA LOVELACE" in text
+    assert "[1] Ada Lovelace, Ada Example. An Example Paper Title" in text
+    schema = subprocess.run([bibcv, "schema", "--theme", "scholar"], env=env, check=True,
+                            capture_output=True, text=True).stdout
+    assert "topics" in json.loads(schema)["$defs"]
+
+
+@pytest.mark.parametrize("theme", ["classic", "scholar"])
+def test_a_two_page_cv_numbers_its_later_pages_and_repeats_the_name(tmp_path, theme):
+    jobs = "".join(f"      - {{title: Position {n}, date: '{1900 + n}', bullets: "
+                   f"[Work that took a whole line of text to describe, number {n}.]}}\n"
+                   for n in range(40))
+    (tmp_path / "cv").mkdir()
+    cv = tmp_path / "cv" / "ada.yaml"
+    cv.write_text(f"extends: _base.yaml\ntheme: {theme}\nlast_updated: November 2026\n"
+                  "sections:\n  jobs:\n    title: Positions\n    layout: entries\n"
+                  f"    items:\n{jobs}", encoding="utf-8")
+    write(tmp_path / "cv" / "_base.yaml", "person: {name: Ada Lovelace}\n")
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "cv" / "_base.yaml"), str(cv),
+                                       "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "out" / "ada.pdf"
+    first, second = (pdf_text_of_page(pdf, page) for page in (1, 2))
+    assert "Position 39" not in first  # it did run onto a second page
+    assert second.split()[-3:] == ["Ada", "Lovelace", "2"]
+    assert first.split()[-3:-1] != ["Ada", "Lovelace"]  # page 1 stays as a one-page CV's
+    assert "Last updated: November 2026" in squash(pdf_text(pdf))
+
+
+def pdf_text_of_page(pdf: Path, page: int) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf),
+                           "-"], check=True, capture_output=True, text=True).stdout

@@ -137,6 +137,8 @@ def test_query_keys_entry_types_and_terms_get_did_you_mean(tmp_path):
      "a colon followed by a space inside a value that is not in quotes; put the value in "
      'quotes, e.g. title: "Note: this"'),
     ('person:\n  name: "Ada\n\nsections: {}\n', 2, "a quotation mark opened here is not closed"),
+    ("person: {name: Ada, note: Note: this}\n", 1,
+     "inside [ ] or { }, a value that holds a colon or a comma must be in quotes"),
 ])
 def test_yaml_syntax_errors_get_a_plain_hint(tmp_path, yaml_text, line, hint):
     cv = tmp_path / "cv.yaml"

@@ -112,6 +112,9 @@ def _syntax_hint(problem: str, context: str, line: str, column: int) -> str:
     if "mapping values are not allowed" in problem and ": " in line[: column].lstrip():
         return ("a colon followed by a space inside a value that is not in quotes; "
                 'put the value in quotes, e.g. title: "Note: this"')
+    if "expected ',' or" in problem:
+        return ("inside [ ] or { }, a value that holds a colon or a comma must be in quotes, "
+                'e.g. {title: "Note: this"}; or a bracket is not closed')
     if any(words in problem for words in ("mapping values are not allowed", "expected key",
                                           "expected '-'", "expected <block end>")):
         return ("this line is indented differently from the lines around it; the keys of one "

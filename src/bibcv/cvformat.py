@@ -195,8 +195,9 @@ def _build_cv_model(theme: Theme) -> type[BaseModel]:
     return create_model(
         "CV", __base__=_CV, __doc__=f"A bibcv CV for the theme {theme.name!r}.",
         person=(person, Field(description="Who the CV is about.")),
-        sections=(dict[str, section] | None, Field(None, description="The CV's sections by id; each "
-                                            "has a title and a layout.")),
+        sections=(dict[str, section] | None,
+                  Field(None, description="The CV's sections by id; each has a title and a "
+                        "layout.")),
         terms=(terms | None, Field(None, description=TERMS)),
     )
 

@@ -73,8 +73,8 @@ def test_user_error_is_one_line_with_file_and_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip() == (
         f"{bad}:3: unknown key 'section' in the CV; did you mean 'sections'? "
-        "(allowed: bibliography, extends, formats, order, person, sections, terms, theme, "
-            "venues)")
+        "(allowed: bibliography, extends, formats, last_updated, order, person, sections, "
+        "terms, theme, venues)")
     assert "Traceback" not in result.stderr
 
 
@@ -103,8 +103,8 @@ def test_a_theme_adds_a_layout_with_templates_and_data_only(tmp_path):
     theme = tmp_path / "mytheme"
     shutil.copytree(BUILTIN_THEMES / "classic", theme)
     spec_text = (theme / "theme.yaml").read_text().replace(
-        "  publications:\n    kind: publications\n",
-        "  publications:\n    kind: publications\n"
+        "    kind: publications\n",
+        "    kind: publications\n"
         "  students:\n    kind: items\n    fields: {name: text, thesis: text}\n"
         "    required: [name]\n")
     (theme / "theme.yaml").write_text(spec_text)

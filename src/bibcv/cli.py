@@ -83,8 +83,7 @@ def _cv_files(command: str, paths: tuple[Path, ...]) -> tuple[tuple[Path, ...], 
 
     So `bibcv build cv/*.yaml` builds every CV of a folder that holds base files too.
     """
-    from bibcv.load import is_base_file
-    from bibcv.pipeline import CV_SUFFIXES
+    from bibcv.cvfiles import CV_SUFFIXES, is_base_file
 
     kept, refused = [], 0
     for path in paths:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from bibcv import OUTPUT_FORMATS
 from bibcv.chain import path_from, read_chain
+from bibcv.cvfiles import is_base_file
 from bibcv.cvformat import SORT_KEYS, cv_model
 from bibcv.errors import BibcvError, BibcvErrors, Origin
 from bibcv.model import CV, ContactItem, Person, PublicationQuery, Section
@@ -38,10 +39,6 @@ ENTRY_TYPES = frozenset({
     "unpublished", "xdata", "conference", "electronic", "mastersthesis", "phdthesis",
     "techreport", "www",
 })
-
-
-def is_base_file(path: Path) -> bool:
-    return path.name.startswith("_")
 
 
 def load_cv(path: Path) -> tuple[CV, Theme]:
@@ -100,8 +97,8 @@ def _file_problems(data: LocatedDict) -> list[BibcvError]:
 
 
 def _order_problems(data: LocatedDict) -> list[BibcvError]:
-    order, sections = data.get("order"), data.get("sections")
-    if not isinstance(order, LocatedList) or not isinstance(sections, LocatedDict):
+    order, sections = data.get("order"), data.get("sections") or {}
+    if not isinstance(order, LocatedList) or not isinstance(sections, dict):
         return []
     return [BibcvError(f"'order' names the section {section_id!r}, which is not under "
                        f"'sections'{_did_you_mean(section_id, sections)}", order.origin_of(index))

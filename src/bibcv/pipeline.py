@@ -17,13 +17,12 @@ from bibcv.backends.latex import SourceMap, render_tex
 from bibcv.backends.markdown import render_markdown
 from bibcv.bibliography import Publication, load_bibliography
 from bibcv.compile import LatexError, compile_pdf
+from bibcv.cvfiles import CV_SUFFIXES
 from bibcv.document import Document, load_document
 from bibcv.errors import BibcvError, Origin
 from bibcv.export import export_bibtex
 from bibcv.incremental import STATE_DIR, record_build
 from bibcv.texlog import overfull_warnings
-
-CV_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass

@@ -96,7 +96,8 @@ def test_the_wheel_installed_in_a_fresh_venv_builds_a_cv_made_by_init(tmp_path):
                     ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, source / name)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "--quiet",
                     "--disable-pip-version-check", "-w", str(tmp_path / "dist"), str(source)],
                    check=True)
     wheel = next((tmp_path / "dist").glob("bibcv-*.whl"))

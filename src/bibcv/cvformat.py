@@ -6,7 +6,10 @@ Schema that `bibcv schema` prints for editors, and the descriptions a reader
 sees there.  Sections are a union over the theme's layouts, told apart by
 their ``layout`` key; the fields of a layout's items come from theme.yaml.
 
-To add a key, add one annotated field to the model it belongs to below.
+To add a key, add one annotated field, with its description, to the model it
+belongs to below.  ``load`` hands a section's own keys (``numbered`` and any new
+one) to ``model.Section`` by name, so the later stages read them there; the
+committed schema/*.json files are then refreshed with `bibcv schema`.
 """
 
 from __future__ import annotations

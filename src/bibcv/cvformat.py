@@ -107,7 +107,7 @@ class Query(Strict):
     keywords: PlainTextList = Field([], description="Entries with any of these keywords.")
     types: PlainTextList = Field([], description="Entries of these BibTeX types, e.g. "
                                  "article, inproceedings.")
-    author: NameText | None = Field(None, description="`self` for entries you are an author "
+    author: NameText = Field(None, description="`self` for entries you are an author "
                                      "of, or another person's name.")
     exclude: PlainTextList = Field([], description="BibTeX keys to leave out.")
     sort: list[SortKey] = Field([], description="Sort keys (year, title, key, file); a '-' in "
@@ -144,18 +144,18 @@ class Person(Strict):
 
 
 class _CV(Strict):
-    extends: PlainText | None = Field(None, description="A base CV (a path relative to this "
+    extends: PlainText = Field(None, description="A base CV (a path relative to this "
                                       "file) whose keys this file adds to or overrides.")
-    theme: PlainText | None = Field(None, description="A built-in theme (classic, scholar) or "
+    theme: PlainText = Field(None, description="A built-in theme (classic, scholar) or "
                                     "the folder of one, relative to this file.")
     bibliography: PlainTextList = Field([], description="BibTeX files, relative to this file.")
-    venues: PlainText | None = Field(None, description="A YAML file of extra venue "
+    venues: PlainText = Field(None, description="A YAML file of extra venue "
                                      "abbreviations (\"Full Name: ABBR\"), relative to this file.")
     order: PlainTextList = Field([], description="Section ids in the order to print them; "
                                  "default: as written.")
     formats: FormatList = Field(["pdf"], description="What `bibcv build` writes "
                                         "when not told: " + ", ".join(OUTPUT_FORMATS) + ".")
-    last_updated: PlainText | None = Field(None, description="Printed at the end of the CV as "
+    last_updated: PlainText = Field(None, description="Printed at the end of the CV as "
                                            "\"Last updated: …\", e.g. November 2026.")
 
 
@@ -184,13 +184,13 @@ def _build_cv_model(theme: Theme) -> type[BaseModel]:
     contact = create_model(  # type: ignore[call-overload]
         "Contact", __base__=Strict,
         __doc__=CONTACT,
-        **{kind: (PlainText | None, Field(None, description=_contact_description(kind, spec)))
+        **{kind: (PlainText, Field(None, description=_contact_description(kind, spec)))
            for kind, spec in theme.contact.items()})
     person = create_model("Person", __base__=Person,
                           contact=(contact | None, Field(None, description=CONTACT)))
     terms = create_model(  # type: ignore[call-overload]
         "Terms", __base__=Strict, __doc__=TERMS,
-        **{term: (PlainText | None, Field(None, description=f"Default: {word!r}."))
+        **{term: (PlainText, Field(None, description=f"Default: {word!r}."))
            for term, word in theme.terms.items()})
     layouts = [_section_model(name, layout) for name, layout in theme.layouts.items()]
     section = Annotated[Union[tuple(layouts)],  # noqa: UP007 -- a tuple of models
@@ -224,7 +224,7 @@ def _section_model(name: str, layout: Layout) -> type[BaseModel]:
 def _item_model(name: str, fields: dict[str, FieldType],
                 required: tuple[str, ...]) -> type[BaseModel]:
     members: dict[str, Any] = {
-        "id": (Union[PlainText, None], Field(None, description=ITEM_ID)),  # noqa: UP007
+        "id": (PlainText, Field(None, description=ITEM_ID)),
     }
     for field_name, ftype in fields.items():
         if isinstance(ftype, dict):
@@ -237,8 +237,7 @@ def _item_model(name: str, fields: dict[str, FieldType],
             members[field_name] = (annotation, Field(description=f"{description} Required."))
         else:
             default = [] if isinstance(ftype, dict) or ftype == "list" else None
-            members[field_name] = (annotation | None if default is None else annotation,
-                                   Field(default, description=description))
+            members[field_name] = (annotation, Field(default, description=description))
     return create_model(name, __base__=Strict, **members)
 
 

@@ -43,11 +43,11 @@ def _problem(detail: Any, data: LocatedDict, model: type[BaseModel],
         return _unknown_key(key, where, _fields_at(model, data, path[:-1]),
                             _required_at(model, data, path[:-1]), parent, origin)
     if kind == "missing":
-        if _misspelling_of(key, parent) is not None:
+        if _misspelling_of(key, parent, _fields_at(model, data, path[:-1])) is not None:
             return None  # reported with the misspelt key, as an unknown key
         return BibcvError(f"{where} needs {key!r}", origin)
     if kind in ("union_tag_not_found", "union_tag_invalid"):
-        return _layout_problem(value, path, origin, theme)
+        return _layout_problem(value, path, origin, theme, _section_fields(model))
     if kind == "literal_error" and path[:1] == ("formats",):
         return BibcvError(f"unknown output format {value!r}"
                           f"{did_you_mean(value, OUTPUT_FORMATS)}; use "
@@ -61,12 +61,13 @@ def _problem(detail: Any, data: LocatedDict, model: type[BaseModel],
                                     expected_values), origin)
 
 
-def _layout_problem(value: Any, path: tuple[Any, ...], origin: Origin,
-                    theme: Theme) -> BibcvError:
+def _layout_problem(value: Any, path: tuple[Any, ...], origin: Origin, theme: Theme,
+                    section_fields: set[str]) -> BibcvError:
     layouts = list(theme.layouts)
     where = _describe(path)
     if not isinstance(value, dict) or "layout" not in value:
-        misspelt = _misspelling_of("layout", value) if isinstance(value, LocatedDict) else None
+        misspelt = _misspelling_of("layout", value, section_fields) \
+            if isinstance(value, LocatedDict) else None
         if misspelt is not None:
             return BibcvError(f"unknown key {misspelt!r} in {where}; did you mean 'layout'? "
                               "(it is required)", value.origin_of(misspelt))
@@ -105,12 +106,26 @@ def _unknown_key(key: Any, where: str, allowed: list[str], required: set[str],
                       f"(allowed: {', '.join(sorted(allowed))})", origin)
 
 
-def _misspelling_of(key: Any, mapping: Any) -> str | None:
-    """A key of the mapping that looks like a misspelt ``key``."""
+def _misspelling_of(key: Any, mapping: Any, allowed: Any) -> str | None:
+    """An unknown key of the mapping that looks like a misspelt ``key``."""
     if not isinstance(mapping, dict):
         return None
-    close = difflib.get_close_matches(str(key), [k for k in mapping if k != key], n=1)
+    unknown = [name for name in mapping if name not in allowed]
+    close = difflib.get_close_matches(str(key), unknown, n=1)
     return close[0] if close else None
+
+
+def _section_fields(model: type[BaseModel]) -> set[str]:
+    """Every key some layout's section takes: none of them is a misspelt 'layout'."""
+    sections = _unwrap(model.model_fields["sections"].annotation, None)  # dict[str, union]
+    union = _unwrap_annotated(get_args(sections)[-1])
+    return {name for member in get_args(union) for name in member.model_fields}
+
+
+def _unwrap_annotated(annotation: Any) -> Any:
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation
 
 
 def _locate(data: LocatedDict, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], Origin]:

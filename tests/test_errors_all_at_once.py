@@ -50,7 +50,7 @@ def test_five_mistakes_are_reported_in_one_run_with_their_lines(tmp_path):
         "orcid, twitter)",
         f"{cv}:9: unknown key 'layuot' in section 'research'; did you mean 'layout'? "
         "(it is required)",
-        f"{cv}:14: cannot sort by 'yaer'; did you mean 'year'? (sort keys: year, title, key, "
+        f"{cv}:14: cannot sort by 'yaer'; did you mean 'year'? (sort keys: date, year, title, key, "
         "file; '-' in front for descending order)",
         f"{cv}:15: 'numbered' in section 'papers' must be true or false, not the text 'yes'",
         f"{cv}:18: layout 'dated_lsit' is not in theme 'classic'; did you mean 'dated_list'? "
@@ -118,7 +118,7 @@ def test_query_keys_entry_types_and_terms_get_did_you_mean(tmp_path):
         "equal_contribution, forthcoming, inpreparation, inpress, last_updated, prepublished, "
         "submitted)",
         f"{cv}:12: unknown key 'kewords' in 'query' in section 'more'; did you mean "
-        "'keywords'? (allowed: author, exclude, keys, keywords, sort, types)",
+        "'keywords'? (allowed: author, exclude, keys, keywords, selected, sort, types)",
     ]
     cv.write_text(cv.read_text().replace(", kewords: [x]", "").replace("submited", "submitted"))
     assert run("check", str(cv)).output.splitlines() == [

@@ -36,7 +36,7 @@ from bibcv.names import parse_name
 from bibcv.richtext import MarkupError, parse_markdown
 from bibcv.theme import FieldType, Layout, Theme
 
-SORT_KEYS = ("year", "title", "key", "file")
+SORT_KEYS = ("date", "year", "title", "key", "file")
 
 
 def _text(value: Any) -> Any:
@@ -72,6 +72,15 @@ def _name(value: Any) -> Any:
     return value
 
 
+def _whole_number(value: Any) -> Any:
+    """YAML here reads `maxnames: 10` as the text "10"; true is not a number."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("count", "must be a whole number, 1 or more, not true/false")
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value
+
+
 # Plain text, and text in the inline Markdown subset (*emphasis*, **bold**, ^sup^, [a](url)).
 # bibcv reads `date: 2024` as the text "2024"; an editor's YAML reads a number, so the
 # schema allows one.
@@ -90,6 +99,7 @@ OutputFormat = Literal[OUTPUT_FORMATS]  # type: ignore[valid-type]
 _FORMAT = {"enum": list(OUTPUT_FORMATS)}
 FormatList = Annotated[list[OutputFormat], BeforeValidator(_one_or_many),
                        WithJsonSchema({"anyOf": [_FORMAT, {"type": "array", "items": _FORMAT}]})]
+Count = Annotated[int, BeforeValidator(_whole_number), Field(ge=1)]
 SortKey = Literal[tuple(f"{sign}{key}" for key in SORT_KEYS for sign in ("", "-"))]  # type: ignore[valid-type]
 
 
@@ -110,13 +120,16 @@ class Query(Strict):
     author: NameText = Field(None, description="`self` for entries you are an author "
                                      "of, or another person's name.")
     exclude: PlainTextList = Field([], description="BibTeX keys to leave out.")
-    sort: list[SortKey] = Field([], description="Sort keys (year, title, key, file); a '-' in "
-                                "front sorts in descending order. Default: the order of `keys`, "
-                                "else newest first.")
+    selected: StrictBool = Field(None, description="true: only entries with selected = {true}; "
+                                 "false: only those without.")
+    sort: list[SortKey] = Field([], description="Sort keys (date, year, title, key, file); a "
+                                "'-' in front sorts in descending order. Default: the order of "
+                                "`keys`, else newest first by full date.")
 
     @model_validator(mode="after")
     def _selects_something(self) -> Query:
-        if not (self.keys or self.keywords or self.types or self.author or self.exclude):
+        if not (self.keys or self.keywords or self.types or self.author or self.exclude
+                or self.selected is not None):
             raise PydanticCustomError(
                 "empty_query", "the publication query selects nothing; give keys, keywords, "
                 "types or author (author: self selects every entry you are an author of)")
@@ -132,8 +145,25 @@ class _TextSection(_Section):
 
 
 class _PublicationSection(_Section):
+    """Its keys besides title, layout, query and numbered are model.PublicationOptions'."""
+
     query: Query = Field(description="Which entries of the bibliography the section shows.")
     numbered: StrictBool = Field(True, description="Number the entries [1], [2], …")
+    number_order: Literal["ascending", "descending"] = Field(
+        "ascending", description="descending: [12] … [1], the newest with the highest number.")
+    number_prefix: PlainText = Field("", description="Before each number: J gives [J1] [J2].")
+    continue_numbers: StrictBool = Field(False, description="Go on from the previous numbered "
+                                         "section's numbers ([4] [5] …).")
+    maxnames: Count = Field(None, description="Shorten longer author lists to `minnames` "
+                            "names, plus you: \"A, B, C, …, You, et al.\"")
+    minnames: Count = Field(1, description="How many names a shortened author list starts "
+                            "with.")
+    last_author: StrictBool = Field(False, description="A shortened list keeps its last author "
+                                    "too: \"A, B, …, You, …, Z\".")
+    group_by: Literal["year", "type"] = Field(None, description="Sub-headings by year, or by "
+                                               "type (Journal Articles, Conference Papers, …).")
+    omit: PlainTextList = Field([], description="Fields this section leaves out, e.g. "
+                                "[award, note].")
 
 
 class Person(Strict):

@@ -81,6 +81,8 @@ def _layout_problem(value: Any, path: tuple[Any, ...], origin: Origin, theme: Th
 
 def _type_message(kind: str, message: str, value: Any, what: str,
                   expected_values: str = "") -> str:
+    if kind in ("int_parsing", "int_type", "int_from_float", "greater_than_equal", "count"):
+        return f"{what} must be a whole number, 1 or more, not {_describe_type(value)}"
     expected = {"string_type": "text", "list_type": "a list", "bool_type": "true or false",
                 "model_type": "a mapping (key: value lines)",
                 "dict_type": "a mapping (key: value lines)",

@@ -18,7 +18,14 @@ from bibcv.cvfiles import is_base_file
 from bibcv.cvformat import cv_model
 from bibcv.cvproblems import did_you_mean, validation_problems
 from bibcv.errors import BibcvError, BibcvErrors, Origin
-from bibcv.model import CV, ContactItem, Person, PublicationQuery, Section
+from bibcv.model import (
+    CV,
+    ContactItem,
+    Person,
+    PublicationOptions,
+    PublicationQuery,
+    Section,
+)
 from bibcv.names import parse_name
 from bibcv.richtext import MarkupError, RichText, parse_markdown
 from bibcv.theme import DEFAULT_THEME, FieldType, Theme, find_theme, load_theme
@@ -145,6 +152,10 @@ def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list
         venue_table=path_from(data, "venues", validated.venues) if validated.venues else None,
         formats=tuple(dict.fromkeys(validated.formats)) or ("pdf",),
         last_updated=validated.last_updated,
+        warnings=[BibcvError(f"section {section_id!r} is not listed in 'order', so the CV "
+                             "leaves it out; add it to 'order' (or delete the section)",
+                             sections.origin_of(section_id))
+                  for section_id in validated_sections if section_id not in order],
     )
 
 
@@ -160,15 +171,17 @@ def _person(person: Any, raw: LocatedDict) -> Person:
 def _section(section_id: str, section: Any, sections: LocatedDict, theme: Theme) -> Section:
     raw = sections[section_id]
     layout = theme.layouts[section.layout]
-    options = section.model_dump(exclude={"title", "layout", "text", "items", "query"})
     result = Section(id=section_id, title=_parse(section.title, raw.origin_of("title")),
-                     layout=section.layout, origin=sections.origin_of(section_id), **options)
+                     layout=section.layout, origin=sections.origin_of(section_id))
     if layout.kind == "text":
         result.text = _parse(section.text, raw.origin_of("text"), paragraphs=True)
     elif layout.kind == "items":
         result.items = _items(section.items, raw["items"], layout.fields)
     else:
         result.query = _query(section.query, raw, "query")
+        result.numbered = section.numbered
+        options = section.model_dump(exclude={"title", "layout", "query", "numbered"})
+        result.options = PublicationOptions(**{**options, "omit": tuple(options["omit"])})
     return result
 
 
@@ -200,6 +213,7 @@ def _query(query: Any, raw: LocatedDict, key: str) -> PublicationQuery:
         types=[entry_type.casefold() for entry_type in query.types],
         author=query.author,
         exclude=query.exclude,
+        selected=query.selected,
         sort=query.sort,
         origin=raw.origin_of(key),
         key_origins=_item_origins(raw[key], "keys") if query.keys else [],

@@ -350,4 +350,6 @@ def test_generated_text_survives_markdown(tmp_path_factory, text):
     rendered = render_gfm(markdown_build(folder, cv_with(folder, [literal(text)])))
     assert set(rendered.tags) <= {"h1", "h2", "p", "ul", "li", "em", "strong", "a"}
     assert rendered.bad_links() == []
-    assert squash(text) in squash(rendered.text)
+    # White space only: squash's de-hyphenation would glue a bullet ending in "-" to
+    # the next block's first word, as if it were a word broken across lines.
+    assert " ".join(text.split()) in " ".join(rendered.text.split())

@@ -44,8 +44,12 @@ def test_macros_concatenation_months_and_case(tmp_path):
     assert (entry.month, entry.year) == (2, 2023)
     assert bib.entries["key2"].month == 12
     assert bib.preambles == [r"\newcommand{\noopsort}[1]{}"]
-    assert list(bib.entries) == ["Key1", "key2"]
-    assert bib.warnings == []
+    # BibTeX skips only the word @comment: the entry inside its braces is read (with a warning).
+    assert list(bib.entries) == ["not", "Key1", "key2"]
+    assert warnings_of(bib) == [
+        f"{path}:4: this @comment contains an entry, which BibTeX reads as an entry (only the "
+        "word '@comment' is skipped; biber skips the whole braces); bibcv reads it as BibTeX "
+        "does. Delete the entry or its '@' to leave it out"]
 
 
 @pytest.mark.parametrize(("latex", "text"), [
@@ -97,7 +101,7 @@ def test_warnings_name_file_and_line(tmp_path):
 """)
     assert warnings_of(load_bibliography([path])) == [
         f"{path}:3: field 'journal' of entry 'a' uses the undefined macro 'undefinedmacro'; "
-        "it is kept as the word 'undefinedmacro'. Define it with @string{undefinedmacro = {...}}",
+        "it is kept as the word 'undefinedmacro' (BibTeX reads it as empty). Define it with @string{undefinedmacro = {...}}",
         f"{path}:7: entry 'b' has the field 'title' twice; the first is used, as BibTeX does",
         f"{path}:11: entry 'f' has crossref 'nowhere', which no bibliography file defines",
         f"{path}:8: entry 'c' looks like the same paper as 'a' at {path}:1 (same title)",
@@ -115,9 +119,13 @@ def test_duplicate_keys_across_files_keep_the_first(tmp_path):
 
 @pytest.mark.parametrize(("text", "line", "message"), [
     ("@misc{ok, title={x}}\n\n@article{broken, title = {x}\n", 3,
-     "Unexpectedly reached end of file"),
-    ("@misc{a, title = {x}\n@misc{b, title = {y}}\n", 1, "Unexpected block start"),
-    ('@misc{a, title = "x # y}\n', 1, "cannot parse this BibTeX block"),
+     "BibTeX cannot read this: expected ',' or '}', found the end of the file"),
+    ("@misc{a, title = {x}\n@misc{b, title = {y}}\n", 2,
+     "in entry 'a' (begun on line 1): expected ',' or '}', found '@misc{b, title = {y}'"),
+    ('@misc{a, title = "x # y}\n', 1,
+     "a '}' closes a brace that the quoted value opened on line 1 never opened"),
+    ("@misc{a,\n title = {{x},\n year = 2020}\n", 3,
+     "in entry 'a' (begun on line 1): the '{' on line 2 is never closed"),
 ])
 def test_broken_blocks_are_errors_with_their_line(tmp_path, text, line, message):
     path = bib_file(tmp_path, text)

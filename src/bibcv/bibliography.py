@@ -1,9 +1,9 @@
 """BibTeX files to Publication objects, read the way BibTeX reads them.
 
-bibtexparser finds the blocks; this module gives them BibTeX's meaning:
-@string macros and ``#`` (see ``bibtex_values``), month macros, crossref
-inheritance, first-copy-wins for duplicate keys and fields, and warnings for
-what BibTeX would complain about.  Fields stay as the raw (LaTeX) text and are
+``bibtex_parser`` reads each file as BibTeX's own parser does (@string macros,
+``#``, month macros); this module adds crossref inheritance, first-copy-wins
+for duplicate keys and fields, and warnings for what BibTeX or biber would
+complain about.  Fields stay as the raw (LaTeX) text and are
 decoded to Unicode only when something asks for them; see ``texdecode``.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -20,18 +19,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import bibtexparser
-from bibtexparser.model import (
-    DuplicateBlockKeyBlock,
-    DuplicateFieldKeyBlock,
-    Entry,
-    ParsingFailedBlock,
-    Preamble,
-    String,
-)
-
 from bibcv.atomic import write_text_atomically
-from bibcv.bibtex_values import MONTH_MACROS, BibtexValueError, evaluate, month_number
+from bibcv.bibtex_parser import RawEntry, parse_bibtex
+from bibcv.bibtex_values import month_number
 from bibcv.errors import BibcvError, Origin
 from bibcv.incremental import bibcv_fingerprint
 from bibcv.names import Name, parse_names
@@ -58,8 +48,6 @@ REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
 }
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 _ITEM_ANNOTATION = re.compile(r"\s*(\d+)(?::[\w-]+)?\s*=\s*(.+?)\s*")
-
-logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # bibcv reports problems itself
 
 
 @dataclass
@@ -227,54 +215,39 @@ def _read_file(path: Path, content: bytes | None = None) -> FileReading:
     except UnicodeDecodeError as error:
         raise BibcvError(f"the file is not UTF-8 text ({error}); save it as UTF-8",
                          Origin(path)) from None
-    library = bibtexparser.parse_string(source, parse_stack=[])
-    macros = dict(MONTH_MACROS)
+    parsed = parse_bibtex(source)
+    if parsed.errors:
+        first = parsed.errors[0]
+        raise BibcvError(f"BibTeX cannot read this: {first.message}", Origin(path, first.line))
     reading = FileReading()
-    for block in library.blocks:
-        origin = Origin(path, block.start_line + 1)
-        if isinstance(block, String):
-            macros[block.key.lower()] = _evaluate(block.value, macros, origin, reading,
-                                                  f"@string {block.key!r}")
-        elif isinstance(block, Preamble):
-            reading.preambles.append(_evaluate(block.value, macros, origin, reading, "@preamble"))
-        elif isinstance(block, (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock)):
-            # The copy BibTeX would use is chosen, with a warning, further on.
-            reading.publications.append(
-                _publication(block.ignore_error_block, path, macros, reading))
-        elif isinstance(block, ParsingFailedBlock):
-            raise BibcvError(f"cannot parse this BibTeX block: {_describe(block.error)}", origin)
-        elif isinstance(block, Entry):
-            reading.publications.append(_publication(block, path, macros, reading))
+    for problem in parsed.warnings:
+        reading.warn(problem.message, Origin(path, problem.line))
+    for preamble in parsed.preambles:
+        _check_characters(preamble, "@preamble", Origin(path))
+        reading.preambles.append(preamble)
+    for entry in parsed.entries:
+        reading.publications.append(_publication(entry, path, reading))
     return reading
 
 
-def _publication(entry: Entry, path: Path, macros: dict[str, str],
-                 reading: FileReading) -> Publication:
-    origin = Origin(path, entry.start_line + 1)
+def _publication(entry: RawEntry, path: Path, reading: FileReading) -> Publication:
     fields: dict[str, str] = {}
-    for entry_field in entry.fields:
-        name = entry_field.key.lower()
-        field_origin = Origin(path, entry_field.start_line + 1)
-        if name in fields:
-            reading.warn(f"entry {entry.key!r} has the field {name!r} twice; "
-                              "the first is used, as BibTeX does", field_origin)
+    for raw in entry.fields:
+        origin = Origin(path, raw.line)
+        if raw.name in fields:
+            reading.warn(f"entry {entry.key!r} has the field {raw.name!r} twice; "
+                         "the first is used, as BibTeX does", origin)
             continue
-        fields[name] = _evaluate(str(entry_field.value), macros, field_origin, reading,
-                                 f"field {name!r} of entry {entry.key!r}")
-    return Publication(entry.key, entry.entry_type.lower(), fields, origin)
+        _check_characters(raw.value, f"field {raw.name!r} of entry {entry.key!r}", origin)
+        fields[raw.name] = raw.value
+    return Publication(entry.key, entry.entry_type, fields, Origin(path, entry.line))
 
 
-def _evaluate(raw: str, macros: dict[str, str], origin: Origin, reading: FileReading,
-              where: str) -> str:
+def _check_characters(value: str, where: str, origin: Origin) -> None:
     try:
-        value = evaluate(raw, macros)
-        check_characters(value.text)
-    except (BibtexValueError, MarkupError) as error:
+        check_characters(value)
+    except MarkupError as error:
         raise BibcvError(f"{where}: {error}", origin) from None
-    for name in value.undefined_macros:
-        reading.warn(f"{where} uses the undefined macro {name!r}; it is kept as the word "
-                          f"{name!r}. Define it with @string{{{name} = {{...}}}}", origin)
-    return " ".join(value.text.split())  # BibTeX reads any run of white space as one space
 
 
 def _resolve_crossrefs(bibliography: Bibliography, by_folded_key: dict[str, Publication]) -> None:
@@ -348,10 +321,3 @@ def _normalised_title(raw: str) -> str:
     """Letters and digits only, without accents or LaTeX commands: cheap, no decoding."""
     text = re.sub(r"\\[a-zA-Z]+|\\.", "", raw)
     return _NOT_ALPHANUMERIC.sub("", unicodedata.normalize("NFKD", text).casefold())
-
-
-def _describe(error: Exception) -> str:
-    """bibtexparser's own reason, plus the usual causes."""
-    text = str(getattr(error, "abort_reason", "") or error).strip()
-    hint = "check for unbalanced braces or quotes, or a missing comma"
-    return f"{text} ({hint})" if text else hint

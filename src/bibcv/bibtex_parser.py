@@ -1,0 +1,316 @@
+"""A .bib file read character for character the way BibTeX's own parser reads it.
+
+BibTeX (bibtex.web, "the .bib-file commands") ignores everything outside
+entries, skips white space after ``@`` and between an entry type and its
+``{`` or ``(``, accepts any identifier as an entry type (``@my-type``,
+``@commentary``), treats ``@comment`` as a bare word (it skips the word and
+nothing else), expands @string macros as it reads (a later definition
+replaces an earlier one), ends a quoted value only at a ``"`` outside braces,
+collapses every run of white space in a value to one space and strips the
+ends of a field (not of a @string, whose spaces ``#`` can join).  After a
+syntax error inside an entry it keeps the fields read so far and skips to the
+next ``@``.  This module does the same and reports each such place with its
+line; the caller decides what is an error and what a warning.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from bibcv.bibtex_values import MONTH_MACROS
+
+# BibTeX's white space is ASCII only: a no-break space (U+00A0) is a character.
+_WHITE = re.compile(r"[ \t\n\r\f\v]*")
+_WHITE_RUN = re.compile(r"[ \t\n\r\f\v]+")
+# An identifier (entry type, field name, macro name): anything but these characters.
+_IDENTIFIER = re.compile(r"[^ \t\n\r\f\v\"#%'(),={}]+")
+_KEY_IN_BRACES = re.compile(r"[^ \t\n\r\f\v,}]*")
+_KEY_IN_PARENS = re.compile(r"[^ \t\n\r\f\v,]*")
+_DIGITS = re.compile(r"[0-9]+")
+_BRACE = re.compile(r"[{}]")
+_QUOTE_OR_BRACE = re.compile(r'["{}]')
+# The common field (``, name = value`` where the value is one braced text with
+# braces nested at most three deep, one quoted text, a number or a macro, and
+# no '#' follows) in one match; anything else takes the general path.  Each
+# repetition below has one way to match a character, so a failed match costs
+# linear time.
+_W = r"[ \t\n\r\f\v]*"
+_ID = r"[^ \t\n\r\f\v\"#%'(),={}0-9][^ \t\n\r\f\v\"#%'(),={}]*"
+_NESTED = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
+_SIMPLE_FIELD = re.compile(
+    rf"{_W},{_W}({_ID}){_W}={_W}"
+    rf"(?:\{{((?:[^{{}}]|{_NESTED})*)\}}|\"((?:[^\"{{}}]|{_NESTED})*)\"|([0-9]+)(?![0-9])|({_ID}))"
+    rf"{_W}(?!{_W}#)")
+_ENTRY_START = re.compile(r"@[ \t\n\r\f\v]*[^ \t\n\r\f\v\"#%'(),={}0-9][^ \t\n\r\f\v\"#%'(),={}]*"
+                          r"[ \t\n\r\f\v]*[{(]")
+
+
+@dataclass
+class RawField:
+    name: str  # lower case
+    value: str  # macros and '#' resolved, white space collapsed; LaTeX kept
+    line: int
+
+
+@dataclass
+class RawEntry:
+    entry_type: str  # lower case
+    key: str
+    line: int
+    fields: list[RawField] = field(default_factory=list)
+
+
+@dataclass
+class Problem:
+    """A place BibTeX complains about; ``skipped`` when it skipped the rest of an entry."""
+
+    line: int
+    message: str
+    skipped: bool = False
+
+
+@dataclass
+class ParsedFile:
+    entries: list[RawEntry] = field(default_factory=list)
+    preambles: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)  # BibTeX's error messages
+    warnings: list[Problem] = field(default_factory=list)  # BibTeX's (or bibcv's) warnings
+
+
+class _SyntaxProblem(Exception):
+    def __init__(self, position: int, message: str, warning: bool = False) -> None:
+        super().__init__(message)
+        self.position = position
+        self.message = message
+        self.warning = warning  # BibTeX's error, but a slip bibcv reports as a warning
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.macros: dict[str, str] = dict(MONTH_MACROS)
+        self.result = ParsedFile()
+        self._newlines: list[int] | None = None
+
+    def line(self, position: int) -> int:
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self.source)]
+        position = min(position, len(self.source.rstrip()))  # the end of the file: its last line
+        return bisect.bisect_left(self._newlines, position) + 1
+
+    def white(self, position: int) -> int:
+        return _WHITE.match(self.source, position).end()  # type: ignore[union-attr]
+
+    def expect(self, position: int, what: str) -> None:
+        found = self.source[position : position + 20].split("\n", 1)[0]
+        found = repr(found) if position < len(self.source) else "the end of the file"
+        raise _SyntaxProblem(position, f"expected {what}, found {found}")
+
+    def read(self) -> ParsedFile:
+        source = self.source
+        position = source.find("@")
+        while position >= 0:
+            position = self.command(position)
+            position = source.find("@", position)
+        return self.result
+
+    def command(self, at: int) -> int:
+        """Read one ``@type...`` command; return where to look for the next '@'."""
+        position = self.white(at + 1)
+        match = _IDENTIFIER.match(self.source, position)
+        if not match or match.group()[0].isdigit():
+            self.result.errors.append(Problem(self.line(at), "an '@' not followed by an entry "
+                                              "type; BibTeX skips it"))
+            return position
+        kind = match.group().lower()
+        position = self.white(match.end())
+        if kind == "comment":
+            self._check_comment(at, position)
+            return position
+        if position >= len(self.source) or self.source[position] not in "{(":
+            self.result.errors.append(Problem(
+                self.line(position), f"'@{match.group()}' is not followed by '{{' or '('; "
+                "BibTeX skips it"))
+            return position
+        closer = "}" if self.source[position] == "{" else ")"
+        entry: RawEntry | None = None
+        try:
+            if kind == "preamble":
+                text, position = self.value(self.white(position + 1), "@preamble")
+                self.result.preambles.append(text.strip())
+            elif kind == "string":
+                position = self.string_definition(self.white(position + 1))
+            else:
+                entry = RawEntry(kind, "", self.line(at))
+                position = self.entry(entry, self.white(position + 1), closer)
+                return position
+            position = self.white(position)
+            if position >= len(self.source) or self.source[position] != closer:
+                self.expect(position, f"'{closer}'")
+            return position + 1
+        except _SyntaxProblem as problem:
+            line = self.line(problem.position)
+            message = problem.message
+            if entry is not None and entry.key:
+                self.result.entries.append(entry)
+                if entry.line != line and not problem.warning:
+                    message = f"in entry {entry.key!r} (begun on line {entry.line}): {message}"
+            found = self.result.warnings if problem.warning else self.result.errors
+            found.append(Problem(line, message, skipped=True))
+            return problem.position
+
+    def _check_comment(self, at: int, position: int) -> None:
+        """BibTeX skips only the word 'comment': an entry inside the braces is still read."""
+        if position >= len(self.source) or self.source[position] not in "{(":
+            return
+        try:
+            end = self.braced_end(position) if self.source[position] == "{" else -1
+        except _SyntaxProblem:
+            return
+        inside = self.source[position + 1 : end] if end > 0 else ""
+        if _ENTRY_START.search(inside):
+            self.result.warnings.append(Problem(
+                self.line(at), "this @comment contains an entry, which BibTeX reads as an "
+                "entry (only the word '@comment' is skipped; biber skips the whole braces); "
+                "bibcv reads it as BibTeX does. Delete the entry or its '@' to leave it out"))
+
+    def string_definition(self, position: int) -> int:
+        match = _IDENTIFIER.match(self.source, position)
+        if not match:
+            self.expect(position, "a macro name after @string")
+        position = self.white(match.end())  # type: ignore[union-attr]
+        if self.source[position : position + 1] != "=":
+            self.expect(position, "'=' after the macro name")
+        text, position = self.value(self.white(position + 1),
+                                    f"@string {match.group()!r}")  # type: ignore[union-attr]
+        self.macros[match.group().lower()] = text  # type: ignore[union-attr]
+        return position
+
+    def entry(self, entry: RawEntry, position: int, closer: str) -> int:
+        key_pattern = _KEY_IN_BRACES if closer == "}" else _KEY_IN_PARENS
+        key = key_pattern.match(self.source, position).group()  # type: ignore[union-attr]
+        if not key:
+            self.expect(position, "an entry key")
+        entry.key = key
+        position = self.white(position + len(key))
+        while True:
+            simple = self.simple_field(position)
+            if simple:
+                entry.fields.append(simple[0])
+                position = simple[1]
+                continue
+            if position < len(self.source) and self.source[position] == closer:
+                self.result.entries.append(entry)
+                return position + 1
+            if self.source[position : position + 1] != ",":
+                self.expect(position, f"',' or '{closer}'")
+            position = self.white(position + 1)
+            if position < len(self.source) and self.source[position] == closer:
+                continue
+            if self.source[position : position + 1] == "%":
+                raise _SyntaxProblem(position, (
+                    f"'%' does not comment out a line inside an entry: BibTeX stops reading "
+                    f"entry {key!r} here and skips the rest of it, and so does bibcv. Delete "
+                    "the line, or move it above the entry"), warning=True)
+            match = _IDENTIFIER.match(self.source, position)
+            if not match or match.group()[0].isdigit():
+                self.expect(position, "a field name")
+            name_end = self.white(match.end())  # type: ignore[union-attr]
+            if self.source[name_end : name_end + 1] != "=":
+                self.expect(name_end, f"'=' after the field name {match.group()!r}")  # type: ignore[union-attr]
+            where = f"field {match.group().lower()!r} of entry {key!r}"  # type: ignore[union-attr]
+            text, position = self.value(self.white(name_end + 1), where)
+            entry.fields.append(RawField(match.group().lower(), text.strip(" "),  # type: ignore[union-attr]
+                                         self.line(match.start())))  # type: ignore[union-attr]
+            position = self.white(position)
+
+    def simple_field(self, position: int) -> tuple[RawField, int] | None:
+        """The common case in one regular-expression match (speed); None for the rest."""
+        simple = _SIMPLE_FIELD.match(self.source, position)
+        if not simple:
+            return None
+        name, braced, quoted, number, macro = simple.groups()
+        if macro is not None:
+            text = self.macros.get(macro.lower())
+            if text is None:
+                return None  # the general path warns about it
+        else:
+            text = braced if braced is not None else quoted if quoted is not None else number
+        raw = RawField(name.lower(), _collapse(text).strip(" "), self.line(simple.start(1)))
+        return raw, simple.end()
+
+    def value(self, position: int, where: str) -> tuple[str, int]:
+        """``part # part # ...``: the parts joined, white space runs made one space."""
+        pieces = []
+        while True:
+            piece, position = self.part(position, where)
+            pieces.append(piece)
+            position = self.white(position)
+            if self.source[position : position + 1] != "#":
+                break
+            position = self.white(position + 1)
+        return _collapse("".join(pieces)), position
+
+    def part(self, position: int, where: str) -> tuple[str, int]:
+        source = self.source
+        opener = source[position : position + 1]
+        if opener == "{":
+            end = self.braced_end(position)
+            return source[position + 1 : end], end + 1
+        if opener == '"':
+            end = self.quoted_end(position)
+            return source[position + 1 : end], end + 1
+        digits = _DIGITS.match(source, position)
+        if digits:
+            return digits.group(), digits.end()
+        match = _IDENTIFIER.match(source, position)
+        if not match:
+            self.expect(position, "a value ({...}, \"...\", a number or a macro name)")
+        name = match.group()  # type: ignore[union-attr]
+        if name.lower() in self.macros:
+            return self.macros[name.lower()], match.end()  # type: ignore[union-attr]
+        self.result.warnings.append(Problem(
+            self.line(position), f"{where} uses the undefined macro {name!r}; it is kept as "
+            f"the word {name!r} (BibTeX reads it as empty). Define it with "
+            f"@string{{{name} = {{...}}}}"))
+        return name, match.end()  # type: ignore[union-attr]
+
+    def braced_end(self, start: int) -> int:
+        depth = 0
+        for brace in _BRACE.finditer(self.source, start):
+            depth += 1 if brace.group() == "{" else -1
+            if depth == 0:
+                return brace.start()
+        raise _SyntaxProblem(len(self.source),
+                             f"the '{{' on line {self.line(start)} is never closed")
+
+    def quoted_end(self, start: int) -> int:
+        depth = 0
+        for mark in _QUOTE_OR_BRACE.finditer(self.source, start + 1):
+            char = mark.group()
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth < 0:
+                    raise _SyntaxProblem(mark.start(), "a '}' closes a brace that the quoted "
+                                         f"value opened on line {self.line(start)} never opened")
+            elif depth == 0:
+                return mark.start()
+        raise _SyntaxProblem(len(self.source),
+                             f"the '\"' on line {self.line(start)} is never closed")
+
+
+def _collapse(text: str) -> str:
+    """Every run of white space as one space, as BibTeX stores a value."""
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text \
+            or "\v" in text:
+        return _WHITE_RUN.sub(" ", text)
+    return text
+
+
+def parse_bibtex(source: str) -> ParsedFile:
+    """Entries, preambles and BibTeX's complaints, in file order."""
+    return _Reader(source).read()

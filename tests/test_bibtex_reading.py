@@ -124,7 +124,7 @@ def test_duplicate_keys_across_files_keep_the_first(tmp_path):
      "in entry 'a' (begun on line 1): expected ',' or '}', found '@misc{b, title = {y}'"),
     ('@misc{a, title = "x # y}\n', 1,
      "a '}' closes a brace that the quoted value opened on line 1 never opened"),
-    ("@misc{a,\n title = {{x},\n year = 2020}\n", 3,
+    ("@misc{a,\n title = {x\n\n", 2,
      "in entry 'a' (begun on line 1): the '{' on line 2 is never closed"),
 ])
 def test_broken_blocks_are_errors_with_their_line(tmp_path, text, line, message):

@@ -101,7 +101,8 @@ def test_warnings_name_file_and_line(tmp_path):
 """)
     assert warnings_of(load_bibliography([path])) == [
         f"{path}:3: field 'journal' of entry 'a' uses the undefined macro 'undefinedmacro'; "
-        "it is kept as the word 'undefinedmacro' (BibTeX reads it as empty). Define it with @string{undefinedmacro = {...}}",
+        "it is kept as the word 'undefinedmacro' (BibTeX reads it as empty). "
+        "Define it with @string{undefinedmacro = {...}}",
         f"{path}:7: entry 'b' has the field 'title' twice; the first is used, as BibTeX does",
         f"{path}:11: entry 'f' has crossref 'nowhere', which no bibliography file defines",
         f"{path}:8: entry 'c' looks like the same paper as 'a' at {path}:1 (same title)",

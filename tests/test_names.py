@@ -34,3 +34,36 @@ def test_bibtex_name_forms_and_others():
     ]
     assert names[0].display() == "Ludwig von Beethoven, Jr"
     assert names[3].is_others
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    # A name starting with a command after " and " keeps its first letters.
+    (r"John Smith and \'Eric Dupont and \Thanh Nguyen",
+     [Name(("John",), (), ("Smith",)), Name(("Éric",), (), ("Dupont",)),
+      Name(("Thanh",), (), ("Nguyen",))]),
+    ("van Beethoven", [Name((), ("van",), ("Beethoven",))]),
+    (r"the {\LaTeX{} Project Team}", [Name((), ("the",), ("LaTeX Project Team",))]),
+    # \~ is an accent, not a tie (biber's reading; BibTeX would cut "Jo\" from "ao").
+    (r"Jo\~ao Brand\~{a}o and Brand{\~a}o, Jo\~{a}o",
+     [Name(("João",), (), ("Brandão",)), Name(("João",), (), ("Brandão",))]),
+    # Unicode case (biber's reading; 8-bit BibTeX takes "Émile" for a von part).
+    ("Émile Zola and Jean émile Zola",
+     [Name(("Émile",), (), ("Zola",)), Name(("Jean",), ("émile",), ("Zola",))]),
+    # A lower-case word joined by a hyphen is part of that word (biber's reading).
+    ("Jean-paul Sartre and jean-paul Sartre",
+     [Name(("Jean-paul",), (), ("Sartre",)), Name((), ("jean-paul",), ("Sartre",))]),
+    ("given=William, family=Atheling, suffix=Jr. and family={van Dyck}, given=A., prefix=de",
+     [Name(("William",), (), ("Atheling",), ("Jr.",)),
+      Name(("A.",), ("de",), ("van Dyck",))]),
+    ("Xin Jin 0008 and Jin 0002, Xin", [Name(("Xin",), (), ("Jin",), (), "0008"),
+                                        Name(("Xin",), (), ("Jin",), (), "0002")]),
+    ("A, B, C, D", [Name(("C", "D"), (), ("A",), ("B",))]),  # commas past two: spaces
+])
+def test_hard_names(written, expected):
+    assert parse_names(written) == expected
+
+
+def test_dblp_numbers_are_not_shown_and_do_not_stop_matching():
+    name = parse_name("Zhuofu Chen 0001")
+    assert name.display() == "Zhuofu Chen"
+    assert same_person(name, OWNER)

@@ -115,7 +115,7 @@ def test_broken_bibtex_names_file_and_line(tmp_path):
     path.write_text("@misc{ok, title={x}}\n\n@article{broken, title = {x}\n", encoding="utf-8")
     with pytest.raises(BibcvError) as caught:
         load_bibliography([path])
-    assert str(caught.value).startswith(f"{path}:3: cannot parse this BibTeX block")
+    assert str(caught.value).startswith(f"{path}:3: BibTeX cannot read this: ")
 
 
 def test_duplicate_key_warns_and_keeps_the_first(tmp_path):

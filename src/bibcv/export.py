@@ -12,13 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bibtexparser.middlewares.names import (
-    parse_single_name_into_parts,
-    split_multiple_persons_names,
-)
-
 from bibcv.bibliography import VERBATIM_FIELDS, Publication
 from bibcv.bibtex_values import BARE_SPECIAL, MONTH_NAMES, month_number
+from bibcv.names import split_name, split_name_list
 from bibcv.style import LINK_FIELDS
 
 NAME_FIELDS = ("author", "editor", "translator", "bookauthor")
@@ -70,20 +66,25 @@ def format_value(field: str, raw: str) -> str:
 
 
 def format_names(raw: str) -> str:
-    """Each name as ``von Last, Jr, First``: the one form BibTeX never misreads."""
-    return " and ".join(_format_name(name) for name in split_multiple_persons_names(raw))
+    """Each name as ``von Last, Jr, First``: the one form BibTeX never misreads.
+
+    Names that form would change are written as the file wrote them: biblatex's
+    extended names, DBLP's numbered names, and a given name ending in a
+    backslash (``R.\\ Q.\\ Fugate``), which would end the field in ``\\}``.
+    """
+    return " and ".join(_format_name(name) for name in split_name_list(raw))
 
 
 def _format_name(raw: str) -> str:
-    if raw.strip() == "others":
-        return "others"
-    parts = parse_single_name_into_parts(raw, strict=False)
-    family = " ".join(parts.von + parts.last)
-    given = " ".join(parts.first)
-    junior = " ".join(parts.jr)
-    if junior:
-        return f"{family}, {junior}, {given}"
-    return f"{family}, {given}" if given else family
+    parts = split_name(raw)
+    if raw == "others" or parts.as_written:
+        return parts.written
+    family = " ".join(filter(None, (parts.von, parts.last)))
+    if parts.jr:
+        return f"{family}, {parts.jr}, {parts.first}"
+    if parts.first.endswith("\\"):
+        return " ".join(filter(None, (parts.first, family)))
+    return f"{family}, {parts.first}" if parts.first else family
 
 
 def _escape_specials(text: str) -> str:

@@ -1,26 +1,108 @@
 """LaTeX-encoded BibTeX values to Unicode text.
 
-Decoding costs about a millisecond a value, so it is done only for what is
-rendered, and each distinct value is decoded once.
+LaTeX's text accents (``\\~{a}``, ``\\~a``, ``{\\~a}``, ``\\c c``, ``\\"{\\i}``), its
+special letters (``\\o``, ``\\ss``, ``\\aa``...), the TeX logos and ``~`` are
+decoded here first, exactly as XeLaTeX prints them (a test compiles the
+whole table with XeLaTeX and compares); pylatexenc then handles what is left
+(math, symbols, braces).  Decoding costs up to a millisecond a value, so it
+is done only for what is shown, and each distinct value is decoded once.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexwalker import get_default_latex_context_db as default_parsing_context
+from pylatexenc.macrospec import LatexContextDb, MacroSpec
 
 from bibcv.bibtex_values import BARE_SPECIAL
+
+# LaTeX's text accent commands and the Unicode combining mark each one puts on its letter.
+ACCENTS = {
+    "`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304", "u": "\u0306",
+    ".": "\u0307", '"': "\u0308", "r": "\u030a", "H": "\u030b", "v": "\u030c", "d": "\u0323",
+    "c": "\u0327", "k": "\u0328", "b": "\u0332", "t": "\u0361",
+}
+# LaTeX's commands for letters (the T1 ones included), and the TeX logos as plain words.
+LETTERS = {
+    "i": "ı", "j": "ȷ", "o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "aa": "å", "AA": "Å",
+    "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "ss": "ß", "SS": "ẞ", "dh": "ð", "DH": "Ð",
+    "th": "þ", "TH": "Þ", "dj": "đ", "DJ": "Đ", "ng": "ŋ", "NG": "Ŋ",
+}
+LOGOS = {
+    "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2ε", "BibTeX": "BibTeX", "XeTeX": "XeTeX",
+    "XeLaTeX": "XeLaTeX", "LuaTeX": "LuaTeX", "LuaLaTeX": "LuaLaTeX", "pdfTeX": "pdfTeX",
+    "pdfLaTeX": "pdfLaTeX", "ConTeXt": "ConTeXt", "AmS": "AMS", "AmSTeX": "AMS-TeX",
+    "eTeX": "ε-TeX", "MF": "METAFONT", "METAFONT": "METAFONT", "MP": "METAPOST",
+    "METAPOST": "METAPOST", "SliTeX": "SLiTeX", "BibLaTeX": "BibLaTeX", "biblatex": "biblatex",
+}
+# XeLaTeX (TU encoding) puts these accents on \i and \j as the precomposed letter (í, ĵ);
+# any other accent goes on the dotless letter itself (ı̇).
+_DOTLESS_COMPOSED = {"ı": ("i", "`'^\"~=uvk"), "ȷ": ("j", "^v")}
+_ALONE = {"^": "^", "~": "~"}  # an accent on nothing: these two are characters of their own
+_SPACE = r"[ \t\n]*"
+_ARGUMENT = (rf"(?:\{{{_SPACE}(?P<braced>\\[ij](?![A-Za-z])|\{{\\[ij]\}}|[^{{}}\\]{{1,2}}|)"
+             rf"{_SPACE}\}}|(?P<bare>\\[ij](?![A-Za-z])|[A-Za-z0-9]))")
+# A control symbol (\' \" ...) takes its argument at once; a control word (\c \v ...) needs
+# a space or a brace before a bare letter.
+_ACCENT = re.compile(
+    rf"\\(?:(?P<symbol>[`'^~=.\"]){_SPACE}|(?P<word>[uvHtcdbrk])(?:{_SPACE}(?=\{{)|[ \t\n]+))"
+    rf"{_ARGUMENT}")
+_LETTER = re.compile(r"\\(" + "|".join(sorted(LETTERS, key=len, reverse=True))
+                     + r")(?![A-Za-z])[ \t\n]*(?:\{\})?")
+_LOGO = re.compile(r"\\(" + "|".join(sorted(LOGOS, key=len, reverse=True))
+                   + r")(?![A-Za-z])[ \t\n]*(?:\{\})?")
+_ASCII_SPACE = " \t\n\r"  # str.strip() would also strip no-break spaces, which are text
+_TIE = re.compile(r"(?<!\\)~")
+_NO_BREAK_STAND_IN = "\ue000"  # a private-use character: not expected in any text
 
 
 @cache
 def _decoder() -> LatexNodes2Text:
     context = get_default_latex_context_db()
-    context.add_context_category(
-        "bibcv", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")]
-    )
+    context.add_context_category("bibcv", prepend=True, macros=[
+        MacroTextSpec("url", simplify_repl="%s"),
+        *(MacroTextSpec(name, simplify_repl="") for name in _INVISIBLE + _SORT_TRICKS),
+        *(MacroTextSpec(name, simplify_repl="%s") for name in _ONE_ARGUMENT_AS_TEXT),
+        *(MacroTextSpec(name, simplify_repl=char) for name, char in _SYMBOLS.items()),
+    ])
+    # A command LaTeX does not define (\Thanh, a private macro) keeps its name as the word:
+    # dropping it would lose a word of a name or title.
+    context.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_command_name))
     return LatexNodes2Text(latex_context=context, math_mode="text", keep_braced_groups=False)
+
+
+@cache
+def _parsing_context() -> LatexContextDb:
+    """What pylatexenc's parser must know beyond its defaults: arguments of sort tricks."""
+    context = default_parsing_context()
+    context.add_context_category(
+        "bibcv", prepend=True,
+        macros=[MacroSpec(name, "{") for name in _SORT_TRICKS + _ONE_ARGUMENT_AS_TEXT])
+    return context
+
+
+# Commands pylatexenc does not know.  Any other unknown command keeps its name as the
+# word (\Thanh): dropping it would lose a word of a name or title.
+_INVISIBLE = (
+    "relax", "protect", "xspace", "null", "ignorespaces", "unskip", "nobreak", "leavevmode",
+    "nolinebreak", "allowbreak", "bgroup", "egroup", "em", "it", "bf", "sl", "sc", "rm", "sf",
+    "tt", "upshape", "itshape", "bfseries", "mdseries", "normalfont", "small", "large", "Large",
+    "LARGE", "footnotesize", "scriptsize", "tiny", "huge", "Huge", "normalsize", "selectfont",
+    "slshape", "scshape", "rmfamily", "sffamily", "ttfamily", "/", "@")
+_ONE_ARGUMENT_AS_TEXT = ("mbox", "hbox", "textsf", "texttt", "textup", "textnormal", "textmd",
+                         "textsuperscript", "textsubscript", "path", "doi", "nolinkurl")
+_SYMBOLS = {"S": "§", "P": "¶", "copyright": "©", "pounds": "£", "ddag": "‡",
+            "textunderscore": "_", "textbar": "|", "textless": "<", "textgreater": ">",
+            "euro": "€"}
+_SORT_TRICKS = ("noopsort", "sortnoop", "SortNoop", "noop", "NOOP")  # \noopsort{a}: hidden
+
+
+def _command_name(node: object, _decoder: object = None) -> str:
+    return str(getattr(node, "macroname", ""))
 
 
 _COMMAND = re.compile(r"\\[a-zA-Z]+\*?|\\(?=[{}])")
@@ -32,8 +114,39 @@ def decode_latex(value: str) -> str:
     """Unicode text for a BibTeX value: braces dropped, math as text ($\\alpha$ -> α)."""
     if not any(char in value for char in "\\{}$~-"):
         return value
+    value = decode_text_commands(value)
+    if not any(char in value for char in "\\{}$-"):
+        return value.strip(_ASCII_SPACE)
     escaped = BARE_SPECIAL.sub(r"\\\1", _HREF_TARGET.sub("", value))  # bare %&# are characters
+    escaped = escaped.replace("\u00a0", _NO_BREAK_STAND_IN)  # pylatexenc makes it a space
     try:
-        return _decoder().latex_to_text(escaped).strip()
+        text = _decoder().latex_to_text(escaped, latex_context=_parsing_context())
     except Exception:  # pylatexenc fails on some macros: keep the words, drop the commands
-        return " ".join(_COMMAND.sub("", value).replace("{", "").replace("}", "").split())
+        text = " ".join(_COMMAND.sub("", value).replace("{", "").replace("}", "").split())
+    return text.replace(_NO_BREAK_STAND_IN, "\u00a0").strip(_ASCII_SPACE)
+
+
+def decode_text_commands(value: str) -> str:
+    """Accents, special letters, logos and ties as Unicode; the rest of the LaTeX stays."""
+    value = _TIE.sub("\u00a0", value)
+    if "\\" in value:
+        value = _LOGO.sub(lambda match: LOGOS[match.group(1)], value)
+        value = _ACCENT.sub(_accented, value)
+        value = _LETTER.sub(lambda match: LETTERS[match.group(1)], value)
+    return value
+
+
+def _accented(match: re.Match[str]) -> str:
+    mark = ACCENTS[match.group("symbol") or match.group("word")]
+    letter = match.group("braced") if match.group("braced") is not None else match.group("bare")
+    accent = match.group("symbol") or match.group("word")
+    letter = letter.strip("{}")
+    if letter.startswith("\\"):
+        letter = LETTERS[letter[1:]]
+        plain, composed = _DOTLESS_COMPOSED[letter]
+        letter = plain if accent in composed else letter
+    if not letter:
+        return _ALONE.get(accent, "\u00a0" + mark)  # as XeLaTeX sets it: over a no-break space
+    if mark == "\u0361" and len(letter) == 2:  # \t{oo}: the tie goes between the letters
+        return unicodedata.normalize("NFC", letter[0] + mark + letter[1])
+    return unicodedata.normalize("NFC", letter[0] + mark) + letter[1:]

@@ -1,0 +1,101 @@
+"""LaTeX text decoding checked against XeLaTeX itself.
+
+Every accent command of LaTeX's standard set is put on every ASCII letter
+(and on the dotless i and j), each special letter command is set alone, and
+XeLaTeX compiles the table; the text of the PDF (NFC) is what bibcv must
+decode each spelling of the same command to.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import string
+import subprocess
+import unicodedata
+
+import pytest
+
+from bibcv.texdecode import ACCENTS, LETTERS, decode_latex
+
+BASES = [*string.ascii_letters, r"\i", r"\j"]
+WORD_ACCENTS = {name for name in ACCENTS if name.isalpha()}
+TABLE_ACCENTS = [name for name in ACCENTS if name != "t"]  # \t joins two letters: see below
+
+
+def spellings(accent: str, base: str) -> list[str]:
+    """Every way a .bib file writes the accent on the letter: \\~{a} \\~a {\\~a} \\c c ..."""
+    bare = f"\\{accent} {base}" if accent in WORD_ACCENTS or base.startswith("\\") else \
+        f"\\{accent}{base}"
+    return [f"\\{accent}{{{base}}}", bare, f"{{{bare}}}", f"\\{accent}{{{{{base}}}}}"
+            if base.startswith("\\") else f"{{\\{accent}{{{base}}}}}"]
+
+
+def cells() -> list[str]:
+    """The LaTeX of each table cell, in the canonical \\accent{letter} spelling."""
+    table = [f"\\{accent}{{{base}}}" for accent in TABLE_ACCENTS for base in BASES]
+    table += [f"\\{accent}{{}}" for accent in TABLE_ACCENTS]
+    table += [f"\\{name}{{}}" for name in LETTERS]
+    table += ["a~b"]
+    return table
+
+
+_GLYPHS = re.compile(r"^\.+\\TU/\S+ (.*)$")  # ".\TU/DejaVuSerif(0)/m/n/10 ãb"
+
+
+@pytest.fixture(scope="module")
+def xelatex_text(tmp_path_factory) -> list[str]:
+    """What XeLaTeX typesets for each cell: the characters of its box, from \\showbox."""
+    folder = tmp_path_factory.mktemp("oracle")
+    rows = "\n".join(f"\\typeout{{CELL {index}}}\\setbox0\\hbox{{{cell}}}\\showbox0"
+                     for index, cell in enumerate(cells()))
+    (folder / "table.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{fontspec}\n\\setmainfont{DejaVu Serif}\n"
+        "\\showboxdepth=100 \\showboxbreadth=10000 \\tracingonline=0\n"
+        "\\begin{document}\n" + rows + "\n\\end{document}\n", encoding="utf-8")
+    subprocess.run(["xelatex", "-no-shell-escape", "-interaction=batchmode", "table.tex"],
+                   cwd=folder, capture_output=True, stdin=subprocess.DEVNULL, timeout=120,
+                   env={**os.environ, "max_print_line": "10000"})  # \showbox stops with "OK"
+    log = (folder / "table.log").read_text(encoding="utf-8")
+    assert "Missing character" not in log, "the oracle's font lacks a glyph"
+    printed: dict[int, str] = {}
+    cell = -1
+    for line in log.splitlines():
+        if line.startswith("CELL "):
+            cell = int(line.split()[1])
+            printed[cell] = ""
+        elif line.startswith(".\\penalty 10000"):
+            printed[cell] += "\u00a0"  # ~: an unbreakable space
+        elif (glyphs := _GLYPHS.match(line)) and cell >= 0:
+            printed[cell] += glyphs.group(1)
+    assert len(printed) == len(cells())
+    return [unicodedata.normalize("NFC", printed[index]) for index in range(len(cells()))]
+
+
+def test_every_accent_on_every_letter_in_every_spelling(xelatex_text):
+    wrong = []
+    for accent in TABLE_ACCENTS:
+        for base in BASES:
+            expected = xelatex_text[cells().index(f"\\{accent}{{{base}}}")]
+            for spelling in spellings(accent, base):
+                if unicodedata.normalize("NFC", decode_latex(spelling)) != expected:
+                    wrong.append((spelling, decode_latex(spelling), expected))
+    assert wrong == []
+
+
+def test_letters_empty_accents_and_no_break_space(xelatex_text):
+    for index, cell in enumerate(cells()):
+        if cell.endswith("{}") or not cell.startswith(
+                tuple(f"\\{accent}{{" for accent in TABLE_ACCENTS)):
+            assert unicodedata.normalize("NFC", decode_latex(cell)) == xelatex_text[index], cell
+
+
+def test_logos_tie_accent_and_letters_in_words():
+    """XeLaTeX draws logos and \\t with boxes and kerns, so these are checked by hand."""
+    assert decode_latex(r"the {\TeX}book of \LaTeX{} and {\BibTeX}") == \
+        "the TeXbook of LaTeX and BibTeX"
+    assert decode_latex(r"Br\o nsted, {\AA}ngstr{\"o}m, Stra{\ss}e, \L{}\'od\'z") == \
+        "Brønsted, Ångström, Straße, Łódź"
+    assert decode_latex("Jo\\~{a}o a\u00a0b x~y") == "João a\u00a0b x\u00a0y"
+    assert decode_latex(r"\t{oo} \t{ts}") == "o\u0361o t\u0361s"
+

@@ -81,8 +81,8 @@ def test_incomplete_entries_are_noted_apart(tmp_path):
     bib = load_bibliography([path])
     assert bib.warnings == []
     assert [str(note) for note in bib.incomplete] == [
-        f"{path}:2: entry 'b' (@article) has no journal, year, which BibTeX's standard "
-        "styles require"]
+        f"{path}:2: entry 'b' (@article) has no journal or journaltitle, year, which BibTeX's "
+        "standard styles require"]
 
 
 def test_warnings_name_file_and_line(tmp_path):

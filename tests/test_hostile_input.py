@@ -121,11 +121,14 @@ def test_refused_with_file_and_line(tmp_path, bullet, message):
     assert "Traceback" not in result.output
 
 
-def test_bad_url_in_bibtex_names_the_entry(tmp_path):
-    bib = "@misc{evil,\n  author = {Zhang Ziliǹ},\n  title = {T},\n  url = {javascript:x()}}\n"
+@pytest.mark.parametrize("url", ["javascript:x()", "ftp://ftp.example.org/paper.ps", "example.org"])
+def test_url_that_is_no_web_link_is_a_warning_and_no_link(tmp_path, url):
+    bib = f"@misc{{evil,\n  author = {{Zhang Ziliǹ}},\n  title = {{T}},\n  url = {{{url}}}}}\n"
     result = build(cv_with(tmp_path, ["ok"], bib), tmp_path / "out")
-    assert result.exit_code == 1
-    assert result.output.startswith(f"{tmp_path / 'refs.bib'}:1: entry 'evil': link target")
+    assert result.exit_code == 0, result.output
+    assert f"{tmp_path / 'refs.bib'}:1: warning: entry 'evil': the url {url!r} is not a web" \
+        in result.output
+    assert url not in pdf_links(tmp_path / "out" / "cv.pdf")
 
 
 def test_very_long_words_wrap_instead_of_running_off_the_page(tmp_path):

@@ -29,10 +29,19 @@ from bibcv.richtext import MarkupError, check_characters
 from bibcv.texdecode import decode_latex
 
 EQUAL_CONTRIBUTION = "equal"
-VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file"})  # never LaTeX, as in biblatex
+# Fields that are never LaTeX (biblatex's verbatim and URI fields, dates, BibDesk's links):
+# their %, & and # are characters, and nothing in them is decoded.
+VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "verba", "verbb", "verbc", "pdf",
+                             "ids"})
+_VERBATIM_PATTERN = re.compile(r"(?:\w*date|bdsk-(?:url|file)-\d+)")
+
+
+def is_verbatim(field_name: str) -> bool:
+    return field_name in VERBATIM_FIELDS or bool(_VERBATIM_PATTERN.fullmatch(field_name))
+
 # What BibTeX's standard styles require of each entry type; a tuple is "one of".
 REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
-    "article": ("author", "title", "journal", "year"),
+    "article": ("author", "title", ("journal", "journaltitle"), "year"),
     "book": (("author", "editor"), "title", "publisher", "year"),
     "booklet": ("title",),
     "inbook": (("author", "editor"), "title", ("chapter", "pages"), "publisher", "year"),
@@ -47,7 +56,9 @@ REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "unpublished": ("author", "title"),
 }
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
-_ITEM_ANNOTATION = re.compile(r"\s*(\d+)(?::[\w-]+)?\s*=\s*(.+?)\s*")
+# biblatex data annotations: "1=equal" (an item), "1:family=..." (a part), "=uncertain" (the field)
+_ITEM_ANNOTATION = re.compile(r"\s*(\d*)(?::[\w-]+)?\s*=\s*(.+?)\s*")
+LINK_SCHEMES = ("http://", "https://")
 
 
 @dataclass
@@ -57,13 +68,21 @@ class Publication:
     raw_fields: dict[str, str]  # lower-case names; macros, '#', white space resolved; LaTeX kept
     origin: Origin
     position: int = 0  # order of appearance across all files read; the stable tie-breaker
+    parent_key: str | None = None  # the crossref parent its missing fields came from
+    inherited: set[str] = field(default_factory=set)  # the names of those fields
 
     def text(self, name: str) -> str:
         """The field as Unicode text, or '' when the entry does not have it."""
         raw = self.raw_fields.get(name)
         if not raw:
             return ""
-        return raw.strip() if name in VERBATIM_FIELDS else decode_latex(raw)
+        return raw.strip(" ") if is_verbatim(name) else decode_latex(raw)
+
+    @property
+    def link_target(self) -> str:
+        """The url field if a reader's browser can open it; '' otherwise (see _check_url)."""
+        url = self.text("url")
+        return url if _is_web_link(url) else ""
 
     def has(self, name: str) -> bool:
         return bool(self.raw_fields.get(name, "").strip())
@@ -109,6 +128,8 @@ class Publication:
                     "'author+an'; write it as '1=equal; 2=equal'",
                     self.origin,
                 )
+            if not match.group(1):
+                continue  # an annotation of the whole field: nothing a CV shows
             words = frozenset(w.strip().casefold() for w in match.group(2).split(","))
             annotations[int(match.group(1)) - 1] = words
         return annotations
@@ -167,6 +188,7 @@ def load_bibliography(paths: Iterable[Path], cache_dir: Path | None = None) -> B
     _resolve_crossrefs(bibliography, folded_keys)
     for publication in bibliography:
         _check_required_fields(publication, bibliography)
+        _check_url(publication, bibliography)
     _check_same_paper(bibliography)
     return bibliography
 
@@ -251,7 +273,14 @@ def _check_characters(value: str, where: str, origin: Origin) -> None:
 
 
 def _resolve_crossrefs(bibliography: Bibliography, by_folded_key: dict[str, Publication]) -> None:
-    """Copy each parent's fields that the child lacks, as BibTeX does, then drop 'crossref'."""
+    """Copy each parent's fields that the child lacks, then drop 'crossref'.
+
+    BibTeX copies every missing field; biber does too, with its exceptions,
+    which bibcv follows: aliases and keys (``ids``, ``crossref``...) are never
+    inherited, a date is inherited whole and only when the child has none of
+    its parts, and a parent's title becomes the child's ``booktitle``,
+    ``maintitle`` or ``journaltitle`` by the entry types (biber's defaults).
+    """
     def resolve(publication: Publication, chain: tuple[str, ...]) -> None:
         parent_key = publication.raw_fields.get("crossref")
         if parent_key is None:
@@ -267,15 +296,56 @@ def _resolve_crossrefs(bibliography: Bibliography, by_folded_key: dict[str, Publ
             return
         resolve(parent, (*chain, parent.key))
         del publication.raw_fields["crossref"]
-        inherited = {name: value for name, value in parent.raw_fields.items()
-                     if name != "crossref"}
-        if parent.entry_type in ("proceedings", "book", "collection") and "title" in inherited:
-            inherited.setdefault("booktitle", inherited["title"])
-        for name, value in inherited.items():
-            publication.raw_fields.setdefault(name, value)
+        publication.parent_key = parent.key
+        for name, value in _inherited_fields(parent, publication).items():
+            if name not in publication.raw_fields:
+                publication.raw_fields[name] = value
+                publication.inherited.add(name)
 
     for publication in bibliography:
         resolve(publication, (publication.key,))
+
+
+def _inherited_fields(parent: Publication, child: Publication) -> dict[str, str]:
+    fields = dict(parent.raw_fields)
+    renamed = _TITLE_INHERITANCE.get((parent.entry_type, child.entry_type))
+    if renamed:
+        for source, target in zip(("title", "subtitle", "titleaddon"), renamed, strict=False):
+            if source in fields:
+                fields[target] = fields.pop(source)
+    if (parent.entry_type, child.entry_type) in _AUTHOR_TO_BOOKAUTHOR and "author" in fields:
+        fields.setdefault("bookauthor", fields["author"])
+    for group in _DATE_GROUPS:
+        if any(name in child.raw_fields for name in group):
+            for name in group:
+                fields.pop(name, None)
+    return {name: value for name, value in fields.items() if name not in NEVER_INHERITED}
+
+
+NEVER_INHERITED = frozenset({
+    "ids", "crossref", "xref", "entryset", "entrysubtype", "execute", "label", "options",
+    "presort", "related", "relatedoptions", "relatedstring", "relatedtype", "shorthand",
+    "shorthandintro", "sortkey"})
+_DATE_GROUPS = (("date", "year", "month", "day"), ("urldate",), ("eventdate",), ("origdate",))
+_BOOK_TITLES = ("booktitle", "booksubtitle", "booktitleaddon")
+_MAIN_TITLES = ("maintitle", "mainsubtitle", "maintitleaddon")
+_TITLE_INHERITANCE: dict[tuple[str, str], tuple[str, ...]] = {
+    **{(parent, child): _MAIN_TITLES for parent, children in (
+        ("mvbook", ("book", "inbook", "bookinbook", "suppbook")),
+        ("mvcollection", ("collection", "incollection", "suppcollection")),
+        ("mvproceedings", ("proceedings", "inproceedings", "conference")),
+        ("mvreference", ("reference", "inreference"))) for child in children},
+    **{(parent, child): _BOOK_TITLES for parent, children in (
+        ("book", ("inbook", "bookinbook", "suppbook")),
+        ("collection", ("incollection", "suppcollection")),
+        ("proceedings", ("inproceedings", "conference")),
+        ("reference", ("inreference",))) for child in children},
+    **{("periodical", child): ("journaltitle", "journalsubtitle")
+       for child in ("article", "suppperiodical")},
+}
+_AUTHOR_TO_BOOKAUTHOR = frozenset(
+    (parent, child) for parent in ("mvbook", "book") for child in ("inbook", "bookinbook",
+                                                                   "suppbook"))
 
 
 def _check_required_fields(publication: Publication, bibliography: Bibliography) -> None:
@@ -296,16 +366,31 @@ def _check_required_fields(publication: Publication, bibliography: Bibliography)
             publication.origin))
 
 
+def _is_web_link(url: str) -> bool:
+    return url.lower().startswith(LINK_SCHEMES) and not any(char.isspace() for char in url)
+
+
+def _check_url(publication: Publication, bibliography: Bibliography) -> None:
+    url = publication.text("url")
+    if url and not _is_web_link(url):
+        bibliography.warn(
+            f"entry {publication.key!r}: the url {url!r} is not a web address (http:// or "
+            "https://, without spaces), so the CV shows the title without a link; the export "
+            "keeps it", publication.origin)
+
+
 def _check_same_paper(bibliography: Bibliography) -> None:
     """The same paper under two keys: same DOI, or the same title once normalised."""
     seen: dict[tuple[str, str], Publication] = {}
     for publication in bibliography:
+        own = {name: value for name, value in publication.raw_fields.items()
+               if name not in publication.inherited}  # a crossref child is not its parent
         signatures = []
-        doi = publication.raw_fields.get("doi", "").strip().lower()
+        doi = own.get("doi", "").strip().lower()
         doi = re.sub(r"^(https?://)?(dx\.)?doi\.org/", "", doi)
         if doi:
             signatures.append(("DOI", doi))
-        title = _normalised_title(publication.raw_fields.get("title", ""))
+        title = _normalised_title(own.get("title", ""))
         if len(title) >= 8:
             signatures.append(("title", title))
         for signature in signatures:

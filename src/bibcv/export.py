@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bibcv.bibliography import VERBATIM_FIELDS, Publication
+from bibcv.bibliography import Publication, is_verbatim
 from bibcv.bibtex_values import BARE_SPECIAL, MONTH_NAMES, month_number
 from bibcv.names import split_name, split_name_list
 from bibcv.style import LINK_FIELDS
@@ -28,7 +28,9 @@ FIELD_ORDER = (
 PRIVATE_FIELDS = frozenset({"annote", "comment"})
 # al-folio's per-paper links and short-list flag: the CV prints them, a reference list does not.
 CV_LINK_FIELDS = frozenset({*LINK_FIELDS, "selected"})
-_URL_ARGUMENT = re.compile(r"(\\(?:url|href)\s*\{[^{}]*\})")  # verbatim inside: leave alone
+# Verbatim arguments inside a LaTeX field: \url{...}, \href{...}, \path|...|, \verb+...+.
+_URL_ARGUMENT = re.compile(r"(\\(?:url|href|path|nolinkurl)\s*\{[^{}]*\}"
+                           r"|\\(?:url|path|verb)\*?([^\sa-zA-Z{]).*?\2)")
 
 
 def is_cv_only(field: str) -> bool:
@@ -60,7 +62,7 @@ def format_value(field: str, raw: str) -> str:
         return MONTH_NAMES[number - 1][:3].lower()
     if field in NAME_FIELDS:
         text = format_names(text)
-    elif field not in VERBATIM_FIELDS:
+    elif not is_verbatim(field):
         text = _escape_specials(text)
     return f"{{{text}}}"
 
@@ -88,9 +90,11 @@ def _format_name(raw: str) -> str:
 
 
 def _escape_specials(text: str) -> str:
-    pieces = _URL_ARGUMENT.split(text)  # odd pieces are \url{...} arguments
-    return "".join(piece if index % 2 else BARE_SPECIAL.sub(r"\\\1", piece)
-                   for index, piece in enumerate(pieces))
+    pieces, position = [], 0
+    for verbatim in _URL_ARGUMENT.finditer(text):
+        pieces += [BARE_SPECIAL.sub(r"\\\1", text[position : verbatim.start()]), verbatim.group()]
+        position = verbatim.end()
+    return "".join(pieces) + BARE_SPECIAL.sub(r"\\\1", text[position:])
 
 
 def _ordered(fields: dict[str, str]) -> list[str]:

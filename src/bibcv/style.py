@@ -319,7 +319,7 @@ def _title(entry: _Entry) -> RichText:
 
 def _title_target(entry: _Entry) -> str:
     """The title links to the url, else the DOI, else the arXiv page."""
-    url = entry.publication.text("url")
+    url = entry.publication.link_target  # a url that is no web address: warned when read
     if url:
         return _checked(url, entry)
     doi = _doi(entry)
@@ -559,7 +559,7 @@ def _identifiers(entry: _Entry) -> list[LabelledLink]:
         number, category = arxiv
         text = f"arXiv:{number}" + (f" [{category}]" if category else "")
         found.append(LabelledLink("arXiv", text, f"https://arxiv.org/abs/{number}"))
-    url = entry.publication.text("url")
+    url = entry.publication.link_target
     if url and (entry.publication.entry_type == "online" or not entry.text("title")):
         found.append(LabelledLink("URL", url, _checked(url, entry)))
     return found

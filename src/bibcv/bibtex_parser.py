@@ -121,8 +121,9 @@ class _Reader:
         position = self.white(at + 1)
         match = _IDENTIFIER.match(self.source, position)
         if not match or match.group()[0].isdigit():
-            self.result.errors.append(Problem(self.line(at), "an '@' not followed by an entry "
-                                              "type; BibTeX skips it"))
+            self.result.warnings.append(Problem(self.line(at), (
+                "an '@' outside entries that starts no entry; BibTeX reports an error and "
+                "skips it, and so does bibcv. Remove the '@' (or write it as 'at')")))
             return position
         kind = match.group().lower()
         position = self.white(match.end())
@@ -130,9 +131,10 @@ class _Reader:
             self._check_comment(at, position)
             return position
         if position >= len(self.source) or self.source[position] not in "{(":
-            self.result.errors.append(Problem(
-                self.line(position), f"'@{match.group()}' is not followed by '{{' or '('; "
-                "BibTeX skips it"))
+            self.result.warnings.append(Problem(self.line(position), (
+                f"'@{match.group()}' outside entries is not followed by '{{' or '('; BibTeX "
+                "reports an error and skips it, and so does bibcv. Remove the '@' (or write "
+                "it as 'at')")))
             return position
         closer = "}" if self.source[position] == "{" else ")"
         entry: RawEntry | None = None
@@ -287,10 +289,11 @@ class _Reader:
                              f"the '{{' on line {self.line(start)} is never closed")
 
     def quoted_end(self, start: int) -> int:
-        depth = 0
+        depth, outer_brace, inner_quote = 0, start, -1
         for mark in _QUOTE_OR_BRACE.finditer(self.source, start + 1):
             char = mark.group()
             if char == "{":
+                outer_brace = mark.start() if depth == 0 else outer_brace
                 depth += 1
             elif char == "}":
                 depth -= 1
@@ -299,8 +302,17 @@ class _Reader:
                                          f"value opened on line {self.line(start)} never opened")
             elif depth == 0:
                 return mark.start()
+            elif inner_quote < 0:
+                inner_quote = mark.start()
+        if depth:  # a '"' inside braces does not end the value: the brace is the culprit
+            raise _SyntaxProblem(len(self.source), (
+                f"the '{{' on line {self.line(outer_brace)}, inside the quoted value begun on "
+                f"line {self.line(start)}, is never closed (a '\"' inside braces does not end "
+                "the value)"))
+        hint = "" if inner_quote < 0 else (
+            f"; the '\"' inside braces on line {self.line(inner_quote)} does not end it")
         raise _SyntaxProblem(len(self.source),
-                             f"the '\"' on line {self.line(start)} is never closed")
+                             f"the '\"' on line {self.line(start)} is never closed{hint}")
 
 
 def _collapse(text: str) -> str:

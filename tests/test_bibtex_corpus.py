@@ -31,8 +31,7 @@ from bibcv.bibtex_parser import parse_bibtex
 from bibcv.bibtex_values import MONTH_NAMES
 from bibcv.errors import BibcvError
 from bibcv.export import export_bibtex
-from bibcv.names import parse_name, split_name_list
-from bibcv.texdecode import decode_latex
+from bibcv.names import split_name, split_name_list
 
 HERE = Path(__file__).parent
 NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "editora", "editorb", "holder",
@@ -88,7 +87,7 @@ def bibtex_read(bib: Path, field_names: set[str], folder: Path) -> BibtexReading
         '{ swap$ "@@F " swap$ * "=" * swap$ * "@@E" * write$ newline$ } if$ }\n'
         "FUNCTION {nms} { duplicate$ empty$ { pop$ pop$ } { 'bibcv.list := 'bibcv.part := "
         "bibcv.list num.names$ 'bibcv.count := #1 'bibcv.index := "
-        "{ bibcv.index bibcv.count > not } "
+        "{ bibcv.index bibcv.count #1 + < } "
         '{ "@@N " bibcv.part * " " * bibcv.index int.to.str$ * "=" * bibcv.list bibcv.index '
         '"{ff{ }}|{vv{ }}|{ll{ }}|{jj{ }}" format.name$ * "@@E" * write$ newline$ '
         "bibcv.index #1 + 'bibcv.index := } while$ } if$ }\n"
@@ -117,8 +116,9 @@ def bibtex_read(bib: Path, field_names: set[str], folder: Path) -> BibtexReading
     return reading
 
 
-def words(text: str) -> str:
-    return " ".join(text.replace("-", " ").split())
+def tokens(part: str) -> str:
+    """A part's LaTeX tokens joined by spaces: names.bst writes ties and hyphens as spaces."""
+    return " ".join(re.sub(r"(?<!\\)[~-]", " ", part).split())
 
 
 def read_as_biber(written: str) -> bool:
@@ -130,6 +130,7 @@ def read_as_biber(written: str) -> bool:
 
 @dataclass
 class CorpusResult:
+    path: Path
     ours: Bibliography
     parsed: dict[str, dict[str, str]]
     bibtex: BibtexReading
@@ -153,7 +154,7 @@ def corpus(request, tmp_path_factory) -> CorpusResult:
     exported = folder / "exported.bib"
     exported.write_text(export, encoding="utf-8")
     reparsed = load_bibliography([exported])
-    return CorpusResult(ours, parsed, bibtex_read(path, field_names, folder), export,
+    return CorpusResult(path, ours, parsed, bibtex_read(path, field_names, folder), export,
                         export_bibtex(reparsed, reparsed.preambles), reparsed)
 
 
@@ -170,10 +171,10 @@ def test_every_name_is_split_as_bibtex_splits_it(corpus):
     for (key, name_field, index), parts in corpus.bibtex.names.items():
         if name_field not in corpus.parsed[key]:
             continue  # bibtex copied it from the crossref parent: compared there
-        written = split_name_list(corpus.parsed[key].get(name_field, ""))[index - 1]
-        name = parse_name(written)
-        ours = tuple(words(" ".join(part)) for part in (name.first, name.von, name.last, name.jr))
-        theirs = tuple(words(decode_latex(part)) for part in parts)
+        written = split_name_list(corpus.parsed[key][name_field])[index - 1]
+        name = split_name(written)
+        ours = tuple(tokens(part) for part in (name.first, name.von, name.last, name.jr))
+        theirs = tuple(tokens(part) for part in parts)
         compared += 1
         if ours != theirs:
             if read_as_biber(written):
@@ -181,6 +182,7 @@ def test_every_name_is_split_as_bibtex_splits_it(corpus):
             else:
                 different.append((key, written, ours, theirs))
     assert different == []
+    assert compared > 0 or "glossaries" in corpus.path.name  # glossary files have no names
     assert as_biber <= compared // 10  # the documented exceptions stay exceptions
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bibcv.atomic import write_text_atomically
-from bibcv.bibtex_parser import RawEntry, parse_bibtex
+from bibcv.bibtex_parser import ParsedFile, RawEntry, parse_bibtex
 from bibcv.bibtex_values import month_number
 from bibcv.errors import BibcvError, Origin
 from bibcv.incremental import bibcv_fingerprint
@@ -244,25 +244,38 @@ def _read_file(path: Path, content: bytes | None = None) -> FileReading:
     reading = FileReading()
     for problem in parsed.warnings:
         reading.warn(problem.message, Origin(path, problem.line))
+    check_values = _has_control_character(source)  # else no value can have one: skip the checks
     for preamble in parsed.preambles:
-        _check_characters(preamble, "@preamble", Origin(path))
+        if check_values:
+            _check_characters(preamble, "@preamble", Origin(path))
         reading.preambles.append(preamble)
     for entry in parsed.entries:
-        reading.publications.append(_publication(entry, path, reading))
+        reading.publications.append(_publication(entry, path, parsed, reading, check_values))
     return reading
 
 
-def _publication(entry: RawEntry, path: Path, reading: FileReading) -> Publication:
+def _publication(entry: RawEntry, path: Path, parsed: ParsedFile, reading: FileReading,
+                 check_values: bool) -> Publication:
     fields: dict[str, str] = {}
     for raw in entry.fields:
-        origin = Origin(path, raw.line)
         if raw.name in fields:
             reading.warn(f"entry {entry.key!r} has the field {raw.name!r} twice; "
-                         "the first is used, as BibTeX does", origin)
+                         "the first is used, as BibTeX does",
+                         Origin(path, parsed.line(raw.position)))
             continue
-        _check_characters(raw.value, f"field {raw.name!r} of entry {entry.key!r}", origin)
+        if check_values:
+            _check_characters(raw.value, f"field {raw.name!r} of entry {entry.key!r}",
+                              Origin(path, parsed.line(raw.position)))
         fields[raw.name] = raw.value
     return Publication(entry.key, entry.entry_type, fields, Origin(path, entry.line))
+
+
+def _has_control_character(text: str) -> bool:
+    try:
+        check_characters(text)
+    except MarkupError:
+        return True
+    return False
 
 
 def _check_characters(value: str, where: str, origin: Origin) -> None:

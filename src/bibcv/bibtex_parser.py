@@ -51,7 +51,7 @@ _ENTRY_START = re.compile(r"@[ \t\n\r\f\v]*[^ \t\n\r\f\v\"#%'(),={}0-9][^ \t\n\r
 class RawField:
     name: str  # lower case
     value: str  # macros and '#' resolved, white space collapsed; LaTeX kept
-    line: int
+    position: int  # in the source; ParsedFile.line() gives its line, when a message needs it
 
 
 @dataclass
@@ -73,10 +73,19 @@ class Problem:
 
 @dataclass
 class ParsedFile:
+    source: str
     entries: list[RawEntry] = field(default_factory=list)
     preambles: list[str] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)  # BibTeX's error messages
     warnings: list[Problem] = field(default_factory=list)  # BibTeX's (or bibcv's) warnings
+    _newlines: list[int] | None = None
+
+    def line(self, position: int) -> int:
+        """The 1-based line of a position (the end of the file counts as its last line)."""
+        if self._newlines is None:
+            self._newlines = [match.start() for match in re.finditer("\n", self.source)]
+        position = min(position, len(self.source.rstrip()))
+        return bisect.bisect_left(self._newlines, position) + 1
 
 
 class _SyntaxProblem(Exception):
@@ -91,14 +100,8 @@ class _Reader:
     def __init__(self, source: str) -> None:
         self.source = source
         self.macros: dict[str, str] = dict(MONTH_MACROS)
-        self.result = ParsedFile()
-        self._newlines: list[int] | None = None
-
-    def line(self, position: int) -> int:
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.source)]
-        position = min(position, len(self.source.rstrip()))  # the end of the file: its last line
-        return bisect.bisect_left(self._newlines, position) + 1
+        self.result = ParsedFile(source)
+        self.line = self.result.line
 
     def white(self, position: int) -> int:
         return _WHITE.match(self.source, position).end()  # type: ignore[union-attr]
@@ -225,7 +228,7 @@ class _Reader:
             where = f"field {match.group().lower()!r} of entry {key!r}"  # type: ignore[union-attr]
             text, position = self.value(self.white(name_end + 1), where)
             entry.fields.append(RawField(match.group().lower(), text.strip(" "),  # type: ignore[union-attr]
-                                         self.line(match.start())))  # type: ignore[union-attr]
+                                         match.start()))  # type: ignore[union-attr]
             position = self.white(position)
 
     def simple_field(self, position: int) -> tuple[RawField, int] | None:
@@ -240,7 +243,7 @@ class _Reader:
                 return None  # the general path warns about it
         else:
             text = braced if braced is not None else quoted if quoted is not None else number
-        raw = RawField(name.lower(), _collapse(text).strip(" "), self.line(simple.start(1)))
+        raw = RawField(name.lower(), _collapse(text).strip(" "), simple.start(1))
         return raw, simple.end()
 
     def value(self, position: int, where: str) -> tuple[str, int]:

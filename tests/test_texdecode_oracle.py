@@ -50,7 +50,7 @@ def xelatex_text(tmp_path_factory) -> list[str]:
     rows = "\n".join(f"\\typeout{{CELL {index}}}\\setbox0\\hbox{{{cell}}}\\showbox0"
                      for index, cell in enumerate(cells()))
     (folder / "table.tex").write_text(
-        "\\documentclass{article}\n\\usepackage{fontspec}\n\\setmainfont{DejaVu Serif}\n"
+        "\\documentclass{article}\n\\usepackage{fontspec}\n\\setmainfont{Gentium Book Plus}\n"
         "\\showboxdepth=100 \\showboxbreadth=10000 \\tracingonline=0\n"
         "\\begin{document}\n" + rows + "\n\\end{document}\n", encoding="utf-8")
     subprocess.run(["xelatex", "-no-shell-escape", "-interaction=batchmode", "table.tex"],

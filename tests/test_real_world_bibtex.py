@@ -111,13 +111,17 @@ def test_verbatim_arguments_inside_latex_fields_are_not_escaped(tmp_path):
 
 def test_export_is_idempotent_and_never_ends_a_field_in_a_backslash(tmp_path):
     text = ("@misc{k, author = {R.\\ Q.\\ Fugate and given=William, family=Atheling, "
-            "suffix=Jr. and Xin Jin 0008 and Jo\\~ao Brand\\~{a}o}, title = {The {\\TeX}book}}\n")
+            "suffix=Jr. and Xin Jin 0008 and Jo\\~ao Brand\\~{a}o}, title = {The {\\TeX}book},\n"
+            "  note = {no\u00a0break}}\n")
     first = export_bibtex(load_bibliography([bib_file(tmp_path, text)]))
     assert "author = {R.\\ Q.\\ Fugate and given=William, family=Atheling, suffix=Jr. and " \
            "Xin Jin 0008 and Brand\\~{a}o, Jo\\~ao}" in first
     again = export_bibtex(load_bibliography([bib_file(tmp_path, first, "again.bib")]))
     assert again == first
     assert "\\}" not in first
+    assert "  note = {no\u00a0break},\n" in first  # a no-break space stays one
+    assert load_bibliography([bib_file(tmp_path, first, "again.bib")]).entries["k"].text(
+        "title") == "The TeXbook"
 
 
 def test_crossref_follows_biber_inheritance(tmp_path):

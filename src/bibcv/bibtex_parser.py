@@ -78,14 +78,15 @@ class ParsedFile:
     preambles: list[str] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)  # BibTeX's error messages
     warnings: list[Problem] = field(default_factory=list)  # BibTeX's (or bibcv's) warnings
-    _newlines: list[int] | None = None
+    _newlines: list[int] = field(default_factory=list)
+    _end: int = -1  # where the text of the file ends (trailing white space excluded)
 
     def line(self, position: int) -> int:
         """The 1-based line of a position (the end of the file counts as its last line)."""
-        if self._newlines is None:
+        if self._end < 0:
             self._newlines = [match.start() for match in re.finditer("\n", self.source)]
-        position = min(position, len(self.source.rstrip()))
-        return bisect.bisect_left(self._newlines, position) + 1
+            self._end = len(self.source.rstrip())
+        return bisect.bisect_left(self._newlines, min(position, self._end)) + 1
 
 
 class _SyntaxProblem(Exception):

@@ -54,7 +54,7 @@ def pdf_links(pdf: Path) -> list[str]:
 
 def squash(text: str) -> str:
     """Collapse white space and hyphenation so phrases can be searched across lines."""
-    text = re.sub(r"(\w)-\n\s*(\w)", r"\1\2", text)
+    text = re.sub(r"(\w)-\n[ \t]*(\w)", r"\1\2", text)  # hyphenation: not across paragraphs
     return " ".join(text.split())
 
 

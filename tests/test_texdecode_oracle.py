@@ -99,3 +99,13 @@ def test_logos_tie_accent_and_letters_in_words():
     assert decode_latex("Jo\\~{a}o a\u00a0b x~y") == "João a\u00a0b x\u00a0y"
     assert decode_latex(r"\t{oo} \t{ts}") == "o\u0361o t\u0361s"
 
+
+
+@pytest.mark.parametrize(("latex", "text"), [
+    (r"\Thanh{} Nguyen", "Thanh Nguyen"),  # undefined in LaTeX: the name is kept, not lost
+    (r"\noopsort{a}Zeta, \label{l}x\index{i}", "Zeta, x"),
+    (r"one\newline two {\em three} \textsc{four}", "one two three four"),
+    (r"\url{https://x.org/a%20b} 100\% \S 3", "https://x.org/a%20b 100% §3"),
+])
+def test_commands_beyond_accents(latex, text):
+    assert decode_latex(latex) == text

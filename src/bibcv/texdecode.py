@@ -56,6 +56,7 @@ _LETTER = re.compile(r"\\(" + "|".join(sorted(LETTERS, key=len, reverse=True))
 _LOGO = re.compile(r"\\(" + "|".join(sorted(LOGOS, key=len, reverse=True))
                    + r")(?![A-Za-z])[ \t\n]*(?:\{\})?")
 _ASCII_SPACE = " \t\n\r"  # str.strip() would also strip no-break spaces, which are text
+_SPACES = re.compile(r"[ \t\n]{2,}")
 _TIE = re.compile(r"(?<!\\)~")
 _NO_BREAK_STAND_IN = "\ue000"  # a private-use character: not expected in any text
 
@@ -65,9 +66,10 @@ def _decoder() -> LatexNodes2Text:
     context = get_default_latex_context_db()
     context.add_context_category("bibcv", prepend=True, macros=[
         MacroTextSpec("url", simplify_repl="%s"),
-        *(MacroTextSpec(name, simplify_repl="") for name in _INVISIBLE + _SORT_TRICKS),
+        *(MacroTextSpec(name, simplify_repl="") for name in _INVISIBLE + _HIDDEN_ARGUMENT),
         *(MacroTextSpec(name, simplify_repl="%s") for name in _ONE_ARGUMENT_AS_TEXT),
         *(MacroTextSpec(name, simplify_repl=char) for name, char in _SYMBOLS.items()),
+        *(MacroTextSpec(name, simplify_repl=" ") for name in _LINE_BREAKS),
     ])
     # A command LaTeX does not define (\Thanh, a private macro) keeps its name as the word:
     # dropping it would lose a word of a name or title.
@@ -81,7 +83,7 @@ def _parsing_context() -> LatexContextDb:
     context = default_parsing_context()
     context.add_context_category(
         "bibcv", prepend=True,
-        macros=[MacroSpec(name, "{") for name in _SORT_TRICKS + _ONE_ARGUMENT_AS_TEXT])
+        macros=[MacroSpec(name, "{") for name in _HIDDEN_ARGUMENT + _ONE_ARGUMENT_AS_TEXT])
     return context
 
 
@@ -92,13 +94,18 @@ _INVISIBLE = (
     "nolinebreak", "allowbreak", "bgroup", "egroup", "em", "it", "bf", "sl", "sc", "rm", "sf",
     "tt", "upshape", "itshape", "bfseries", "mdseries", "normalfont", "small", "large", "Large",
     "LARGE", "footnotesize", "scriptsize", "tiny", "huge", "Huge", "normalsize", "selectfont",
-    "slshape", "scshape", "rmfamily", "sffamily", "ttfamily", "/", "@")
+    "slshape", "scshape", "rmfamily", "sffamily", "ttfamily", "/", "@", "noindent", "par",
+    "smallskip", "medskip", "bigskip", "vfill", "hfill", "clearpage", "newpage", "pagebreak",
+    "centering", "raggedright", "raggedleft")
+_LINE_BREAKS = ("newline", "linebreak")  # a space in running text
+# \label{x}, and the sorting tricks .bib files define in @preamble (\noopsort{a}): hidden.
+_HIDDEN_ARGUMENT = ("label", "index", "nocite", "noopsort", "sortnoop", "SortNoop", "noop",
+                    "NOOP")
 _ONE_ARGUMENT_AS_TEXT = ("mbox", "hbox", "textsf", "texttt", "textup", "textnormal", "textmd",
                          "textsuperscript", "textsubscript", "path", "doi", "nolinkurl")
 _SYMBOLS = {"S": "§", "P": "¶", "copyright": "©", "pounds": "£", "ddag": "‡",
             "textunderscore": "_", "textbar": "|", "textless": "<", "textgreater": ">",
             "euro": "€"}
-_SORT_TRICKS = ("noopsort", "sortnoop", "SortNoop", "noop", "NOOP")  # \noopsort{a}: hidden
 
 
 def _command_name(node: object, _decoder: object = None) -> str:
@@ -123,6 +130,7 @@ def decode_latex(value: str) -> str:
         text = _decoder().latex_to_text(escaped, latex_context=_parsing_context())
     except Exception:  # pylatexenc fails on some macros: keep the words, drop the commands
         text = " ".join(_COMMAND.sub("", value).replace("{", "").replace("}", "").split())
+    text = _SPACES.sub(" ", text)  # commands that print nothing leave their spaces behind
     return text.replace(_NO_BREAK_STAND_IN, "\u00a0").strip(_ASCII_SPACE)
 
 

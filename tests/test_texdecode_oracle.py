@@ -20,7 +20,11 @@ from bibcv.texdecode import ACCENTS, LETTERS, decode_latex
 
 BASES = [*string.ascii_letters, r"\i", r"\j"]
 WORD_ACCENTS = {name for name in ACCENTS if name.isalpha()}
-TABLE_ACCENTS = [name for name in ACCENTS if name != "t"]  # \t joins two letters: see below
+TABLE_ACCENTS = [name for name in ACCENTS if name != "t"]
+# LaTeX's text symbols for characters that are TeX syntax, and a few common others.
+TEXT_SYMBOLS = ["textasciicircum", "textasciitilde", "textbackslash", "textunderscore",
+                "textbar", "textless", "textgreater", "S", "P", "copyright", "pounds", "ddag",
+                "textregistered", "texttrademark", "textdagger", "textbullet", "textellipsis"]  # \t joins two letters: see below
 
 
 def spellings(accent: str, base: str) -> list[str]:
@@ -36,6 +40,7 @@ def cells() -> list[str]:
     table = [f"\\{accent}{{{base}}}" for accent in TABLE_ACCENTS for base in BASES]
     table += [f"\\{accent}{{}}" for accent in TABLE_ACCENTS]
     table += [f"\\{name}{{}}" for name in LETTERS]
+    table += [f"\\{name}{{}}" for name in TEXT_SYMBOLS]
     table += ["a~b"]
     return table
 

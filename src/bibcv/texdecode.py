@@ -105,7 +105,7 @@ _ONE_ARGUMENT_AS_TEXT = ("mbox", "hbox", "textsf", "texttt", "textup", "textnorm
                          "textsuperscript", "textsubscript", "path", "doi", "nolinkurl")
 _SYMBOLS = {"S": "§", "P": "¶", "copyright": "©", "pounds": "£", "ddag": "‡",
             "textunderscore": "_", "textbar": "|", "textless": "<", "textgreater": ">",
-            "euro": "€"}
+            "euro": "€", "textasciicircum": "^"}
 
 
 def _command_name(node: object, _decoder: object = None) -> str:

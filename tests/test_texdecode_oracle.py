@@ -20,11 +20,11 @@ from bibcv.texdecode import ACCENTS, LETTERS, decode_latex
 
 BASES = [*string.ascii_letters, r"\i", r"\j"]
 WORD_ACCENTS = {name for name in ACCENTS if name.isalpha()}
-TABLE_ACCENTS = [name for name in ACCENTS if name != "t"]
+TABLE_ACCENTS = [name for name in ACCENTS if name != "t"]  # \t joins two letters: see below
 # LaTeX's text symbols for characters that are TeX syntax, and a few common others.
 TEXT_SYMBOLS = ["textasciicircum", "textasciitilde", "textbackslash", "textunderscore",
                 "textbar", "textless", "textgreater", "S", "P", "copyright", "pounds", "ddag",
-                "textregistered", "texttrademark", "textdagger", "textbullet", "textellipsis"]  # \t joins two letters: see below
+                "textregistered", "texttrademark", "textdagger", "textbullet", "textellipsis"]
 
 
 def spellings(accent: str, base: str) -> list[str]:

@@ -1,10 +1,21 @@
-"""LaTeX to PDF with XeLaTeX through latexmk, locked down.
+"""LaTeX to PDF with XeLaTeX, locked down, in one pass when one is enough.
 
-The engine runs in a private temporary folder, may not run programs
-(-no-shell-escape) nor open files outside that folder (openin_any and
-openout_any = p), reads nothing from stdin, and is killed with its whole
-process group when it overruns.  Outputs are moved into place only after a
-successful run, so a failed build never replaces a good PDF.
+A document that declares ``\\nofiles`` (both built-in themes do) writes no
+auxiliary files, so a second pass could not change it: XeLaTeX runs once,
+directly, which saves latexmk's start-up and bookkeeping. Any other document
+goes through latexmk, which reruns the engine as long as it must.
+
+Either way the engine runs in a private temporary folder, may not run
+programs (-no-shell-escape) nor open files outside that folder (openin_any
+and openout_any = p), reads nothing from stdin, and is killed with its whole
+process group when it overruns or the user interrupts. Outputs are moved into
+place only after a successful run, so a failed build never replaces a good PDF.
+
+The PDF is reproducible: its creation date is SOURCE_DATE_EPOCH when that is
+set, else the time the caller gives (the newest input's), and FORCE_SOURCE_DATE
+makes TeX's own clock agree. xdvipdfmx then writes that date and derives the
+document /ID from it instead of from the clock, so the same inputs give the
+same bytes.
 """
 
 from __future__ import annotations
@@ -23,16 +34,18 @@ from bibcv.atomic import temporary_beside
 from bibcv.errors import BibcvError, Origin
 from bibcv.texlog import Overfull, overfull_lines
 
-LATEXMK_COMMAND = [
-    "latexmk", "-norc", "-xelatex", "-no-shell-escape", "-halt-on-error",
-    "-interaction=nonstopmode", "-file-line-error",
-]
+ENGINE_OPTIONS = ["-no-shell-escape", "-halt-on-error", "-interaction=nonstopmode",
+                  "-file-line-error"]
+XELATEX_COMMAND = ["xelatex", *ENGINE_OPTIONS]
+LATEXMK_COMMAND = ["latexmk", "-norc", "-xelatex", *ENGINE_OPTIONS]
 LOCKED_DOWN_ENV = {
     "openin_any": "p",
     "openout_any": "p",
     "shell_escape": "f",
     "max_print_line": "10000",  # one log line per message, so errors can be read back
 }
+# \nofiles in the preamble, outside a comment: the document needs one pass.
+_ONE_PASS = re.compile(r"^[^%\n]*\\nofiles\b", re.MULTILINE)
 _ENGINE_RUN = re.compile(r"^Run number \d+ of rule '(?:xe)?latex'", re.MULTILINE)
 # The first error TeX reports: "./cv.tex:12: message" (-file-line-error) or "! message".
 _FIRST_ERROR = re.compile(r"^(?:\./[^:\n]+\.tex:(?P<line>\d+): |! )(?P<message>.+)$",
@@ -61,14 +74,20 @@ class CompiledCV:
 
 
 def compile_pdf(tex_source: str, stem: str, out_dir: Path,
-                timeout: float = DEFAULT_TIMEOUT) -> CompiledCV:
-    """Compile in a private folder; on success move ``stem.tex`` and ``stem.pdf`` into out_dir."""
+                timeout: float = DEFAULT_TIMEOUT, source_date: int | None = None) -> CompiledCV:
+    """Compile in a private folder; on success move ``stem.tex`` and ``stem.pdf`` into out_dir.
+
+    ``source_date`` (seconds since 1970) becomes the PDF's creation date unless
+    SOURCE_DATE_EPOCH is set; without either, the PDF carries the current time.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bibcv-") as folder:
         work = Path(folder)
         tex = work / f"{stem}.tex"
         tex.write_text(tex_source, encoding="utf-8")
-        succeeded, output = _run_latexmk(tex, timeout)
+        one_pass = needs_one_pass(tex_source)
+        command = XELATEX_COMMAND if one_pass else LATEXMK_COMMAND
+        succeeded, output = _run_engine(command, tex, _engine_env(source_date), timeout)
         pdf = work / f"{stem}.pdf"
         log = work / f"{stem}.log"
         if not succeeded or not pdf.is_file():
@@ -80,33 +99,58 @@ def compile_pdf(tex_source: str, stem: str, out_dir: Path,
         _publish([(tex, out_dir / tex.name), (pdf, out_dir / pdf.name)])
         for stale in _failure_files(out_dir, stem):
             stale.unlink(missing_ok=True)
-        return CompiledCV(out_dir / tex.name, out_dir / pdf.name,
-                          len(_ENGINE_RUN.findall(output)), overfull_lines(log_text))
+        passes = 1 if one_pass else len(_ENGINE_RUN.findall(output))
+        return CompiledCV(out_dir / tex.name, out_dir / pdf.name, passes,
+                          overfull_lines(log_text))
 
 
-def _run_latexmk(tex: Path, timeout: float) -> tuple[bool, str]:
-    """Run latexmk; return whether it succeeded and everything it printed."""
+def needs_one_pass(tex_source: str) -> bool:
+    """True when the preamble declares \\nofiles: no .aux, so nothing a rerun could fix."""
+    preamble = tex_source.split("\\begin{document}", 1)[0]
+    return _ONE_PASS.search(preamble) is not None
+
+
+def _engine_env(source_date: int | None) -> dict[str, str]:
+    """The locked-down environment, with a fixed date when there is one (see module doc)."""
     env = {**os.environ, **LOCKED_DOWN_ENV}
+    if "SOURCE_DATE_EPOCH" not in env and source_date is not None:
+        env["SOURCE_DATE_EPOCH"] = str(source_date)
+    if "SOURCE_DATE_EPOCH" in env:
+        env["FORCE_SOURCE_DATE"] = "1"
+    return env
+
+
+def _run_engine(command: list[str], tex: Path, env: dict[str, str],
+                timeout: float) -> tuple[bool, str]:
+    """Run TeX on tex; return whether it succeeded and everything it printed."""
     try:
         process = subprocess.Popen(
-            [*LATEXMK_COMMAND, tex.name], cwd=tex.parent, env=env,
+            [*command, tex.name], cwd=tex.parent, env=env,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             start_new_session=True, text=True, errors="replace",
         )
     except FileNotFoundError:
         raise BibcvError(
-            "latexmk is not installed. Run `make cv`: on Debian or Ubuntu it installs TeX, "
-            "elsewhere it prints what to install (scripts/system-deps.sh lists it)"
+            f"{command[0]} is not installed. Run `make cv`: on Debian or Ubuntu it installs "
+            "TeX, elsewhere it prints what to install (scripts/system-deps.sh lists it)"
         ) from None
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+        _stop(process)
         raise BibcvError(
             f"TeX did not finish within {timeout:g} seconds and was stopped; "
             "a very long or looping input is the usual cause") from None
+    except BaseException:  # Ctrl-C in `bibcv watch`: TeX runs in its own session, stop it too
+        _stop(process)
+        raise
     return process.returncode == 0, output
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """Kill the engine and everything it started (latexmk starts xelatex, xelatex xdvipdfmx)."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
 
 
 def _compile_error(tex: Path, log: Path, output: str, out_dir: Path) -> LatexError:

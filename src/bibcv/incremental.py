@@ -18,8 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bibcv import __version__
+
+if TYPE_CHECKING:
+    from jinja2 import BytecodeCache
 
 STATE_DIR = ".bibcv"  # inside the output folder: build records and the BibTeX cache
 PACKAGE = Path(__file__).parent
@@ -38,6 +42,32 @@ class Inputs:
             digest.update(f"\0{path}\0".encode())
             digest.update(path.read_bytes())
         return digest.hexdigest()
+
+    def all_files(self) -> list[Path]:
+        """Every file the build reads, the theme's included: what `bibcv watch` watches."""
+        return [*self.files, *_files_under(self.theme)]
+
+    def newest_change(self) -> int | None:
+        """When the newest input was last modified (seconds): the PDF's reproducible date.
+
+        A built-in theme is part of bibcv, like its code, and does not count: installing
+        bibcv on another machine must not change the date of a CV kept in git.
+        """
+        own_theme = not self.theme.resolve().is_relative_to(PACKAGE.resolve())
+        files = self.all_files() if own_theme else self.files
+        try:
+            return int(max(path.stat().st_mtime for path in files))
+        except (OSError, ValueError):
+            return None
+
+
+def recorded_inputs(cv_path: Path, out_dir: Path) -> Inputs | None:
+    """What the last successful build of this CV read, from its record; None before one."""
+    try:
+        record = json.loads(_record_path(cv_path.stem, out_dir).read_text(encoding="utf-8"))
+        return Inputs(tuple(map(Path, record["files"])), Path(record["theme"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def is_up_to_date(cv_path: Path, out_dir: Path, formats: Sequence[str] | None = None) -> bool:
@@ -75,6 +105,23 @@ def bibcv_fingerprint() -> str:
         digest.update(str(path.relative_to(PACKAGE)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+@cache
+def compiled_templates() -> BytecodeCache | None:
+    """Where Jinja2 keeps themes' templates compiled, between builds and between runs.
+
+    Compiling a theme's templates costs more than rendering them; `bibcv watch` and
+    each new `bibcv build` reuse the compiled code instead. Jinja2 checks every
+    entry against its template's source and its own version, and keeps them in a
+    folder of this user's that it checks is private (or none: compile each time).
+    """
+    from jinja2 import FileSystemBytecodeCache
+
+    try:
+        return FileSystemBytecodeCache(pattern="bibcv-latex-%s.cache")
+    except (OSError, RuntimeError):
+        return None
 
 
 def _files_under(folder: Path) -> list[Path]:

@@ -35,7 +35,8 @@ class BuiltCV:
 def _write_pdf(document: Document, out_dir: Path, timeout: float, built: BuiltCV) -> None:
     tex = render_tex(document)
     try:
-        compiled = compile_pdf(tex.source, document.stem, out_dir, timeout)
+        compiled = compile_pdf(tex.source, document.stem, out_dir, timeout,
+                               document.inputs.newest_change())
     except LatexError as error:
         raise _traced_back(error, tex.source_map) from None
     built.outputs += [compiled.pdf, compiled.tex]

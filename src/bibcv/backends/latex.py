@@ -18,6 +18,7 @@ import jinja2
 from bibcv.document import Document
 from bibcv.errors import BibcvError, Origin
 from bibcv.fonts import CJK_INSTALL_HINT, find_cjk_font
+from bibcv.incremental import compiled_templates
 from bibcv.latex import CJK_COMMAND, Latex, escape_text, to_latex
 from bibcv.richtext import RichText
 from bibcv.theme import Theme
@@ -82,6 +83,7 @@ def latex_environment(theme: Theme, finalize: Callable[[Any], str]) -> jinja2.En
         autoescape=False,
         undefined=jinja2.StrictUndefined,
         finalize=finalize,
+        bytecode_cache=compiled_templates(),
     )
 
 

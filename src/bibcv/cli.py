@@ -7,6 +7,7 @@ Only click is imported up front; each command imports what it needs, so
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -76,6 +77,50 @@ def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: in
                 written = ", ".join(str(output) for output in built.outputs)
                 progress.say(f"{futures[future]}: wrote {written}")
     sys.exit(1 if failures or refused else 0)
+
+
+@main.command()
+@click.argument("cv_files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("build"), show_default=True, help="Where the outputs are written.")
+@click.option("-f", "--format", "formats", callback=lambda _ctx, _param, value: _formats(value),
+              metavar="LIST",
+              help=f"Output formats, separated by commas ({', '.join(OUTPUT_FORMATS)}); "
+                   "default: the CV's `formats:` key, else pdf.")
+@click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds TeX may run for one CV before it is stopped.")
+def watch(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...] | None,
+          timeout: float) -> None:
+    """Build each CV, then rebuild it whenever a file it reads changes; Ctrl-C stops.
+
+    Without CV files, watches every cv/*.yaml except base files (cv/_*.yaml).
+    """
+    from bibcv.watch import Watcher
+
+    cv_files, _refused = _cv_files("watch", cv_files or tuple(sorted(Path("cv").glob("*.yaml"))))
+    if not cv_files:
+        _report(BibcvError("no CV to watch: name the CV files, or run where cv/*.yaml are"))
+        sys.exit(1)
+    _refuse_shared_stems(cv_files, output_dir)
+
+    def build_one(path: Path) -> tuple[list[Path], list[BibcvError]]:
+        from bibcv.pipeline import build_cv  # the entry point `bibcv build` uses
+
+        built = build_cv(path, output_dir, timeout, formats)
+        return built.outputs, built.warnings
+
+    watcher = Watcher(cv_files, output_dir, formats, build_one,
+                      lambda line, err: click.echo(line, err=err))
+    signal.signal(signal.SIGTERM, _stop_watching)  # `kill`, or a service manager stopping it
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        click.echo("stopped watching")
+    sys.exit(0)
+
+
+def _stop_watching(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _cv_files(command: str, paths: tuple[Path, ...]) -> tuple[tuple[Path, ...], int]:

@@ -2,6 +2,7 @@
 #   make cv    build every CV in cv/ into build/<name>.tex and build/<name>.pdf
 #   make site  build every CV's web page and Markdown: build/<name>.html, .md (no TeX)
 #   make bib   export the publications each CV shows to build/<name>.bib
+#   make watch build every CV, then rebuild each one as its files change (Ctrl-C stops)
 #   make test  run the test suite (it compiles real PDFs, runs bibtex and biber)
 #   make bench time builds (see scripts/bench_build.py and scripts/bench_bib.py)
 # Both set up what is missing first: a .venv with bibcv installed, and the TeX
@@ -17,7 +18,7 @@ INSTALLED := $(VENV)/.installed
 # they hold facts that several CVs share through `extends:`, and are not built.
 CVS := $(filter-out cv/_%,$(wildcard cv/*.yaml))
 
-.PHONY: cv site bib test bench lint system-deps test-deps clean
+.PHONY: cv site bib watch test bench lint system-deps test-deps clean
 
 # bibcv builds the CVs in parallel (one per processor), and only those whose inputs
 # changed since their last build.
@@ -27,6 +28,10 @@ cv: system-deps $(INSTALLED)
 # Web pages and Markdown need no TeX; like `make cv`, only CVs whose inputs changed are rebuilt.
 site: $(INSTALLED)
 	$(BIN)/bibcv build $(CVS) -o $(OUT) --format html,md
+
+# Builds each CV as `make cv` does, then rebuilds it whenever a file it reads changes.
+watch: system-deps $(INSTALLED)
+	$(BIN)/bibcv watch $(CVS) -o $(OUT)
 
 bib: system-deps $(INSTALLED)
 	@for cv in $(CVS); do \
@@ -44,11 +49,12 @@ bench: system-deps $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests scripts
 
+# A successful probe is remembered in $(OUT)/.bibcv until what it checked changes.
 system-deps:
-	@PYTHON=$(PYTHON) bash scripts/system-deps.sh
+	@PYTHON=$(PYTHON) BIBCV_STAMP_DIR=$(OUT)/.bibcv bash scripts/system-deps.sh
 
 test-deps:
-	@PYTHON=$(PYTHON) bash scripts/system-deps.sh test
+	@PYTHON=$(PYTHON) BIBCV_STAMP_DIR=$(OUT)/.bibcv bash scripts/system-deps.sh test
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -6,17 +6,60 @@
 # the Debian package that provides it. Whatever is missing is installed with
 # apt-get when this machine has it and we may use it (root, or sudo without a
 # password); otherwise the script prints exactly what to install and fails.
+#
+# Probing takes a few tenths of a second (kpsewhich, fc-list), more than a
+# `make cv` with nothing to rebuild. With BIBCV_STAMP_DIR set (the Makefile sets
+# it), a successful probe is remembered in a stamp file keyed on what it
+# checked: the mode, PATH, the Python, whether a CJK font is needed, and the
+# size and time of this script and of every file the probe found. While all of
+# those are unchanged the probe is skipped; any change (a package removed or
+# upgraded, another PATH, a CV that now needs CJK) probes again.
 set -euo pipefail
 
 missing=()
-need_command() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
-need_tex_file() { command -v kpsewhich >/dev/null 2>&1 && [ -n "$(kpsewhich "$1")" ] || missing+=("$2"); }
-need_font() { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list "$1" family)" ] || missing+=("$2"); }
+found=()
+found_path() { if [ -n "$1" ]; then found+=("$1"); return 0; fi; return 1; }
+need_command() { found_path "$(command -v "$1" 2>/dev/null)" || missing+=("$2"); }
+need_tex_file() { command -v kpsewhich >/dev/null 2>&1 && found_path "$(kpsewhich "$1")" || missing+=("$2"); }
+need_font() { command -v fc-list >/dev/null 2>&1 && found_path "$(fc-list "$1" file | head -n1 | cut -d: -f1)" || missing+=("$2"); }
 
 need_python_venv() { "${PYTHON:-python3}" -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=("$1"); }
 
+# Whether some CV text needs a CJK font (the tests always do).
+needs_cjk() {
+  [ "${1-}" = test ] || LC_ALL=C.UTF-8 grep -qP '[\x{3000}-\x{9FFF}\x{AC00}-\x{D7AF}]' cv/*.yaml bib/*.bib 2>/dev/null
+}
+
+# Size, time and name of each file, following symbolic links (one line each).
+describe() { [ "$#" -eq 0 ] || stat -L -c '%s %Y %n' "$@" 2>/dev/null; }
+
+stamp=""
+if [ -n "${BIBCV_STAMP_DIR-}" ]; then
+  stamp="$BIBCV_STAMP_DIR/system-deps${1:+-$1}.ok"
+  cjk=no; needs_cjk "${1-}" && cjk=yes
+  key="mode=${1-} cjk=$cjk python=$(command -v "${PYTHON:-python3}" || true) PATH=$PATH"
+  # The stamp: the key, then "size time path" for this script and each file found.
+  # Builtins only, but for one stat: this check runs before every `make cv`.
+  if [ -f "$stamp" ]; then
+    mapfile -t lines < "$stamp"
+    if [ "${lines[0]-}" = "$key" ] && [ "${#lines[@]}" -gt 1 ]; then
+      recorded=("${lines[@]:1}")
+      [ "$(printf '%s\n' "${recorded[@]}")" = "$(describe "${recorded[@]#* * }")" ] && exit 0
+    fi
+  fi
+fi
+
+# After a successful probe: remember it (see above).
+remember() {
+  [ -n "$stamp" ] || return 0
+  mkdir -p "$(dirname "$stamp")"
+  { echo "$key"; describe "$0"; describe "${found[@]}" | sort -u -k3; } > "$stamp.partial"
+  mv "$stamp.partial" "$stamp"
+}
+
 probe() {
   missing=()
+  found=()
   need_python_venv python3-venv
   need_command xelatex texlive-xetex
   need_command latexmk latexmk
@@ -38,15 +81,14 @@ probe() {
     need_tex_file xampl.bib texlive-base   # the BibTeX corpus test (tests/test_bibtex_corpus.py)
     need_tex_file frankenstein.bib texlive-latex-extra
   fi
-  # A CJK font only when some CV text needs one (the tests do).
-  if [ "${1-}" = test ] || LC_ALL=C.UTF-8 grep -qP '[\x{3000}-\x{9FFF}\x{AC00}-\x{D7AF}]' cv/*.yaml bib/*.bib 2>/dev/null; then
-    [ -n "$(fc-list :lang=zh family 2>/dev/null)" ] || missing+=(fonts-noto-cjk)
+  if needs_cjk "${1-}"; then
+    found_path "$(fc-list :lang=zh file 2>/dev/null | head -n1 | cut -d: -f1)" || missing+=(fonts-noto-cjk)
   fi
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 }
 
 probe "${1-}"
-[ "${#missing[@]}" -eq 0 ] && exit 0
+[ "${#missing[@]}" -eq 0 ] && { remember; exit 0; }
 
 echo "bibcv needs these Debian packages: ${missing[*]}"
 if command -v apt-get >/dev/null 2>&1; then
@@ -63,7 +105,7 @@ if command -v apt-get >/dev/null 2>&1; then
     "${as_root[@]}" apt-get update -qq
     "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     probe "${1-}"
-    [ "${#missing[@]}" -eq 0 ] && { echo "Installed."; exit 0; }
+    [ "${#missing[@]}" -eq 0 ] && { remember; echo "Installed."; exit 0; }
     echo "Still missing after apt-get: ${missing[*]}" >&2
     exit 1
   fi

@@ -107,3 +107,17 @@ def test_quick_commands_do_not_import_the_heavy_modules(tmp_path):
         result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
                                 text=True, check=True)
         assert result.stdout.strip().splitlines()[-1] == "[]", (args, result.stdout)
+
+
+def test_pdf_and_web_builds_of_the_same_inputs_keep_each_other_up_to_date(project):
+    """`make cv` then `make site`, and again: neither rebuilds what the other made."""
+    assert build(project, "zhuofu-chen-v2")["zhuofu-chen-v2"] == (
+        f"wrote {project}/out/zhuofu-chen-v2.pdf, {project}/out/zhuofu-chen-v2.tex")
+    site = build(project, "zhuofu-chen-v2", extra=("--format", "html,md"))
+    assert site["zhuofu-chen-v2"] == (  # the page's per-entry .bib files are not listed
+        f"wrote {project}/out/zhuofu-chen-v2.html, {project}/out/zhuofu-chen-v2.md")
+    assert build(project, "zhuofu-chen-v2") == {"zhuofu-chen-v2": "up to date"}
+    assert build(project, "zhuofu-chen-v2", extra=("--format", "html,md")) == {
+        "zhuofu-chen-v2": "up to date"}
+    next(project.glob("out/zhuofu-chen-v2/bib/*.bib")).unlink()  # a lost output rebuilds
+    assert build(project, "zhuofu-chen-v2")["zhuofu-chen-v2"].startswith("wrote")

@@ -74,7 +74,7 @@ def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: in
                     failures += 1
                     continue
                 _warn(built.warnings)
-                written = ", ".join(str(output) for output in built.outputs)
+                written = ", ".join(str(output) for output in built.main_outputs)
                 progress.say(f"{futures[future]}: wrote {written}")
     sys.exit(1 if failures or refused else 0)
 

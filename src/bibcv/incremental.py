@@ -77,7 +77,7 @@ def is_up_to_date(cv_path: Path, out_dir: Path, formats: Sequence[str] | None = 
     last build made, and the key cannot have changed unless the digest did.
     """
     try:
-        record = json.loads(_record_path(cv_path.stem, out_dir).read_text(encoding="utf-8"))
+        record = _read_record(cv_path.stem, out_dir)
         inputs = Inputs(tuple(map(Path, record["files"])), Path(record["theme"]))
         return (inputs.files[0] == cv_path
                 and set(formats or record["formats"]) <= set(record["formats"])
@@ -89,11 +89,19 @@ def is_up_to_date(cv_path: Path, out_dir: Path, formats: Sequence[str] | None = 
 
 def record_build(cv_path: Path, out_dir: Path, inputs: Inputs, digest: str,
                  formats: Sequence[str], outputs: Sequence[Path]) -> None:
-    """Remember what a successful build was made from, and what it wrote."""
+    """Remember what a successful build was made from, and what it wrote.
+
+    A build of other formats from the same inputs adds to the record, so `make cv`
+    and `make site` do not each find the other's build out of date.
+    """
     from bibcv.atomic import write_text_atomically
 
     record = {"files": [str(p) for p in inputs.files], "theme": str(inputs.theme),
               "digest": digest, "formats": list(formats), "outputs": [str(p) for p in outputs]}
+    earlier = _read_record(cv_path.stem, out_dir)
+    if earlier and all(earlier.get(key) == record[key] for key in ("files", "theme", "digest")):
+        for key in ("formats", "outputs"):
+            record[key] = list(dict.fromkeys([*earlier.get(key, []), *record[key]]))
     write_text_atomically(_record_path(cv_path.stem, out_dir), json.dumps(record, indent=1))
 
 
@@ -127,6 +135,14 @@ def compiled_templates() -> BytecodeCache | None:
 def _files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*")
                   if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+
+
+def _read_record(stem: str, out_dir: Path) -> dict | None:
+    try:
+        record = json.loads(_record_path(stem, out_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def _record_path(stem: str, out_dir: Path) -> Path:

@@ -9,49 +9,64 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bibcv import DEFAULT_TIMEOUT
 from bibcv.atomic import write_text_atomically
-from bibcv.backends.html import render_html, write_html
-from bibcv.backends.latex import SourceMap, render_tex
-from bibcv.backends.markdown import render_markdown
 from bibcv.bibliography import Publication, load_bibliography
-from bibcv.compile import LatexError, compile_pdf
 from bibcv.cvfiles import CV_SUFFIXES
 from bibcv.document import Document, load_document
 from bibcv.errors import BibcvError, Origin
 from bibcv.export import export_bibtex
 from bibcv.incremental import STATE_DIR, record_build
-from bibcv.texlog import overfull_warnings
+
+if TYPE_CHECKING:
+    from bibcv.backends.latex import SourceMap
+    from bibcv.compile import LatexError
 
 
 @dataclass
 class BuiltCV:
-    outputs: list[Path]  # every file written, the main one of each format first
+    outputs: list[Path] = field(default_factory=list)  # every file written: the build record
+    main_outputs: list[Path] = field(default_factory=list)  # one or two a format: for messages
     warnings: list[BibcvError] = field(default_factory=list)
     engine_passes: int = 0  # XeLaTeX runs, when a PDF was made
 
+    def wrote(self, main: list[Path], others: list[Path] | None = None) -> None:
+        self.main_outputs += main
+        self.outputs += main + (others or [])
 
+
+# Each writer imports its backend itself: a PDF build need not load the HTML one.
 def _write_pdf(document: Document, out_dir: Path, timeout: float, built: BuiltCV) -> None:
+    from bibcv.backends.latex import render_tex
+    from bibcv.compile import LatexError, compile_pdf
+    from bibcv.texlog import overfull_warnings
+
     tex = render_tex(document)
     try:
         compiled = compile_pdf(tex.source, document.stem, out_dir, timeout,
                                document.inputs.newest_change())
     except LatexError as error:
         raise _traced_back(error, tex.source_map) from None
-    built.outputs += [compiled.pdf, compiled.tex]
+    built.wrote([compiled.pdf, compiled.tex])
     built.warnings += overfull_warnings(compiled.overfull, compiled.tex, tex.source_map.origin_at)
     built.engine_passes = compiled.engine_passes
 
 
 def _write_html(document: Document, out_dir: Path, _timeout: float, built: BuiltCV) -> None:
-    built.outputs += write_html(document, out_dir)
+    from bibcv.backends.html import write_html
+
+    page, *bib_files = write_html(document, out_dir)
+    built.wrote([page], bib_files)
 
 
 def _write_md(document: Document, out_dir: Path, _timeout: float, built: BuiltCV) -> None:
+    from bibcv.backends.markdown import render_markdown
+
     target = out_dir / f"{document.stem}.md"
     write_text_atomically(target, render_markdown(document))
-    built.outputs.append(target)
+    built.wrote([target])
 
 
 Writer = Callable[[Document, Path, float, BuiltCV], None]
@@ -65,7 +80,7 @@ def build_cv(path: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
     """Write each format of one CV (default: the CV's own ``formats``); record what it read."""
     document = load_document(path, cache_dir=out_dir / STATE_DIR)
     chosen = tuple(formats or document.cv.formats)
-    built = BuiltCV(outputs=[], warnings=document.warnings)
+    built = BuiltCV(warnings=document.warnings)
     for name in chosen:
         WRITERS[name](document, out_dir, timeout, built)
     record_build(path, out_dir, document.inputs, document.inputs_digest, chosen, built.outputs)
@@ -74,6 +89,10 @@ def build_cv(path: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
 
 def check_cv(path: Path) -> list[BibcvError]:
     """Everything short of running TeX, for every format; the warnings a build would give."""
+    from bibcv.backends.html import render_html
+    from bibcv.backends.latex import render_tex
+    from bibcv.backends.markdown import render_markdown
+
     document = load_document(path)
     render_tex(document)
     if document.theme.html_document is not None:

@@ -67,3 +67,24 @@ def test_dblp_numbers_are_not_shown_and_do_not_stop_matching():
     name = parse_name("Zhuofu Chen 0001")
     assert name.display() == "Zhuofu Chen"
     assert same_person(name, OWNER)
+
+
+@pytest.mark.parametrize("written", [
+    "Fernández de la Cruz-Østergaard, María-José",  # Google Scholar, ACM, Zotero
+    "María-José Fernández de la Cruz-Østergaard",
+    "Fernández de la Cruz-Østergaard, M.-J.",
+    "M.-J. Fernández de la Cruz-Østergaard",
+])
+def test_a_family_name_of_several_words_matches_however_it_is_split(written):
+    me = parse_name("María-José Fernández de la Cruz-Østergaard")
+    assert same_person(parse_name(written), me)
+    assert same_person(me, parse_name(written))
+
+
+@pytest.mark.parametrize("other", [
+    "Fernández de la Cruz-Østergaard, Pedro", "Pedro Fernández de la Cruz-Østergaard",
+    "Cruz-Østergaard, María-José Fernando",
+])
+def test_another_given_name_with_the_same_long_family_is_someone_else(other):
+    me = parse_name("María-José Fernández de la Cruz-Østergaard")
+    assert not same_person(parse_name(other), me)

@@ -342,13 +342,38 @@ def same_person(candidate: Name, person: Name) -> bool:
 
     A middle name written in one and left out in the other still matches
     ("Grace Murray Hopper" is "Grace Hopper"); the first given name must agree.
+    A family name of several words may be split differently by the two ways of
+    writing it: "María Fernández de la Cruz" gives the family "de la Cruz", while
+    "Fernández de la Cruz, María" gives "Fernández de la Cruz"; the longer family
+    counts when the other name's words end with it.
     """
-    if _fold(candidate.von + candidate.last) != _fold(person.von + person.last):
-        return False
-    given, known = _given_words(candidate), _given_words(person)
+    family, known_family = _family_words(candidate), _family_words(person)
+    if family == known_family:
+        return _same_given(_given_words(candidate.first), _given_words(person.first))
+    if len(family) > len(known_family):
+        return _ends_with(person, family) and _same_given(
+            _given_words(candidate.first), _given_words(_all_words(person)[:-len(family)]))
+    return _ends_with(candidate, known_family) and _same_given(
+        _given_words(_all_words(candidate)[:-len(known_family)]), _given_words(person.first))
+
+
+def _same_given(given: list[str], known: list[str]) -> bool:
     if "".join(given) == "".join(known):
         return True
     return bool(given and known) and all(map(_compatible, given, known))
+
+
+def _family_words(name: Name) -> list[str]:
+    return _fold(name.von + name.last).split()
+
+
+def _all_words(name: Name) -> tuple[str, ...]:
+    return tuple(_fold(name.first + name.von + name.last).split())
+
+
+def _ends_with(name: Name, family: list[str]) -> bool:
+    words = _all_words(name)
+    return len(words) > len(family) and list(words[-len(family):]) == family
 
 
 def _compatible(word: str, other: str) -> bool:
@@ -357,8 +382,8 @@ def _compatible(word: str, other: str) -> bool:
     return word == other
 
 
-def _given_words(name: Name) -> list[str]:
-    return [word for word in re.split(r"[\s.\-]+", _fold(name.first)) if word]
+def _given_words(words: tuple[str, ...]) -> list[str]:
+    return [word for word in re.split(r"[\s.\-]+", _fold(words)) if word]
 
 
 def _fold(words: tuple[str, ...]) -> str:

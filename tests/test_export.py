@@ -106,3 +106,19 @@ def test_real_biber_tool_accepts_every_export(tmp_path):
         assert result.returncode == 0, (bib.name, result.stdout, result.stderr)
         assert "ERROR" not in result.stdout + result.stderr, (bib.name, result.stdout)
         assert out.stat().st_size > 0
+
+
+def test_stripped_export_publishes_no_local_file_paths(tmp_path):
+    """Zotero, JabRef and BibDesk keep the user's own copy in the entry: never published."""
+    bib = write(tmp_path / "refs.bib", """\
+        @article{z, author = {Ada Lovelace}, title = {Notes}, journal = {J}, year = {1843},
+          file = {Full Text PDF:/home/ada/Zotero/storage/X1/notes.pdf:application/pdf},
+          owner = {ada}, timestamp = {2024-01-01}, bdsk-file-1 = {YnBsaXN0MDA=},
+          doi = {10.1/x}}
+        """)
+    kept = export_bib([bib]).text
+    assert "/home/ada/Zotero" in kept and "bdsk-file-1" in kept  # a plain export loses nothing
+    stripped = export_bib([bib], strip_cv_fields=True).text
+    for private in ("file =", "/home/ada", "owner", "timestamp", "bdsk-file-1"):
+        assert private not in stripped
+    assert "doi = {10.1/x}" in stripped

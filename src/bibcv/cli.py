@@ -204,8 +204,9 @@ def check(cv_files: tuple[Path, ...]) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="The .bib file to write (default: standard output).")
 @click.option("--strip-cv-fields", is_flag=True,
-              help="Leave out what only the CV needs: data annotations (author+an) and "
-                   "private notes (annote, comment).")
+              help="Leave out what only the CV needs: data annotations (author+an), "
+                   "private notes and local files (annote, comment, file, owner, timestamp, "
+                   "bdsk-file-N), per-paper links (pdf, slides, code, ...) and selected.")
 def export_bib_command(sources: tuple[Path, ...], output: Path | None,
                        strip_cv_fields: bool) -> None:
     """Export clean BibTeX: what a CV shows (CV.yaml) or every entry (FILE.bib)."""

@@ -25,7 +25,10 @@ FIELD_ORDER = (
     "pubstate", "doi", "eprint", "eprinttype", "eprintclass", "archiveprefix", "primaryclass",
     "url", "urldate", "isbn", "issn", "note", "keywords", "abstract",
 )
-PRIVATE_FIELDS = frozenset({"annote", "comment"})
+# Private notes, and what reference managers keep about the user's own copy: a path on
+# their disk (Zotero and JabRef's file, BibDesk's bdsk-file-N), JabRef's owner and timestamp.
+PRIVATE_FIELDS = frozenset({"annote", "comment", "file", "owner", "timestamp"})
+_PRIVATE_PATTERN = re.compile(r"bdsk-file-\d+")
 # al-folio's per-paper links and short-list flag: the CV prints them, a reference list does not.
 CV_LINK_FIELDS = frozenset({*LINK_FIELDS, "selected"})
 # Verbatim arguments inside a LaTeX field: \url{...}, \href{...}, \path|...|, \verb+...+.
@@ -36,7 +39,8 @@ _URL_ARGUMENT = re.compile(r"(\\(?:url|href|path|nolinkurl)\s*\{[^{}]*\}"
 def is_cv_only(field: str) -> bool:
     """Fields that serve the CV rather than a reader: data annotations, private notes, and
     per-paper links."""
-    return field.endswith("+an") or field in PRIVATE_FIELDS or field in CV_LINK_FIELDS
+    return (field.endswith("+an") or field in PRIVATE_FIELDS or field in CV_LINK_FIELDS
+            or bool(_PRIVATE_PATTERN.fullmatch(field)))
 
 
 def export_bibtex(publications: Iterable[Publication], preambles: Iterable[str] = (),

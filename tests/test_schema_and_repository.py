@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -81,6 +82,11 @@ def test_init_writes_a_repository_that_points_editors_at_its_schema(tmp_path):
     workflow = yaml.safe_load((folder / ".github" / "workflows" / "cv.yml").read_text())
     steps = " ".join(step.get("run", "") for step in workflow["jobs"]["build"]["steps"])
     assert "apt-get install" in steps and "pipx install" in steps and "make cv" in steps
+    # The job's environment must not override what the Makefile runs: BIBCV set to a
+    # package spec once made `make cv` run "bibcv==0.1.0 build ..." in CI.
+    makefile_variables = re.findall(r"^(\w+) \?=", (folder / "Makefile").read_text(), re.M)
+    assert "BIBCV" in makefile_variables
+    assert not set(workflow["jobs"]["build"].get("env", {})) & set(makefile_variables)
     again = CliRunner().invoke(main, ["init", str(folder)])
     assert again.exit_code == 1 and "already exists" in again.output
 

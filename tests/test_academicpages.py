@@ -98,8 +98,8 @@ def test_categories_dates_and_excerpts_follow_the_entries(tmp_path):
         fronts[front["bibtexurl"].removeprefix("/files/").removesuffix(".bib")] = front
     assert {front["category"] for front in fronts.values()} == {"conferences", "manuscripts"}
     cached = fronts["cachedattention-atc24"]
-    assert (cached["category"], str(cached["date"])) == ("conferences", "2024-03-01")
-    assert cached["permalink"] == ("/publication/2024-03-01-cost-efficient-large-language-model-"
+    assert (cached["category"], str(cached["date"])) == ("conferences", "2024-03-23")  # its date
+    assert cached["permalink"] == ("/publication/2024-03-23-cost-efficient-large-language-model-"
                                    "serving-for-multi-turn")
     assert cached["excerpt"] == ("Interacting with humans through multi-turn conversations is a "
                                  "fundamental feature of large language models (LLMs).")

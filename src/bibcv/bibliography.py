@@ -111,6 +111,13 @@ class Publication:
         date = re.match(r"\s*\d{4}-(\d{1,2})", self.raw_fields.get("date", ""))
         return month_number(date.group(1) if date else self.raw_fields.get("month", ""))
 
+    @cached_property
+    def day(self) -> int | None:
+        """From biblatex's ``date = {2024-03-23}``, else a ``day`` field."""
+        date = re.match(r"\s*\d{4}-\d{1,2}-(\d{1,2})", self.raw_fields.get("date", ""))
+        written = date.group(1) if date else self.raw_fields.get("day", "").strip()
+        return int(written) if written.isdigit() and 1 <= int(written) <= 31 else None
+
     def author_annotations(self, index: int) -> frozenset[str]:
         """biblatex data annotations of the index-th author (0-based), e.g. {'equal'}."""
         return self._item_annotations.get(index, frozenset())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,7 +11,6 @@ from bibcv.model import CV, Person, PublicationQuery
 from bibcv.names import Name, parse_name, parse_names, same_person
 
 NEWEST_FIRST = ["-date"]
-_ISO_DAY = re.compile(r"\s*\d{4}-\d{1,2}-(\d{1,2})")
 
 
 def select_publications(
@@ -57,10 +55,8 @@ def sort_publications(publications: list[Publication], sort: list[str]) -> list[
 def date_key(publication: Publication) -> tuple[bool, int, int, int]:
     """(no year, year, month, day): undated entries (submitted, in press) sort as newest;
     within a year, entries without a month or day come before those with one."""
-    day = _ISO_DAY.match(publication.raw_fields.get("date", ""))
-    written_day = publication.raw_fields.get("day", "").strip()
     return (publication.year is None, publication.year or 0, publication.month or 0,
-            int(day.group(1)) if day else int(written_day) if written_day.isdigit() else 0)
+            publication.day or 0)
 
 
 _SORT_KEYS: dict[str, Callable[[Publication], Any]] = {

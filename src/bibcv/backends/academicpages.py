@@ -124,7 +124,11 @@ def _is_web_link(url: str) -> bool:
 def _date(publication: Publication) -> datetime.date:
     if publication.year is None:
         return UNDATED
-    return datetime.date(publication.year, publication.month or 1, 1)
+    month = publication.month or 1
+    try:
+        return datetime.date(publication.year, month, publication.day or 1)
+    except ValueError:  # 2023-02-30: the month is still right
+        return datetime.date(publication.year, month, 1)
 
 
 def _title(publication: Publication) -> str:

@@ -33,7 +33,7 @@ site: $(INSTALLED)
 watch: system-deps $(INSTALLED)
 	$(BIN)/bibcv watch $(CVS) -o $(OUT)
 
-bib: system-deps $(INSTALLED)
+bib: $(INSTALLED)
 	@for cv in $(CVS); do \
 	  $(BIN)/bibcv export-bib "$$cv" -o "$(OUT)/$$(basename "$$cv" .yaml).bib" || exit 1; \
 	done

@@ -62,3 +62,15 @@ def test_build_rejects_an_unknown_format_before_any_work(tmp_path: Path):
     assert result.exit_code == 2
     assert "odt is not an output format" in result.output
     assert not any(tmp_path.iterdir())
+
+
+def test_a_contact_value_that_cannot_be_linked_names_its_kind_and_what_to_write(tmp_path: Path):
+    cv = write(tmp_path / "ada.yaml", """\
+        person: {name: Ada Lovelace, contact: {scholar: abcDEF123}}
+        sections: {}
+        """)
+    result = CliRunner().invoke(main, ["check", str(cv)])
+    assert result.exit_code == 1
+    assert (f"{cv}:1: contact 'scholar': link target 'abcDEF123' is not allowed; use one of: "
+            "http, https, mailto; the theme links it as …, so write the whole address"
+            ) in result.output

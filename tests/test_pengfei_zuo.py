@@ -142,3 +142,16 @@ def test_a_new_cv_builds_as_it_is(tmp_path, monkeypatch):
     again = runner.invoke(main, ["new", "grace-hopper"])
     assert again.exit_code == 1
     assert "already exists" in again.output
+
+
+@pytest.mark.parametrize(("venue", "short"), [
+    ("Proceedings of the 29th Symposium on Operating Systems Principles", "SOSP"),  # ACM DL
+    ("ACM Symposium on Operating Systems Principles", "SOSP"),  # DBLP
+    ("ACM Transactions on Computer Systems", "TOCS"),
+    ("ACM Trans. Comput. Syst.", "TOCS"),  # DBLP's journal abbreviation
+    ("Communications of the ACM", "CACM"),
+    ("Proceedings of the 2023 ACM SIGMOD International Conference on Management of Data",
+     "SIGMOD"),
+])
+def test_venue_table_knows_how_common_exports_name_a_venue(venue, short):
+    assert load_venue_table().abbreviate(venue) == short

@@ -276,6 +276,10 @@ def _contact(cv: CV, theme: Theme) -> list[ContactLine]:
             try:
                 text = link(kind.link.replace("{value}", item.value), text)
             except ValueError as error:
-                raise BibcvError(str(error), item.origin) from None
+                pattern = kind.link.replace("{value}", "…")
+                raise BibcvError(f"contact {item.kind!r}: {error}; the theme links it as "
+                                 f"{pattern}, so write "
+                                 + ("the whole address" if pattern == "…" else "only the …"),
+                                 item.origin) from None
         lines.append(ContactLine(item.kind, text, kind.icon, kind.label))
     return lines

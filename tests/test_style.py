@@ -3,6 +3,7 @@ numbers and sub-headings, and typesetting checked against TeX's log and the PDF'
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bibcv.bibliography import load_bibliography
 from bibcv.document import load_document
@@ -370,3 +372,20 @@ def test_strip_cv_fields_removes_per_paper_links(tmp_path):
     for name in ("pdf", "slides", "code", "video", "selected"):
         assert f"  {name} = " in kept
         assert f"  {name} = " not in stripped
+
+
+@pytest.mark.parametrize("theme", ["classic", "scholar"])
+def test_a_blank_line_in_a_paragraph_section_leaves_space_between_paragraphs(tmp_path, theme):
+    long = " ".join(["Words that fill a line of the page."] * 12)
+    cv = tmp_path / "cv.yaml"
+    cv.write_text(yaml.safe_dump({
+        "theme": theme, "person": {"name": "Ada Lovelace"},
+        "sections": {"bio": {"title": "Bio", "layout": "paragraph",
+                             "text": f"{long}\n\nSecond paragraph."}}}), encoding="utf-8")
+    [(_width, _height, words)] = _word_boxes(build_cv(cv, tmp_path).outputs[0])
+    body = words[[word.casefold() for word, _box in words].index("bio") + 1:]
+    tops = sorted({round(box[1], 1) for _word, box in body})
+    line_gaps = [after - before for before, after in itertools.pairwise(tops)]
+    second = tops.index(round(next(box for word, box in body if word == "Second")[1], 1))
+    assert second >= 3
+    assert line_gaps[second - 1] > max(line_gaps[:second - 1]) + 2  # more than a line apart

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,13 @@ def test_stripped_export_publishes_no_local_file_paths(tmp_path):
     for private in ("file =", "/home/ada", "owner", "timestamp", "bdsk-file-1"):
         assert private not in stripped
     assert "doi = {10.1/x}" in stripped
+
+
+def test_an_export_of_a_cv_without_publications_says_why_it_is_empty(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bibcv", "export-bib", str(REPO / "cv/zhuofu-chen-v1.yaml"),
+         "-o", str(tmp_path / "v1.bib")], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert result.stderr.strip() == (f"wrote 0 entries to {tmp_path / 'v1.bib'} "
+                                     "(no publications section or query selects any entry)")
+    assert (tmp_path / "v1.bib").read_text() == ""

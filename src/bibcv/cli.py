@@ -228,7 +228,8 @@ def export_bib_command(sources: tuple[Path, ...], output: Path | None,
     except OSError as error:
         _report(BibcvError(f"cannot write {output}: {error}"))
         sys.exit(1)
-    click.echo(f"wrote {exported.count} entries to {output}", err=True)
+    none = " (no publications section or query selects any entry)" if not exported.count else ""
+    click.echo(f"wrote {exported.count} entries to {output}{none}", err=True)
 
 
 @main.command("export-academicpages")

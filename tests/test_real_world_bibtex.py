@@ -167,3 +167,22 @@ def test_names_read_as_biber_reads_them_are_warnings_with_their_line(tmp_path):
     assert warnings[0].startswith(f"{path}:2: entry 'k'")
     assert "BibTeX's styles would read First 'Jo\\\\', von 'ao', Last 'Brand\\\\~{a}o'" \
         in warnings[0]
+
+
+@pytest.mark.parametrize("month", ['feb # "~1"', "{February 1}", "{2/1}"])
+def test_a_month_the_cv_cannot_read_is_a_warning_not_a_silent_loss(tmp_path, month):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a, author = {Ada Lovelace}, title = {T}, journal = {J},\n"
+                   f"  year = {{2020}}, month = {month}}}\n", encoding="utf-8")
+    bibliography = load_bibliography([bib])
+    assert [str(w) for w in bibliography.warnings] == [
+        f"{bib}:1: entry 'a': cannot read the month "
+        f"{bibliography.entries['a'].text('month')!r}, so the CV shows the year alone; write "
+        "month = feb (or 2), and a day as day = {1} or date = {2020-02-01}"]
+
+
+def test_a_readable_month_gives_no_warning(tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a, author = {Ada Lovelace}, title = {T}, journal = {J},\n"
+                   "  year = {2020}, month = feb}\n", encoding="utf-8")
+    assert load_bibliography([bib]).warnings == []

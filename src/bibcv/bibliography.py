@@ -196,6 +196,7 @@ def load_bibliography(paths: Iterable[Path], cache_dir: Path | None = None) -> B
     for publication in bibliography:
         _check_required_fields(publication, bibliography)
         _check_url(publication, bibliography)
+        _check_month(publication, bibliography)
     _check_same_paper(bibliography)
     return bibliography
 
@@ -427,6 +428,16 @@ def _check_url(publication: Publication, bibliography: Bibliography) -> None:
             f"entry {publication.key!r}: the url {url!r} is not a web address (http:// or "
             "https://, without spaces), so the CV shows the title without a link; the export "
             "keeps it", publication.origin)
+
+
+def _check_month(publication: Publication, bibliography: Bibliography) -> None:
+    """A month the CV cannot read would vanish from the citation: say so."""
+    written = publication.text("month")
+    if written and publication.month is None:
+        bibliography.warn(
+            f"entry {publication.key!r}: cannot read the month {written!r}, so the CV shows "
+            "the year alone; write month = feb (or 2), and a day as day = {1} or "
+            "date = {2020-02-01}", publication.origin)
 
 
 def _check_same_paper(bibliography: Bibliography) -> None:

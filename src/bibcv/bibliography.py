@@ -25,7 +25,7 @@ from bibcv.bibtex_values import month_number
 from bibcv.errors import BibcvError, Origin
 from bibcv.incremental import bibcv_fingerprint
 from bibcv.names import Name, RawName, bibtex_differs, parse_names, split_name, split_name_list
-from bibcv.richtext import MarkupError, check_characters
+from bibcv.richtext import MarkupError, check_characters, is_web_address
 from bibcv.texdecode import decode_latex
 
 EQUAL_CONTRIBUTION = "equal"
@@ -58,7 +58,6 @@ REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 # biblatex data annotations: "1=equal" (an item), "1:family=..." (a part), "=uncertain" (the field)
 _ITEM_ANNOTATION = re.compile(r"\s*(\d*)(?::[\w-]+)?\s*=\s*(.+?)\s*")
-LINK_SCHEMES = ("http://", "https://")
 
 
 @dataclass
@@ -82,7 +81,7 @@ class Publication:
     def link_target(self) -> str:
         """The url field if a reader's browser can open it; '' otherwise (see _check_url)."""
         url = self.text("url")
-        return url if _is_web_link(url) else ""
+        return url if is_web_address(url) else ""
 
     def has(self, name: str) -> bool:
         return bool(self.raw_fields.get(name, "").strip())
@@ -417,13 +416,9 @@ def _check_required_fields(publication: Publication, bibliography: Bibliography)
             publication.origin))
 
 
-def _is_web_link(url: str) -> bool:
-    return url.lower().startswith(LINK_SCHEMES) and not any(char.isspace() for char in url)
-
-
 def _check_url(publication: Publication, bibliography: Bibliography) -> None:
     url = publication.text("url")
-    if url and not _is_web_link(url):
+    if url and not is_web_address(url):
         bibliography.warn(
             f"entry {publication.key!r}: the url {url!r} is not a web address (http:// or "
             "https://, without spaces), so the CV shows the title without a link; the export "

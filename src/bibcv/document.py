@@ -139,7 +139,6 @@ class _QueryResolver:
                   if section.query is not None}
         self._warn_shown_twice(chosen)
         labels = self._labels(chosen)
-        self.shown.clear()  # recorded again below, in reading order
         resolved = []
         for section in self.cv.sections:
             document_section = DocumentSection(
@@ -157,8 +156,6 @@ class _QueryResolver:
         """Each group's publications styled with the section's options, numbered in turn."""
         groups = []
         for heading, papers in grouped:
-            for paper in papers:
-                self.shown.setdefault(paper.key, paper)
             views = self.views(papers, section.options, numbers[:len(papers)])
             groups.append(PublicationGroup(heading, views))
             numbers = numbers[len(papers):]
@@ -247,8 +244,6 @@ class _QueryResolver:
             self.warnings.append(BibcvError(
                 f"'exclude' names the key {key!r}, which no bibliography file has; "
                 "check its spelling", query.origin))
-        for publication in selected:
-            self.shown.setdefault(publication.key, publication)
         return selected
 
     def style(self, options: PublicationOptions, in_section: bool = True) -> CitationStyle:
@@ -262,6 +257,10 @@ class _QueryResolver:
 
     def views(self, papers: list[Publication], options: PublicationOptions,
               labels: list[str], in_section: bool = True) -> list[PublicationView]:
+        """Style publications; every one styled is shown, so it is recorded here, in reading
+        order (a section's items before its publications, as the templates print them)."""
+        for paper in papers:
+            self.shown.setdefault(paper.key, paper)
         return view_publications(papers, self.style(options, in_section), labels or None,
                                  self.warnings)
 

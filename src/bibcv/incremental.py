@@ -76,8 +76,10 @@ def is_up_to_date(cv_path: Path, out_dir: Path, formats: Sequence[str] | None = 
     formats None means the CV's own ``formats`` key: the record holds the ones the
     last build made, and the key cannot have changed unless the digest did.
     """
+    record = _read_record(cv_path.stem, out_dir)
+    if record is None:
+        return False
     try:
-        record = _read_record(cv_path.stem, out_dir)
         inputs = Inputs(tuple(map(Path, record["files"])), Path(record["theme"]))
         return (inputs.files[0] == cv_path
                 and set(formats or record["formats"]) <= set(record["formats"])

@@ -20,7 +20,8 @@ from bibcv.errors import Origin
 
 # "url": an address or identifier, printed as written and breakable after its punctuation.
 Style = Literal["emph", "strong", "sup", "url"]
-ALLOWED_URL_SCHEMES = ("http://", "https://", "mailto:")
+WEB_SCHEMES = ("http://", "https://")
+ALLOWED_URL_SCHEMES = (*WEB_SCHEMES, "mailto:")
 
 
 class MarkupError(ValueError):
@@ -102,6 +103,11 @@ def check_url(url: str) -> str:
     if any(ch.isspace() for ch in url):
         raise MarkupError(f"link target {url!r} contains white space; write it as %20")
     return url
+
+
+def is_web_address(url: str) -> bool:
+    """An http(s) address with no white space: what a paper's url or pdf may link to."""
+    return url.lower().startswith(WEB_SCHEMES) and not any(ch.isspace() for ch in url)
 
 
 def plain(rich: RichText) -> str:

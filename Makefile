@@ -40,7 +40,7 @@ bib: $(INSTALLED)
 
 test: test-deps $(INSTALLED)
 	$(BIN)/ruff check src tests scripts
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: system-deps $(INSTALLED)
 	$(BIN)/python scripts/bench_build.py

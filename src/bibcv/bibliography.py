@@ -446,7 +446,7 @@ def _check_same_paper(bibliography: Bibliography) -> None:
         doi = re.sub(r"^(https?://)?(dx\.)?doi\.org/", "", doi)
         if doi:
             signatures.append(("DOI", doi))
-        title = _normalised_title(own.get("title", ""))
+        title = normalised_title(own.get("title", ""))
         if len(title) >= 8:
             signatures.append(("title", title))
         for signature in signatures:
@@ -458,7 +458,7 @@ def _check_same_paper(bibliography: Bibliography) -> None:
                 break
 
 
-def _normalised_title(raw: str) -> str:
+def normalised_title(raw: str) -> str:
     """Letters and digits only, without accents or LaTeX commands: cheap, no decoding."""
     text = re.sub(r"\\[a-zA-Z]+|\\.", "", raw)
     return _NOT_ALPHANUMERIC.sub("", unicodedata.normalize("NFKD", text).casefold())

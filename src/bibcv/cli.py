@@ -254,6 +254,69 @@ def export_academicpages_command(cv_file: Path, output_dir: Path) -> None:
                f"their BibTeX to {output_dir / 'files'}", err=True)
 
 
+MAILTO = click.option("--mailto", metavar="ADDRESS",
+                      help="Your e-mail address, sent in the User-Agent as Crossref and "
+                           "OpenAlex ask (default: $BIBCV_MAILTO).")
+KEY_PATTERN = click.option("--key-pattern", default=None, metavar="PATTERN",
+                           help="How new keys are made (default: $BIBCV_KEY_PATTERN, else "
+                                "{first_author}{initials}{yy}, as DBLP: ZuoSY21).")
+
+
+@main.command()
+@click.argument("identifiers", nargs=-1, required=True)
+@click.option("--to", "target", type=click.Path(path_type=Path, dir_okay=False),
+              help="The .bib file to add to (default: the only .bib file in bib/).")
+@KEY_PATTERN
+@MAILTO
+def add(identifiers: tuple[str, ...], target: Path | None, key_pattern: str | None,
+        mailto: str | None) -> None:
+    """Add papers by DOI or arXiv id (or their URLs) to a .bib file, as clean BibTeX.
+
+    A paper the bib/ folder already has (same DOI, arXiv id or title) is refused,
+    naming the entry it duplicates.  Nothing is written unless every paper was fetched.
+    """
+    from bibcv.fetch.add import add_papers
+    from bibcv.fetch.bibfile import BibFile
+    from bibcv.fetch.http import Http, contact_address
+
+    try:
+        target = target or _only_bib_file()
+        bib = BibFile.read(target)
+        others = [BibFile.read(path) for path in sorted(target.parent.glob("*.bib"))
+                  if path.resolve() != target.resolve()]
+        with Http(contact_address(mailto)) as http:
+            added = add_papers(list(identifiers), bib, http, _key_pattern(key_pattern), others)
+        if added.entries:
+            bib.write()
+    except BibcvError as error:
+        _report_unchanged(error)
+        sys.exit(1)
+    for message in added.refused:
+        click.echo(message, err=True)
+    for entry in added.entries:
+        click.echo(f"added {entry.key} to {target}")
+    sys.exit(1 if added.refused else 0)
+
+
+def _only_bib_file() -> Path:
+    found = sorted(Path("bib").glob("*.bib"))
+    if len(found) != 1:
+        raise BibcvError(f"bib/ holds {len(found)} .bib files; name the one to write with "
+                         "--to bib/FILE.bib")
+    return found[0]
+
+
+def _key_pattern(option: str | None) -> str:
+    from bibcv.fetch.records import DEFAULT_KEY_PATTERN
+
+    return option or os.environ.get("BIBCV_KEY_PATTERN") or DEFAULT_KEY_PATTERN
+
+
+def _report_unchanged(error: BibcvError) -> None:
+    """A fetch command that stops writes nothing: say so after the reason."""
+    click.echo(f"{error}; nothing was changed", err=True)
+
+
 @main.command()
 @click.argument("stem")
 @click.option("--name", help="Your name as it should appear (default: from STEM).")

@@ -15,6 +15,8 @@ from hypothesis import settings
 
 from bibcv.pipeline import build_cv
 
+pytest_plugins = ("fetchserver",)  # the `services` fixture: fake DOI, arXiv, DBLP, ORCID...
+
 # In CI, the same examples every run: a property test finds bugs here, not at random there.
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):

@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
+
 RESPONSES = Path(__file__).parent / "fetch"
 
 
@@ -86,3 +88,19 @@ class FakeServices:
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
+
+
+@pytest.fixture
+def services(monkeypatch: pytest.MonkeyPatch):
+    """The fake services, with every bibcv service address pointing at them."""
+    fake = FakeServices()
+    fake.start()
+    for name in ("DOI", "ARXIV", "DBLP", "ORCID", "OPENALEX"):
+        monkeypatch.setenv(f"BIBCV_{name}_URL", f"{fake.url}/{name.lower()}")
+    monkeypatch.setenv("BIBCV_HTTP_BACKOFF", "0.01")
+    monkeypatch.setenv("BIBCV_HTTP_RETRIES", "2")
+    monkeypatch.setenv("BIBCV_MAILTO", "ada@example.org")
+    yield fake
+    fake.stop()
+
+

@@ -14,19 +14,6 @@ from fetchserver import FakeServices
 DOI_BIBTEX = "application/x-bibtex"
 
 
-@pytest.fixture
-def services(monkeypatch: pytest.MonkeyPatch):
-    fake = FakeServices()
-    fake.start()
-    for name in ("DOI", "ARXIV", "DBLP", "ORCID", "OPENALEX"):
-        monkeypatch.setenv(f"BIBCV_{name}_URL", f"{fake.url}/{name.lower()}")
-    monkeypatch.setenv("BIBCV_HTTP_BACKOFF", "0.01")
-    monkeypatch.setenv("BIBCV_HTTP_RETRIES", "2")
-    monkeypatch.setenv("BIBCV_MAILTO", "ada@example.org")
-    yield fake
-    fake.stop()
-
-
 def serve_he2016(services: FakeServices) -> None:
     services.serve("/doi/10.1109/CVPR.2016.90", "crossref-he2016.bib", DOI_BIBTEX, "x-bibtex")
     services.serve("/arxiv/query?id_list=1512.03385&max_results=1", "arxiv-1512.03385.xml",
@@ -111,7 +98,7 @@ def test_special_characters_print_as_the_service_wrote_them(services, bib):
     assert dataset.text("title") == "astropy/astropy: v4.0 (with units & tables)"
     assert dataset.authors[2].display() == "The Astropy Collaboration"
     assert (dataset.text("doi"), dataset.text("year"), dataset.text("publisher")) == (
-        "10.5281/zenodo.3509134", "2019", "Zenodo")
+        "10.5281/ZENODO.3509134", "2019", "Zenodo")
 
 
 def test_a_duplicate_is_refused_naming_the_entry_it_duplicates(services, bib):

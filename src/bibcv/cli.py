@@ -298,6 +298,48 @@ def add(identifiers: tuple[str, ...], target: Path | None, key_pattern: str | No
     sys.exit(1 if added.refused else 0)
 
 
+@main.command()
+@click.argument("source", type=click.Choice(["dblp", "orcid", "openalex"]))
+@click.argument("person")
+@click.option("--to", "target", type=click.Path(path_type=Path, dir_okay=False),
+              help="The .bib file to sync into (default: the only .bib file in bib/).")
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@KEY_PATTERN
+@MAILTO
+def sync(source: str, person: str, target: Path | None, dry_run: bool,
+         key_pattern: str | None, mailto: str | None) -> None:
+    """Bring a person's publications from DBLP (PID), ORCID (iD) or OpenAlex (author id).
+
+    Papers the file has (same DOI, arXiv id, DBLP key or title) are left as you edited
+    them; new ones are added; a preprint and its published version become one entry.
+    """
+    from bibcv.fetch.bibfile import BibFile
+    from bibcv.fetch.http import Http, contact_address
+    from bibcv.fetch.sources import SOURCES
+    from bibcv.fetch.sync import sync_entries
+
+    try:
+        target = target or _only_bib_file()
+        bib = BibFile.read(target)
+        with Http(contact_address(mailto)) as http:
+            listing = SOURCES[source](http, person)
+        summary = sync_entries(listing.entries, bib, _key_pattern(key_pattern))
+        if summary.changes and not dry_run:
+            bib.write()
+    except BibcvError as error:
+        _report_unchanged(error)
+        sys.exit(1)
+    would = "would be " if dry_run else ""
+    for kind, lines in (("added", summary.added), ("merged", summary.merged),
+                        ("conflicting", summary.conflicting)):
+        for line in lines:
+            click.echo(f"{would if kind != 'conflicting' else ''}{kind}: {line}")
+    click.echo(f"{target}: {len(listing.entries)} papers of {listing.person} on {source}: "
+               f"{len(summary.added)} {would}added, {len(summary.matched) + len(summary.merged)} "
+               f"matched ({len(summary.merged)} {would}merged), {len(summary.conflicting)} "
+               "conflicting" + ("; nothing was written (--dry-run)" if dry_run else ""))
+
+
 def _only_bib_file() -> Path:
     found = sorted(Path("bib").glob("*.bib"))
     if len(found) != 1:

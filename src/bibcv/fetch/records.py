@@ -42,8 +42,14 @@ def plain_to_bibtex(text: str) -> str:
     return _SPECIAL.sub(lambda match: _LATEX_SPECIALS[match.group()], collapsed)
 
 
+def bare_doi(doi: str) -> str:
+    """The DOI without its resolver's address or 'doi:', as written (case kept)."""
+    return _DOI_PREFIX.sub("", doi.strip()).strip()
+
+
 def normalise_doi(doi: str) -> str:
-    return _DOI_PREFIX.sub("", doi.strip()).strip().lower()
+    """For comparing: DOIs are case-insensitive."""
+    return bare_doi(doi).lower()
 
 
 def publication(entry_type: str, fields: dict[str, str], key: str = "") -> Publication:
@@ -63,8 +69,8 @@ def from_bibtex(text: str, where: str) -> list[Publication]:
     for entry in parsed.entries:
         fields = {f.name: f.value for f in entry.fields if f.name not in _NEGOTIATION_NOISE}
         if fields.get("doi"):
-            fields["doi"] = normalise_doi(fields["doi"])
-            if fields.get("url") and normalise_doi(fields["url"]) == fields["doi"]:
+            fields["doi"] = bare_doi(fields["doi"])
+            if fields.get("url") and normalise_doi(fields["url"]) == normalise_doi(fields["doi"]):
                 del fields["url"]  # https://doi.org/DOI: the DOI links there already
         if fields.get("url", "").startswith("http://dx.doi.org/"):
             del fields["url"]
@@ -99,7 +105,7 @@ def from_csl(data: dict[str, object]) -> Publication:
         "publisher": plain_to_bibtex(str(data.get("publisher", ""))),
         "year": str(parts[0]) if parts else "",
         "month": str(parts[1]) if len(parts) > 1 else "",
-        "doi": normalise_doi(str(data.get("DOI", ""))),
+        "doi": bare_doi(str(data.get("DOI", ""))),
     }
     return publication(entry_type, fields)
 
@@ -148,7 +154,7 @@ def from_arxiv_atom(text: str, where: str) -> list[tuple[Publication, str]]:
             "eprinttype": "arxiv",
             "eprintclass": category.get("term", "") if category is not None else "",
         }
-        doi = _DOI_PREFIX.sub("", entry.findtext("arxiv:doi", "", ATOM).strip())
+        doi = bare_doi(entry.findtext("arxiv:doi", "", ATOM))
         found.append((publication("misc", fields), doi))
     return found
 

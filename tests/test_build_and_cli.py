@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -174,5 +177,16 @@ def test_runaway_engine_is_killed_at_the_timeout(tmp_path):
     with pytest.raises(BibcvError, match="did not finish within 2 seconds"):
         compile_pdf(MINIMAL % r"\def\loop{x\loop}\loop", "loop", tmp_path, timeout=2)
     assert time.monotonic() - started < 10
-    leftovers = subprocess.run(["pgrep", "-f", "loop.tex"], capture_output=True, text=True)
-    assert leftovers.stdout == ""
+    assert _processes_working_in(f"{tempfile.gettempdir()}/bibcv-{os.getpid()}-") == []
+
+
+def _processes_working_in(prefix: str) -> list[str]:
+    """The ids of processes whose working folder starts with prefix (TeX runs in its folder)."""
+    found = []
+    for cwd in Path("/proc").glob("[0-9]*/cwd"):
+        try:
+            if os.readlink(cwd).startswith(prefix):
+                found.append(cwd.parent.name)
+        except OSError:
+            continue
+    return found

@@ -6,6 +6,9 @@ Only click is imported up front; each command imports what it needs, so
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import math
 import os
 import signal
 import sys
@@ -20,7 +23,56 @@ CV_FILES = click.argument("cv_files", nargs=-1, required=True,
                           type=click.Path(path_type=Path, dir_okay=False))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; an output that cannot be written ends the run plainly."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except _OutputError as error:
+            _point_at_devnull(error.stream)
+            if error.stream is sys.stdout and error.errno != errno.EPIPE:  # `| head` is fine
+                click.echo(f"bibcv: cannot write to standard output: {error.strerror}", err=True)
+            ctx.exit(1)
+
+
+class _OutputError(OSError):
+    """Standard output or error refused what was written (a full disk, /dev/full)."""
+
+    def __init__(self, error: OSError, stream: object) -> None:
+        super().__init__(error.errno, error.strerror or str(error))
+        self.stream = stream
+
+
+def _echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """click.echo, where a failed write is an _OutputError rather than a traceback."""
+    try:
+        click.echo(text, err=err, nl=nl)
+    except OSError as error:
+        raise _OutputError(error, sys.stderr if err else sys.stdout) from None
+
+
+def _point_at_devnull(stream: object) -> None:
+    """Let what is still buffered for a failed stream go nowhere: Python flushes it at exit,
+    and would fail a second time there, with a traceback of its own."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+
+
+def _seconds(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    """A --timeout: a finite number of seconds above zero."""
+    if not math.isfinite(value) or value <= 0:
+        raise click.BadParameter(f"{value:g} is not a number of seconds TeX may run; give a "
+                                 f"number above 0, such as {DEFAULT_TIMEOUT:g}")
+    return value
+
+
+TIMEOUT = click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
+                       callback=_seconds,
+                       help="Seconds TeX may run for one CV before it is stopped.")
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bibcv")
 def main() -> None:
     """Build academic CVs (LaTeX and PDF) from BibTeX files and a YAML file per CV."""
@@ -31,8 +83,7 @@ def main() -> None:
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("build"), show_default=True,
               help="Where <stem>.tex and <stem>.pdf are written.")
-@click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
-              help="Seconds TeX may run for one CV before it is stopped.")
+@TIMEOUT
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
               show_default="the number of processors", help="CVs compiled at the same time.")
 @click.option("--force", is_flag=True, help="Rebuild even CVs whose inputs have not changed.")
@@ -53,30 +104,62 @@ def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: in
     for path in cv_files:
         if path not in stale:
             progress.say(f"{path}: up to date")
-    failures = 0
-    if stale:
-        from concurrent.futures import ThreadPoolExecutor, as_completed
-
-        from bibcv.pipeline import build_cv
-
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(build_cv, path, output_dir, timeout, formats): path
-                       for path in stale}
-            for future in as_completed(futures):
-                try:
-                    built = future.result()
-                except BibcvError as error:
-                    progress.say(str(error), err=True)
-                    failures += 1
-                    continue
-                except OSError as error:
-                    progress.say(f"{futures[future]}: cannot write the outputs: {error}", err=True)
-                    failures += 1
-                    continue
-                _warn(built.warnings)
-                written = ", ".join(str(output) for output in built.main_outputs)
-                progress.say(f"{futures[future]}: wrote {written}")
+    failures = _build_all(stale, output_dir, timeout, jobs, formats, progress) if stale else 0
     sys.exit(1 if failures or refused else 0)
+
+
+def _build_all(stale: list[Path], output_dir: Path, timeout: float, jobs: int,
+               formats: tuple[str, ...] | None, progress: _Progress) -> int:
+    """Build the CVs in parallel; return how many failed. SIGTERM stops them as Ctrl-C does."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    from bibcv.compile import remove_stale_work_folders, stop_all_engines
+    from bibcv.pipeline import build_cv
+
+    remove_stale_work_folders()
+    failures = 0
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    previous_handler = signal.signal(signal.SIGTERM, _stop_building)
+    try:
+        futures = {pool.submit(build_cv, path, output_dir, timeout, formats): path
+                   for path in stale}
+        for future in as_completed(futures):
+            try:
+                built = future.result()
+            except BibcvError as error:
+                progress.say(str(error), err=True)
+                failures += 1
+                continue
+            except OSError as error:
+                progress.say(f"{futures[future]}: cannot write the outputs: {error}", err=True)
+                failures += 1
+                continue
+            _warn(built.warnings)
+            written = ", ".join(str(output) for output in built.main_outputs)
+            progress.say(f"{futures[future]}: wrote {written}")
+    except (KeyboardInterrupt, _Stopped) as stop:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second signal must not cut this short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stop_all_engines()  # the builds in progress fail, and remove their private folders
+        pool.shutdown(wait=True, cancel_futures=True)
+        _echo("stopped: the outputs of the CVs not finished are unchanged", err=True)
+        sys.exit(128 + (stop.signal if isinstance(stop, _Stopped) else signal.SIGINT))
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+    pool.shutdown()
+    return failures
+
+
+class _Stopped(Exception):
+    """A signal asked the build to stop (SIGTERM: `kill`, a CI runner cancelling)."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal = signal_number
+
+
+def _stop_building(signal_number: int, _frame: object) -> None:
+    raise _Stopped(signal_number)
 
 
 @main.command()
@@ -87,8 +170,7 @@ def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: in
               metavar="LIST",
               help=f"Output formats, separated by commas ({', '.join(OUTPUT_FORMATS)}); "
                    "default: the CV's `formats:` key, else pdf.")
-@click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
-              help="Seconds TeX may run for one CV before it is stopped.")
+@TIMEOUT
 def watch(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...] | None,
           timeout: float) -> None:
     """Build each CV, then rebuild it whenever a file it reads changes; Ctrl-C stops.
@@ -110,12 +192,12 @@ def watch(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...]
         return built.outputs, built.warnings
 
     watcher = Watcher(cv_files, output_dir, formats, build_one,
-                      lambda line, err: click.echo(line, err=err))
+                      lambda line, err: _echo(line, err=err))
     signal.signal(signal.SIGTERM, _stop_watching)  # `kill`, or a service manager stopping it
     try:
         watcher.run()
     except KeyboardInterrupt:
-        click.echo("stopped watching")
+        _echo("stopped watching")
     sys.exit(0)
 
 
@@ -131,18 +213,26 @@ def _cv_files(command: str, paths: tuple[Path, ...]) -> tuple[tuple[Path, ...], 
     from bibcv.cvfiles import CV_SUFFIXES, is_base_file
 
     kept, refused = [], 0
-    for path in paths:
+    for path in _distinct(paths):
         if path.suffix not in CV_SUFFIXES:
             _report(BibcvError(f"{command} takes CV files (.yaml); a BibTeX file is read "
                                "through a CV's 'bibliography' list" if path.suffix == ".bib"
                                else f"{command} takes CV files (.yaml)", Origin(path)))
             refused += 1
         elif is_base_file(path):
-            click.echo(f"{path}: skipped: a base file (its name starts with '_'), which CVs "
+            _echo(f"{path}: skipped: a base file (its name starts with '_'), which CVs "
                        "extend", err=True)
         else:
             kept.append(path)
     return tuple(kept), refused
+
+
+def _distinct(paths: tuple[Path, ...]) -> list[Path]:
+    """Each file once, as first named: `build a.yaml ./a.yaml a.yaml` builds a.yaml once."""
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        seen.setdefault(path.resolve(), path)
+    return list(seen.values())
 
 
 def _refuse_shared_stems(cv_files: tuple[Path, ...], output_dir: Path) -> None:
@@ -178,7 +268,7 @@ class _Progress:
     def say(self, line: str, err: bool = False) -> None:
         self.done += 1
         prefix = f"[{self.done}/{self.total}] " if self.total > 1 else ""
-        click.echo(f"{prefix}{line}", err=err)
+        _echo(f"{prefix}{line}", err=err)
 
 
 @main.command()
@@ -196,7 +286,7 @@ def check(cv_files: tuple[Path, ...]) -> None:
             failures += 1
             continue
         _warn(warnings)
-        click.echo(f"{path}: ok")
+        _echo(f"{path}: ok")
     sys.exit(1 if failures else 0)
 @main.command("export-bib")
 @click.argument("sources", nargs=-1, required=True,
@@ -221,7 +311,7 @@ def export_bib_command(sources: tuple[Path, ...], output: Path | None,
         sys.exit(1)
     _warn(exported.warnings)
     if output is None:
-        click.echo(exported.text, nl=False)
+        _echo(exported.text, nl=False)
         return
     try:
         write_text_atomically(output, exported.text)
@@ -229,7 +319,7 @@ def export_bib_command(sources: tuple[Path, ...], output: Path | None,
         _report(BibcvError(f"cannot write {output}: {error}"))
         sys.exit(1)
     none = " (no publications section or query selects any entry)" if not exported.count else ""
-    click.echo(f"wrote {exported.count} entries to {output}{none}", err=True)
+    _echo(f"wrote {exported.count} entries to {output}{none}", err=True)
 
 
 @main.command("export-academicpages")
@@ -250,7 +340,7 @@ def export_academicpages_command(cv_file: Path, output_dir: Path) -> None:
         _report(BibcvError(f"cannot write into {output_dir}: {error}"))
         sys.exit(1)
     _warn(exported.warnings)
-    click.echo(f"wrote {len(exported.pages)} pages to {output_dir / '_publications'} and "
+    _echo(f"wrote {len(exported.pages)} pages to {output_dir / '_publications'} and "
                f"their BibTeX to {output_dir / 'files'}", err=True)
 
 
@@ -376,8 +466,8 @@ def new(stem: str, name: str | None, cv_dir: Path, bib_dir: Path) -> None:
         _report(error)
         sys.exit(1)
     for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(f"next: bibcv build {written[0]}")
+        _echo(f"wrote {path}")
+    _echo(f"next: bibcv build {written[0]}")
 
 
 @main.command()
@@ -395,8 +485,8 @@ def init(folder: Path, name: str | None, stem: str | None) -> None:
         _report(error)
         sys.exit(1)
     for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(f"next: cd {folder} && make cv   (or: bibcv build {written[0].relative_to(folder)})")
+        _echo(f"wrote {path}")
+    _echo(f"next: cd {folder} && make cv   (or: bibcv build {written[0].relative_to(folder)})")
 
 
 def _stem_of(name: str) -> str:
@@ -426,14 +516,14 @@ def schema(theme: str) -> None:
     except BibcvError as error:
         _report(error)
         sys.exit(1)
-    click.echo(json.dumps(json_schema(found), indent=2, ensure_ascii=False))
+    _echo(json.dumps(json_schema(found), indent=2, ensure_ascii=False))
 
 
 def _report(error: BibcvError) -> None:
-    click.echo(f"{error}", err=True)
+    _echo(f"{error}", err=True)
 
 
 def _warn(warnings: list[BibcvError]) -> None:
     for warning in warnings:
         origin = f"{warning.origin}: " if warning.origin else ""
-        click.echo(f"{origin}warning: {warning.message}", err=True)
+        _echo(f"{origin}warning: {warning.message}", err=True)

@@ -5,11 +5,15 @@ auxiliary files, so a second pass could not change it: XeLaTeX runs once,
 directly, which saves latexmk's start-up and bookkeeping. Any other document
 goes through latexmk, which reruns the engine as long as it must.
 
-Either way the engine runs in a private temporary folder, may not run
+Either way the engine runs in a private temporary folder on a file named
+``cv.tex`` whatever the CV is called (a name with ``%``, ``$``, a quote or a
+leading ``-`` would mean something to TeX or to kpathsea), may not run
 programs (-no-shell-escape) nor open files outside that folder (openin_any
 and openout_any = p), reads nothing from stdin, and is killed with its whole
 process group when it overruns or the user interrupts. Outputs are moved into
 place only after a successful run, so a failed build never replaces a good PDF.
+Each private folder carries the process id in its name, so a folder left by a
+process that was killed (kill -9) is removed by the next build.
 
 The PDF is reproducible: its creation date is SOURCE_DATE_EPOCH when that is
 set, else the time the caller gives (the newest input's), and FORCE_SOURCE_DATE
@@ -20,12 +24,14 @@ same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +50,9 @@ LOCKED_DOWN_ENV = {
     "shell_escape": "f",
     "max_print_line": "10000",  # one log line per message, so errors can be read back
 }
+JOB_NAME = "cv"  # TeX's file name inside the private folder, whatever the CV is called
+WORK_FOLDER_PREFIX = "bibcv-"
+_WORK_FOLDER = re.compile(rf"^{WORK_FOLDER_PREFIX}(\d+)-")
 # \nofiles in the preamble, outside a comment: the document needs one pass.
 _ONE_PASS = re.compile(r"^[^%\n]*\\nofiles\b", re.MULTILINE)
 _ENGINE_RUN = re.compile(r"^Run number \d+ of rule '(?:xe)?latex'", re.MULTILINE)
@@ -51,6 +60,13 @@ _ENGINE_RUN = re.compile(r"^Run number \d+ of rule '(?:xe)?latex'", re.MULTILINE
 _FIRST_ERROR = re.compile(r"^(?:\./[^:\n]+\.tex:(?P<line>\d+): |! )(?P<message>.+)$",
                           re.MULTILINE)
 _ERROR_CONTEXT_LINE = re.compile(r"^l\.(\d+) ", re.MULTILINE)
+# What TeX says on its terminal only, when it stops before or outside the log:
+# "! Unable to read an entire line---bufsize=200000." or "xelatex: fatal: ...".
+_TERMINAL_ERROR = re.compile(r"(?:^|(?<=\)))! (?P<message>.+)$|^\S+: fatal: (?P<fatal>.+)$",
+                             re.MULTILINE)
+_RUNNING: set[subprocess.Popen[str]] = set()  # TeX runs in progress, for stop_all_engines
+_RUNNING_LOCK = threading.Lock()
+_STOPPING = threading.Event()  # set by stop_all_engines: no run may start or succeed after it
 _MISSING_GLYPH = re.compile(
     r"^Missing character: There is no (.) \((U\+[0-9A-F]+)\) in font ([^/:;\n]+)", re.MULTILINE)
 
@@ -80,28 +96,69 @@ def compile_pdf(tex_source: str, stem: str, out_dir: Path,
     ``source_date`` (seconds since 1970) becomes the PDF's creation date unless
     SOURCE_DATE_EPOCH is set; without either, the PDF carries the current time.
     """
+    env = _engine_env(source_date)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="bibcv-") as folder:
+    with tempfile.TemporaryDirectory(prefix=f"{WORK_FOLDER_PREFIX}{os.getpid()}-") as folder:
         work = Path(folder)
-        tex = work / f"{stem}.tex"
+        tex = work / f"{JOB_NAME}.tex"
         tex.write_text(tex_source, encoding="utf-8")
         one_pass = needs_one_pass(tex_source)
         command = XELATEX_COMMAND if one_pass else LATEXMK_COMMAND
-        succeeded, output = _run_engine(command, tex, _engine_env(source_date), timeout)
-        pdf = work / f"{stem}.pdf"
-        log = work / f"{stem}.log"
+        succeeded, output = _run_engine(command, tex, env, timeout)
+        pdf = work / f"{JOB_NAME}.pdf"
+        log = work / f"{JOB_NAME}.log"
         if not succeeded or not pdf.is_file():
-            raise _compile_error(tex, log, output, out_dir)
+            raise _compile_error(tex, log, output, out_dir, stem)
         log_text = log.read_text(encoding="utf-8", errors="replace")
         missing = _MISSING_GLYPH.search(log_text)
         if missing:
-            raise _missing_glyph_error(tex, log, out_dir, missing)
-        _publish([(tex, out_dir / tex.name), (pdf, out_dir / pdf.name)])
+            raise _missing_glyph_error(tex, log, out_dir, stem, missing)
+        published_tex, published_pdf = out_dir / f"{stem}.tex", out_dir / f"{stem}.pdf"
+        _publish([(tex, published_tex), (pdf, published_pdf)])
         for stale in _failure_files(out_dir, stem):
             stale.unlink(missing_ok=True)
         passes = 1 if one_pass else len(_ENGINE_RUN.findall(output))
-        return CompiledCV(out_dir / tex.name, out_dir / pdf.name, passes,
-                          overfull_lines(log_text))
+        return CompiledCV(published_tex, published_pdf, passes, overfull_lines(log_text))
+
+
+def remove_stale_work_folders() -> None:
+    """Remove private folders left by bibcv processes that no longer run (killed with -9).
+
+    A folder's name carries the id of the process that made it; a live process's
+    folders, and other users' folders, are left alone.
+    """
+    temp = Path(tempfile.gettempdir())
+    try:
+        candidates = [entry for entry in os.scandir(temp) if _WORK_FOLDER.match(entry.name)]
+    except OSError:
+        return
+    for entry in candidates:
+        pid = int(entry.name.split("-")[1])
+        try:
+            if entry.stat(follow_symlinks=False).st_uid != os.getuid() or _is_running(pid):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def stop_all_engines() -> None:
+    """Kill every TeX run of this process (SIGTERM to `bibcv build`): their builds then fail."""
+    _STOPPING.set()
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        _kill_group(process)
 
 
 def needs_one_pass(tex_source: str) -> bool:
@@ -113,6 +170,11 @@ def needs_one_pass(tex_source: str) -> bool:
 def _engine_env(source_date: int | None) -> dict[str, str]:
     """The locked-down environment, with a fixed date when there is one (see module doc)."""
     env = {**os.environ, **LOCKED_DOWN_ENV}
+    given = env.get("SOURCE_DATE_EPOCH")
+    if given is not None and not re.fullmatch(r"[0-9]{1,12}", given):
+        raise BibcvError(
+            f"the environment variable SOURCE_DATE_EPOCH is {given!r}, not a number of seconds "
+            "since 1970; set it to one (such as `git log -1 --format=%ct`) or unset it")
     if "SOURCE_DATE_EPOCH" not in env and source_date is not None:
         env["SOURCE_DATE_EPOCH"] = str(source_date)
     if "SOURCE_DATE_EPOCH" in env:
@@ -134,31 +196,50 @@ def _run_engine(command: list[str], tex: Path, env: dict[str, str],
             f"{command[0]} is not installed. Run `make cv`: on Debian or Ubuntu it installs "
             "TeX, elsewhere it prints what to install (scripts/system-deps.sh lists it)"
         ) from None
+    with _RUNNING_LOCK:
+        _RUNNING.add(process)
+        if _STOPPING.is_set():
+            _kill_group(process)
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _stop(process)
         raise BibcvError(
             f"TeX did not finish within {timeout:g} seconds and was stopped; "
-            "a very long or looping input is the usual cause") from None
+            "a very long or looping input is the usual cause (--timeout gives it "
+            "longer)") from None
     except BaseException:  # Ctrl-C in `bibcv watch`: TeX runs in its own session, stop it too
         _stop(process)
         raise
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(process)
+    if _STOPPING.is_set():
+        raise BibcvError("stopped before TeX finished; nothing was written")
     return process.returncode == 0, output
 
 
 def _stop(process: subprocess.Popen[str]) -> None:
     """Kill the engine and everything it started (latexmk starts xelatex, xelatex xdvipdfmx)."""
-    os.killpg(process.pid, signal.SIGKILL)
+    _kill_group(process)
     process.communicate()
 
 
-def _compile_error(tex: Path, log: Path, output: str, out_dir: Path) -> LatexError:
-    """Keep the failed .tex and the log beside the outputs, and point at the failing line."""
-    kept_tex, kept_log = _keep_failure(tex, log, output, out_dir)
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _compile_error(tex: Path, log: Path, output: str, out_dir: Path, stem: str) -> LatexError:
+    """Keep the failed .tex and the log beside the outputs, and point at the failing line.
+
+    The log holds TeX's first error; when TeX stopped without writing it there
+    (a line over its buffer, a bad SOURCE_DATE_EPOCH), its terminal output has it.
+    """
+    kept_tex, kept_log = _keep_failure(tex, log, output, out_dir, stem)
     log_text = kept_log.read_text(encoding="utf-8")
     error = _FIRST_ERROR.search(log_text)
-    message = error.group("message").strip() if error else "TeX failed without saying why"
+    message = error.group("message").strip() if error else _terminal_error(output)
     message = message.removeprefix("LaTeX Error: ")
     line = int(error.group("line")) if error and error.group("line") else 0
     if error and not line:
@@ -167,8 +248,18 @@ def _compile_error(tex: Path, log: Path, output: str, out_dir: Path) -> LatexErr
     return LatexError(f"LaTeX error: {message}", kept_tex, line, kept_log)
 
 
-def _missing_glyph_error(tex: Path, log: Path, out_dir: Path, missing: re.Match[str]) -> LatexError:
-    kept_tex, kept_log = _keep_failure(tex, log, "", out_dir)
+def _terminal_error(output: str) -> str:
+    """TeX's own words from its terminal output, or its last line; never nothing."""
+    said = _TERMINAL_ERROR.search(output)
+    if said:
+        return (said.group("message") or said.group("fatal")).strip()
+    last = next((line.strip() for line in reversed(output.splitlines()) if line.strip()), "")
+    return f"TeX stopped; its last words: {last}" if last else "TeX failed without saying why"
+
+
+def _missing_glyph_error(tex: Path, log: Path, out_dir: Path, stem: str,
+                         missing: re.Match[str]) -> LatexError:
+    kept_tex, kept_log = _keep_failure(tex, log, "", out_dir, stem)
     char, code, font = missing.groups()
     return LatexError(
         f"the font {font.strip()} has no {char!r} ({code}), so the PDF would show nothing "
@@ -177,8 +268,9 @@ def _missing_glyph_error(tex: Path, log: Path, out_dir: Path, missing: re.Match[
         kept_tex, 0, kept_log, culprit=char)
 
 
-def _keep_failure(tex: Path, log: Path, output: str, out_dir: Path) -> tuple[Path, Path]:
-    kept_tex, kept_log = _failure_files(out_dir, tex.stem)
+def _keep_failure(tex: Path, log: Path, output: str, out_dir: Path,
+                  stem: str) -> tuple[Path, Path]:
+    kept_tex, kept_log = _failure_files(out_dir, stem)
     shutil.copyfile(tex, kept_tex)
     log_text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else output
     kept_log.write_text(log_text, encoding="utf-8")
@@ -191,11 +283,19 @@ def _failure_files(out_dir: Path, stem: str) -> tuple[Path, Path]:
 
 
 def _publish(moves: list[tuple[Path, Path]]) -> None:
-    """Copy each file next to its target, then rename: readers never see half a file."""
-    staged = []
-    for source, target in moves:
-        temporary = temporary_beside(target)
-        shutil.copyfile(source, temporary)
-        staged.append((temporary, target))
+    """Copy each file next to its target, then rename: readers never see half a file.
+
+    When a copy fails (a full disk), the copies made so far are removed again.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for source, target in moves:
+            temporary = temporary_beside(target)
+            staged.append((temporary, target))
+            shutil.copyfile(source, temporary)
+    except BaseException:
+        for temporary, _target in staged:
+            temporary.unlink(missing_ok=True)
+        raise
     for temporary, target in staged:
         os.replace(temporary, target)

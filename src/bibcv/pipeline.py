@@ -49,6 +49,8 @@ def _write_pdf(document: Document, out_dir: Path, timeout: float, built: BuiltCV
                                document.inputs.newest_change())
     except LatexError as error:
         raise _traced_back(error, tex.source_map) from None
+    except BibcvError as error:  # a timeout, a missing engine: say which CV it was
+        raise BibcvError(error.message, error.origin or Origin(document.cv.source)) from None
     built.wrote([compiled.pdf, compiled.tex])
     built.warnings += overfull_warnings(compiled.overfull, compiled.tex, tex.source_map.origin_at)
     built.engine_passes = compiled.engine_passes

@@ -9,6 +9,7 @@ import pytest
 from bibcv.bibliography import load_bibliography
 from bibcv.errors import BibcvError, Origin
 from bibcv.latex import to_latex
+from bibcv.locales import load_locale
 from bibcv.model import Person, PublicationQuery
 from bibcv.names import parse_name
 from bibcv.richtext import plain
@@ -44,7 +45,7 @@ BIB = r"""
   year = {2021},
 }
 """
-TERMS = {"submitted": "Under review"}
+TERMS = load_locale("en").terms
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bibcv import OUTPUT_FORMATS
+from bibcv.locales import BASE_LANGUAGE, available, load_locale
 from bibcv.names import parse_name
 from bibcv.richtext import MarkupError, parse_markdown
 from bibcv.theme import FieldType, Layout, Theme
@@ -187,6 +188,9 @@ class _CV(Strict):
                                         "when not told: " + ", ".join(OUTPUT_FORMATS) + ".")
     last_updated: PlainText = Field(None, description="Printed at the end of the CV as "
                                            "\"Last updated: …\", e.g. November 2026.")
+    language: PlainText = Field(BASE_LANGUAGE, description="The CV's language, a BCP 47 code "
+                                "(built in: " + ", ".join(available()) + "): every word bibcv "
+                                "prints, and which text of a {en: …, zh: …} value is shown.")
 
 
 FIELD_DESCRIPTIONS = {
@@ -218,10 +222,11 @@ def _build_cv_model(theme: Theme) -> type[BaseModel]:
            for kind, spec in theme.contact.items()})
     person = create_model("Person", __base__=Person,
                           contact=(contact | None, Field(None, description=CONTACT)))
+    english = load_locale(BASE_LANGUAGE).terms
     terms = create_model(  # type: ignore[call-overload]
         "Terms", __base__=Strict, __doc__=TERMS,
-        **{term: (PlainText, Field(None, description=f"Default: {word!r}."))
-           for term, word in theme.terms.items()})
+        **{term: (PlainText, Field(None, description=f"In English: {word!r}."))
+           for term, word in {**english, **_english_words(theme.terms)}.items()})
     layouts = [_section_model(name, layout) for name, layout in theme.layouts.items()]
     section = Annotated[Union[tuple(layouts)],  # noqa: UP007 -- a tuple of models
                         Field(discriminator="layout")]
@@ -233,6 +238,11 @@ def _build_cv_model(theme: Theme) -> type[BaseModel]:
                         "layout.")),
         terms=(terms | None, Field(None, description=TERMS)),
     )
+
+
+def _english_words(terms: dict[str, Any]) -> dict[str, str]:
+    return {name: word.get(BASE_LANGUAGE, "") if isinstance(word, dict) else word
+            for name, word in terms.items()}
 
 
 def _contact_description(kind: str, spec: Any) -> str:

@@ -280,5 +280,7 @@ def _contact(cv: CV, theme: Theme) -> list[ContactLine]:
                                  f"{pattern}, so write "
                                  + ("the whole address" if pattern == "…" else "only the …"),
                                  item.origin) from None
-        lines.append(ContactLine(item.kind, text, kind.icon, kind.label))
+        # A theme that labels a kind says it in the CV's language, where the language has it.
+        label = cv.terms.get(f"contact_{item.kind}", kind.label) if kind.label else None
+        lines.append(ContactLine(item.kind, text, kind.icon, label))
     return lines

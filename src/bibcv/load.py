@@ -18,6 +18,7 @@ from bibcv.cvfiles import is_base_file
 from bibcv.cvformat import cv_model
 from bibcv.cvproblems import did_you_mean, validation_problems
 from bibcv.errors import BibcvError, BibcvErrors, Origin
+from bibcv.locales import Locale, load_locale, locale_code
 from bibcv.model import (
     CV,
     ContactItem,
@@ -26,6 +27,7 @@ from bibcv.model import (
     PublicationQuery,
     Section,
 )
+from bibcv.multilingual import Resolved, resolve_languages
 from bibcv.names import parse_name
 from bibcv.richtext import MarkupError, RichText, parse_markdown
 from bibcv.theme import DEFAULT_THEME, FieldType, Theme, find_theme, load_theme
@@ -54,16 +56,17 @@ def load_cv(path: Path) -> tuple[CV, Theme]:
             Origin(path),
         )
     data, files = read_chain(path)
+    languages = resolve_languages(data)
     theme = _theme(data)
     model = cv_model(theme)
-    problems = _file_problems(data) + _order_problems(data)
+    problems = languages.errors + _file_problems(data) + _order_problems(data)
     try:
         validated = model.model_validate(data)
     except ValidationError as error:
         problems += validation_problems(error, data, model, theme)
     if problems:
         raise BibcvErrors(problems)
-    return _cv(validated, data, theme, path, files), theme
+    return _cv(validated, data, theme, path, files, languages), theme
 
 
 def _theme(data: LocatedDict) -> Theme:
@@ -133,34 +136,66 @@ def check_queries(cv: CV, bibliography: Bibliography) -> None:
 
 # --- the validated data as the CV model the later stages read ---
 
-def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list[Path]) -> CV:
+def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list[Path],
+        languages: Resolved) -> CV:
     sections = data.get("sections") or LocatedDict(data.origin)
     validated_sections = validated.sections or {}
     order = validated.order or list(validated_sections)
     bibliography = data.get("bibliography")
+    locale = load_locale(languages.locale)
     return CV(
         source=path,
         theme=theme.name,
-        person=_person(validated.person, data["person"]),
+        language=languages.language,
+        locale=locale,
+        person=_person(validated.person, data["person"], languages.names),
         sections=[_section(section_id, validated_sections[section_id], sections, theme)
                   for section_id in order],
         bibliography_files=[path_from(data, "bibliography", name)
                             for name in validated.bibliography] if bibliography else [],
-        terms={**theme.terms, **(validated.terms.model_dump(exclude_none=True)
-                                 if validated.terms else {})},
+        terms=_terms(locale, theme, languages,
+                     validated.terms.model_dump(exclude_none=True) if validated.terms else {}),
         files=files,
         venue_table=path_from(data, "venues", validated.venues) if validated.venues else None,
         formats=tuple(dict.fromkeys(validated.formats)) or ("pdf",),
         last_updated=validated.last_updated,
-        warnings=[BibcvError(f"section {section_id!r} is not listed in 'order', so the CV "
-                             "leaves it out; add it to 'order' (or delete the section)",
-                             sections.origin_of(section_id))
-                  for section_id in validated_sections if section_id not in order],
+        warnings=[*locale.warnings, *languages.warnings,
+                  *(BibcvError(f"section {section_id!r} is not listed in 'order', so the CV "
+                               "leaves it out; add it to 'order' (or delete the section)",
+                               sections.origin_of(section_id))
+                    for section_id in validated_sections if section_id not in order)],
     )
 
 
-def _person(person: Any, raw: LocatedDict) -> Person:
-    names = [parse_name(name) for name in [person.name, *person.aliases]]  # validated
+def _terms(locale: Locale, theme: Theme, languages: Resolved,
+           own: dict[str, str]) -> dict[str, str]:
+    """Every word the CV prints: its language's, then its theme's, then its own."""
+    themes = {}
+    for name, word in theme.terms.items():
+        if isinstance(word, dict):  # per language, as CV text may be
+            word = _theme_word(word, languages)
+        if word is not None:
+            themes[name] = word
+    return {**locale.terms, **themes, **own}
+
+
+def _theme_word(words: dict[str, str], languages: Resolved) -> str | None:
+    """A theme's word in the CV's language, else none (the locale's word stands)."""
+    for tag, word in words.items():
+        if locale_code(tag) == languages.locale:
+            return word
+    return None
+
+
+def _person(person: Any, raw: LocatedDict, other_names: list[str]) -> Person:
+    """The name as the CV heads it, and every name to find in author lists: the name in
+    each language it is given in, and the aliases."""
+    written = [person.name, *(name for name in other_names if name != person.name),
+               *person.aliases]
+    try:
+        names = [parse_name(name) for name in written]
+    except ValueError as error:  # a name in another language: not seen by the validator
+        raise BibcvError(f"'name': {error}", raw.origin_of("name")) from None
     contact = raw.get("contact") or {}
     items = [ContactItem(kind=kind, value=getattr(person.contact, kind),
                          origin=contact.origin_of(kind))

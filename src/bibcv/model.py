@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bibcv.errors import BibcvError, Origin
+from bibcv.locales import Locale
 from bibcv.names import Name
 from bibcv.richtext import RichText
 
@@ -74,9 +75,11 @@ class CV:
     person: Person
     sections: list[Section]
     bibliography_files: list[Path]
-    terms: dict[str, str]
+    terms: dict[str, str]  # every word the CV prints, in its language (see locales)
     files: list[Path]  # the YAML chain, the CV first: everything the build depends on
     venue_table: Path | None = None  # the CV's own additions to the venue abbreviations
     formats: tuple[str, ...] = ("pdf",)  # what `bibcv build` writes when not told
     warnings: list[BibcvError] = field(default_factory=list)  # e.g. a section left out of order
     last_updated: str | None = None  # printed as the theme's "Last updated" line
+    language: str = "en"  # the BCP 47 tag the CV gives, for <html lang> and the CSL locale
+    locale: Locale | None = None  # the built-in locale serving it (its fonts, CJK or not)

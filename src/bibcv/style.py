@@ -5,8 +5,8 @@ what order, built from small parts that vanish with their separators when a
 field is missing; the result says "emphasis", "strong", "link" and "url", and
 each backend (LaTeX today) decides how those look.  The fields shown follow
 biblatex's standard style, less what a CV never shows (ISBN, urldate,
-abstract).  Words ("In", "PhD thesis", "pp.") come from ``DEFAULT_TERMS``,
-which a theme's or a CV's ``terms`` override.
+abstract).  Words ("In", "PhD thesis", "pp. {}") and date patterns come from
+the CV's language (``locales``), which a theme's or a CV's ``terms`` override.
 """
 
 from __future__ import annotations
@@ -32,50 +32,6 @@ BIBLATEX_NAMES = {"journal": "journaltitle", "address": "location"}
 # Per-paper links, with al-folio's field names, in the order they are printed.
 LINK_FIELDS = ("pdf", "slides", "code", "video", "poster", "website", "html", "supp", "blog")
 BADGE_LENGTH = 12  # "USENIX ATC" fits a badge; "Long Venue Workshop" does not
-MONTHS = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.",
-          "Nov.", "Dec.")
-DEFAULT_TERMS: dict[str, str] = {
-    "in": "In",
-    "edited_by": "edited by",
-    "editor": "ed.",
-    "editors": "eds.",
-    "and": "and",
-    "et_al": "et al.",
-    "page": "p.",
-    "pages": "pp.",
-    "chapter": "chapter",
-    "volume": "vol.",
-    "number": "no.",
-    "of": "of",
-    "edition": "edition",
-    "version": "version",
-    "phdthesis": "PhD thesis",
-    "mastersthesis": "Master\u2019s thesis",
-    "techreport": "Technical Report",
-    "patent": "Patent",
-    "arxiv_preprint": "arXiv preprint",
-    "doi": "DOI",
-    "link_pdf": "PDF",
-    "link_slides": "Slides",
-    "link_code": "Code",
-    "link_video": "Video",
-    "link_poster": "Poster",
-    "link_website": "Website",
-    "link_html": "HTML",
-    "link_supp": "Supp",
-    "link_blog": "Blog",
-    # Sub-headings when a section groups its publications by type.
-    "group_article": "Journal Articles",
-    "group_inproceedings": "Conference Papers",
-    "group_incollection": "Book Chapters",
-    "group_book": "Books",
-    "group_thesis": "Theses",
-    "group_report": "Technical Reports",
-    "group_preprint": "Preprints",
-    "group_patent": "Patents",
-    "group_software": "Software and Data",
-    "group_other": "Other",
-}
 # biblatex's thesis and report types, as BibTeX writes them in `type`.
 _TYPE_WORDS = {"phdthesis": "phdthesis", "phd": "phdthesis", "mathesis": "mastersthesis",
                "mastersthesis": "mastersthesis", "masterthesis": "mastersthesis",
@@ -86,6 +42,7 @@ _DBLP_ARXIV_JOURNALS = {"corr", "arxiv", "arxiv preprint"}
 _PAGE_RANGE = re.compile(r"^\s*(\S+?)\s*(?:-+|\u2013|\u2014)\s*(\S+)\s*$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _WEB_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+_PLACE = re.compile(r"\{(\w*)\}")  # where a pattern term's value goes: {} or {name}
 
 
 @dataclass(frozen=True)
@@ -110,7 +67,7 @@ class CitationStyle:
     """What shapes a citation besides the entry: whose CV, the words, the section's choices."""
 
     person: Person
-    terms: Mapping[str, str]
+    terms: Mapping[str, str]  # every word, in the CV's language (see locales)
     venues: VenueTable
     maxnames: int | None = None  # longer author lists are shortened to minnames (+ you)
     minnames: int = 1
@@ -119,7 +76,25 @@ class CitationStyle:
     badges: bool = False  # the theme shows venue badges: warn when a venue has no abbreviation
 
     def term(self, name: str) -> str:
-        return self.terms.get(name, DEFAULT_TERMS.get(name, name))
+        return self.terms[name]
+
+    def pattern(self, name: str, *values: str, **named: str) -> str:
+        """A pattern term with its values: "pp. {}" and "1–5" give "pp. 1–5"."""
+        return self.terms[name].format(*values, **named)
+
+    def rich_pattern(self, name: str, *values: RichText | str,
+                     **named: RichText | str) -> RichText:
+        """A pattern term around rich values: "In {}" and an emphasised title."""
+        pieces: list[RichText | str] = []
+        position = 0
+        unnamed = iter(values)
+        pattern = self.terms[name]
+        for match in _PLACE.finditer(pattern):
+            pieces.append(pattern[position:match.start()])
+            pieces.append(named[match.group(1)] if match.group(1) else next(unnamed))
+            position = match.end()
+        pieces.append(pattern[position:])
+        return join("", pieces)
 
 
 @dataclass(frozen=True)
@@ -222,8 +197,8 @@ def format_authors(publication: Publication, style: CitationStyle) -> RichText:
     editors = editors_of(publication)
     if not editors:
         return RichText()
-    word = style.term("editors" if len(editors) > 1 else "editor")
-    return _name_list(editors, publication, style, annotated=False) + f" ({word})"
+    return style.rich_pattern("editors" if len(editors) > 1 else "editor",
+                              _name_list(editors, publication, style, annotated=False))
 
 
 def _name_list(names: list[Name], publication: Publication, style: CitationStyle,
@@ -242,7 +217,7 @@ def _name_list(names: list[Name], publication: Publication, style: CitationStyle
         previous = index
     if cut_short or previous < len(names) - 1:
         parts.append(style.term("et_al"))
-    return join(", ", parts)
+    return join(style.term("name_separator"), parts)
 
 
 def _shown_indices(names: list[Name], style: CitationStyle) -> list[int]:
@@ -272,11 +247,12 @@ def _editor_phrase(entry: _Entry) -> RichText:
         return RichText()
     cut_short = editors[-1].is_others
     names = [latex_quotes(name.display()) for name in editors if not name.is_others]
+    style = entry.style
     phrase = names[-1] if len(names) == 1 else (
-        ", ".join(names[:-1]) + f" {entry.style.term('and')} {names[-1]}")
+        style.term("list_separator").join(names[:-1]) + f" {style.term('and')} {names[-1]}")
     if cut_short:
-        phrase += f" {entry.style.term('et_al')}"
-    return as_rich(f"{entry.style.term('edited_by')} {phrase}")
+        phrase += f" {style.term('et_al')}"
+    return as_rich(style.pattern("edited_by", phrase))
 
 
 # --- the parts of an entry -------------------------------------------------------
@@ -341,18 +317,16 @@ def _details(entry: _Entry) -> RichText:
 
 
 def _in(entry: _Entry, booktitle: RichText) -> RichText:
-    word = entry.style.term("in")
-    if not booktitle or not word or "in" in entry.style.omit:
+    if not booktitle or not entry.style.term("in") or "in" in entry.style.omit:
         return booktitle
-    return word + " " + booktitle
+    return entry.style.rich_pattern("in", booktitle)
 
 
 def _pages(entry: _Entry) -> str:
     pages = _dashed(entry.text("pages"))
     if not pages:
         return ""
-    word = entry.style.term("pages" if re.search("[\u2013,]", pages) else "page")
-    return f"{word}\u00a0{pages}"
+    return entry.style.pattern("pages" if re.search("[\u2013,]", pages) else "page", pages)
 
 
 def _dashed(pages: str) -> str:
@@ -364,8 +338,9 @@ def _series(entry: _Entry) -> RichText:
     """"vol. 12 of *Series*", "*Series* 34" (a number in a series), or either alone."""
     series, volume, number = entry.emph("series"), entry.text("volume"), entry.text("number")
     if volume:
-        phrase = as_rich(f"{entry.style.term('volume')}\u00a0{volume}")
-        return phrase + f" {entry.style.term('of')} " + series if series else phrase
+        phrase = entry.style.pattern("volume", volume)
+        return entry.style.rich_pattern("volume_of_series", volume=phrase, series=series) \
+            if series else as_rich(phrase)
     if series and number:
         return series + f" {number}"
     return series
@@ -376,16 +351,21 @@ def _edition(entry: _Entry) -> str:
     if not edition or re.search(r"\bed(ition|\.)", edition, re.IGNORECASE):
         return edition
     if edition.isdigit():
-        number = int(edition)
-        suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
-            number % 10, "th")
-        edition = f"{number}{suffix}"
-    return f"{edition} {entry.style.term('edition')}"
+        edition = _ordinal(int(edition), entry.style)
+    return entry.style.pattern("edition", edition)
+
+
+def _ordinal(number: int, style: CitationStyle) -> str:
+    """2 -> "2nd" (English), "2." (German), "2e" (French): ordinal_N for a last digit N
+    outside the teens, else ordinal."""
+    last = number % 10
+    name = f"ordinal_{last}" if last in (1, 2, 3) and not 10 <= number % 100 <= 20 else "ordinal"
+    return style.pattern(name, number)
 
 
 def _version(entry: _Entry) -> str:
     version = entry.text("version")
-    return f"{entry.style.term('version')} {version}" if version else ""
+    return entry.style.pattern("version", version) if version else ""
 
 
 def _type_word(entry: _Entry, default: str) -> str:
@@ -402,7 +382,7 @@ def _date(entry: _Entry) -> str:
     month = entry.publication.month
     if month is None or "month" in entry.style.omit:
         return str(year)
-    return f"{MONTHS[month - 1]} {year}"
+    return entry.style.pattern("date", month=entry.style.term(f"month_{month}"), year=year)
 
 
 def _status(entry: _Entry) -> str:
@@ -438,7 +418,7 @@ def _article(entry: _Entry) -> list[RichText | str]:
     if volume:
         issue = volume + (f"({number})" if number else "") + (f":{pages}" if pages else "")
         return [entry.emph("journal"), issue]
-    issue = f"{entry.style.term('number')}\u00a0{number}" if number else ""
+    issue = entry.style.pattern("number", number) if number else ""
     return [entry.emph("journal"), issue, _pages(entry)]
 
 
@@ -454,7 +434,7 @@ def _incollection(entry: _Entry) -> list[RichText | str]:
 
 def _chapter(entry: _Entry) -> str:
     chapter = entry.text("chapter")
-    return f"{entry.style.term('chapter')} {chapter}" if chapter else ""
+    return entry.style.pattern("chapter", chapter) if chapter else ""
 
 
 def _inbook(entry: _Entry) -> list[RichText | str]:

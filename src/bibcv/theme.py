@@ -45,7 +45,9 @@ class Theme:
     document: str
     contact: dict[str, ContactKind]
     layouts: dict[str, Layout]
-    terms: dict[str, str]
+    # Words the theme prints instead of its CV's language's; a word is text (every language)
+    # or a mapping of language codes to text.
+    terms: dict[str, str | dict[str, str]]
     # How the theme cites: `omit` (fields and words it leaves out), `badges` (it shows venue
     # badges, so a venue without an abbreviation is worth a warning); see style.CitationStyle.
     citation: dict[str, Any] = field(default_factory=dict)
@@ -80,12 +82,18 @@ def load_theme(folder: Path) -> Theme:
             document=str(data["document"]),
             contact=contact,
             layouts=layouts,
-            terms={str(k): str(v) for k, v in data.get("terms", {}).items()},
+            terms={str(name): _term(word) for name, word in data.get("terms", {}).items()},
             citation=dict(data.get("citation", {})),
             html_document=str(data["html_document"]) if "html_document" in data else None,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise BibcvError(f"invalid theme description: {error}", origin) from None
+
+
+def _term(word: Any) -> str | dict[str, str]:
+    if isinstance(word, dict):
+        return {str(tag): str(text) for tag, text in word.items()}
+    return str(word)
 
 
 def _layout(spec: LocatedDict) -> Layout:

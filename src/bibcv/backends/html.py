@@ -143,7 +143,7 @@ def publication_buttons(document: Document, paper: PublicationView) -> list[Butt
     """
     return [*(Button(link.label, link.url) for link in paper.links),
             *(Button(link.label, link.url) for link in paper.identifiers),
-            Button("BibTeX", bib_href(document, paper.key))]
+            Button(document.terms["link_bibtex"], bib_href(document, paper.key))]
 
 
 def shown_views(document: Document) -> dict[str, PublicationView]:
@@ -213,7 +213,7 @@ def description(document: Document) -> str:
             if len(text) > _DESCRIPTION_LENGTH:
                 text = text[:_DESCRIPTION_LENGTH].rsplit(" ", 1)[0] + " …"
             return text
-    return f"Curriculum vitae of {document.name}."
+    return document.terms["page_description"].format(document.name)
 
 
 def render_html(document: Document) -> str:
@@ -227,6 +227,7 @@ def render_html(document: Document) -> str:
         "person": {"name": document.name, "contact": document.contact},
         "sections": document.sections,
         "terms": document.terms,
+        "language": document.cv.language,
         "description": description(document),
         "linked_data": json_ld(linked_data(document)),
         "buttons": lambda paper: publication_buttons(document, paper),

@@ -110,6 +110,7 @@ def render_tex(document: Document) -> RenderedTex:
         "person": {"name": document.name, "contact": document.contact},
         "sections": document.sections,
         "terms": document.terms,
+        "language": document.cv.language,
         "last_updated": document.cv.last_updated,
         "cjk_font": None,
     }

@@ -265,7 +265,9 @@ def _heading(title: RichText, underline: str) -> str:
 
 
 def _contact(document: Document) -> str:
-    items = [(f"{to_markdown(as_rich(item.label))}: " if item.label else "")
+    colon = document.terms["colon"]  # ": ", or "：" with no space after it
+    space = colon[len(colon.rstrip()):]
+    items = [(f"{to_markdown(as_rich(item.label + colon.rstrip()))}{space}" if item.label else "")
              + to_markdown(item.text) for item in document.contact]
     return " · ".join(items)
 
@@ -372,7 +374,8 @@ class _TemplateSet:
     def section(self, section: DocumentSection, document: Document) -> str:
         name = f"sections/{section.layout}.md.j2"
         if (self.theme.folder / name).is_file():
-            return self._render(name, {"section": section, "terms": document.terms})
+            return self._render(name, {"section": section, "terms": document.terms,
+                                       "language": document.cv.language})
         layout = self.theme.layouts[section.layout]
         if layout.kind == "text":
             return paragraphs(section.text or RichText())

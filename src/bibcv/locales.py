@@ -1,0 +1,121 @@
+"""Languages: every word bibcv itself prints, from one data file per language.
+
+``src/bibcv/locales/<code>.yaml`` holds a language's words (``terms``): the
+citation style's ("In", "pp. {}", "PhD thesis"), month names and the date
+pattern, list separators, the publication states, "Last updated", the labels
+of the web page's buttons and the contact kinds.  English (``en.yaml``) is the
+base: a word another file lacks is taken from it, with a warning naming the
+words.  Adding a language is adding a file; no code changes.
+
+Only the files a CV needs are read (English and its own language), once per
+process, so a CV in English pays for one small YAML file.
+
+A pattern term holds ``{}`` (or named fields) where its value goes:
+``pages: "pp. {}"``, ``date: "{month} {year}"``, ``date: "{year}年{month}"``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from bibcv.errors import BibcvError, Origin
+
+LOCALES = Path(__file__).parent / "locales"
+BASE_LANGUAGE = "en"
+# Region tags that name a script a truncated tag would lose (zh-TW is not zh, Simplified).
+_SCRIPT_OF_REGION = {"zh-tw": "zh-Hant", "zh-hk": "zh-Hant", "zh-mo": "zh-Hant",
+                     "zh-cn": "zh", "zh-sg": "zh", "zh-hans": "zh"}
+_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Locale:
+    """One language's words, with English filling what its file lacks."""
+
+    code: str  # the file's code: "zh-Hant"
+    name: str  # the language's own name: "繁體中文"
+    terms: Mapping[str, str]
+    cjk: bool = False  # set as Chinese, Japanese or Korean text (xeCJK in the PDF)
+    fontconfig_lang: str = ""  # fontconfig's language for its CJK font ("zh-cn", "ja")
+    cjk_fonts: tuple[str, ...] = ()  # preferred CJK font families, best first
+    warnings: tuple[BibcvError, ...] = field(default=(), compare=False)
+
+    def term(self, name: str) -> str:
+        return self.terms[name]
+
+
+@cache
+def available() -> tuple[str, ...]:
+    """The codes of the built-in languages (a directory listing; no file is read)."""
+    return tuple(sorted(path.stem for path in LOCALES.glob("*.yaml")))
+
+
+def locale_code(tag: str) -> str | None:
+    """The built-in locale a BCP 47 tag uses: exact, then its script, then shorter tags.
+
+    "de-AT" uses de, "zh-TW" and "zh-Hant-HK" use zh-Hant, "zh-CN" uses zh.
+    """
+    if not _TAG.match(tag):
+        return None
+    known = {code.casefold(): code for code in available()}
+    candidate = tag.casefold()
+    while candidate:
+        if candidate in known:
+            return known[candidate]
+        script = _SCRIPT_OF_REGION.get(candidate)
+        if script:
+            return script
+        candidate = candidate.rpartition("-")[0]
+    return None
+
+
+def unknown_language(tag: str) -> str:
+    """What to say about a language with no built-in locale."""
+    return (f"bibcv has no words for the language {tag!r}; built in: "
+            f"{', '.join(available())} (a BCP 47 code such as zh, de or pt-BR); to add a "
+            f"language, copy {LOCALES / 'en.yaml'} to {LOCALES}/<code>.yaml and translate it")
+
+
+@cache
+def load_locale(code: str) -> Locale:
+    """A built-in locale by its file's code, English filling in what it lacks."""
+    path = LOCALES / f"{code}.yaml"
+    data = _read(path)
+    terms = {str(key): str(value) for key, value in (data.get("terms") or {}).items()}
+    warnings: list[BibcvError] = []
+    if code != BASE_LANGUAGE:
+        base = load_locale(BASE_LANGUAGE).terms
+        missing = [key for key in base if key not in terms]
+        if missing:
+            warnings.append(BibcvError(
+                f"the {code} locale lacks {', '.join(missing)}; English is used for "
+                f"{'it' if len(missing) == 1 else 'them'} until they are translated", Origin(path)))
+        extra = [key for key in terms if key not in base]
+        if extra:
+            warnings.append(BibcvError(
+                f"the {code} locale has words English does not: {', '.join(extra)}; they are "
+                "never printed (check their spelling against en.yaml)", Origin(path)))
+        terms = {key: terms.get(key, word) for key, word in base.items()}
+    return Locale(code=code, name=str(data.get("name", code)), terms=terms,
+                  cjk=bool(data.get("cjk", False)),
+                  fontconfig_lang=str(data.get("fontconfig_lang", "")),
+                  cjk_fonts=tuple(str(name) for name in data.get("cjk_fonts") or ()),
+                  warnings=tuple(warnings))
+
+
+def _read(path: Path) -> dict:
+    try:
+        with path.open(encoding="utf-8") as stream:
+            data = yaml.load(stream, Loader=_LOADER)
+    except (OSError, yaml.YAMLError) as error:
+        raise BibcvError(f"cannot read this locale: {error}", Origin(path)) from None
+    if not isinstance(data, dict):
+        raise BibcvError("a locale file is a mapping with 'name' and 'terms'", Origin(path))
+    return data

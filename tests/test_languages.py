@@ -1,0 +1,283 @@
+"""Localized CVs: every word bibcv generates comes from the CV's language.
+
+tests/locales/every-word.bib holds one entry of every type and, between them,
+every word bibcv generates; its own words are Latin.  Built in English, the CV
+shows every English word of the locale (so the data covers them all); built in
+any other language, it shows none of the English words that language says
+differently, in the PDF (one XeLaTeX run per language), the web page and the
+Markdown, and its dates are in the language's form.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from bibcv.errors import BibcvErrors
+from bibcv.load import load_cv
+from bibcv.locales import available, load_locale, locale_code
+from bibcv.pipeline import build_cv
+from conftest import pdf_text, write
+
+HERE = Path(__file__).parent / "locales"
+BIB = HERE / "every-word.bib"
+# Keys checked otherwise: separators and punctuation, and the ordinals and the date
+# pattern, whose filled-in forms ("2nd edition", "Mar. 2024") are checked instead.
+NOT_WORDS = {"colon", "list_separator", "name_separator", "date", "ordinal", "ordinal_1",
+             "ordinal_2", "ordinal_3"}
+ENGLISH = load_locale("en").terms
+
+
+def every_word_cv(folder: Path, language: str, theme: str) -> Path:
+    contact = ("{email: ada@example.org, phone: '+39 06 1234', location: Roma, homepage: "
+               "'https://example.org/ada', github: ada, scholar: 'https://example.org/s', "
+               "orcid: 0000-0002-1825-0097, linkedin: ada, twitter: ada}")
+    return write(folder / f"{theme}-{language}.yaml", f"""\
+        theme: {theme}
+        language: {language}
+        bibliography: [{BIB}]
+        person:
+          name: Ada Lovelace
+          contact: {contact}
+        sections:
+          works:
+            title: Opera
+            layout: publications
+            query: {{author: self}}
+            group_by: type
+        last_updated: MMXXVI
+        """)
+
+
+def phrase(pattern: str) -> str:
+    """A term's words without its placeholders: "pp. {}" -> "pp.", "{} (eds.)" -> "(eds.)"."""
+    return " ".join(re.sub(r"\{\w*\}", " ", pattern).split())
+
+
+def occurs(words: str, text: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text) is not None
+
+
+def checked_words(code: str) -> dict[str, str]:
+    """Each English word that this language says differently, by term key."""
+    own = " | ".join(phrase(word) for word in load_locale(code).terms.values())
+    return {key: phrase(word) for key, word in ENGLISH.items()
+            if key not in NOT_WORDS and phrase(word) and not occurs(phrase(word), own)}
+
+
+class _Text(HTMLParser):
+    """A page's text as a reader meets it: visible text, and its description."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script"):
+            self._skip += 1
+        attributes = dict(attrs)
+        if tag == "meta" and attributes.get("name") == "description":
+            self.parts.append(attributes.get("content") or "")
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def page_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory) -> dict[str, dict[str, str]]:
+    """Each language's CV as text: the classic PDF, both themes' pages and Markdown."""
+    folder = tmp_path_factory.mktemp("languages")
+    texts: dict[str, dict[str, str]] = {}
+    for code in available():
+        out = folder / "build"
+        classic = every_word_cv(folder, code, "classic")
+        scholar = every_word_cv(folder, code, "scholar")
+        build_cv(classic, out, formats=["pdf", "html", "md"])
+        build_cv(scholar, out, formats=["html", "md"])
+        texts[code] = {
+            "pdf": " ".join(pdf_text(out / f"classic-{code}.pdf").split()),
+            "html": page_text((out / f"classic-{code}.html").read_text(encoding="utf-8")),
+            "scholar html": page_text((out / f"scholar-{code}.html").read_text("utf-8")),
+            "md": (out / f"classic-{code}.md").read_text(encoding="utf-8"),
+            "scholar md": (out / f"scholar-{code}.md").read_text(encoding="utf-8"),
+            "raw html": (out / f"classic-{code}.html").read_text(encoding="utf-8"),
+        }
+    return texts
+
+
+def test_at_least_ten_languages_are_built_in_and_complete():
+    codes = available()
+    assert {"en", "zh", "zh-Hant", "de", "fr", "es", "ja", "ko", "pt", "it"} <= set(codes)
+    for code in codes:
+        locale = load_locale(code)
+        assert locale.warnings == ()
+        assert set(locale.terms) == set(ENGLISH)
+
+
+def test_the_english_cv_shows_every_english_word(outputs):
+    """The test data exercises every word, so the other languages' checks mean something."""
+    english = outputs["en"]
+    everything = " ".join(english[kind] for kind in ("pdf", "html", "scholar html"))
+    # No built-in theme labels GitLab (scholar has no gitlab contact).
+    missing = [key for key, word in ENGLISH.items() if key not in NOT_WORDS | {"contact_gitlab"}
+               and not occurs(phrase(word), everything)]
+    assert missing == []
+    assert "2nd edition" in english["pdf"] and "Mar. 2022" in english["pdf"]
+
+
+@pytest.mark.parametrize("code", [code for code in available() if code != "en"])
+def test_no_english_generated_word_in_any_format(outputs, code):
+    words = checked_words(code)
+    assert len(words) > 40  # a language shares few words with English (DOI, PDF, GitHub)
+    for kind, text in outputs[code].items():
+        if kind == "raw html":
+            continue
+        found = sorted({word for word in words.values() if occurs(word, text)})
+        assert found == [], f"{code} {kind}"
+
+
+@pytest.mark.parametrize("code", [code for code in available() if code != "en"])
+def test_dates_and_editions_in_the_language_form(outputs, code):
+    terms = load_locale(code).terms
+    march = terms["date"].format(month=terms["month_3"], year=2022)
+    edition = terms["edition"].format(terms["ordinal_2"].format(2))
+    for kind in ("pdf", "html", "md"):
+        text = outputs[code][kind].replace("\u00a0", " ")
+        assert march.replace("\u00a0", " ") in text, kind
+        assert edition.replace("\u00a0", " ") in text, kind
+    assert f'<html lang="{code}">' in outputs[code]["raw html"]
+
+
+def test_known_forms_of_dates():
+    def date(code, month):
+        terms = load_locale(code).terms
+        return terms["date"].format(month=terms[f"month_{month}"], year=2024)
+
+    assert date("de", 3) == "März 2024"
+    assert date("zh", 3) == "2024年3月"
+    assert date("ja", 11) == "2024年11月"
+    assert date("ko", 3) == "2024년 3월"
+    assert date("fr", 2) == "févr. 2024"
+
+
+def test_language_tags_find_their_locale():
+    assert locale_code("de-AT") == "de"
+    assert locale_code("zh-CN") == "zh"
+    assert locale_code("zh-TW") == "zh-Hant"
+    assert locale_code("zh-Hant-HK") == "zh-Hant"
+    assert locale_code("pt-BR") == "pt"
+    assert locale_code("xx") is None
+
+
+# --- text in several languages from one source ----------------------------------------
+
+def test_text_values_in_several_languages(tmp_path):
+    cv = write(tmp_path / "cv.yaml", f"""\
+        language: zh
+        bibliography: [{BIB}]
+        person:
+          name: {{en: Ada Lovelace, zh: 艾达}}
+        sections:
+          education:
+            title: {{en: Education, zh: 教育背景}}
+            layout: entries
+            items:
+              - title: {{en: University of London, zh: 伦敦大学}}
+                bullets: [{{en: One, zh: 一}}, Two]
+          research:
+            title: {{en: Research, de: Forschung}}
+            layout: paragraph
+            text: {{en: Engines., zh: 引擎。}}
+        """)
+    loaded, _ = load_cv(cv)
+    assert loaded.language == "zh" and loaded.locale.code == "zh"
+    assert loaded.person.display_name == "艾达"
+    education, research = loaded.sections
+    assert str(education.title) == "教育背景"
+    assert str(education.items[0]["title"]) == "伦敦大学"
+    assert [str(b) for b in education.items[0]["bullets"]] == ["一", "Two"]
+    assert str(research.title) == "Research"  # no zh: English, with a warning at its line
+    assert [str(w) for w in loaded.warnings] == [
+        f"{cv}:13: 'title' has no zh text (it has en, de), so the English is printed; add "
+        "`zh: …` to it"]
+    # Both names are the owner's: the English one is bold in a Chinese CV's author lists.
+    assert [name.last for name in loaded.person.names] == [("艾达",), ("Lovelace",)]
+
+
+def test_text_with_neither_the_language_nor_english_is_an_error(tmp_path):
+    cv = write(tmp_path / "cv.yaml", """\
+        language: fr
+        person: {name: Ada Lovelace}
+        sections:
+          research:
+            title: {de: Forschung, zh: 研究}
+            layout: paragraph
+            text: x
+        """)
+    with pytest.raises(BibcvErrors) as caught:
+        load_cv(cv)
+    assert str(caught.value) == (
+        f"{cv}:5: 'title' has no fr text and no English one to fall back on (it has de, zh); "
+        "add `fr: …` to it")
+
+
+def test_an_unknown_language_names_the_built_in_ones(tmp_path):
+    cv = write(tmp_path / "cv.yaml", "language: tlh\nperson: {name: Ada Lovelace}\n")
+    with pytest.raises(Exception, match=r"cv.yaml:1: bibcv has no words for the language "
+                       r"'tlh'; built in: de, en, es, fr, it, ja, ko, pt, zh, zh-Hant"):
+        load_cv(cv)
+
+
+def test_a_theme_word_per_language_and_the_cv_word_win(tmp_path):
+    theme = tmp_path / "mytheme"
+    theme.mkdir()
+    classic = Path(__file__).parent.parent / "src/bibcv/themes/classic/theme.yaml"
+    (theme / "theme.yaml").write_text(
+        classic.read_text(encoding="utf-8")
+        + "terms:\n  submitted: {en: Submitted, de: Eingereicht}\n", encoding="utf-8")
+    cv = write(tmp_path / "cv.yaml", "theme: mytheme\nlanguage: de\nperson: {name: A B}\n")
+    assert load_cv(cv)[0].terms["submitted"] == "Eingereicht"
+    cv.write_text(cv.read_text().replace("de", "fr"))
+    assert load_cv(cv)[0].terms["submitted"] == "En cours d’évaluation"  # the locale's
+    cv.write_text(cv.read_text() + "terms: {submitted: Soumis}\n")
+    assert load_cv(cv)[0].terms["submitted"] == "Soumis"
+
+
+def test_a_locale_missing_words_falls_back_to_english_naming_them(tmp_path, monkeypatch):
+    import bibcv.locales as locales
+
+    folder = tmp_path / "locales"
+    folder.mkdir()
+    for code in ("en", "de"):
+        (folder / f"{code}.yaml").write_text(
+            (locales.LOCALES / f"{code}.yaml").read_text("utf-8"), encoding="utf-8")
+    german = folder / "de.yaml"
+    german.write_text(german.read_text("utf-8").replace("  month_3: März\n", "").replace(
+        "  last_updated: Stand\n", "  last_update: Stand\n"), encoding="utf-8")
+    monkeypatch.setattr(locales, "LOCALES", folder)
+    locales.load_locale.cache_clear()
+    try:
+        locale = locales.load_locale("de")
+    finally:
+        locales.load_locale.cache_clear()
+    assert locale.terms["month_3"] == "Mar." and locale.terms["last_updated"] == "Last updated"
+    assert [str(w) for w in locale.warnings] == [
+        f"{german}: the de locale lacks month_3, last_updated; English is used for them until "
+        "they are translated",
+        f"{german}: the de locale has words English does not: last_update; they are never "
+        "printed (check their spelling against en.yaml)"]

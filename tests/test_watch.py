@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import shutil
@@ -23,12 +24,12 @@ REBUILT = r"^\d\d:\d\d:\d\d cv/{stem}\.yaml → out/{stem}\.pdf \d+\.\d\d s$"
 class WatchProcess:
     """`bibcv watch` running in a project folder; its output read line by line."""
 
-    def __init__(self, project: Path, *cvs: str) -> None:
+    def __init__(self, project: Path, *cvs: str, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bibcv", "watch", *(f"cv/{cv}.yaml" for cv in cvs),
              "-o", "out"],
             cwd=project, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+            stderr=subprocess.STDOUT, text=True, encoding="utf-8", env=env)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -140,3 +141,41 @@ def test_bib_edit_rebuilds_only_the_cvs_that_read_it(project):
     later = [line for line in watch.seen[start:] if "→" in line]
     assert len(later) == 3 and "cv/ada.yaml" in later[-1], later
     assert "of Babbage" in squash(pdf_text(project / "out" / "ada.pdf"))
+
+
+def tex_children(pid: int) -> list[int]:
+    """The XeLaTeX processes a process started (warm engines wait as its children)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)
+            name, parent = fields[0].split("(", 1)[1], int(fields[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid and name.startswith("xelatex"):
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_stopping_watch_leaves_no_tex_and_no_temporary_folder(project, tmp_path, stop):
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    watch = WatchProcess(project, "zhuofu-chen-v2", env={**os.environ, "TMPDIR": str(private_tmp)})
+    try:
+        watch.expect("watching 1 CV")
+        edit(project / "cv" / "zhuofu-chen-v2.yaml", "Two papers are pending review.",
+             "Two papers are under review at NSDI.")
+        watch.expect(REBUILT.format(stem="zhuofu-chen-v2"))
+        deadline = time.monotonic() + DEADLINE
+        while not (engines := tex_children(watch.process.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert engines, "no warm TeX engine is waiting for the next edit"
+        assert list(private_tmp.glob("bibcv-*"))
+        watch.process.send_signal(stop)
+        watch.process.wait(timeout=DEADLINE)
+    finally:
+        watch.kill()
+    assert watch.process.returncode == 0
+    assert not [pid for pid in engines if Path(f"/proc/{pid}").exists()]
+    assert not list(private_tmp.glob("bibcv-*"))

@@ -177,6 +177,7 @@ def watch(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...]
 
     Without CV files, watches every cv/*.yaml except base files (cv/_*.yaml).
     """
+    from bibcv.warmtex import WarmEngines
     from bibcv.watch import Watcher
 
     cv_files, _refused = _cv_files("watch", cv_files or tuple(sorted(Path("cv").glob("*.yaml"))))
@@ -188,16 +189,20 @@ def watch(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...]
     def build_one(path: Path) -> tuple[list[Path], list[BibcvError]]:
         from bibcv.pipeline import build_cv  # the entry point `bibcv build` uses
 
-        built = build_cv(path, output_dir, timeout, formats)
+        built = build_cv(path, output_dir, timeout, formats, engines)
         return built.outputs, built.warnings
 
     watcher = Watcher(cv_files, output_dir, formats, build_one,
                       lambda line, err: _echo(line, err=err))
     signal.signal(signal.SIGTERM, _stop_watching)  # `kill`, or a service manager stopping it
-    try:
-        watcher.run()
-    except KeyboardInterrupt:
-        _echo("stopped watching")
+    # Each CV's TeX waits with its preamble loaded, so that an edit costs only the body.
+    with WarmEngines(keep_warm=True) as engines:
+        try:
+            for path in cv_files if formats is None or "pdf" in formats else ():
+                engines.prepare_from_last_build(path.stem, output_dir)
+            watcher.run()
+        except KeyboardInterrupt:
+            _echo("stopped watching")
     sys.exit(0)
 
 

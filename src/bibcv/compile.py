@@ -32,13 +32,18 @@ import signal
 import subprocess
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bibcv import DEFAULT_TIMEOUT
 from bibcv.atomic import temporary_beside
 from bibcv.errors import BibcvError, Origin
 from bibcv.texlog import Overfull, overfull_lines
+
+if TYPE_CHECKING:
+    from bibcv.warmtex import WarmEngines
 
 ENGINE_OPTIONS = ["-no-shell-escape", "-halt-on-error", "-interaction=nonstopmode",
                   "-file-line-error"]
@@ -64,10 +69,10 @@ _ERROR_CONTEXT_LINE = re.compile(r"^l\.(\d+) ", re.MULTILINE)
 # "! Unable to read an entire line---bufsize=200000." or "xelatex: fatal: ...".
 _TERMINAL_ERROR = re.compile(r"(?:^|(?<=\)))! (?P<message>.+)$|^\S+: fatal: (?P<fatal>.+)$",
                              re.MULTILINE)
-_RUNNING: set[subprocess.Popen[str]] = set()  # TeX runs in progress, for stop_all_engines
+_RUNNING: set[subprocess.Popen] = set()  # TeX runs in progress, for stop_all_engines
 _RUNNING_LOCK = threading.Lock()
 _STOPPING = threading.Event()  # set by stop_all_engines: no run may start or succeed after it
-_MISSING_GLYPH = re.compile(
+MISSING_GLYPH = re.compile(
     r"^Missing character: There is no (.) \((U\+[0-9A-F]+)\) in font ([^/:;\n]+)", re.MULTILINE)
 
 
@@ -87,18 +92,41 @@ class CompiledCV:
     pdf: Path
     engine_passes: int
     overfull: list[Overfull] = field(default_factory=list)  # lines TeX set into the margin
+    warm: bool = False  # made by a warm engine (see warmtex)
 
 
 def compile_pdf(tex_source: str, stem: str, out_dir: Path,
-                timeout: float = DEFAULT_TIMEOUT, source_date: int | None = None) -> CompiledCV:
+                timeout: float = DEFAULT_TIMEOUT, source_date: int | None = None,
+                engines: WarmEngines | None = None) -> CompiledCV:
     """Compile in a private folder; on success move ``stem.tex`` and ``stem.pdf`` into out_dir.
 
     ``source_date`` (seconds since 1970) becomes the PDF's creation date unless
     SOURCE_DATE_EPOCH is set; without either, the PDF carries the current time.
+    With ``engines``, a warm engine waiting with this document's preamble makes
+    the same PDF in a fraction of the time (see warmtex); otherwise TeX runs cold.
     """
-    env = _engine_env(source_date)
+    env = engine_env(source_date)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f"{WORK_FOLDER_PREFIX}{os.getpid()}-") as folder:
+    if engines is None:
+        return _compile_cold(tex_source, stem, out_dir, env, timeout)
+    try:
+        with engines.finished(tex_source, stem, out_dir, env, timeout) as warm:
+            if warm is not None:
+                compiled = replace(_published(
+                    warm.document, warm.work / f"{JOB_NAME}.pdf", warm.work / f"{JOB_NAME}.log",
+                    out_dir, stem, 1, warm.line_offset), warm=True)
+        if warm is None:
+            compiled = _compile_cold(tex_source, stem, out_dir, env, timeout)
+    except BibcvError:
+        engines.after_build(stem, out_dir, tex_source)  # the next edit may well fix it
+        raise
+    engines.after_build(stem, out_dir, tex_source)
+    return compiled
+
+
+def _compile_cold(tex_source: str, stem: str, out_dir: Path, env: dict[str, str],
+                  timeout: float) -> CompiledCV:
+    with tempfile.TemporaryDirectory(prefix=work_folder_prefix()) as folder:
         work = Path(folder)
         tex = work / f"{JOB_NAME}.tex"
         tex.write_text(tex_source, encoding="utf-8")
@@ -109,16 +137,32 @@ def compile_pdf(tex_source: str, stem: str, out_dir: Path,
         log = work / f"{JOB_NAME}.log"
         if not succeeded or not pdf.is_file():
             raise _compile_error(tex, log, output, out_dir, stem)
-        log_text = log.read_text(encoding="utf-8", errors="replace")
-        missing = _MISSING_GLYPH.search(log_text)
+        missing = MISSING_GLYPH.search(log.read_text(encoding="utf-8", errors="replace"))
         if missing:
             raise _missing_glyph_error(tex, log, out_dir, stem, missing)
-        published_tex, published_pdf = out_dir / f"{stem}.tex", out_dir / f"{stem}.pdf"
-        _publish([(tex, published_tex), (pdf, published_pdf)])
-        for stale in _failure_files(out_dir, stem):
-            stale.unlink(missing_ok=True)
         passes = 1 if one_pass else len(_ENGINE_RUN.findall(output))
-        return CompiledCV(published_tex, published_pdf, passes, overfull_lines(log_text))
+        return _published(tex, pdf, log, out_dir, stem, passes)
+
+
+def _published(tex: Path, pdf: Path, log: Path, out_dir: Path, stem: str, passes: int,
+               line_offset: int = 0) -> CompiledCV:
+    """Move the .tex and PDF of a successful run into out_dir as ``stem.tex``, ``stem.pdf``.
+
+    line_offset: what to add to the log's line numbers to get lines of the .tex
+    (a warm pass typesets a file that holds only the body).
+    """
+    published_tex, published_pdf = out_dir / f"{stem}.tex", out_dir / f"{stem}.pdf"
+    _publish([(tex, published_tex), (pdf, published_pdf)])
+    for stale in _failure_files(out_dir, stem):
+        stale.unlink(missing_ok=True)
+    overfull = [replace(line, tex_line=line.tex_line + line_offset)
+                for line in overfull_lines(log.read_text(encoding="utf-8", errors="replace"))]
+    return CompiledCV(published_tex, published_pdf, passes, overfull)
+
+
+def work_folder_prefix() -> str:
+    """A private folder's name starts with this: its process id, for remove_stale_work_folders."""
+    return f"{WORK_FOLDER_PREFIX}{os.getpid()}-"
 
 
 def remove_stale_work_folders() -> None:
@@ -158,7 +202,7 @@ def stop_all_engines() -> None:
     with _RUNNING_LOCK:
         running = list(_RUNNING)
     for process in running:
-        _kill_group(process)
+        kill_group(process)
 
 
 def needs_one_pass(tex_source: str) -> bool:
@@ -167,7 +211,7 @@ def needs_one_pass(tex_source: str) -> bool:
     return _ONE_PASS.search(preamble) is not None
 
 
-def _engine_env(source_date: int | None) -> dict[str, str]:
+def engine_env(source_date: int | None) -> dict[str, str]:
     """The locked-down environment, with a fixed date when there is one (see module doc)."""
     env = {**os.environ, **LOCKED_DOWN_ENV}
     given = env.get("SOURCE_DATE_EPOCH")
@@ -192,40 +236,54 @@ def _run_engine(command: list[str], tex: Path, env: dict[str, str],
             start_new_session=True, text=True, errors="replace",
         )
     except FileNotFoundError:
-        raise BibcvError(
-            f"{command[0]} is not installed. Run `make cv`: on Debian or Ubuntu it installs "
-            "TeX, elsewhere it prints what to install (scripts/system-deps.sh lists it)"
-        ) from None
+        raise engine_missing(command[0]) from None
+    with tracked(process):
+        try:
+            output, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _stop(process)
+            raise timed_out(timeout) from None
+        except BaseException:  # Ctrl-C in `bibcv watch`: TeX runs in its own session, stop it
+            _stop(process)
+            raise
+    return process.returncode == 0, output
+
+
+@contextlib.contextmanager
+def tracked(process: subprocess.Popen) -> Iterator[None]:
+    """Let stop_all_engines find a TeX run while it goes on; once stopped, no run succeeds."""
     with _RUNNING_LOCK:
         _RUNNING.add(process)
         if _STOPPING.is_set():
-            _kill_group(process)
+            kill_group(process)
     try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _stop(process)
-        raise BibcvError(
-            f"TeX did not finish within {timeout:g} seconds and was stopped; "
-            "a very long or looping input is the usual cause (--timeout gives it "
-            "longer)") from None
-    except BaseException:  # Ctrl-C in `bibcv watch`: TeX runs in its own session, stop it too
-        _stop(process)
-        raise
+        yield
     finally:
         with _RUNNING_LOCK:
             _RUNNING.discard(process)
     if _STOPPING.is_set():
         raise BibcvError("stopped before TeX finished; nothing was written")
-    return process.returncode == 0, output
+
+
+def engine_missing(program: str) -> BibcvError:
+    return BibcvError(
+        f"{program} is not installed. Run `make cv`: on Debian or Ubuntu it installs "
+        "TeX, elsewhere it prints what to install (scripts/system-deps.sh lists it)")
+
+
+def timed_out(timeout: float) -> BibcvError:
+    return BibcvError(
+        f"TeX did not finish within {timeout:g} seconds and was stopped; "
+        "a very long or looping input is the usual cause (--timeout gives it longer)")
 
 
 def _stop(process: subprocess.Popen[str]) -> None:
     """Kill the engine and everything it started (latexmk starts xelatex, xelatex xdvipdfmx)."""
-    _kill_group(process)
+    kill_group(process)
     process.communicate()
 
 
-def _kill_group(process: subprocess.Popen[str]) -> None:
+def kill_group(process: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError):  # already gone
         os.killpg(process.pid, signal.SIGKILL)
 

@@ -23,6 +23,7 @@ from bibcv.incremental import STATE_DIR, record_build
 if TYPE_CHECKING:
     from bibcv.backends.latex import SourceMap
     from bibcv.compile import LatexError
+    from bibcv.warmtex import WarmEngines
 
 
 @dataclass
@@ -38,7 +39,8 @@ class BuiltCV:
 
 
 # Each writer imports its backend itself: a PDF build need not load the HTML one.
-def _write_pdf(document: Document, out_dir: Path, timeout: float, built: BuiltCV) -> None:
+def _write_pdf(document: Document, out_dir: Path, timeout: float, built: BuiltCV,
+               engines: WarmEngines | None) -> None:
     from bibcv.backends.latex import render_tex
     from bibcv.compile import LatexError, compile_pdf
     from bibcv.texlog import overfull_warnings
@@ -46,7 +48,7 @@ def _write_pdf(document: Document, out_dir: Path, timeout: float, built: BuiltCV
     tex = render_tex(document)
     try:
         compiled = compile_pdf(tex.source, document.stem, out_dir, timeout,
-                               document.inputs.newest_change())
+                               document.inputs.newest_change(), engines)
     except LatexError as error:
         raise _traced_back(error, tex.source_map) from None
     except BibcvError as error:  # a timeout, a missing engine: say which CV it was
@@ -56,14 +58,16 @@ def _write_pdf(document: Document, out_dir: Path, timeout: float, built: BuiltCV
     built.engine_passes = compiled.engine_passes
 
 
-def _write_html(document: Document, out_dir: Path, _timeout: float, built: BuiltCV) -> None:
+def _write_html(document: Document, out_dir: Path, _timeout: float, built: BuiltCV,
+                _engines: WarmEngines | None) -> None:
     from bibcv.backends.html import write_html
 
     page, *bib_files = write_html(document, out_dir)
     built.wrote([page], bib_files)
 
 
-def _write_md(document: Document, out_dir: Path, _timeout: float, built: BuiltCV) -> None:
+def _write_md(document: Document, out_dir: Path, _timeout: float, built: BuiltCV,
+              _engines: WarmEngines | None) -> None:
     from bibcv.backends.markdown import render_markdown
 
     target = out_dir / f"{document.stem}.md"
@@ -71,20 +75,24 @@ def _write_md(document: Document, out_dir: Path, _timeout: float, built: BuiltCV
     built.wrote([target])
 
 
-Writer = Callable[[Document, Path, float, BuiltCV], None]
+Writer = Callable[[Document, Path, float, BuiltCV, "WarmEngines | None"], None]
 # Each output format and the writer that makes it, in the order formats are built.
 WRITERS: dict[str, Writer] = {  # keys: bibcv.OUTPUT_FORMATS
     "pdf": _write_pdf, "html": _write_html, "md": _write_md}
 
 
 def build_cv(path: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
-             formats: Sequence[str] | None = None) -> BuiltCV:
-    """Write each format of one CV (default: the CV's own ``formats``); record what it read."""
+             formats: Sequence[str] | None = None,
+             engines: WarmEngines | None = None) -> BuiltCV:
+    """Write each format of one CV (default: the CV's own ``formats``); record what it read.
+
+    ``engines``: warm TeX engines to make the PDF with, when one has its preamble.
+    """
     document = load_document(path, cache_dir=out_dir / STATE_DIR)
     chosen = tuple(formats or document.cv.formats)
     built = BuiltCV(warnings=document.warnings)
     for name in chosen:
-        WRITERS[name](document, out_dir, timeout, built)
+        WRITERS[name](document, out_dir, timeout, built, engines)
     record_build(path, out_dir, document.inputs, document.inputs_digest, chosen, built.outputs)
     return built
 

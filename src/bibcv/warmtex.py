@@ -1,0 +1,257 @@
+"""A XeLaTeX started ahead of time, waiting at ``\\begin{document}`` with its preamble loaded.
+
+Of one pass over a CV, about nine tenths is the preamble (packages, fontspec,
+fonts) and only the rest typesets the body and writes the PDF. A warm engine
+runs the preamble before the body exists: a small driver ``\\input``s the
+preamble, then waits on its standard input (a pipe: XeTeX opens an input file
+twice, so a named pipe would hang it). When the body is ready it is written
+beside the driver and one line on the pipe lets TeX go on.
+
+The document is split textually at its first ``\\begin{document}``, so themes
+need nothing special. An engine is used only when its preamble is exactly the
+new document's; otherwise it is discarded and the build runs cold.
+
+The result is the same PDF, byte for byte, as a cold pass:
+
+- the date: a warm engine starts before the inputs' newest change is known
+  (an edit is the newest change), so the line that lets it go sets TeX's
+  ``\\year \\month \\day \\time`` to the build's date, and the engine writes
+  XDV only (``-no-pdf``); bibcv then runs ``xdvipdfmx`` as XeTeX itself would
+  (``xdvipdfmx -q -E -o JOB.pdf``, the XDV on its standard input) with the
+  build's SOURCE_DATE_EPOCH, which dates the PDF and derives its /ID;
+- the names: the driver is named as a cold pass's file (``cv.tex``), so the XDV
+  and PDF are named as in a cold pass.
+
+Anything unusual (TeX or xdvipdfmx failing, a missing glyph) is not
+interpreted here: the build runs cold, which reports it with the right lines.
+
+The lock-down is a cold pass's: the same options and environment, a private
+temporary folder, its own process group, killed with it when discarded; the
+time limit runs from the moment the engine is let go. If bibcv dies without
+discarding it, the pipe closes and TeX, reading end of file, stops.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bibcv.compile import (
+    JOB_NAME,
+    MISSING_GLYPH,
+    XELATEX_COMMAND,
+    engine_env,
+    engine_missing,
+    kill_group,
+    needs_one_pass,
+    timed_out,
+    tracked,
+    work_folder_prefix,
+)
+
+_BEGIN_DOCUMENT = "\\begin{document}"
+# The driver: the preamble, then wait for one line (read in scroll mode, the only mode
+# that may read the terminal), run it (it sets the date and nonstop mode back), go on.
+_DRIVER = ("\\input{{{job}-preamble}}\\scrollmode\\read16 to\\bibcvgo"
+           "\\bibcvgo\\input{{{job}-body}}\n")
+XDV_TO_PDF = ["xdvipdfmx", "-q", "-E"]  # what XeTeX runs itself, with "-o JOB.pdf"
+
+
+def split_document(tex_source: str) -> tuple[str, str] | None:
+    """The preamble and the body (from ``\\begin{document}`` on), when a warm engine can
+    make this document: one pass (``\\nofiles``) and ``\\begin{document}`` starting a line."""
+    at = tex_source.find(_BEGIN_DOCUMENT)
+    if at < 0 or (at > 0 and tex_source[at - 1] != "\n") or not needs_one_pass(tex_source):
+        return None
+    return tex_source[:at], tex_source[at:]
+
+
+@dataclass(frozen=True)
+class WarmResult:
+    """A finished warm pass: its folder holds JOB.pdf, JOB.log and the whole document."""
+
+    work: Path
+    document: Path  # the whole .tex, as a cold pass would have had it
+    line_offset: int  # add to a line of the body file to get the line in the whole .tex
+
+
+class WarmEngine:
+    """One XeLaTeX waiting at ``\\begin{document}`` with one preamble loaded."""
+
+    def __init__(self, preamble: str) -> None:
+        self.preamble, self.job = preamble, JOB_NAME
+        self._folder = tempfile.TemporaryDirectory(prefix=f"{work_folder_prefix()}warm-")
+        self.work = Path(self._folder.name)
+        try:
+            (self.work / f"{self.job}-preamble.tex").write_text(preamble, encoding="utf-8")
+            (self.work / f"{self.job}.tex").write_text(_DRIVER.format(job=self.job),
+                                                       encoding="utf-8")
+            # Its date does not matter: the line that lets it go sets the build's.
+            self.process = subprocess.Popen(
+                [*XELATEX_COMMAND, "-no-pdf", f"{self.job}.tex"], cwd=self.work,
+                env=engine_env(None), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, start_new_session=True)
+        except BaseException:
+            self._folder.cleanup()
+            raise
+
+    def waiting(self) -> bool:
+        """Still running: loading its preamble, or done with it and waiting."""
+        return self.process.poll() is None
+
+    def finish(self, tex_source: str, env: dict[str, str], timeout: float) -> WarmResult | None:
+        """Typeset the body of tex_source (whose preamble is this engine's) and write the PDF;
+        None when anything went wrong, for the caller to run cold."""
+        body = tex_source[len(self.preamble):]
+        (self.work / f"{self.job}-body.tex").write_text(body, encoding="utf-8")
+        with tracked(self.process):
+            try:
+                self.process.communicate(_go_line(env).encode("ascii"), timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raise timed_out(timeout) from None
+        if self.process.returncode != 0 or not self._xdv_to_pdf(env, timeout):
+            return None
+        log = self.work / f"{self.job}.log"
+        if MISSING_GLYPH.search(log.read_text(encoding="utf-8", errors="replace")):
+            return None
+        document = self.work / "document.tex"
+        document.write_text(tex_source, encoding="utf-8")
+        return WarmResult(self.work, document, self.preamble.count("\n"))
+
+    def _xdv_to_pdf(self, env: dict[str, str], timeout: float) -> bool:
+        xdv = self.work / f"{self.job}.xdv"
+        if not xdv.is_file():
+            return False
+        with xdv.open("rb") as stdin:
+            try:
+                driver = subprocess.Popen(
+                    [*XDV_TO_PDF, "-o", f"{self.job}.pdf"], cwd=self.work, env=env,
+                    stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    start_new_session=True)
+            except FileNotFoundError:
+                raise engine_missing("xdvipdfmx") from None
+            with tracked(driver):
+                try:
+                    driver.wait(timeout=timeout)
+                except BaseException as error:
+                    kill_group(driver)
+                    driver.wait()
+                    if isinstance(error, subprocess.TimeoutExpired):
+                        raise timed_out(timeout) from None
+                    raise
+        return driver.returncode == 0 and (self.work / f"{self.job}.pdf").is_file()
+
+    def discard(self) -> None:
+        """Stop TeX (its whole process group) and remove its folder."""
+        if self.process.poll() is None:
+            kill_group(self.process)
+            self.process.wait()
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+        self._folder.cleanup()
+
+
+def _go_line(env: dict[str, str]) -> str:
+    """What the waiting engine runs before the body: the build's date, as a cold pass
+    would have it (FORCE_SOURCE_DATE: SOURCE_DATE_EPOCH, in UTC), and nonstop mode again."""
+    date = ""
+    if env.get("FORCE_SOURCE_DATE") == "1":
+        when = datetime.fromtimestamp(int(env["SOURCE_DATE_EPOCH"]), timezone.utc)
+        date = (f"\\year={when.year} \\month={when.month} \\day={when.day} "
+                f"\\time={when.hour * 60 + when.minute} ")
+    return f"\\nonstopmode{date}\\relax\n"
+
+
+class WarmEngines:
+    """At most one warm engine per CV (by its name and output folder), for the next build.
+
+    ``keep_warm``: after each build, start the next engine with the new preamble
+    (`bibcv watch`); a one-off `bibcv build` starts its engines once, up front.
+    Closing discards every engine; use it as a context manager.
+    """
+
+    def __init__(self, keep_warm: bool = False) -> None:
+        self.keep_warm = keep_warm
+        self._engines: dict[tuple[Path, str], WarmEngine] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> WarmEngines:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def prepare(self, stem: str, out_dir: Path, tex_source: str) -> None:
+        """Have an engine with this document's preamble wait for the CV's next build."""
+        split = split_document(tex_source)
+        if split is None:
+            return
+        key = _key(stem, out_dir)
+        with self._lock:
+            old = self._engines.pop(key, None)
+        if old is not None and old.preamble == split[0] and old.waiting():
+            self._keep(key, old)
+            return
+        if old is not None:
+            old.discard()
+        try:
+            engine = WarmEngine(split[0])
+        except OSError:
+            return  # no xelatex, no room for a folder: the build runs cold and says why
+        self._keep(key, engine)
+
+    def prepare_from_last_build(self, stem: str, out_dir: Path) -> None:
+        """Guess the next build's preamble from the last one's .tex: it rarely changes."""
+        try:
+            source = (out_dir / f"{stem}.tex").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        self.prepare(stem, out_dir, source)
+
+    @contextlib.contextmanager
+    def finished(self, tex_source: str, stem: str, out_dir: Path, env: dict[str, str],
+                 timeout: float) -> Iterator[WarmResult | None]:
+        """The document made by the CV's warm engine, if it has one with this preamble;
+        the engine and its folder are gone when the block ends."""
+        engine = self._take(stem, out_dir)
+        if engine is None:
+            yield None
+            return
+        try:
+            split = split_document(tex_source)
+            usable = split is not None and split[0] == engine.preamble and engine.waiting()
+            yield engine.finish(tex_source, env, timeout) if usable else None
+        finally:
+            engine.discard()
+
+    def after_build(self, stem: str, out_dir: Path, tex_source: str) -> None:
+        if self.keep_warm:
+            self.prepare(stem, out_dir, tex_source)
+
+    def close(self) -> None:
+        with self._lock:
+            engines, self._engines = list(self._engines.values()), {}
+        for engine in engines:
+            engine.discard()
+
+    def _take(self, stem: str, out_dir: Path) -> WarmEngine | None:
+        with self._lock:
+            return self._engines.pop(_key(stem, out_dir), None)
+
+    def _keep(self, key: tuple[Path, str], engine: WarmEngine) -> None:
+        with self._lock:
+            displaced = self._engines.pop(key, None)
+            self._engines[key] = engine
+        if displaced is not None:
+            displaced.discard()
+
+
+def _key(stem: str, out_dir: Path) -> tuple[Path, str]:
+    return out_dir.resolve(), stem

@@ -1,0 +1,146 @@
+"""A warm TeX engine (preamble loaded ahead of time) makes exactly the PDF a cold pass makes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from bibcv.compile import LatexError, compile_pdf
+from bibcv.pipeline import build_cv
+from bibcv.starter import create_starter
+from bibcv.warmtex import WarmEngine, WarmEngines, split_document
+from conftest import pdf_text, squash
+from test_reproducible import creation_date
+
+JAN_2 = int(datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc).timestamp())
+THEMES = ["classic", "scholar"]
+# A word no line can hold: TeX reports an overfull line, at a line of the body.
+TOO_WIDE = "\\par\\noindent " + "Unbreakable" * 30 + "\\par\n\\end{document}"
+
+
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch) -> Path:
+    """Temporary folders of this test only, to see that none is left behind."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def bibcv_folders(folder: Path) -> list[Path]:
+    """bibcv's private TeX folders (Jinja2 keeps its compiled templates there too)."""
+    return sorted(folder.glob("bibcv-*"))
+
+
+def starter_tex(folder: Path, theme: str) -> str:
+    """The .tex of the starter CV in a theme, as a cold build writes it."""
+    cv, _bib, *_schema = create_starter("ada-lovelace", None, folder / "cv", folder / "bib")
+    cv.write_text(cv.read_text().replace("theme: classic", f"theme: {theme}"))
+    build_cv(cv, folder / "first", formats=("pdf",))
+    return (folder / "first" / "ada-lovelace.tex").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("dated_by", ["inputs", "SOURCE_DATE_EPOCH"])
+def test_a_warm_pass_is_byte_identical_to_a_cold_one(tmp_path, monkeypatch, private_tmp,
+                                                      theme, dated_by):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    source = starter_tex(tmp_path, theme)
+    edited = source.replace("\\end{document}", TOO_WIDE)
+    if dated_by == "SOURCE_DATE_EPOCH":
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(JAN_2 - 86400 * 40))
+    with WarmEngines() as engines:
+        # Started before the edit, so with another date than the build's, as in watch mode.
+        engines.prepare("cv", tmp_path / "warm", source)
+        if dated_by == "SOURCE_DATE_EPOCH":
+            monkeypatch.setenv("SOURCE_DATE_EPOCH", str(JAN_2))
+        warm = compile_pdf(edited, "cv", tmp_path / "warm", source_date=JAN_2 - 3600,
+                           engines=engines)
+    cold = compile_pdf(edited, "cv", tmp_path / "cold", source_date=JAN_2 - 3600)
+
+    assert warm.warm and not cold.warm
+    assert subprocess.run(["cmp", warm.pdf, cold.pdf]).returncode == 0
+    assert warm.tex.read_text(encoding="utf-8") == edited
+    expected = JAN_2 if dated_by == "SOURCE_DATE_EPOCH" else JAN_2 - 3600
+    assert creation_date(warm.pdf) == datetime.fromtimestamp(expected, timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+    # Overfull lines are traced to the same line of the whole .tex.
+    assert warm.overfull and warm.overfull == cold.overfull
+    assert bibcv_folders(private_tmp) == []
+
+
+def test_a_tex_error_in_a_warm_build_is_reported_as_a_cold_build_reports_it(tmp_path,
+                                                                            private_tmp):
+    source = starter_tex(tmp_path, "classic")
+    broken = source.replace("\\end{document}", "\\undefinedcommand\n\\end{document}")
+    with pytest.raises(LatexError) as cold:
+        compile_pdf(broken, "cv", tmp_path / "cold")
+    with WarmEngines(keep_warm=True) as engines:
+        engines.prepare("cv", tmp_path / "warm", source)
+        with pytest.raises(LatexError) as warm:
+            compile_pdf(broken, "cv", tmp_path / "warm", engines=engines)
+        # The next edit finds an engine waiting again.
+        fixed = compile_pdf(source, "cv", tmp_path / "warm", engines=engines)
+    assert warm.value.tex_line == cold.value.tex_line > 0
+    assert warm.value.summary == cold.value.summary == "LaTeX error: Undefined control sequence."
+    assert fixed.warm
+    assert bibcv_folders(private_tmp) == []
+
+
+@pytest.mark.parametrize("change", ["theme", "CJK text"])
+def test_a_changed_preamble_discards_the_warm_engine_and_builds_right(tmp_path, monkeypatch,
+                                                                      private_tmp, change):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(JAN_2))
+    cv, *_rest = create_starter("ada-lovelace", None, tmp_path / "cv", tmp_path / "bib")
+    with WarmEngines(keep_warm=True) as engines:
+        build_cv(cv, tmp_path / "warm", formats=("pdf",), engines=engines)
+        text = cv.read_text(encoding="utf-8")
+        if change == "theme":
+            cv.write_text(text.replace("theme: classic", "theme: scholar"), encoding="utf-8")
+            expected = "Ada Lovelace"  # scholar does not set the name in small capitals
+        else:
+            assert "Example University" in text
+            cv.write_text(text.replace("Example University", "北京大学"), encoding="utf-8")
+            expected = "北京大学"
+        warm = build_cv(cv, tmp_path / "warm", formats=("pdf",), engines=engines)
+    cold = build_cv(cv, tmp_path / "cold", formats=("pdf",))
+    [warm_pdf], [cold_pdf] = ([p for p in b.outputs if p.suffix == ".pdf"] for b in (warm, cold))
+    assert expected in squash(pdf_text(warm_pdf))
+    assert subprocess.run(["cmp", warm_pdf, cold_pdf]).returncode == 0
+    assert bibcv_folders(private_tmp) == []
+
+
+def test_a_discarded_engine_leaves_no_process_and_no_folder(tmp_path, private_tmp):
+    source = starter_tex(tmp_path, "classic")
+    preamble, _body = split_document(source)
+    engine = WarmEngine(preamble)
+    assert engine.waiting() and bibcv_folders(private_tmp)
+    engine.discard()
+    assert engine.process.returncode is not None
+    assert not Path(f"/proc/{engine.process.pid}").exists()
+    assert bibcv_folders(private_tmp) == []
+
+
+def test_only_a_one_pass_document_split_at_a_line_is_made_warm():
+    assert split_document("\\documentclass{article}\\nofiles\n\\begin{document}x\\end{document}")
+    assert split_document("\\documentclass{article}\n\\begin{document}x\\end{document}") is None
+    assert split_document("\\documentclass{article}\\nofiles\\begin{document}x") is None
+    assert split_document("\\documentclass{article}\\nofiles\n") is None
+
+
+def test_tex_stops_when_bibcv_dies_without_discarding_it(tmp_path):
+    """The engine waits on a pipe from bibcv: its end closes with bibcv, and TeX stops."""
+    source = starter_tex(tmp_path, "classic")
+    preamble, _body = split_document(source)
+    engine = WarmEngine(preamble)
+    try:
+        engine.process.stdin.close()  # what the system does when bibcv dies
+        assert engine.process.wait(timeout=60) != 0
+    finally:
+        engine.discard()
+    assert not os.path.exists(engine.work)

@@ -435,6 +435,39 @@ def sync(source: str, person: str, target: Path | None, dry_run: bool,
                "conflicting" + ("; nothing was written (--dry-run)" if dry_run else ""))
 
 
+IMPORTERS = {"rendercv": ("bibcv.importers.rendercv", "import_rendercv"),
+             "jsonresume": ("bibcv.importers.jsonresume", "import_jsonresume"),
+             "al-folio": ("bibcv.importers.sites", "import_al_folio"),
+             "academicpages": ("bibcv.importers.sites", "import_academicpages")}
+
+
+@main.command("import")
+@click.argument("kind", type=click.Choice(list(IMPORTERS)))
+@click.argument("source", type=click.Path(path_type=Path, exists=True))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The CV to write, e.g. cv/ada.yaml; its publications go to bib/ada.bib "
+                   "(beside cv/), or beside the CV.")
+def import_command(kind: str, source: Path, output: Path) -> None:
+    """Write a bibcv CV (and .bib) from a RenderCV YAML file, a JSON Resume, or the folder of
+    an al-folio or academicpages site. What cannot be carried over is listed."""
+    import importlib
+
+    from bibcv.importers.common import write
+
+    module, function = IMPORTERS[kind]
+    bib = (output.parent.parent / "bib" if output.parent.name == "cv" else output.parent) \
+        / f"{output.stem}.bib"
+    try:
+        imported = getattr(importlib.import_module(module), function)(source)
+        written = write(imported, output, bib)
+    except BibcvError as error:
+        _report(error)
+        sys.exit(1)
+    for line in imported.not_carried:
+        click.echo(f"not carried over: {line}", err=True)
+    click.echo(f"wrote {', '.join(map(str, written))}; next: bibcv build {output}")
+
+
 def _only_bib_file() -> Path:
     found = sorted(Path("bib").glob("*.bib"))
     if len(found) != 1:

@@ -1,0 +1,143 @@
+"""What every importer produces, and how it is written: a CV YAML file and its .bib file."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bibcv.atomic import write_text_atomically
+from bibcv.bibliography import Publication
+from bibcv.errors import BibcvError
+from bibcv.export import export_bibtex
+from bibcv.richtext import MarkupError, is_web_address, parse_markdown
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\*^\[\]])")
+_TAG = re.compile(r"<[^>]+>")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "June", "July", "Aug", "Sept", "Oct", "Nov", "Dec")
+
+
+@dataclass
+class Imported:
+    name: str
+    source: str  # "RenderCV file cv.yaml", for the CV's first comment
+    contact: dict[str, str] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+    sections: dict[str, dict] = field(default_factory=dict)
+    entries: list[Publication] = field(default_factory=list)
+    not_carried: list[str] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)  # a plain-text trace of each item carried
+
+    def section(self, title: str, layout: str, **content: object) -> None:
+        ident = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_") or "section"
+        while ident in self.sections:
+            ident += "_"
+        self.sections[ident] = {"title": markdown(title), "layout": layout, **content}
+
+    def items(self, title: str, layout: str, items: list[dict]) -> None:
+        if items:
+            self.section(title, layout, items=items)
+
+    def add_contact(self, kind: str, value: object, where: str) -> None:
+        text = str(value or "").strip()
+        if not text:
+            return
+        if kind in ("homepage", "scholar") and not is_web_address(text):
+            self.not_carried.append(f"{where}: {text!r} is not a web address")
+        elif kind in self.contact:
+            self.not_carried.append(f"{where}: {text!r} (the CV has a {kind} already)")
+        else:
+            self.contact[kind] = text
+
+    def publications(self, title: str, entries: list[Publication]) -> None:
+        if not entries:
+            return
+        self.entries += entries
+        self.section(title, "publications", query={"keys": [e.key for e in entries]})
+        self.shown += [entry.text("title") for entry in entries if entry.text("title")]
+
+
+def plain(value: object) -> str:
+    """Text from a format without markup, as bibcv's Markdown subset prints it as written."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(_TAG.sub("", str(value)).split()))
+
+
+def markdown(value: object) -> str:
+    """Text in Markdown (RenderCV, academicpages): kept when bibcv's subset reads it."""
+    text = " ".join(_TAG.sub(" ", str(value)).split())
+    try:
+        parse_markdown(text)
+    except MarkupError:
+        return plain(text)
+    return text
+
+
+def trace(text: str) -> str:
+    """What a reader sees of Markdown text: for the shown-items check."""
+    text = _LINK.sub(r"\1", text)
+    return " ".join(re.sub(r"\\(.)|[*^]", lambda m: m.group(1) or "", text).split())
+
+
+def linked(text: str, url: object) -> str:
+    address = str(url or "").strip()
+    return f"[{text}]({address})" if address and is_web_address(address) else text
+
+
+def when(value: object) -> str:
+    """2018-09 (or a date) as "Sept 2018"; other text as it is."""
+    if isinstance(value, datetime.date):
+        return f"{MONTHS[value.month - 1]} {value.year}"
+    text = str(value or "").strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", text)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return f"{MONTHS[int(match.group(2)) - 1]} {match.group(1)}"
+    return text
+
+
+def date_range(start: object, end: object, date: object = None) -> str:
+    if date:
+        return when(date)
+    first, last = when(start), when(end)
+    if first and not last:
+        return f"{first} – present"
+    return " – ".join(part for part in (first, last) if part)
+
+
+def write(imported: Imported, cv_path: Path, bib_path: Path) -> list[Path]:
+    """The CV (its first lines list what was not carried over) and the .bib file."""
+    if not imported.name.strip():
+        raise BibcvError("the source gives no name; nothing was written")
+    person: dict[str, object] = {"name": imported.name}
+    if imported.aliases:
+        person["aliases"] = imported.aliases
+    if imported.contact:
+        person["contact"] = imported.contact
+    data: dict[str, object] = {"theme": "classic", "formats": ["pdf", "html"]}
+    written = [cv_path]
+    if imported.entries:
+        data["bibliography"] = [Path(_relative(bib_path, cv_path.parent)).as_posix()]
+    data["person"] = person
+    data["sections"] = imported.sections
+    lines = [f"# Imported by `bibcv import` from {imported.source}."]
+    if imported.not_carried:
+        lines.append("# Not carried over:")
+        lines += [f"#   - {' '.join(item.split())}" for item in imported.not_carried]
+    else:
+        lines.append("# Everything was carried over.")
+    text = "\n".join(lines) + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
+                                                    width=100)
+    if imported.entries:
+        write_text_atomically(bib_path, export_bibtex(imported.entries))
+        written.append(bib_path)
+    write_text_atomically(cv_path, text)
+    return written
+
+
+def _relative(target: Path, start: Path) -> str:
+    import os
+
+    return os.path.relpath(target.resolve(), start.resolve())

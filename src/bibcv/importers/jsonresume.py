@@ -1,0 +1,166 @@
+"""JSON Resume (basics, work, education, publications, skills, …) to a bibcv CV."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bibcv.bibliography import Publication
+from bibcv.errors import BibcvError
+from bibcv.fetch.records import make_key, plain_to_bibtex, publication
+from bibcv.importers.common import Imported, date_range, linked, plain, trace, when
+
+NETWORKS = {"github": "github", "gitlab": "gitlab", "linkedin": "linkedin", "twitter": "twitter",
+            "x": "twitter", "orcid": "orcid", "google scholar": "scholar"}
+
+
+def import_jsonresume(path: Path) -> Imported:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BibcvError(f"cannot read this JSON Resume: {error}") from None
+    imported = Imported(str((data.get("basics") or {}).get("name") or ""),
+                        f"the JSON Resume {path.name}")
+    fill(data, imported)
+    return imported
+
+
+def fill(data: dict, imported: Imported) -> None:
+    """Everything of a JSON Resume but the name, into ``imported`` (al-folio uses it too)."""
+    _basics(data.get("basics") or {}, imported)
+    readers = {
+        "work": ("Experience", lambda e: _entry(e, "name", "position")),
+        "volunteer": ("Volunteering", lambda e: _entry(e, "organization", "position")),
+        "education": ("Education", _education),
+        "projects": ("Projects", lambda e: _entry(e, "name", "description")),
+    }
+    for key, value in data.items():
+        if key in readers and value:
+            title, read = readers[key]
+            items = [read(entry) for entry in value]
+            imported.items(title, "entries", items)
+            for item in items:
+                imported.shown += [trace(item["title"]), *(trace(b) for b in
+                                                           item.get("bullets", []))]
+        elif key in LISTS and value:
+            title, layout, line = LISTS[key]
+            items = [line(entry) for entry in value]
+            imported.items(title, layout, items)
+            imported.shown += [trace(item["text"]) for item in items]
+        elif key == "publications" and value:
+            imported.publications("Publications", _publications(value))
+        elif key not in ("basics", "$schema", "meta") and value:
+            imported.not_carried.append(f"{key}: {json.dumps(value)[:80]}")
+        elif key == "meta" and value:
+            imported.not_carried.append("meta: the resume's own metadata")
+
+
+def _basics(basics: dict, imported: Imported) -> None:
+    imported.add_contact("email", basics.get("email"), "basics.email")
+    imported.add_contact("phone", basics.get("phone"), "basics.phone")
+    imported.add_contact("homepage", basics.get("url"), "basics.url")
+    location = basics.get("location") or {}
+    imported.add_contact("location", ", ".join(
+        str(location[k]) for k in ("city", "region", "countryCode") if location.get(k)),
+        "basics.location")
+    for key in ("address", "postalCode"):
+        if location.get(key):
+            imported.not_carried.append(f"basics.location.{key}: {location[key]!r}")
+    for profile in basics.get("profiles") or []:
+        network = str(profile.get("network", ""))
+        kind = NETWORKS.get(network.casefold())
+        value = profile.get("url") if kind == "scholar" else profile.get("username")
+        if kind is None or not value:
+            imported.not_carried.append(f"basics.profiles: {network} {profile.get('url') or ''}")
+            continue
+        imported.add_contact(kind, value, f"basics.profiles {network}")
+    if basics.get("summary"):
+        text = plain(basics["summary"])
+        imported.section("About", "paragraph", text=text)
+        imported.shown.append(trace(text))
+    for key in ("label", "image"):
+        if basics.get(key):
+            imported.not_carried.append(f"basics.{key}: {basics[key]!r} (the classic theme "
+                                        "has no place for it)")
+
+
+def _entry(entry: dict, name_key: str, subtitle_key: str) -> dict:
+    item = {"title": linked(plain(entry.get(name_key) or ""), entry.get("url"))}
+    if entry.get(subtitle_key):
+        item["subtitle"] = plain(entry[subtitle_key])
+    if dates := date_range(entry.get("startDate"), entry.get("endDate")):
+        item["date"] = dates
+    if entry.get("location"):
+        item["location"] = plain(entry["location"])
+    bullets = [plain(entry["summary"])] if entry.get("summary") else []
+    bullets += [plain(h) for h in entry.get("highlights") or []]
+    for key in ("roles", "keywords", "entity", "type"):
+        if entry.get(key):
+            value = entry[key]
+            text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            bullets.append(plain(f"{key.capitalize()}: {text}"))
+    if bullets:
+        item["bullets"] = bullets
+    return item
+
+
+def _education(entry: dict) -> dict:
+    item = _entry(entry, "institution", "area")
+    if entry.get("studyType"):
+        item["subtitle"] = plain(" in ".join(str(entry[k]) for k in ("studyType", "area")
+                                             if entry.get(k)))
+    extra = [plain(f"Score: {entry['score']}")] if entry.get("score") else []
+    if entry.get("courses"):
+        extra.append(plain("Courses: " + ", ".join(map(str, entry["courses"]))))
+    if extra:
+        item["bullets"] = item.get("bullets", []) + extra
+    return item
+
+
+def _dated(text: str, date: object) -> dict:
+    item = {"text": text}
+    if when(date):
+        item["date"] = when(date)
+    return item
+
+
+def _keywords(entry: dict, label: str) -> str:
+    words = ", ".join(map(str, entry.get("keywords") or []))
+    return f"**{plain(entry.get(label, ''))}**" + (f": {plain(words)}" if words else "")
+
+
+LISTS = {
+    "awards": ("Awards", "dated_list", lambda e: _dated(
+        plain(", ".join(str(e[k]) for k in ("title", "awarder") if e.get(k)))
+        + (f". {plain(e['summary'])}" if e.get("summary") else ""), e.get("date"))),
+    "certificates": ("Certificates", "dated_list", lambda e: _dated(
+        linked(plain(", ".join(str(e[k]) for k in ("name", "issuer") if e.get(k))), e.get("url")),
+        e.get("date"))),
+    "skills": ("Skills", "bullets", lambda e: {"text": _keywords(e, "name") + (
+        f" ({plain(e['level'])})" if e.get("level") else "")}),
+    "languages": ("Languages", "bullets", lambda e: {"text": plain(
+        ": ".join(str(e[k]) for k in ("language", "fluency") if e.get(k)))}),
+    "interests": ("Interests", "bullets", lambda e: {"text": _keywords(e, "name")}),
+    "references": ("References", "bullets", lambda e: {"text": plain(
+        f"“{e.get('reference', '')}” — {e.get('name', '')}")}),
+}
+
+
+def _publications(entries: list[dict]) -> list[Publication]:
+    """JSON Resume lists no authors: the entries have none (a CV shows them by key)."""
+    found: list[Publication] = []
+    taken: set[str] = set()
+    for entry in entries:
+        date = str(entry.get("releaseDate") or "")
+        fields = {
+            "title": plain_to_bibtex(str(entry.get("name", ""))),
+            "howpublished": plain_to_bibtex(str(entry.get("publisher") or "")),
+            "year": date[:4] if date[:4].isdigit() else "",
+            "month": date[5:7].lstrip("0") if len(date) >= 7 else "",
+            "url": str(entry.get("url") or ""),
+            "note": plain_to_bibtex(str(entry.get("summary") or "")),
+        }
+        paper = publication("misc", fields)
+        paper.key = make_key(paper, "{title}{year}", taken)
+        found.append(paper)
+    return found

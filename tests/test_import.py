@@ -1,0 +1,121 @@
+"""bibcv import on real public files: each becomes a CV that builds to PDF and HTML as it is,
+and every item of the source is on the page or listed as not carried over.
+
+The items expected are read from each source here, independently of the importers: the
+title or name of every entry, publication, talk and list item.  tests/imports/README.md
+says where each file comes from and under which licence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from bibcv import DEFAULT_TIMEOUT
+from bibcv.bibliography import load_bibliography
+from bibcv.cli import main
+from bibcv.pipeline import build_cv
+from conftest import elements, pdf_text, squash
+
+SOURCES = Path(__file__).parent / "imports"
+
+
+def rendercv_items(path: Path) -> list[str]:
+    sections = yaml.safe_load(path.read_text(encoding="utf-8"))["cv"]["sections"]
+    found = []
+    for entries in sections.values():
+        for entry in entries:
+            if isinstance(entry, str):
+                found.append(entry)
+                continue
+            main_key = next(k for k in ("institution", "company", "title", "name", "label",
+                                        "bullet", "number", "reversed_number") if k in entry)
+            found.append(str(entry[main_key]))
+    return found
+
+
+JSON_RESUME_KEYS = {"work": "name", "volunteer": "organization", "education": "institution",
+                    "awards": "title", "certificates": "name", "publications": "name",
+                    "skills": "name", "languages": "language", "interests": "name",
+                    "references": "reference", "projects": "name"}
+
+
+def jsonresume_items(path: Path) -> list[str]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [str(entry[key]) for section, key in JSON_RESUME_KEYS.items()
+            for entry in data.get(section) or [] if entry.get(key)]
+
+
+def al_folio_items(folder: Path) -> list[str]:
+    titles = [entry.text("title") for entry in load_bibliography(
+        [folder / "_bibliography" / "papers.bib"])]
+    resume = json.loads((folder / "assets/json/resume.json").read_text(encoding="utf-8"))
+    cv = yaml.safe_load((folder / "_data/cv.yml").read_text(encoding="utf-8"))
+    from_resume = [str(entry[key]) for section, key in JSON_RESUME_KEYS.items()
+                   if section != "publications" for entry in resume.get(section) or []
+                   if entry.get(key)]
+    from_cv = [str(item.get("title") or item.get("name")) if isinstance(item, dict) else item
+               for section in cv for item in section.get("contents") or []]
+    # A file carried over in no part is listed once, by name: its items count as listed.
+    return titles + [f"{item} @ assets/json/resume.json" for item in from_resume] + [
+        f"{item} @ _data/cv.yml" for item in from_cv]
+
+
+def academicpages_items(folder: Path) -> list[str]:
+    found = []
+    for sub in ("_publications", "_talks", "_teaching"):
+        for page in sorted((folder / sub).glob("*.md")):
+            front = yaml.safe_load(page.read_text(encoding="utf-8").split("---")[1])
+            found.append(str(front["title"]))
+    return found
+
+
+CASES = [
+    *[("rendercv", f"rendercv/{name}", rendercv_items) for name in (
+        "John_Doe_ClassicTheme_CV.yaml", "John_Doe_ClassicTheme_CV-v1.yaml", "fridljand_cv.yaml")],
+    *[("jsonresume", f"jsonresume/{name}", jsonresume_items) for name in (
+        "sample.resume.json", "milintsevich.resume.json", "al-folio-einstein.resume.json")],
+    *[("al-folio", f"al-folio/{name}", al_folio_items) for name in (
+        "milintsevich", "zhang", "al-folio-sample")],
+    *[("academicpages", f"academicpages/{name}", academicpages_items) for name in (
+        "ducellier", "batra", "park")],
+]
+
+
+def words(text: str) -> str:
+    """Text as a reader sees it: no Markdown marks, no tags, one space, no case."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]+>|[*_`{}\\]", "", text)
+    return " ".join(text.split()).casefold()
+
+
+@pytest.mark.parametrize(("kind", "source", "items"), CASES, ids=[c[1] for c in CASES])
+def test_a_real_file_becomes_a_cv_that_builds_with_every_item_accounted_for(
+        kind, source, items, tmp_path):
+    cv = tmp_path / "cv" / "imported.yaml"
+    cv.parent.mkdir()
+    result = CliRunner().invoke(main, ["import", kind, str(SOURCES / source), "-o", str(cv)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    built = build_cv(cv, tmp_path / "build", DEFAULT_TIMEOUT, ("pdf", "html"))
+    page = elements(tmp_path / "build" / "imported.html").all("main")[0][1]
+    pdf = squash(pdf_text(tmp_path / "build" / "imported.pdf"))
+    header = "".join(line for line in cv.read_text(encoding="utf-8").splitlines()
+                     if line.startswith("#"))
+    missing = []
+    for item in items(SOURCES / source):
+        item, _, file = item.partition(" @ ")
+        expected = words(item)[:60]
+        on_page = expected in words(page)
+        listed = expected in words(header) or (file and f"{file}: the CV of" in header)
+        if not (on_page or listed):
+            missing.append(item)
+        if on_page:  # the PDF too; a hyphen may have been a line's end
+            assert expected[:25].replace("-", "") in words(pdf).replace("-", ""), item
+    assert not missing, f"neither shown nor listed as not carried over: {missing}"
+    assert built.main_outputs

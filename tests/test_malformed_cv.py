@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bibcv.cli import main
@@ -63,6 +63,7 @@ PATHS = [
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(PATHS), TREES)
+@example(path=("person", "name"), value="")  # an empty name crashed the name parser
 def test_one_bad_value_in_a_good_cv_is_reported_not_crashed(tmp_path, path, value):
     data = yaml.safe_load(yaml.safe_dump(VALID))  # a deep copy
     target = data

@@ -109,6 +109,8 @@ def bibtex_differs(raw: str) -> RawName | None:
 @lru_cache(maxsize=65536)
 def parse_name(raw: str) -> Name:
     """Split one name on the raw text, as BibTeX does, then decode each word."""
+    if not raw.strip():
+        raise ValueError("a name cannot be empty; write the name, or leave the key out")
     if raw.strip() == "others":
         return Name(last=("others",))
     parts = split_name(raw)

@@ -4,6 +4,7 @@
 #   make bib   export the publications each CV shows to build/<name>.bib
 #   make watch build every CV, then rebuild each one as its files change (Ctrl-C stops)
 #   make test  run the test suite (it compiles real PDFs, runs bibtex and biber)
+#   make test-deep  run the Markdown and HTML property tests with 20,000 new examples each
 #   make bench time builds (see scripts/bench_build.py and scripts/bench_bib.py)
 # Both set up what is missing first: a .venv with bibcv installed, and the TeX
 # Live pieces and fonts from Debian packages (see scripts/system-deps.sh).
@@ -18,7 +19,7 @@ INSTALLED := $(VENV)/.installed
 # they hold facts that several CVs share through `extends:`, and are not built.
 CVS := $(filter-out cv/_%,$(wildcard cv/*.yaml))
 
-.PHONY: cv site bib watch test bench lint system-deps test-deps clean
+.PHONY: cv site bib watch test test-deep bench lint system-deps test-deps clean
 
 # bibcv builds the CVs in parallel (one per processor), and only those whose inputs
 # changed since their last build.
@@ -41,6 +42,11 @@ bib: $(INSTALLED)
 test: test-deps $(INSTALLED)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/pytest -n auto
+
+# Not part of `make test`: each run draws 20,000 new random examples per property test
+# (the profile "deep" in tests/conftest.py), where `make test` draws 200.
+test-deep: $(INSTALLED)
+	BIBCV_PROPERTY_PROFILE=deep $(BIN)/pytest -m deep -q
 
 bench: system-deps $(INSTALLED)
 	$(BIN)/python scripts/bench_build.py

@@ -17,10 +17,14 @@ from bibcv.pipeline import build_cv
 
 pytest_plugins = ("fetchserver",)  # the `services` fixture: fake DOI, arXiv, DBLP, ORCID...
 
-# In CI, the same examples every run: a property test finds bugs here, not at random there.
-settings.register_profile("ci", derandomize=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+# A property test that gives no number of examples runs 200 of them, new ones each run. In
+# CI, the same examples every run: a property test finds bugs here, not at random there.
+# `make test-deep` runs the rendering property tests (marked "deep") with 20,000 each.
+settings.register_profile("bibcv", max_examples=200, deadline=None)
+settings.register_profile("ci", settings.get_profile("bibcv"), derandomize=True)
+settings.register_profile("deep", settings.get_profile("bibcv"), max_examples=20_000)
+settings.load_profile(os.environ.get("BIBCV_PROPERTY_PROFILE")
+                      or ("ci" if os.environ.get("CI") else "bibcv"))
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

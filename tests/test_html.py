@@ -11,15 +11,41 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
 
-from bibcv.backends.html import bib_file_name, paragraphs
+from bibcv.backends.html import bib_file_name, paragraphs, to_html
 from bibcv.bibliography import load_bibliography
 from bibcv.cli import main
 from bibcv.export import export_bibtex
 from bibcv.pipeline import build_cv
-from bibcv.richtext import parse_markdown, plain
+from bibcv.richtext import Link, Node, RichText, Text, parse_markdown, plain
 from bibcv.theme import BUILTIN_THEMES
 from conftest import REPO, SHARED, elements, write
+from markdown_oracle import Rendered
+from rich_strategies import RICH, URL
+
+
+def outer_links(nodes: tuple[Node, ...]) -> int:
+    """How many links a reader can click: a link inside another's label is only text."""
+    return sum(1 if isinstance(node, Link) else outer_links(getattr(node, "children", ()))
+               for node in nodes)
+
+
+@pytest.mark.deep
+@given(RICH)
+def test_any_rich_text_is_exactly_its_text_in_html(rich):
+    page = Rendered()
+    page.feed(str(to_html(rich)))
+    page.close()
+    assert page.text == plain(rich)
+    assert set(page.tags) <= {"em", "strong", "span", "a"}
+    assert page.links == [URL] * outer_links(rich.parts)
+
+
+def test_a_link_inside_a_link_is_its_text():
+    rich = RichText((Link("https://x.org/", (Link("https://y.org/", (Text("in"),)),)),))
+    assert str(to_html(rich)) == '<a href="https://x.org/">in</a>'
+
 
 FIDELITY = [  # the page, its reference text, the score it must reach
     ("pengfei-zuo", "000_d94eb067fdb17dd2.txt", 0.97),

@@ -46,15 +46,17 @@ def to_html(rich: RichText) -> Markup:
     return Markup("".join(_node_to_html(node) for node in rich.parts))
 
 
-def _node_to_html(node: Node) -> str:
+def _node_to_html(node: Node, in_link: bool = False) -> str:
+    """A link inside a link keeps only its text: HTML has no nested links."""
     if isinstance(node, Text):
         return str(escape(node.value))
-    inner = "".join(_node_to_html(child) for child in node.children)
+    inner = "".join(_node_to_html(child, in_link or isinstance(node, Link))
+                    for child in node.children)
     if isinstance(node, Styled):
         tag, attributes = _TAGS[node.style]
         return f"<{tag}{attributes}>{inner}</{tag}>"
     if isinstance(node, Link):
-        return f'<a href="{escape(check_url(node.url))}">{inner}</a>'
+        return inner if in_link else f'<a href="{escape(check_url(node.url))}">{inner}</a>'
     raise TypeError(f"unknown rich-text node {node!r}")
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import jinja2
 
@@ -46,12 +47,41 @@ _STRONG, _EMPHASIS = "**", "*"
 _SUPERSCRIPTS = dict(zip(
     "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
     "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ", strict=True))
+TokenKind = Literal["text", "markup", "open", "close"]
+
+
+@dataclass(frozen=True)
+class _Token:
+    """One character of user text, or a piece of the markup bibcv writes.
+
+    ``open`` and ``close`` are an emphasis span's delimiters, ``markup`` a link's
+    brackets and target.  Text is escaped only once every token is in place.
+    """
+
+    text: str
+    kind: TokenKind = "text"
+    in_link: bool = False
+
+    @property
+    def is_delimiter(self) -> bool:
+        return self.kind in ("open", "close")
+
+    @property
+    def is_space(self) -> bool:
+        return self.kind == "text" and self.text.isspace()
 
 
 def to_markdown(rich: RichText) -> Markdown:
-    """Inline Markdown for one value: white space collapsed, every special escaped."""
-    text = _render_nodes(_merged(rich.parts), in_span=False).strip()
-    return Markdown(_escape_line_start(text))
+    """Inline Markdown for one value: white space collapsed, every special escaped.
+
+    The value becomes a row of tokens (each character of its text, and the
+    delimiters and brackets bibcv writes), and only then is each character
+    escaped, by the characters that end up around it: a neighbour often comes
+    from another node (a ``!`` that ends one span, then a link's ``[``), and
+    a style Markdown cannot show joins its text to its neighbours'.
+    """
+    tokens = _stripped(_placed_spans(_tokens(_merged(rich.parts))))
+    return Markdown(_escape_line_start(_written(tokens)))
 
 
 def paragraphs(rich: RichText) -> Markdown:
@@ -73,78 +103,71 @@ def _split(rich: RichText) -> list[RichText]:
 
 
 def _merged(parts: Iterable[Node]) -> list[Node]:
-    """Neighbours joined: one text, one span for two of the same style (no ``**a****b**``)."""
+    """Neighbours of the same style joined into one span (``**ab**``, not ``**a****b**``)."""
     merged: list[Node] = []
     for part in parts:
         previous = merged[-1] if merged else None
-        if isinstance(part, Text) and isinstance(previous, Text):
-            merged[-1] = Text(previous.value + part.value)
-        elif (isinstance(part, Styled) and isinstance(previous, Styled)
-              and part.style == previous.style):
+        if (isinstance(part, Styled) and isinstance(previous, Styled)
+                and part.style == previous.style):
             merged[-1] = Styled(part.style, previous.children + part.children)
         else:
             merged.append(part)
     return merged
 
 
-def _render_nodes(nodes: list[Node], in_span: bool, in_emphasis: bool = False,
-                  in_link: bool = False) -> str:
-    out = ""
-    for index, node in enumerate(nodes):
-        following = _first_char(nodes[index + 1 :])
+def _tokens(nodes: list[Node], in_emphasis: bool = False, in_link: bool = False) -> list[_Token]:
+    """The nodes as tokens; a style inside another is dropped (``**a *b***`` reads oddly)."""
+    tokens: list[_Token] = []
+    for node in nodes:
         if isinstance(node, Text):
-            out += _escape_text(_WHITE_SPACE.sub(" ", node.value), in_span, in_link)
+            tokens += _text_tokens(_WHITE_SPACE.sub(" ", node.value), in_link)
         elif isinstance(node, Link):
-            label = _render_nodes(_merged(_unlinked(node.children)), True, in_emphasis, True)
-            lead, trail = _outer_spaces(label)
-            label = label.strip() or _escape_text(node.url, True, True)
-            if out.endswith("!") and not lead:
-                out = out[:-1] + "\\!"  # ![...](...) would be an image
-            out += f"{lead}[{label}]({_escape_url(node.url)}){trail}"
+            tokens += _link_tokens(node, in_emphasis)
         elif node.style == "sup":
-            out += _superscript(node, in_span)
-        elif node.style == "url":  # an address or identifier: as written, in plain text
-            out += _render_nodes(_merged(node.children), in_span, in_emphasis, in_link)
+            tokens += _text_tokens(_superscript(node), in_link)
+        elif node.style == "url" or in_emphasis:  # an address, or a style in a style: as text
+            tokens += _tokens(_merged(node.children), in_emphasis, in_link)
         else:
-            # Right after another span, the delimiters would run together (**a***b*).
-            previous = nodes[index - 1] if index else None
-            beside_span = isinstance(previous, Styled) and previous.style in ("emph", "strong")
-            out += _emphasis(node, out[-1:], following, in_emphasis or beside_span, in_link)
-    return out
+            delimiter = _STRONG if node.style == "strong" else _EMPHASIS
+            tokens += [_Token(delimiter, "open"),
+                       *_tokens(_merged(node.children), True, in_link),
+                       _Token(delimiter, "close")]
+    return tokens
 
 
-def _emphasis(node: Styled, before: str, after: str, in_emphasis: bool, in_link: bool) -> str:
-    """``*text*`` or ``**text**``, or the plain text where Markdown cannot express the style.
-
-    CommonMark opens emphasis only when the delimiter is not squeezed between a
-    letter outside and punctuation inside (``x*(y)*`` stays literal), and runs
-    of nested delimiters (``**a *b***``) are read in surprising ways: such rare
-    spots, and a style inside another, lose the style rather than print stray
-    asterisks.
-    """
-    inner = _render_nodes(_merged(node.children), True, True, in_link)
-    content = inner.strip()
-    if not content or in_emphasis:
-        return inner
-    if (_is_punctuation(content[0]) and before.isalnum()) or (
-            _is_punctuation(content[-1]) and after.isalnum()):
-        return inner
-    delimiter = _STRONG if node.style == "strong" else _EMPHASIS
-    lead, trail = _outer_spaces(inner)
-    return f"{lead}{delimiter}{content}{delimiter}{trail}"
+def _text_tokens(text: str, in_link: bool) -> list[_Token]:
+    return [_Token(char, in_link=in_link) for char in text]
 
 
-def _outer_spaces(markup: str) -> tuple[str, str]:
-    """The spaces a span starts and ends with, to be written outside its delimiters."""
-    return (" " if markup[:1].isspace() else ""), (" " if markup[-1:].isspace() else "")
+def _link_tokens(node: Link, in_emphasis: bool) -> list[_Token]:
+    """``[label](target)``, the label's outer spaces outside; a blank label shows the target."""
+    if str(RichText(node.children)).strip():
+        label = _tokens(_merged(_unlinked(node.children)), in_emphasis, in_link=True)
+    else:
+        label = _text_tokens(node.url, in_link=True)
+    inner = _stripped(label)
+    lead = [_Token(" ")] if label[0].is_space else []
+    trail = [_Token(" ")] if label[-1].is_space else []
+    return [*lead, _Token("[", "markup"), *inner,
+            _Token(f"]({_escape_url(node.url)})", "markup"), *trail]
 
 
-def _superscript(node: Styled, in_span: bool) -> str:
+def _stripped(tokens: list[_Token]) -> list[_Token]:
+    """The tokens without the spaces they start and end with."""
+    start, end = 0, len(tokens)
+    while start < end and tokens[start].is_space:
+        start += 1
+    while end > start and tokens[end - 1].is_space:
+        end -= 1
+    return tokens[start:end]
+
+
+def _superscript(node: Styled) -> str:
     """Unicode superscript letters (1ˢᵗ): no HTML; text without such letters stays plain."""
     text = str(RichText(node.children))
     if text and all(char in _SUPERSCRIPTS for char in text):
         return "".join(_SUPERSCRIPTS[char] for char in text)
-    return _escape_text(text, in_span)
+    return text
 
 
 def _unlinked(nodes: tuple[Node, ...]) -> list[Node]:
@@ -160,31 +183,108 @@ def _unlinked(nodes: tuple[Node, ...]) -> list[Node]:
     return flat
 
 
-def _first_char(nodes: list[Node]) -> str:
-    return str(RichText(tuple(nodes)))[:1]
+# ---- Emphasis: where CommonMark would read the delimiters as bibcv means them -------------
 
 
-def _escape_text(text: str, in_span: bool, in_link: bool = False) -> str:
-    out = []
-    last = len(text) - 1
-    for index, char in enumerate(text):
-        before = text[index - 1] if index else ""
-        after = text[index + 1] if index < last else ""
-        if char in _ALWAYS_ESCAPED or (char == "&" and _ENTITY.match(text, index)):
-            out.append("\\" + char)
-        elif char == "*":
-            out.append(char if not in_span and _cannot_open(before, after) else "\\*")
-        elif char == "_":
-            out.append(char if before.isalnum() and after.isalnum() else "\\_")
-        elif char == "%" and before == "{":  # \{% would still open a Liquid tag
-            out.append("\\%")
-        elif char == "#":
-            out.append("\\#" if not before or before.isspace() else char)
-        elif not in_link and _starts_autolink(text, index):
-            out.append("\\" + char)
+def _placed_spans(tokens: list[_Token]) -> list[_Token]:
+    """Each span's delimiters moved inside its outer spaces; spans Markdown would misread, dropped.
+
+    CommonMark opens emphasis only when the delimiter is not squeezed between a
+    letter outside and punctuation inside (``x*(y)*`` stays literal), and two
+    spans side by side would run their delimiters together (``*a***b**``): such
+    rare spans lose their style rather than print stray asterisks.  Dropping one
+    changes its neighbours' neighbours, so the check runs until nothing changes.
+    """
+    tokens = list(tokens)
+    for opening, closing in _span_pairs(tokens):
+        while opening + 1 < closing and tokens[opening + 1].is_space:
+            tokens[opening], tokens[opening + 1] = tokens[opening + 1], tokens[opening]
+            opening += 1
+        while closing - 1 > opening and tokens[closing - 1].is_space:
+            tokens[closing], tokens[closing - 1] = tokens[closing - 1], tokens[closing]
+            closing -= 1
+    while unreadable := [pair for pair in _span_pairs(tokens) if not _readable(tokens, *pair)]:
+        opening, closing = unreadable[0]
+        tokens = tokens[:opening] + tokens[opening + 1 : closing] + tokens[closing + 1 :]
+    return tokens
+
+
+def _span_pairs(tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Where each span opens and closes (spans never nest: see ``_tokens``)."""
+    opening = [index for index, token in enumerate(tokens) if token.kind == "open"]
+    closing = [index for index, token in enumerate(tokens) if token.kind == "close"]
+    return list(zip(opening, closing, strict=True))
+
+
+def _readable(tokens: list[_Token], opening: int, closing: int) -> bool:
+    if closing == opening + 1:
+        return False  # an empty span
+    if opening and tokens[opening - 1].is_delimiter:
+        return False  # right after another span
+    before = tokens[opening - 1].text[-1] if opening else ""
+    after = tokens[closing + 1].text[0] if closing + 1 < len(tokens) else ""
+    return (not _squeezed(before, tokens[opening + 1].text[0])
+            and not _squeezed(after, tokens[closing - 1].text[-1]))
+
+
+def _squeezed(outside: str, inside: str) -> bool:
+    """A delimiter between a letter outside and punctuation inside: it neither opens nor closes.
+
+    (An escape puts a backslash, itself punctuation, before punctuation only, so
+    the raw characters tell what CommonMark will see.)
+    """
+    return (_is_punctuation(inside) and outside != "" and not outside.isspace()
+            and not _is_punctuation(outside))
+
+
+def _is_punctuation(char: str) -> bool:
+    """Punctuation as CommonMark (cmark-gfm) defines it: ASCII punctuation, Unicode P*."""
+    return unicodedata.category(char).startswith("P") or (
+        char.isascii() and not char.isalnum() and not char.isspace())
+
+
+# ---- Escaping: each character by its neighbours in the joined row --------------------------
+
+
+def _written(tokens: list[_Token]) -> str:
+    raw = "".join(token.text for token in tokens)
+    out: list[str] = []
+    offset = 0
+    in_span = False
+    for index, token in enumerate(tokens):
+        if token.kind != "text":
+            in_span = token.kind == "open" or (in_span and token.kind != "close")
+            out.append(token.text)
         else:
-            out.append(char)
+            beside_markup = any(0 <= i < len(tokens) and tokens[i].kind != "text"
+                                for i in (index - 1, index + 1))
+            out.append(_escaped(raw, offset, in_span or token.in_link, token.in_link,
+                                beside_markup))
+        offset += len(token.text)
     return "".join(out)
+
+
+def _escaped(raw: str, index: int, in_span: bool, in_link: bool, beside_markup: bool) -> str:
+    """The character at ``raw[index]``, backslash-escaped if its neighbours give it a meaning."""
+    char = raw[index]
+    before = raw[index - 1] if index else ""
+    after = raw[index + 1 : index + 2]
+    if char in _ALWAYS_ESCAPED or (char == "&" and _ENTITY.match(raw, index)):
+        return "\\" + char
+    if char == "*":
+        stays = not in_span and not beside_markup and _cannot_open(before, after)
+        return char if stays else "\\*"
+    if char == "_":
+        return char if before.isalnum() and after.isalnum() else "\\_"
+    if char == "%":  # \{% would still open a Liquid tag
+        return "\\%" if before == "{" else char
+    if char == "#":
+        return "\\#" if not before or before.isspace() else char
+    if char == "!":  # ![...](...) would be an image
+        return "\\!" if after == "[" and beside_markup else char
+    if not in_link and _starts_autolink(raw, index):
+        return "\\" + char
+    return char
 
 
 def _starts_autolink(text: str, index: int) -> bool:
@@ -204,21 +304,12 @@ def _cannot_open(before: str, after: str) -> bool:
     """A ``*`` that can close emphasis but never open it (``Wang*,``) may stay as it is.
 
     Every ``*`` that could open is escaped, so no emphasis can start in user text,
-    and a closing one has nothing to close.  At either end of a text (when
-    neighbouring markup is unknown) it is escaped.
+    and a closing one has nothing to close.  At either end of a text, and beside
+    another ``*``, it is escaped.
     """
-    if not before or not after:
+    if not before or not after or "*" in (before, after):
         return False
-    return after.isspace() or (before.isalnum() and _is_ascii_or_unicode_punctuation(after))
-
-
-def _is_ascii_or_unicode_punctuation(char: str) -> bool:
-    return unicodedata.category(char).startswith("P") or (
-        char.isascii() and not char.isalnum() and not char.isspace())
-
-
-def _is_punctuation(char: str) -> bool:
-    return not char.isalnum() and not char.isspace()
+    return after.isspace() or (before.isalnum() and _is_punctuation(after))
 
 
 def _escape_line_start(text: str) -> str:

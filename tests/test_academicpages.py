@@ -112,6 +112,7 @@ HOSTILE_TITLES = [
     "[click](javascript:alert(1)) *emphasis* _under_ `code` | pipe ~ tilde",
     "{{ site.title }} {% include x.html %} &amp; & < >",
     "yes", "null", "2024-01-01", "- a list item?", "@at !bang %percent *star &anchor",
+    "Wow! [not a link] ![nor an image](https://x.org/i.png) * not a list",
 ]
 
 
@@ -154,9 +155,10 @@ def test_hostile_titles_make_valid_front_matter(tmp_path):
         assert front["paperurl"] == f"https://x.org/p{index}.pdf"  # pdf before url
         assert front["slidesurl"] == f"https://x.org/s{index}.pdf"
         assert str(front["date"]) == "2020-01-01"
-        rendered = render_gfm(body)
+        rendered = render_gfm(body)  # the citation, by the Markdown backend's renderer
         assert set(rendered.tags) <= {"p", "em", "strong", "a"}
         assert rendered.bad_links() == []
+        assert html.unescape(front["title"]) in rendered.text
     assert sorted(seen) == list(range(len(HOSTILE_TITLES)))
 
 

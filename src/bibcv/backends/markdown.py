@@ -47,7 +47,7 @@ _STRONG, _EMPHASIS = "**", "*"
 _SUPERSCRIPTS = dict(zip(
     "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
     "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ", strict=True))
-TokenKind = Literal["text", "markup", "open", "close"]
+_TokenKind = Literal["text", "markup", "open", "close"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class _Token:
     """
 
     text: str
-    kind: TokenKind = "text"
+    kind: _TokenKind = "text"
     in_link: bool = False
 
     @property
@@ -281,7 +281,7 @@ def _escaped(raw: str, index: int, in_span: bool, in_link: bool, beside_markup: 
     if char == "#":
         return "\\#" if not before or before.isspace() else char
     if char == "!":  # ![...](...) would be an image
-        return "\\!" if after == "[" and beside_markup else char
+        return "\\!" if after == "[" else char
     if not in_link and _starts_autolink(raw, index):
         return "\\" + char
     return char

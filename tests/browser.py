@@ -32,3 +32,9 @@ def open_chromium() -> Iterator:
             yield context
         finally:
             context.close()
+
+
+def open_page(tab, path: Path, width: int, scheme: str = "light") -> None:
+    tab.set_viewport_size({"width": width, "height": 800})
+    tab.emulate_media(color_scheme=scheme, media="screen")
+    tab.goto(path.as_uri(), wait_until="load")

@@ -193,3 +193,26 @@ def newcomer_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build_cv(project / "cv" / "nunez.yaml", project / "build", formats=["html"])
     assert result.warnings == []
     return result.outputs[0]
+
+
+# --- a real browser (headless Chromium), one for the session, and a fresh tab per test ---
+
+@pytest.fixture(scope="session")
+def chromium():
+    from browser import open_chromium
+
+    with open_chromium() as context:
+        yield context
+
+
+@pytest.fixture
+def tab(chromium):
+    """A fresh tab that records console errors, uncaught exceptions and every request."""
+    page = chromium.new_page()
+    page.problems = []
+    page.requests = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    page.close()

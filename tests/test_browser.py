@@ -7,40 +7,15 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from browser import open_chromium
+from browser import open_page
 
 PAGES = ["pengfei-zuo", "zhuofu-chen-v1", "zhuofu-chen-v2", "newcomer"]
 WIDTHS = [360, 1280]  # a small phone, a laptop
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    with open_chromium() as context:
-        yield context
-
-
-@pytest.fixture(scope="session")
 def pages(built_pages, newcomer_page) -> dict[str, Path]:
     return {**built_pages, "newcomer": newcomer_page}
-
-
-@pytest.fixture
-def tab(chromium):
-    """A fresh tab that records console errors, uncaught exceptions and every request."""
-    page = chromium.new_page()
-    page.problems = []
-    page.requests = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    page.on("request", lambda request: page.requests.append(request.url))
-    yield page
-    page.close()
-
-
-def open_page(tab, path: Path, width: int, scheme: str = "light") -> None:
-    tab.set_viewport_size({"width": width, "height": 800})
-    tab.emulate_media(color_scheme=scheme, media="screen")
-    tab.goto(path.as_uri(), wait_until="load")
 
 
 def allowed(href: str, page: Path) -> bool:

@@ -113,7 +113,7 @@ def test_homepage_layout_of_the_scholar_theme(built_pages):
     topics = [text for _, text in page.all("li") if text.startswith("Disaggregated Memory Indexes")]
     assert topics == ["Disaggregated Memory Indexes: RACE (USENIX ATC’21), ROLEX (FAST’23, Best "
                       "Paper), SMART (OSDI’23), CHIME (SOSP’24)"]
-    news = page.all("ul", **{"class": "dated"})[0][1]
+    news = page.all("ul", **{"class": "dated dates-left"})[0][1]
     assert news.startswith("Jul 02, 2026 Our papers “TaiJi: Unifying")
     assert [text for _, text in page.all("span", **{"class": "badge"})] == ["SC", "ICML", "FAST"]
     bio = [text for _, text in page.all("p")][:5]

@@ -53,7 +53,7 @@ def test_unchanged_cv_is_not_recompiled(project):
     ("cv/zhuofu-chen-v2.yaml", "Two papers are pending review.", "Two papers are under review."),
     ("cv/_zhuofu-chen.yaml", "aetiurf@gmail.com", "zhuofu@example.org"),
     ("bib/zhuofu-chen.bib", "Fine-Grained", "Fine-grained"),
-    ("cv/mytheme/cv.tex.j2", "left=0.5in", "left=0.6in"),
+    ("cv/mytheme/cv.tex.j2", "{\\large\\scshape}", "{\\Large\\scshape}"),
     ("cv/mytheme/sections/publications.tex.j2", "itemsep=0.3ex", "itemsep=0.4ex"),
 ])
 def test_any_change_to_an_input_rebuilds(project, change):

@@ -557,6 +557,18 @@ def schema(theme: str) -> None:
     _echo(json.dumps(json_schema(found), indent=2, ensure_ascii=False))
 
 
+@main.command()
+def themes() -> None:
+    """List the built-in themes, one line each: its name, what it extends, what it is for."""
+    from bibcv.theme import BUILTIN_THEMES, builtin_themes, load_theme
+
+    loaded = [load_theme(BUILTIN_THEMES / name) for name in builtin_themes()]
+    width = max(len(theme.name) for theme in loaded)
+    for theme in loaded:
+        extends = f" (extends {theme.ancestors[0]})" if theme.ancestors else ""
+        click.echo(f"{theme.name:<{width}}  {theme.description}{extends}")
+
+
 def _report(error: BibcvError) -> None:
     _echo(f"{error}", err=True)
 

@@ -97,18 +97,22 @@ class CompiledCV:
 
 def compile_pdf(tex_source: str, stem: str, out_dir: Path,
                 timeout: float = DEFAULT_TIMEOUT, source_date: int | None = None,
-                engines: WarmEngines | None = None) -> CompiledCV:
+                engines: WarmEngines | None = None,
+                attachments: dict[str, bytes] | None = None) -> CompiledCV:
     """Compile in a private folder; on success move ``stem.tex`` and ``stem.pdf`` into out_dir.
 
     ``source_date`` (seconds since 1970) becomes the PDF's creation date unless
     SOURCE_DATE_EPOCH is set; without either, the PDF carries the current time.
     With ``engines``, a warm engine waiting with this document's preamble makes
     the same PDF in a fraction of the time (see warmtex); otherwise TeX runs cold.
+    ``attachments`` are files the document includes (a photo), written beside it:
+    TeX may read nothing outside its private folder. A document with attachments
+    runs cold: a warm engine's folder holds the document alone.
     """
     env = engine_env(source_date)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if engines is None:
-        return _compile_cold(tex_source, stem, out_dir, env, timeout)
+    if engines is None or attachments:
+        return _compile_cold(tex_source, stem, out_dir, env, timeout, attachments)
     try:
         with engines.finished(tex_source, stem, out_dir, env, timeout) as warm:
             if warm is not None:
@@ -116,7 +120,7 @@ def compile_pdf(tex_source: str, stem: str, out_dir: Path,
                     warm.document, warm.work / f"{JOB_NAME}.pdf", warm.work / f"{JOB_NAME}.log",
                     out_dir, stem, 1, warm.line_offset), warm=True)
         if warm is None:
-            compiled = _compile_cold(tex_source, stem, out_dir, env, timeout)
+            compiled = _compile_cold(tex_source, stem, out_dir, env, timeout, None)
     except BibcvError:
         engines.after_build(stem, out_dir, tex_source)  # the next edit may well fix it
         raise
@@ -125,9 +129,11 @@ def compile_pdf(tex_source: str, stem: str, out_dir: Path,
 
 
 def _compile_cold(tex_source: str, stem: str, out_dir: Path, env: dict[str, str],
-                  timeout: float) -> CompiledCV:
+                  timeout: float, attachments: dict[str, bytes] | None) -> CompiledCV:
     with tempfile.TemporaryDirectory(prefix=work_folder_prefix()) as folder:
         work = Path(folder)
+        for name, data in (attachments or {}).items():
+            (work / name).write_bytes(data)
         tex = work / f"{JOB_NAME}.tex"
         tex.write_text(tex_source, encoding="utf-8")
         one_pass = needs_one_pass(tex_source)

@@ -15,6 +15,7 @@ committed schema/*.json files are then refreshed with `bibcv schema`.
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -174,6 +175,128 @@ class Person(Strict):
                                    "lists, e.g. \"Lovelace, A.\".")
 
 
+# --- design: page, font, colours, layout choices; a theme's defaults, a CV's changes ---
+
+PAGE_SIZES = ("a4", "a5", "b5", "letter", "legal", "us-executive")
+_LENGTH = re.compile(r"(\d+(?:\.\d+)?|\.\d+) ?(mm|cm|in|pt)")
+_COLOR = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
+# A font family as fontconfig names it; no quotes or braces, so it is safe in CSS and LaTeX.
+_FONT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._+-]*")
+
+
+def _length(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise PydanticCustomError("length", "a length needs its unit: 2cm, 15mm, 0.75in or 36pt")
+    if isinstance(value, str):
+        if not _LENGTH.fullmatch(value.strip()):
+            raise PydanticCustomError("length", "'{value}' is not a length; write a number and "
+                                      "a unit: 2cm, 15mm, 0.75in or 36pt", {"value": value})
+        return value.strip().replace(" ", "")
+    return value
+
+
+def _color(value: Any) -> Any:
+    if isinstance(value, str):
+        found = _COLOR.fullmatch(value.strip())
+        if not found:
+            raise PydanticCustomError("color", "'{value}' is not a colour; write it as "
+                                      "#RRGGBB, e.g. #163E6E", {"value": value})
+        digits = found.group(1)
+        return "#" + (digits if len(digits) == 6 else "".join(d * 2 for d in digits)).upper()
+    return value
+
+
+def _font(value: Any) -> Any:
+    if isinstance(value, str) and not _FONT.fullmatch(value.strip()):
+        raise PydanticCustomError("font", "'{value}' is not a font family name (letters, "
+                                  "digits, spaces, . _ + -), e.g. Gentium Book Plus",
+                                  {"value": value})
+    return value.strip() if isinstance(value, str) else value
+
+
+def _photo(value: Any) -> Any:
+    """`photo: me.jpg` is `photo: {path: me.jpg}`."""
+    return {"path": value} if isinstance(value, str) else value
+
+
+_LENGTH_SCHEMA = {"type": "string", "pattern": f"^{_LENGTH.pattern}$",
+                  "examples": ["2cm", "15mm", "0.75in", "36pt"]}
+Length = Annotated[str, BeforeValidator(_length), WithJsonSchema(_LENGTH_SCHEMA)]
+Color = Annotated[str, BeforeValidator(_color),
+                  WithJsonSchema({"type": "string", "pattern": f"^{_COLOR.pattern}$",
+                                  "examples": ["#163E6E"]})]
+FontName = Annotated[str, BeforeValidator(_font), WithJsonSchema({"type": "string"})]
+
+
+class Margins(Strict):
+    """Each side's margin; a side not given keeps the theme's."""
+
+    top: Length = Field(None, description="Top margin, e.g. 1.5cm.")
+    bottom: Length = Field(None, description="Bottom margin.")
+    left: Length = Field(None, description="Left margin.")
+    right: Length = Field(None, description="Right margin.")
+
+
+def _margins(value: Any) -> Any:
+    """One length is every side's margin."""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        length = _length(value)
+        return {"top": length, "bottom": length, "left": length, "right": length}
+    return value
+
+
+class Colors(Strict):
+    primary: Color = Field(None, description="The theme's accent: the name, section titles "
+                           "and rules, e.g. #163E6E.")
+    links: Color = Field(None, description="Links. Default: in the PDF, as the text around "
+                         "them; on the web page, the theme's link colour.")
+    text: Color = Field(None, description="The body text.")
+
+
+class Photo(Strict):
+    path: PlainText = Field(description="A JPEG or PNG file, relative to this file; turned "
+                            "upright as its EXIF orientation says and cropped to a square.")
+    shape: Literal["round", "square"] = Field("round", description="round or square.")
+
+
+def _one_or_object(short: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    """A key that takes a short form (one value) or the model's keys, inline in the schema."""
+    return {"anyOf": [short, model.model_json_schema()]}
+
+
+class Design(Strict):
+    """How the CV looks; every key defaults to the theme's choice."""
+
+    page_size: Literal[PAGE_SIZES] = Field(  # type: ignore[valid-type]
+        None, description="The paper: " + ", ".join(PAGE_SIZES) + " (also the web page's "
+        "print size).")
+    margins: Annotated[Margins, BeforeValidator(_margins),
+                       WithJsonSchema(_one_or_object(_LENGTH_SCHEMA, Margins))] = Field(
+        None, description="The page margins: one length for every side (2cm), or "
+        "{top, bottom, left, right}.")
+    font: FontName = Field(None, description="The main font: any font family installed on "
+                           "this machine (`fc-list : family` lists them), e.g. Latin Modern "
+                           "Roman. The web page uses it when installed on the reader's machine.")
+    font_size: Literal["10pt", "11pt", "12pt"] = Field(None, description="The body text size.")
+    line_spacing: Annotated[float, Field(ge=0.8, le=2.0)] = Field(
+        None, description="A factor of the font's normal line spacing, from 0.8 to 2 "
+        "(1.15: a little looser).")
+    colors: Colors = Field(None, description="Colours as #RRGGBB: primary, links, text.")
+    section_title: Literal["rule", "plain", "filled"] = Field(
+        None, description="Section titles: rule (a line under the title), plain (no "
+        "line), filled (the title on a band of the primary colour).")
+    header: Literal["left", "center", "right"] = Field(
+        None, description="How the name and the contact line are aligned.")
+    date_position: Literal["left", "right"] = Field(
+        None, description="Where entries and dated items put their dates: right (a column at "
+        "the right) or left (a column at the left, as moderncv does).")
+    photo: Annotated[Photo, BeforeValidator(_photo),
+                     WithJsonSchema(_one_or_object({"type": "string"}, Photo))] = Field(
+        None, description="Your photo: a path, or {path, shape}; the theme places it.")
+    last_page_footer: MarkdownText = Field(None, description="Text at the foot of the last "
+                                           "page (and the end of the web page).")
+
+
 class _CV(Strict):
     extends: PlainText = Field(None, description="A base CV (a path relative to this "
                                       "file) whose keys this file adds to or overrides.")
@@ -191,6 +314,8 @@ class _CV(Strict):
     language: PlainText = Field(BASE_LANGUAGE, description="The CV's language, a BCP 47 code "
                                 "(built in: " + ", ".join(available()) + "): every word bibcv "
                                 "prints, and which text of a {en: …, zh: …} value is shown.")
+    design: Design = Field(None, description="Page size, margins, font, colours, photo and "
+                           "layout choices; each defaults to the theme's.")
 
 
 FIELD_DESCRIPTIONS = {

@@ -20,6 +20,7 @@ from bibcv.errors import BibcvError
 from bibcv.incremental import Inputs
 from bibcv.load import check_queries, load_cv
 from bibcv.model import CV, PublicationOptions, PublicationQuery, Section
+from bibcv.photo import PreparedPhoto, prepare_photo
 from bibcv.richtext import RichText, as_rich, link, styled
 from bibcv.select import number_labels, select_publications, unknown_excludes
 from bibcv.style import (
@@ -30,7 +31,7 @@ from bibcv.style import (
     type_group,
     view_publications,
 )
-from bibcv.theme import Theme
+from bibcv.theme import BUILTIN_THEMES, Theme
 from bibcv.venues import VenueTable, load_venue_table
 
 
@@ -82,6 +83,7 @@ class Document:
     inputs: Inputs
     inputs_digest: str  # taken as the inputs were read: an edit during a build rebuilds later
     warnings: list[BibcvError] = field(default_factory=list)
+    photo: PreparedPhoto | None = None  # design.photo, upright and cropped, for every backend
 
     @property
     def stem(self) -> str:
@@ -103,6 +105,12 @@ def cv_inputs(cv: CV, theme: Theme) -> Inputs:
     files = [*cv.files, *cv.bibliography_files]
     if cv.venue_table is not None:
         files.append(cv.venue_table)
+    if cv.design.photo is not None:
+        files.append(cv.design.photo.path)
+    # The themes it extends: a built-in one counts as bibcv's own code, another by its files.
+    files += [path for folder in theme.template_folders[1:]
+              if not folder.is_relative_to(BUILTIN_THEMES)
+              for path in sorted(folder.rglob("*")) if path.is_file()]
     return Inputs(tuple(files), theme.folder)
 
 
@@ -116,7 +124,8 @@ def build_document(cv: CV, theme: Theme, bibliography: Bibliography, inputs: Inp
         cv=cv, theme=theme, name=cv.person.display_name, contact=_contact(cv, theme),
         sections=sections, terms=cv.terms, bibliography=bibliography,
         publications=list(resolver.shown.values()), inputs=inputs,
-        inputs_digest=inputs_digest, warnings=warnings)
+        inputs_digest=inputs_digest, warnings=warnings,
+        photo=prepare_photo(cv.design.photo) if cv.design.photo else None)
 
 
 @dataclass

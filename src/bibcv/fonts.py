@@ -25,3 +25,26 @@ def find_cjk_font() -> str | None:
         if preferred in families:
             return preferred
     return min(families, default=None)
+
+
+FONT_INSTALL_HINT = (
+    "install it (on Debian or Ubuntu `apt-cache search FONT` names its package, then "
+    "`sudo apt-get install PACKAGE`), or copy its .otf/.ttf files to ~/.local/share/fonts "
+    "and run `fc-cache`; `fc-list : family` lists the fonts installed"
+)
+
+
+@cache
+def installed_font_families() -> frozenset[str]:
+    """Every family name fontconfig knows (a font may have several, e.g. "LM Roman 10")."""
+    if shutil.which("fc-list") is None:
+        return frozenset()
+    listing = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True,
+                             check=False).stdout
+    return frozenset(name.strip() for line in listing.splitlines() for name in line.split(",")
+                     if name.strip())
+
+
+def is_font_installed(family: str) -> bool:
+    """As XeTeX finds a font by name: through fontconfig, case aside."""
+    return family.casefold() in {name.casefold() for name in installed_font_families()}

@@ -15,14 +15,19 @@ from pydantic import ValidationError
 
 from bibcv.chain import path_from, read_chain
 from bibcv.cvfiles import is_base_file
+from bibcv.cvformat import Design as DesignFormat
 from bibcv.cvformat import cv_model
 from bibcv.cvproblems import did_you_mean, validation_problems
 from bibcv.errors import BibcvError, BibcvErrors, Origin
+from bibcv.fonts import FONT_INSTALL_HINT, installed_font_families, is_font_installed
 from bibcv.locales import Locale, load_locale, locale_code
 from bibcv.model import (
     CV,
     ContactItem,
+    Design,
+    Margins,
     Person,
+    PhotoChoice,
     PublicationOptions,
     PublicationQuery,
     Section,
@@ -66,7 +71,8 @@ def load_cv(path: Path) -> tuple[CV, Theme]:
         problems += validation_problems(error, data, model, theme)
     if problems:
         raise BibcvErrors(problems)
-    return _cv(validated, data, theme, path, files, languages), theme
+    design = _design(validated.design, data, theme)
+    return _cv(validated, data, theme, path, files, languages, design), theme
 
 
 def _theme(data: LocatedDict) -> Theme:
@@ -137,7 +143,7 @@ def check_queries(cv: CV, bibliography: Bibliography) -> None:
 # --- the validated data as the CV model the later stages read ---
 
 def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list[Path],
-        languages: Resolved) -> CV:
+        languages: Resolved, design: Design) -> CV:
     sections = data.get("sections") or LocatedDict(data.origin)
     validated_sections = validated.sections or {}
     order = validated.order or list(validated_sections)
@@ -159,6 +165,7 @@ def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list
         venue_table=path_from(data, "venues", validated.venues) if validated.venues else None,
         formats=tuple(dict.fromkeys(validated.formats)) or ("pdf",),
         last_updated=validated.last_updated,
+        design=design,
         warnings=[*locale.warnings, *languages.warnings,
                   *(BibcvError(f"section {section_id!r} is not listed in 'order', so the CV "
                                "leaves it out; add it to 'order' (or delete the section)",
@@ -185,6 +192,63 @@ def _theme_word(words: dict[str, str], languages: Resolved) -> str | None:
         if locale_code(tag) == languages.locale:
             return word
     return None
+
+
+def _design(chosen: Any, data: LocatedDict, theme: Theme) -> Design:
+    """The theme's design defaults with the CV's choices on top; the font must be installed
+    and the photo must exist (checked here, so that a build writes nothing otherwise)."""
+    theme_file = Origin(theme.folder / "theme.yaml")
+    try:
+        defaults = DesignFormat.model_validate(theme.design)
+    except ValidationError as error:
+        raise BibcvError(f"the theme's `design:` is invalid: {error}", theme_file) from None
+    raw = data.get("design") or LocatedDict(data.origin)
+    merged = {**_set_values(defaults), **_set_values(chosen)}
+    colors = {**_set_values(defaults.colors), **_set_values(chosen and chosen.colors)}
+    margins = {**_set_values(defaults.margins), **_set_values(chosen and chosen.margins)}
+    base = Design()
+    design = Design(
+        **{key: merged[key] for key in ("page_size", "font", "font_size", "line_spacing",
+                                        "section_title", "header", "date_position")
+           if key in merged},
+        **colors,
+        margins=Margins(**{**vars(base.margins), **margins}),
+        photo=_photo(chosen.photo if chosen else None, raw),
+        last_page_footer=_parse(chosen.last_page_footer, raw.origin_of("last_page_footer"))
+        if chosen and chosen.last_page_footer else None,
+        theme_font=defaults.font or base.font,
+        theme_font_size=defaults.font_size or base.font_size,
+    )
+    if not is_font_installed(design.font):
+        origin = raw.origin_of("font") if "font" in _set_values(chosen) else theme_file
+        raise BibcvError(f"the font {design.font!r} is not installed on this machine"
+                         f"{did_you_mean(design.font, installed_font_families())}; "
+                         f"{FONT_INSTALL_HINT}", origin)
+    return design
+
+
+def _set_values(model: Any) -> dict[str, Any]:
+    """The keys a model's data gave (None: none), nested models as they are."""
+    if model is None:
+        return {}
+    return {key: getattr(model, key) for key in model.model_fields_set
+            if getattr(model, key) is not None}
+
+
+def _photo(photo: Any, raw: LocatedDict) -> PhotoChoice | None:
+    if photo is None:
+        return None
+    spec = raw.get("photo")
+    origin = raw.origin_of("photo")
+    if isinstance(spec, LocatedDict):
+        origin = spec.origin_of("path")
+        path = path_from(spec, "path", photo.path)
+    else:
+        path = path_from(raw, "photo", photo.path)
+    if not path.is_file():
+        raise BibcvError(f"photo {photo.path!r} not found (looked for {path.absolute()}); "
+                         "give the path of a JPEG or PNG file, relative to this file", origin)
+    return PhotoChoice(path=path, shape=photo.shape, origin=origin)
 
 
 def _person(person: Any, raw: LocatedDict, other_names: list[str]) -> Person:

@@ -68,6 +68,43 @@ class Section:
     options: PublicationOptions = field(default_factory=PublicationOptions)
 
 
+@dataclass(frozen=True)
+class Margins:
+    top: str
+    bottom: str
+    left: str
+    right: str
+
+
+@dataclass(frozen=True)
+class PhotoChoice:
+    path: Path  # where the CV says, resolved
+    shape: str  # "round" or "square"
+    origin: Origin  # the `photo` key's line: where a missing or unreadable file is blamed
+
+
+@dataclass(frozen=True)
+class Design:
+    """The CV's look, every choice made: the theme's defaults with the CV's `design:` on top."""
+
+    page_size: str = "a4"
+    margins: Margins = Margins("0.35in", "0.35in", "0.5in", "0.5in")
+    font: str = "Gentium Book Plus"
+    font_size: str = "10pt"
+    line_spacing: float = 1.0
+    primary: str = "#000000"  # colours as #RRGGBB
+    links: str | None = None  # None: links look like the text (PDF), the theme's (web)
+    text: str = "#000000"
+    section_title: str = "rule"  # rule, plain or filled
+    header: str = "center"  # left, center or right
+    date_position: str = "right"  # left or right
+    photo: PhotoChoice | None = None
+    last_page_footer: RichText | None = None
+    # The theme's own font and size, for the web page, which follows only the CV's choices.
+    theme_font: str = "Gentium Book Plus"
+    theme_font_size: str = "10pt"
+
+
 @dataclass
 class CV:
     source: Path
@@ -83,3 +120,4 @@ class CV:
     last_updated: str | None = None  # printed as the theme's "Last updated" line
     language: str = "en"  # the BCP 47 tag the CV gives, for <html lang> and the CSL locale
     locale: Locale | None = None  # the built-in locale serving it (its fonts, CJK or not)
+    design: Design = field(default_factory=lambda: Design())

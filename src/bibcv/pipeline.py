@@ -47,8 +47,10 @@ def _write_pdf(document: Document, out_dir: Path, timeout: float, built: BuiltCV
 
     tex = render_tex(document)
     try:
+        photo = document.photo
         compiled = compile_pdf(tex.source, document.stem, out_dir, timeout,
-                               document.inputs.newest_change(), engines)
+                               document.inputs.newest_change(), engines,
+                               {photo.file_name: photo.data} if photo else None)
     except LatexError as error:
         raise _traced_back(error, tex.source_map) from None
     except BibcvError as error:  # a timeout, a missing engine: say which CV it was

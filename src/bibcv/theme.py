@@ -1,19 +1,28 @@
 """Themes: a folder of Jinja2 templates plus theme.yaml describing them.
 
 A theme declares its section layouts (and the fields each takes), the contact
-kinds it can show and the words it prints.  Everything else -- data model,
-selection, escaping -- is shared, so a new theme or a new section type needs
-templates and data, not Python.
+kinds it can show, the words it prints and its design defaults (page, font,
+colours; see ``cvformat.Design``).  Everything else -- data model, selection,
+escaping -- is shared, so a new theme or a new section type needs templates and
+data, not Python.
+
+A theme may ``extends:`` another (a built-in name or a folder relative to its
+own): it inherits every template its folder does not hold, and every key of
+theme.yaml it does not write; ``layouts``, ``terms`` and ``design`` (and
+``design.colors``) are merged key by key, the child's winning.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from bibcv.errors import BibcvError
 from bibcv.yamlsource import LocatedDict, read_yaml
+
+if TYPE_CHECKING:
+    from jinja2 import BaseLoader
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
 DEFAULT_THEME = "classic"
@@ -52,6 +61,21 @@ class Theme:
     # badges, so a venue without an abbreviation is worth a warning); see style.CitationStyle.
     citation: dict[str, Any] = field(default_factory=dict)
     html_document: str | None = None  # the web page's template, when the theme has one
+    description: str = ""  # one line, for `bibcv themes`
+    # The theme's design defaults (cvformat.Design's keys), its ancestors' merged in.
+    design: dict[str, Any] = field(default_factory=dict)
+    # Where templates are looked up: this theme's folder, then each ancestor's.
+    folders: tuple[Path, ...] = ()
+    ancestors: tuple[str, ...] = ()  # the names of the themes it extends, nearest first
+
+    @property
+    def template_folders(self) -> tuple[Path, ...]:
+        return self.folders or (self.folder,)
+
+    def template_file(self, name: str) -> Path:
+        """The file a template name resolves to (the nearest theme that has it)."""
+        return next((folder / name for folder in self.template_folders
+                     if (folder / name).is_file()), self.folder / name)
 
 
 def find_theme(name: str, relative_to: Path) -> Path:
@@ -60,31 +84,55 @@ def find_theme(name: str, relative_to: Path) -> Path:
     for folder in candidates:
         if (folder / "theme.yaml").is_file():
             return folder.resolve()
-    builtin = ", ".join(sorted(p.name for p in BUILTIN_THEMES.iterdir() if p.is_dir()))
+    builtin = ", ".join(builtin_themes())
     raise LookupError(
         f"theme {name!r} not found; built-in themes: {builtin}, "
         "or give the path of a folder that holds a theme.yaml"
     )
 
 
+def builtin_themes() -> list[str]:
+    return sorted(p.name for p in BUILTIN_THEMES.iterdir() if (p / "theme.yaml").is_file())
+
+
 def load_theme(folder: Path) -> Theme:
+    return _load_theme(folder.resolve(), ())
+
+
+def _load_theme(folder: Path, children: tuple[Path, ...]) -> Theme:
     data = read_yaml(folder / "theme.yaml")
     origin = data.origin
+    parent = _parent(data, folder, children)
     try:
-        layouts = {name: _layout(spec) for name, spec in data["layouts"].items()}
+        layouts = {name: _layout(spec) for name, spec in data.get("layouts", {}).items()}
         contact = {
             kind: ContactKind(icon=spec.get("icon"), label=spec.get("label"), link=spec.get("link"))
             for kind, spec in data.get("contact", {}).items()
         }
+        design = dict(data.get("design", {}))
+        if parent is not None:
+            layouts = {**parent.layouts, **layouts}
+            contact = contact or parent.contact
+            colors = {**parent.design.get("colors", {}), **design.get("colors", {})}
+            design = {**parent.design, **design, **({"colors": colors} if colors else {})}
+        if not layouts:
+            raise KeyError("layouts")
         return Theme(
             name=folder.name,
             folder=folder,
-            document=str(data["document"]),
+            document=str(data["document"] if "document" in data or parent is None
+                         else parent.document),
             contact=contact,
             layouts=layouts,
-            terms={str(name): _term(word) for name, word in data.get("terms", {}).items()},
-            citation=dict(data.get("citation", {})),
-            html_document=str(data["html_document"]) if "html_document" in data else None,
+            terms={**(parent.terms if parent else {}),
+                   **{str(name): _term(word) for name, word in data.get("terms", {}).items()}},
+            citation=dict(data.get("citation", parent.citation if parent else {})),
+            html_document=(str(data["html_document"]) if "html_document" in data
+                           else parent.html_document if parent else None),
+            description=str(data.get("description", "")),
+            design=design,
+            folders=(folder, *(parent.template_folders if parent else ())),
+            ancestors=(parent.name, *parent.ancestors) if parent else (),
         )
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise BibcvError(f"invalid theme description: {error}", origin) from None
@@ -94,6 +142,22 @@ def _term(word: Any) -> str | dict[str, str]:
     if isinstance(word, dict):
         return {str(tag): str(text) for tag, text in word.items()}
     return str(word)
+
+
+def _parent(data: LocatedDict, folder: Path, children: tuple[Path, ...]) -> Theme | None:
+    """The theme this one extends, if any; a theme may not extend itself through others."""
+    name = data.get("extends")
+    if name is None:
+        return None
+    origin = data.origin_of("extends")
+    try:
+        parent_folder = find_theme(str(name), folder)
+    except LookupError as error:
+        raise BibcvError(str(error), origin) from None
+    if parent_folder in (folder, *children):
+        raise BibcvError(f"theme {folder.name!r} extends {name!r}, which extends it again; "
+                         "remove one of the `extends`", origin)
+    return _load_theme(parent_folder, (folder, *children))
 
 
 def _layout(spec: LocatedDict) -> Layout:
@@ -117,3 +181,15 @@ def _fields(spec: dict[str, Any]) -> dict[str, FieldType]:
                              f"{', '.join(FIELD_TYPES)}, or {{items: {{...fields...}}}}")
     return fields
 
+
+def theme_loader(theme: Theme, shared: Path) -> BaseLoader:
+    """A theme's templates, then those of the themes it extends; bibcv's shared ones under
+    ``bibcv/``, and each ancestor's own under its name (``classic/cv.html.j2``), so that a
+    template may extend the one it replaces."""
+    import jinja2
+
+    prefixes = {"bibcv": jinja2.FileSystemLoader(shared)}
+    for name, index in zip(theme.ancestors, range(1, len(theme.ancestors) + 1), strict=True):
+        prefixes.setdefault(name, jinja2.FileSystemLoader(list(theme.template_folders[index:])))
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(list(theme.template_folders)),
+                                jinja2.PrefixLoader(prefixes)])

@@ -31,6 +31,7 @@ from bibcv.errors import BibcvError, Origin
 from bibcv.export import export_bibtex
 from bibcv.richtext import Link, MarkupError, Node, RichText, Styled, Text, check_url, plain
 from bibcv.style import PublicationView
+from bibcv.theme import Theme, theme_loader
 
 SHARED_TEMPLATES = Path(__file__).parent / "html_templates"  # what every theme's page extends
 BIB_FOLDER = "bib"  # <stem>/bib/<key>.bib beside the page
@@ -38,6 +39,9 @@ BIB_FOLDER = "bib"  # <stem>/bib/<key>.bib beside the page
 _TAGS = {"emph": ("em", ""), "strong": ("strong", ""), "sup": ("sup", ""),
          "url": ("span", ' class="url"')}
 _DESCRIPTION_LENGTH = 200
+# design.page_size for CSS's @page (executive has no CSS keyword).
+CSS_PAGE_SIZES = {"a4": "A4", "a5": "A5", "b5": "B5", "letter": "letter", "legal": "legal",
+                  "us-executive": "7.25in 10.5in"}
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")  # a blank line, as LaTeX and Markdown read it
 
 
@@ -96,19 +100,16 @@ def json_ld(data: Any) -> Markup:
     return Markup(text)
 
 
-def html_environment(theme_folder: Path) -> jinja2.Environment:
+def html_environment(theme: Theme) -> jinja2.Environment:
     """Jinja2 set up for HTML: autoescape on, no silent blanks, shared pieces under ``bibcv/``.
 
-    A theme's page extends ``bibcv/base.html.j2``; its sections may use the
-    shared macros in ``bibcv/sections.html.j2``.
+    A theme's page extends ``bibcv/base.html.j2`` (or its parent theme's page); its
+    sections may use the shared macros in ``bibcv/sections.html.j2``.
     """
-    loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(theme_folder),
-        jinja2.PrefixLoader({"bibcv": jinja2.FileSystemLoader(SHARED_TEMPLATES)}),
-    ])
     environment = jinja2.Environment(
-        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, finalize=finalize,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        loader=theme_loader(theme, SHARED_TEMPLATES), autoescape=True,
+        undefined=jinja2.StrictUndefined, finalize=finalize, trim_blocks=True,
+        lstrip_blocks=True, keep_trailing_newline=True)
     environment.filters["paragraphs"] = paragraphs
     environment.filters["anchor"] = anchor
     return environment
@@ -233,18 +234,21 @@ def render_html(document: Document) -> str:
         "description": description(document),
         "linked_data": json_ld(linked_data(document)),
         "buttons": lambda paper: publication_buttons(document, paper),
+        "design": document.cv.design,
+        "page_sizes": CSS_PAGE_SIZES,
+        "photo": document.photo,
     }
     try:
-        return html_environment(theme.folder).get_template(theme.html_document).render(context)
+        return html_environment(theme).get_template(theme.html_document).render(context)
     except jinja2.TemplateSyntaxError as error:
-        file = theme.folder / (error.name or theme.html_document)
+        file = theme.template_file(error.name or theme.html_document)
         raise BibcvError(f"template error: {error.message}", Origin(file, error.lineno)) from None
     except jinja2.TemplateError as error:
         raise BibcvError(f"template error: {error}",
-                         Origin(theme.folder / theme.html_document)) from None
+                         Origin(theme.template_file(theme.html_document))) from None
     except (TypeError, AttributeError, ValueError, KeyError, IndexError) as error:
         raise BibcvError(f"the theme's templates failed: {type(error).__name__}: {error}",
-                         Origin(theme.folder / theme.html_document)) from None
+                         Origin(theme.template_file(theme.html_document))) from None
 
 
 def write_html(document: Document, out_dir: Path) -> list[Path]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -21,7 +22,7 @@ from bibcv.fonts import CJK_INSTALL_HINT, find_cjk_font
 from bibcv.incremental import compiled_templates
 from bibcv.latex import CJK_COMMAND, Latex, escape_text, to_latex
 from bibcv.richtext import RichText
-from bibcv.theme import Theme
+from bibcv.theme import Theme, theme_loader
 
 
 class SourceMap:
@@ -64,13 +65,19 @@ class SourceMap:
         return next((origin for latex, origin in self.printed if text in latex), None)
 
 
+SHARED_TEMPLATES = Path(__file__).parent / "latex_templates"  # bibcv/design.tex.j2, ...
+# design.page_size as geometry names it.
+PAPER = {"a4": "a4paper", "a5": "a5paper", "b5": "b5paper", "letter": "letterpaper",
+         "legal": "legalpaper", "us-executive": "executivepaper"}
+
+
 def latex_environment(theme: Theme, finalize: Callable[[Any], str]) -> jinja2.Environment:
     """Jinja2 set up for LaTeX: delimiters that do not clash with TeX, and no silent blanks.
 
     finalize must escape (see ``to_tex``); HTML autoescaping would be wrong for TeX.
     """
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(theme.folder),
+        loader=theme_loader(theme, SHARED_TEMPLATES),
         block_start_string="((*",
         block_end_string="*))",
         variable_start_string="<<",
@@ -112,6 +119,9 @@ def render_tex(document: Document) -> RenderedTex:
         "terms": document.terms,
         "language": document.cv.language,
         "last_updated": document.cv.last_updated,
+        "design": document.cv.design,
+        "paper": PAPER[document.cv.design.page_size],
+        "photo": document.photo,
         "cjk_font": None,
     }
     rendered = _render(document.theme, context)
@@ -135,13 +145,15 @@ def _render(theme: Theme, context: dict[str, Any]) -> RenderedTex:
     except (TypeError, AttributeError, ValueError, KeyError, IndexError) as error:
         # A theme's template met data it did not expect: name the template, not Python.
         raise BibcvError(f"the theme's templates failed: {type(error).__name__}: {error}",
-                         Origin(theme.folder / theme.document)) from None
+                         Origin(theme.template_file(theme.document))) from None
     source_map.locate(source)
     return RenderedTex(source, source_map)
 
 
 def _template_error(error: jinja2.TemplateError, theme: Theme) -> BibcvError:
     if isinstance(error, jinja2.TemplateSyntaxError):
-        file = theme.folder / (error.name or theme.document)
+        file = (SHARED_TEMPLATES / error.name.removeprefix("bibcv/")
+                if error.name and error.name.startswith("bibcv/")
+                else theme.template_file(error.name or theme.document))
         return BibcvError(f"template error: {error.message}", Origin(file, error.lineno))
-    return BibcvError(f"template error: {error}", Origin(theme.folder / theme.document))
+    return BibcvError(f"template error: {error}", Origin(theme.template_file(theme.document)))

@@ -451,7 +451,7 @@ class _TemplateSet:
     def __init__(self, theme: Theme) -> None:
         self.theme = theme
         self.environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(theme.folder),
+            loader=jinja2.FileSystemLoader(list(theme.template_folders)),
             block_start_string="((*", block_end_string="*))",
             variable_start_string="<<", variable_end_string=">>",
             comment_start_string="((#", comment_end_string="#))",
@@ -464,7 +464,7 @@ class _TemplateSet:
 
     def section(self, section: DocumentSection, document: Document) -> str:
         name = f"sections/{section.layout}.md.j2"
-        if (self.theme.folder / name).is_file():
+        if self.theme.template_file(name).is_file():
             return self._render(name, {"section": section, "terms": document.terms,
                                        "language": document.cv.language})
         layout = self.theme.layouts[section.layout]
@@ -479,9 +479,10 @@ class _TemplateSet:
             return self.environment.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as error:
             raise BibcvError(f"template error: {error.message}",
-                             Origin(self.theme.folder / name, error.lineno)) from None
+                             Origin(self.theme.template_file(name), error.lineno)) from None
         except jinja2.TemplateError as error:
-            raise BibcvError(f"template error: {error}", Origin(self.theme.folder / name)) from None
+            raise BibcvError(f"template error: {error}",
+                             Origin(self.theme.template_file(name))) from None
         except (TypeError, AttributeError, ValueError, KeyError, IndexError) as error:
             raise BibcvError(f"the theme's templates failed: {type(error).__name__}: {error}",
-                             Origin(self.theme.folder / name)) from None
+                             Origin(self.theme.template_file(name))) from None

@@ -55,7 +55,7 @@ def test_five_mistakes_are_reported_in_one_run_with_their_lines(tmp_path):
         "file; '-' in front for descending order)",
         f"{cv}:15: 'numbered' in section 'papers' must be true or false, not the text 'yes'",
         f"{cv}:18: layout 'dated_lsit' is not in theme 'classic'; did you mean 'dated_list'? "
-        "(layouts: paragraph, entries, dated_list, bullets, publications)",
+        "(layouts: paragraph, entries, dated_list, bullets, topics, publications)",
     ]
 
 

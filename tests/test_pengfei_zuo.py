@@ -106,7 +106,9 @@ def test_the_same_data_renders_in_either_theme(tmp_path):
     text = squash(pdf_text(tmp_path / "out" / "zhuofu-scholar.pdf"))
     assert "(* indicates equal contribution)" in text
     assert "Zikun Li*, Zhuofu Chen*, Remi Delacourt" in text
-    assert "Research Intern advised by Zhihao Jia May. 2024 – Present" in text
+    # scholar puts dates in a column at the left (design.date_position)
+    assert "May. 2024 – Present Catalyst Group, Carnegie Mellon University Research Intern " \
+           "advised by Zhihao Jia" in text
 
 
 def test_nested_items_are_validated_with_their_line(tmp_path):

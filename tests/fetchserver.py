@@ -12,11 +12,17 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 import pytest
 
 RESPONSES = Path(__file__).parent / "fetch"
+
+
+def readable(path: str) -> str:
+    """A request's path and query as a route names it: escapes undone, '+' a space."""
+    where, _, query = path.partition("?")
+    return unquote(where) + (f"?{unquote_plus(query)}" if query else "")
 
 
 @dataclass
@@ -52,7 +58,7 @@ class FakeServices:
                                                       route.status, drop_halfway=True))
 
     def answer(self, path: str, accept: str) -> Route | None:
-        for wanted, route in self.routes.get(unquote(path), []):
+        for wanted, route in self.routes.get(readable(path), []):
             if not wanted or wanted in accept:
                 return route
         return None
@@ -62,7 +68,7 @@ class FakeServices:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                services.requests.append((unquote(self.path), dict(self.headers)))
+                services.requests.append((readable(self.path), dict(self.headers)))
                 route = services.answer(self.path, self.headers.get("Accept", ""))
                 if route is None:
                     self.send_error(404)

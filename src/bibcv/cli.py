@@ -468,6 +468,56 @@ def import_command(kind: str, source: Path, output: Path) -> None:
     click.echo(f"wrote {', '.join(map(str, written))}; next: bibcv build {output}")
 
 
+@main.command("cite-counts")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("bib/citations.yaml"), show_default=True,
+              help="The counts file CVs name with `citations:`.")
+@MAILTO
+def cite_counts(sources: tuple[Path, ...], output: Path, mailto: str | None) -> None:
+    """Fetch how often each paper is cited, from OpenAlex (by DOI, else by title), into a
+    file that builds read offline. SOURCES: .bib files or CVs (default: bib/*.bib)."""
+    import datetime
+
+    from bibcv.atomic import write_text_atomically
+    from bibcv.bibliography import load_bibliography
+    from bibcv.fetch.citations import fetch_counts
+    from bibcv.fetch.http import Http, contact_address
+
+    try:
+        files = _bib_files(sources or tuple(sorted(Path("bib").glob("*.bib"))))
+        entries = list(load_bibliography(files))
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        with Http(contact_address(mailto)) as http:
+            fetched = fetch_counts(entries, http, today)
+        write_text_atomically(output, fetched.counts.text())
+    except BibcvError as error:
+        _report_unchanged(error)
+        sys.exit(1)
+    except OSError as error:
+        _report_unchanged(BibcvError(f"cannot write {output}: {error}"))
+        sys.exit(1)
+    for entry in fetched.not_found:
+        click.echo(f"{entry.origin}: {entry.key}: OpenAlex has no work with this "
+                   + ("DOI" if entry.has("doi") else "title") + "; no count", err=True)
+    click.echo(f"wrote {len(fetched.counts.counts)} counts to {output} ({fetched.counts.source}, "
+               f"{fetched.counts.fetched.isoformat()}); {len(fetched.not_found)} not found")
+
+
+def _bib_files(sources: tuple[Path, ...]) -> list[Path]:
+    """.bib files as named, and the bibliography files of CVs."""
+    from bibcv.cvfiles import CV_SUFFIXES
+    from bibcv.load import load_cv
+
+    if not sources:
+        raise BibcvError("no .bib file in bib/; name the .bib files or CVs to count")
+    files: list[Path] = []
+    for source in sources:
+        files += load_cv(source)[0].bibliography_files if source.suffix in CV_SUFFIXES \
+            else [source]
+    return list(dict.fromkeys(files))
+
+
 def _only_bib_file() -> Path:
     found = sorted(Path("bib").glob("*.bib"))
     if len(found) != 1:

@@ -166,6 +166,11 @@ class _PublicationSection(_Section):
                                                "type (Journal Articles, Conference Papers, …).")
     omit: PlainTextList = Field([], description="Fields this section leaves out, e.g. "
                                 "[award, note].")
+    cited_by: StrictBool = Field(False, description="\"Cited by N\" after each entry, from "
+                                 "the CV's `citations` file.")
+    citation_summary: StrictBool = Field(False, description="A line under the heading with "
+                                         "the section's total citations, h-index and their "
+                                         "date, from the CV's `citations` file.")
 
 
 class Person(Strict):
@@ -309,6 +314,9 @@ class _CV(Strict):
                                  "default: as written.")
     formats: FormatList = Field(["pdf"], description="What `bibcv build` writes "
                                         "when not told: " + ", ".join(OUTPUT_FORMATS) + ".")
+    citations: PlainText = Field(None, description="Citation counts (bib/citations.yaml, "
+                                 "written by `bibcv cite-counts`), relative to this file, "
+                                 "for sections with cited_by or citation_summary.")
     last_updated: PlainText = Field(None, description="Printed at the end of the CV as "
                                            "\"Last updated: …\", e.g. November 2026.")
     language: PlainText = Field(BASE_LANGUAGE, description="The CV's language, a BCP 47 code "

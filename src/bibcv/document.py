@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from bibcv.bibliography import Bibliography, Publication, load_bibliography
+from bibcv.citecounts import Counts, h_index, read_counts
 from bibcv.errors import BibcvError
 from bibcv.incremental import Inputs
 from bibcv.load import check_queries, load_cv
@@ -57,6 +58,8 @@ class DocumentSection:
     publications: list[PublicationView] = field(default_factory=list)
     # The publications under their sub-headings (group_by); one group with heading "" if none.
     groups: list[PublicationGroup] = field(default_factory=list)
+    # "Citations: 1234; h-index: 12 (OpenAlex, as of …)" when the section asks for it.
+    citation_summary: RichText | None = None
 
     @property
     def widest_label(self) -> str:
@@ -111,6 +114,8 @@ def cv_inputs(cv: CV, theme: Theme) -> Inputs:
     files += [path for folder in theme.template_folders[1:]
               if not folder.is_relative_to(BUILTIN_THEMES)
               for path in sorted(folder.rglob("*")) if path.is_file()]
+    if cv.citations is not None:
+        files.append(cv.citations)
     return Inputs(tuple(files), theme.folder)
 
 
@@ -118,7 +123,7 @@ def build_document(cv: CV, theme: Theme, bibliography: Bibliography, inputs: Inp
                    inputs_digest: str) -> Document:
     warnings = [*bibliography.warnings, *cv.warnings]
     resolver = _QueryResolver(cv, theme, bibliography, load_venue_table(cv.venue_table),
-                              warnings)
+                              warnings, read_counts(cv.citations) if cv.citations else None)
     sections = resolver.sections()
     return Document(
         cv=cv, theme=theme, name=cv.person.display_name, contact=_contact(cv, theme),
@@ -141,6 +146,7 @@ class _QueryResolver:
     bibliography: Bibliography
     venues: VenueTable
     warnings: list[BibcvError]
+    counts: Counts | None = None  # the CV's citation counts file, when it names one
     shown: dict[str, Publication] = field(default_factory=dict)
 
     def sections(self) -> list[DocumentSection]:
@@ -157,6 +163,8 @@ class _QueryResolver:
                 groups = self._styled(section, chosen[section.id], labels[section.id])
                 document_section.groups = groups
                 document_section.publications = [p for g in groups for p in g.publications]
+                if section.options.citation_summary:
+                    document_section.citation_summary = self._summary(section, chosen)
             resolved.append(document_section)
         return resolved
 
@@ -165,7 +173,8 @@ class _QueryResolver:
         """Each group's publications styled with the section's options, numbered in turn."""
         groups = []
         for heading, papers in grouped:
-            views = self.views(papers, section.options, numbers[:len(papers)])
+            views = self.views(papers, section.options, numbers[:len(papers)],
+                               section=section)
             groups.append(PublicationGroup(heading, views))
             numbers = numbers[len(papers):]
         return groups
@@ -189,6 +198,29 @@ class _QueryResolver:
             ordered = sorted(groups.items(), key=lambda pair: GROUP_ORDER.index(pair[0]))
             return [(self._term(heading), papers) for heading, papers in ordered]
         return list(groups.items())
+
+    def _summary(self, section: Section,
+                 chosen: dict[str, list[tuple[str, list[Publication]]]]) -> RichText:
+        """"Citations: 1234; h-index: 12 (OpenAlex, as of 2026-12-06)" for the section's papers."""
+        counts = self._counts(section)
+        papers = [paper for _, group in chosen[section.id] for paper in group]
+        found = [counts.counts[p.key] for p in papers if p.key in counts.counts]
+        if len(found) < len(papers):
+            missing = [p.key for p in papers if p.key not in counts.counts]
+            self.warnings.append(BibcvError(
+                f"{len(missing)} of the section's papers have no count in {self.cv.citations} "
+                f"({', '.join(missing[:5])}{', …' if len(missing) > 5 else ''}); the total and "
+                "h-index leave them out. Run `bibcv cite-counts` to fetch them", section.origin))
+        return as_rich(self.cv.terms["citation_summary"].format(
+            total=sum(found), h_index=h_index(found), source=counts.source,
+            date=counts.fetched.isoformat()))
+
+    def _counts(self, section: Section) -> Counts:
+        if self.counts is None:
+            raise BibcvError("cited_by and citation_summary need citation counts: add "
+                             "`citations: ../bib/citations.yaml` to the CV and write that "
+                             "file with `bibcv cite-counts`", section.origin)
+        return self.counts
 
     def _term(self, name: str) -> str:
         return self.style(PublicationOptions()).term(name)
@@ -255,22 +287,26 @@ class _QueryResolver:
                 "check its spelling", query.origin))
         return selected
 
-    def style(self, options: PublicationOptions, in_section: bool = True) -> CitationStyle:
+    def style(self, options: PublicationOptions, in_section: bool = True,
+              section: Section | None = None) -> CitationStyle:
         citation = self.theme.citation
+        cited_by = self._counts(section).counts if options.cited_by and section else None
         return CitationStyle(
             person=self.cv.person, terms=self.cv.terms, venues=self.venues,
             maxnames=options.maxnames, minnames=options.minnames,
             last_author=options.last_author,
             omit=frozenset([*citation.get("omit", ()), *options.omit]),
-            badges=in_section and bool(citation.get("badges", False)))
+            badges=in_section and bool(citation.get("badges", False)), cited_by=cited_by)
 
     def views(self, papers: list[Publication], options: PublicationOptions,
-              labels: list[str], in_section: bool = True) -> list[PublicationView]:
+              labels: list[str], in_section: bool = True,
+              section: Section | None = None) -> list[PublicationView]:
         """Style publications; every one styled is shown, so it is recorded here, in reading
         order (a section's items before its publications, as the templates print them)."""
         for paper in papers:
             self.shown.setdefault(paper.key, paper)
-        return view_publications(papers, self.style(options, in_section), labels or None,
+        return view_publications(papers, self.style(options, in_section, section),
+                                 labels or None,
                                  self.warnings)
 
 

@@ -99,6 +99,9 @@ def _file_problems(data: LocatedDict) -> list[BibcvError]:
                   for index, name in enumerate(files) if isinstance(name, str)]
     if isinstance(data.get("venues"), str):
         named.append(("venue table", "venues", data["venues"], data.origin_of("venues")))
+    if isinstance(data.get("citations"), str):
+        named.append(("citation counts file", "citations", data["citations"],
+                      data.origin_of("citations")))
     problems = []
     for what, key, name, origin in named:
         path = path_from(data, key, name)
@@ -163,6 +166,8 @@ def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list
                      validated.terms.model_dump(exclude_none=True) if validated.terms else {}),
         files=files,
         venue_table=path_from(data, "venues", validated.venues) if validated.venues else None,
+        citations=path_from(data, "citations", validated.citations)
+        if validated.citations else None,
         formats=tuple(dict.fromkeys(validated.formats)) or ("pdf",),
         last_updated=validated.last_updated,
         design=design,

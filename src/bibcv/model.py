@@ -53,6 +53,8 @@ class PublicationOptions:
     last_author: bool = False  # a shortened list keeps its last author: "A, B, ..., Z"
     group_by: str | None = None  # sub-headings: "year" or "type"
     omit: tuple[str, ...] = ()  # fields this section leaves out, e.g. ("award", "note")
+    cited_by: bool = False  # "Cited by N" after each entry (the CV's citations file)
+    citation_summary: bool = False  # total citations and h-index under the heading
 
 
 @dataclass
@@ -118,6 +120,7 @@ class CV:
     formats: tuple[str, ...] = ("pdf",)  # what `bibcv build` writes when not told
     warnings: list[BibcvError] = field(default_factory=list)  # e.g. a section left out of order
     last_updated: str | None = None  # printed as the theme's "Last updated" line
+    citations: Path | None = None  # the counts `bibcv cite-counts` wrote; read, never fetched
     language: str = "en"  # the BCP 47 tag the CV gives, for <html lang> and the CSL locale
     locale: Locale | None = None  # the built-in locale serving it (its fonts, CJK or not)
     design: Design = field(default_factory=lambda: Design())

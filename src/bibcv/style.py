@@ -74,6 +74,7 @@ class CitationStyle:
     last_author: bool = False  # a shortened list keeps its last author: "A, B, …, Z"
     omit: frozenset[str] = frozenset()  # fields (and "in", "month") a theme leaves out
     badges: bool = False  # the theme shows venue badges: warn when a venue has no abbreviation
+    cited_by: Mapping[str, int] | None = None  # citation counts by key: "Cited by N"
 
     def term(self, name: str) -> str:
         return self.terms[name]
@@ -526,6 +527,9 @@ def _notes(entry: _Entry) -> list[RichText]:
         notes.append(kind + ": " + styled("url", eprint))
     if entry.text("award"):
         notes.append(styled("strong", entry.text("award")))
+    cited = entry.style.cited_by
+    if cited is not None and entry.publication.key in cited:
+        notes.append(as_rich(entry.style.pattern("cited_by", str(cited[entry.publication.key]))))
     return [_sentence(note) for note in notes]
 
 

@@ -379,6 +379,8 @@ def _publications(section: DocumentSection, terms: dict[str, str]) -> str:
     if section.has_equal_contribution:
         blocks.append(to_markdown(as_rich(
             f"({EQUAL_CONTRIBUTION_MARK} {terms['equal_contribution']})")))
+    if section.citation_summary:
+        blocks.append(to_markdown(section.citation_summary))
     for group in section.groups:
         if group.heading:
             blocks.append(f"### {to_markdown(as_rich(group.heading))}")

@@ -31,6 +31,7 @@ class Route:
     content_type: str
     status: int = 200
     drop_halfway: bool = False
+    failures: list[tuple[int, str]] = field(default_factory=list)  # (status, Retry-After) first
 
 
 @dataclass
@@ -57,6 +58,11 @@ class FakeServices:
             self.routes[path][index] = (accept, Route(route.body, route.content_type,
                                                       route.status, drop_halfway=True))
 
+    def fail_first(self, path: str, *failures: tuple[int, str]) -> None:
+        """Answer path with these statuses (and Retry-After values) before the real answer."""
+        for _accept, route in self.routes[path]:
+            route.failures.extend(failures)
+
     def answer(self, path: str, accept: str) -> Route | None:
         for wanted, route in self.routes.get(readable(path), []):
             if not wanted or wanted in accept:
@@ -72,6 +78,14 @@ class FakeServices:
                 route = services.answer(self.path, self.headers.get("Accept", ""))
                 if route is None:
                     self.send_error(404)
+                    return
+                if route.failures:
+                    status, retry_after = route.failures.pop(0)
+                    self.send_response(status)
+                    if retry_after:
+                        self.send_header("Retry-After", retry_after)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
                     return
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)

@@ -119,3 +119,20 @@ def test_a_real_file_becomes_a_cv_that_builds_with_every_item_accounted_for(
             assert expected[:25].replace("-", "") in words(pdf).replace("-", ""), item
     assert not missing, f"neither shown nor listed as not carried over: {missing}"
     assert built.main_outputs
+
+
+def test_authors_are_read_from_an_apa_or_mla_citation_and_an_import_never_overwrites(tmp_path):
+    cv = tmp_path / "cv" / "batra.yaml"
+    cv.parent.mkdir()
+    arguments = ["import", "academicpages", str(SOURCES / "academicpages" / "batra"), "-o",
+                 str(cv)]
+    assert CliRunner().invoke(main, arguments).exit_code == 0
+    entries = load_bibliography([tmp_path / "bib" / "batra.bib"]).entries
+    names = {key: [a.display() for a in entry.authors] for key, entry in entries.items()}
+    assert names["Pushpull2020"] == ["Priya Batra", "V. R. Krithika", "T. S. Mahesh"]
+    assert names["Experimental2021"][:2] == ["Soham Pal", "Priya Batra"]
+    assert names["Robust2021"] == []  # "MH Ram, VR Krithika, … - arXiv preprint": not read
+    before = cv.read_bytes()
+    again = CliRunner().invoke(main, arguments)
+    assert again.exit_code == 1
+    assert f"{cv} exists already" in again.output and cv.read_bytes() == before

@@ -24,10 +24,10 @@ from conftest import pdf_text, write
 
 HERE = Path(__file__).parent / "locales"
 BIB = HERE / "every-word.bib"
-# Keys checked otherwise: separators and punctuation, and the ordinals and the date
-# pattern, whose filled-in forms ("2nd edition", "Mar. 2024") are checked instead.
+# Keys checked otherwise: separators and punctuation, and the ordinals, the date pattern and
+# the citation summary, whose filled-in forms ("2nd edition", "Mar. 2024") are checked instead.
 NOT_WORDS = {"colon", "list_separator", "name_separator", "date", "ordinal", "ordinal_1",
-             "ordinal_2", "ordinal_3"}
+             "ordinal_2", "ordinal_3", "citation_summary"}
 ENGLISH = load_locale("en").terms
 
 
@@ -39,6 +39,7 @@ def every_word_cv(folder: Path, language: str, theme: str) -> Path:
         theme: {theme}
         language: {language}
         bibliography: [{BIB}]
+        citations: {HERE / "citations.yaml"}
         person:
           name: Ada Lovelace
           contact: {contact}
@@ -48,6 +49,8 @@ def every_word_cv(folder: Path, language: str, theme: str) -> Path:
             layout: publications
             query: {{author: self}}
             group_by: type
+            cited_by: true
+            citation_summary: true
         last_updated: MMXXVI
         """)
 
@@ -151,6 +154,15 @@ def test_no_english_generated_word_in_any_format(outputs, code):
         assert found == [], f"{code} {kind}"
 
 
+@pytest.mark.parametrize("code", available())
+def test_the_citation_summary_in_the_language_form(outputs, code):
+    """tests/locales/citations.yaml: 20 papers cited 0 to 22 times, 226 in all, h-index 11."""
+    summary = load_locale(code).terms["citation_summary"].format(
+        total=226, h_index=11, source="OpenAlex", date="2026-12-01")
+    for kind in ("pdf", "html", "scholar html", "md", "scholar md"):
+        assert " ".join(summary.split()) in outputs[code][kind], kind
+
+
 @pytest.mark.parametrize("code", [code for code in available() if code != "en"])
 def test_dates_and_editions_in_the_language_form(outputs, code):
     terms = load_locale(code).terms
@@ -190,6 +202,7 @@ def test_text_values_in_several_languages(tmp_path):
     cv = write(tmp_path / "cv.yaml", f"""\
         language: zh
         bibliography: [{BIB}]
+        citations: {HERE / "citations.yaml"}
         person:
           name: {{en: Ada Lovelace, zh: 艾达}}
         sections:

@@ -111,6 +111,10 @@ def write(imported: Imported, cv_path: Path, bib_path: Path) -> list[Path]:
     """The CV (its first lines list what was not carried over) and the .bib file."""
     if not imported.name.strip():
         raise BibcvError("the source gives no name; nothing was written")
+    for path in (cv_path, bib_path if imported.entries else None):
+        if path is not None and path.exists():
+            raise BibcvError(f"{path} exists already; import into another name (-o), or "
+                             "move that file away; nothing was written")
     person: dict[str, object] = {"name": imported.name}
     if imported.aliases:
         person["aliases"] = imported.aliases

@@ -14,10 +14,14 @@ from bibcv.errors import BibcvError
 from bibcv.fetch.records import make_key, plain_to_bibtex, publication
 from bibcv.importers.common import Imported, markdown, plain, trace, when
 from bibcv.importers.jsonresume import fill
+from bibcv.names import parse_names
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.DOTALL)
 _ITEM = re.compile(r"^\s*(?:\d+\.|[-+*])\s+", re.MULTILINE)
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
+_YEAR_MARK = re.compile(r"\s*\(\d{4}[a-z]?\)\.?\s*$")
+_NAME_SEPARATOR = re.compile(r",?\s+(?:&|and)\s+|,\s+")
+_INITIALS = re.compile(r"^(?:[A-Z]\.\s*-?\s*)+$")
 
 
 def _yaml(path: Path) -> dict:
@@ -160,7 +164,8 @@ def import_academicpages(folder: Path) -> Imported:
                                         f"({len(body.strip())} characters)")
     if papers:
         imported.not_carried.append("excerpts and citation texts of publications: kept in the "
-                                    ".bib (abstract, citation), not shown")
+                                    ".bib (abstract, citation), not shown; the authors are "
+                                    "read from an APA or MLA citation text")
     imported.publications("Publications", papers)
     for folder_name, title in (("_talks", "Talks"), ("_teaching", "Teaching")):
         items = []
@@ -190,8 +195,11 @@ def _page(path: Path) -> tuple[dict, str]:
 def _paper(page: Path, front: dict, taken: set[str], imported: Imported) -> Publication:
     entry_type, venue = CATEGORIES.get(str(front.get("category")), ("misc", "howpublished"))
     date = front.get("date")
+    title = str(front.get("title") or page.stem)
+    authors = authors_from_citation(str(front.get("citation") or ""), title)
     fields = {
-        "title": plain_to_bibtex(str(front.get("title") or page.stem)),
+        "author": " and ".join(plain_to_bibtex(name) for name in authors),
+        "title": plain_to_bibtex(title),
         venue: plain_to_bibtex(str(front.get("venue") or "")),
         "date": date.isoformat() if hasattr(date, "isoformat") else str(date or ""),
         "url": str(front.get("paperurl") or ""),
@@ -207,6 +215,36 @@ def _paper(page: Path, front: dict, taken: set[str], imported: Imported) -> Publ
     paper = publication(entry_type, fields)
     paper.key = make_key(paper, "{title}{year}", taken)
     return paper
+
+
+def authors_from_citation(citation: str, title: str) -> list[str]:
+    """The authors a citation text starts with, before the title (APA: "Ducellier, A., &
+    Creager, K. C. (2022)."; MLA: "Batra, Priya, V. R. Krithika, and T. S. Mahesh."), or
+    none when the text is not one of those shapes: no author is better than a wrong one."""
+    at = citation.casefold().find(title.casefold()[:40])
+    if at <= 0:
+        return []
+    head = _YEAR_MARK.sub("", citation[:at].rstrip(" \"“'")).strip().rstrip(",")
+    tokens = [token.strip() for token in _NAME_SEPARATOR.split(head) if token.strip()]
+    names, index = [], 0
+    while index < len(tokens):
+        token, following = tokens[index], tokens[index + 1] if index + 1 < len(tokens) else ""
+        if following and (_INITIALS.match(following)
+                          or (index == 0 and " " not in token and " " not in following)):
+            names.append(f"{token}, {following}")
+            index += 2
+        else:
+            names.append(token)
+            index += 1
+    names = [name[:-1] if name.endswith(".") and len(name.split()[-1]) > 3 else name
+             for name in names]
+    if not names or any(len(name.replace(",", " ").split()) < 2 for name in names):
+        return []
+    try:
+        parse_names(" and ".join(names))
+    except ValueError:
+        return []
+    return names
 
 
 def _list_page(page: Path, front: dict, body: str, imported: Imported) -> None:

@@ -202,7 +202,6 @@ def test_text_values_in_several_languages(tmp_path):
     cv = write(tmp_path / "cv.yaml", f"""\
         language: zh
         bibliography: [{BIB}]
-        citations: {HERE / "citations.yaml"}
         person:
           name: {{en: Ada Lovelace, zh: 艾达}}
         sections:

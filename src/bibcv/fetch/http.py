@@ -56,9 +56,10 @@ class Http:
     """A client for one command run; ``close`` (or ``with``) ends its connections."""
 
     mailto: str | None = None
-    timeout: float = float(os.environ.get("BIBCV_HTTP_TIMEOUT", "20"))
-    retries: int = int(os.environ.get("BIBCV_HTTP_RETRIES", "3"))
-    backoff: float = float(os.environ.get("BIBCV_HTTP_BACKOFF", "1.0"))  # seconds, doubled
+    timeout: float = field(default_factory=lambda: _setting("BIBCV_HTTP_TIMEOUT", 20.0))
+    retries: int = field(default_factory=lambda: int(_setting("BIBCV_HTTP_RETRIES", 3)))
+    backoff: float = field(  # seconds before the first retry, doubled for each next one
+        default_factory=lambda: _setting("BIBCV_HTTP_BACKOFF", 1.0))
     requests: int = 0  # how many were sent, retries included
     _client: httpx.Client = field(init=False, repr=False)
 
@@ -119,6 +120,18 @@ class Http:
         except ValueError as error:
             raise FetchError(f"{urlsplit(url).netloc} sent something that is not JSON for "
                              f"{response.url}: {error}") from None
+
+
+def _setting(variable: str, default: float) -> float:
+    """A number from the environment, read when a client is made (tests set them)."""
+    text = os.environ.get(variable)
+    if text is None:
+        return default
+    try:
+        return float(text)
+    except ValueError:
+        raise BibcvError(f"{variable}={text!r} is not a number; unset it or give one, "
+                         f"e.g. {variable}={default:g}") from None
 
 
 def _reason(error: httpx.TransportError) -> str:

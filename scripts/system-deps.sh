@@ -73,6 +73,9 @@ probe() {
   need_tex_file pzdr.tfm texlive-fonts-recommended   # hyperref's default link borders
   need_font "Gentium Book Plus" fonts-sil-gentiumplus
   need_font "FontAwesome" fonts-font-awesome
+  need_font "Latin Modern Sans" fonts-lmodern      # the moderncv theme
+  need_font "DejaVu Sans" fonts-dejavu-core        # the compact theme
+  need_tex_file paracol.sty texlive-latex-extra    # the sidebar theme's two columns
   if [ "${1-}" = test ]; then
     need_command bibtex texlive-binaries
     need_command biber biber

@@ -13,6 +13,7 @@ from PIL import Image
 
 from bibcv.errors import BibcvError
 from bibcv.pipeline import build_cv
+from bibcv.theme import builtin_themes
 from browser import open_page
 from conftest import REPO, pdf_text, write
 
@@ -261,3 +262,39 @@ def test_bibcv_themes_lists_every_built_in_theme():
     lines = CliRunner().invoke(main, ["themes"]).output.splitlines()
     assert [line.split()[0] for line in lines] == builtin_themes()
     assert all(len(line.split()) > 3 for line in lines)  # each with its description
+
+
+def test_a_build_depends_on_the_files_of_a_theme_it_extends(tmp_path):
+    from bibcv.document import load_document
+
+    (tmp_path / "parent" / "sections").mkdir(parents=True)
+    (tmp_path / "child").mkdir()
+    write(tmp_path / "parent" / "theme.yaml", "extends: classic\ndesign: {header: left}\n")
+    write(tmp_path / "parent" / "sections" / "bullets.tex.j2", "((* for i in section.items *))"
+          "<< i.text >> ((* endfor *))\\par\n")
+    write(tmp_path / "child" / "theme.yaml", "extends: ../parent\ndesign: {header: right}\n")
+    cv = write(tmp_path / "cv.yaml", "theme: child\nperson: {name: Ada Lovelace}\n")
+    document = load_document(cv)
+    assert document.cv.design.header == "right"  # the child's default wins over its parent's
+    assert document.theme.ancestors == ("parent", "classic")
+    files = set(document.inputs.all_files())
+    assert {tmp_path / "parent" / "theme.yaml",
+            tmp_path / "parent" / "sections" / "bullets.tex.j2"} <= files
+    assert not any("themes/classic" in str(path) for path in files)  # built in: bibcv's own
+
+
+@pytest.mark.parametrize("theme", [theme for theme in builtin_themes() if theme != "classic"])
+def test_every_theme_places_the_photo_in_its_pdf_and_page(tmp_path, theme):
+    sideways_photo(tmp_path / "me.jpg")
+    cv = write(tmp_path / "cv.yaml", f"""\
+        theme: {theme}
+        person: {{name: Ada Lovelace, contact: {{email: ada@example.org}}}}
+        sections:
+          skills: {{title: Skills, layout: bullets, items: [{{text: Engines}}]}}
+        design: {{photo: me.jpg}}
+        """)
+    pdf, _tex, page = build_cv(cv, tmp_path / "out", formats=["pdf", "html"]).outputs[:3]
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    assert [line.split()[2] for line in listing] == ["image", "smask"]
+    assert page.read_text(encoding="utf-8").count('<img class="photo round" src="data:') == 1

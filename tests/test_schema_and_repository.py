@@ -18,6 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from bibcv.cli import main
+from bibcv.theme import builtin_themes
 from conftest import REPO, pdf_text, squash, write
 
 
@@ -53,7 +54,7 @@ def test_a_misspelt_key_deep_in_a_section_fails_the_schema():
     assert validator.is_valid(data)
 
 
-@pytest.mark.parametrize("theme", ["classic", "scholar"])
+@pytest.mark.parametrize("theme", builtin_themes())
 def test_the_schema_files_in_the_repository_are_current(theme):
     committed = json.loads((REPO / "schema" / f"{theme}.json").read_text(encoding="utf-8"))
     assert committed == schema_of(theme), (

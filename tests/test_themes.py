@@ -1,0 +1,144 @@
+"""Every built-in theme builds every CV: the repository's CVs, the every-type CV and the
+typesetting stress CV, as PDF (nothing overfull, outside the text area or overlapping) and as
+a web page (no sideways scrolling at 360 px); and a CV says the same words in every theme.
+
+The theme × CV matrix is 25 PDFs; each item builds one, so pytest-xdist spreads them over
+the processors (`make test` runs it with -n auto).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from bibcv.document import load_document
+from bibcv.pipeline import build_cv
+from bibcv.theme import BUILTIN_THEMES, builtin_themes, load_theme
+from browser import open_page
+from conftest import REPO
+
+THEMES = builtin_themes()
+SEEDS = {"zhuofu-chen-v1": "classic", "zhuofu-chen-v2": "classic", "pengfei-zuo": "scholar"}
+CVS = {**{name: REPO / "cv" / f"{name}.yaml" for name in SEEDS},
+       "every-type": REPO / "tests" / "style" / "every-type.yaml",
+       "stress": REPO / "tests" / "style" / "stress.yaml"}
+_POINTS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 72 / 72.27}
+
+
+def test_there_are_at_least_five_built_in_themes():
+    assert {"classic", "scholar", "moderncv", "sidebar", "compact"} <= set(THEMES)
+
+
+def in_theme(folder: Path, cv: str, theme: str) -> Path:
+    """The CV as it is, in another theme: a file that extends it and names the theme."""
+    path = folder / f"{cv}-{theme}.yaml"
+    path.write_text(f"extends: {CVS[cv]}\ntheme: {theme}\n", encoding="utf-8")
+    return path
+
+
+@cache
+def built(theme: str, cv: str, out: Path) -> tuple[Path, Path, list[str]]:
+    """The PDF, the web page and the build's warnings (each pair built once per worker)."""
+    result = build_cv(in_theme(out, cv, theme), out, formats=["pdf", "html"])
+    pdf, _tex, html = result.outputs[:3]
+    return pdf, html, [str(warning) for warning in result.warnings]
+
+
+@pytest.fixture(scope="session")
+def matrix_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("themes")
+
+
+@pytest.mark.parametrize("cv", CVS)
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_theme_sets_every_cv_cleanly(theme, cv, matrix_dir, tab):
+    pdf, html, warnings = built(theme, cv, matrix_dir)
+    assert [w for w in warnings if "into the margin" in w] == []
+    margins = load_document(in_theme(matrix_dir, cv, theme)).cv.design.margins
+    left, right = _points(margins.left), _points(margins.right)
+    for width, height, words in word_boxes(pdf):
+        for word, (x0, y0, x1, y1) in words:
+            assert left - 1 <= x0 and x1 <= width - right + 1, (word, x0, x1)
+            assert y0 >= 0 and y1 <= height, (word, y0, y1)
+        for index, (word, box) in enumerate(words):
+            for other, other_box in words[index + 1:]:
+                assert not _overlap(box, other_box), (word, other)
+    open_page(tab, html, 360)
+    assert tab.problems == []
+    assert tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def _points(length: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(\w+)", length).groups()
+    return float(number) * _POINTS[unit]
+
+
+def word_boxes(pdf: Path) -> list[tuple[float, float, list[tuple[str, tuple[float, ...]]]]]:
+    """Each page's size and words with their boxes, in poppler's reading order."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", html))
+    pages = []
+    for page in root.iter("{http://www.w3.org/1999/xhtml}page"):
+        words = [(word.text or "", tuple(float(word.get(k)) for k in
+                                         ("xMin", "yMin", "xMax", "yMax")))
+                 for word in page.iter("{http://www.w3.org/1999/xhtml}word")]
+        pages.append((float(page.get("width")), float(page.get("height")), words))
+    return pages
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Boxes span the font's ascent to descent, so lines set close touch a little; words
+    collide when they share more than 0.5 pt across and 40% of the lower one's height."""
+    across = min(a[2], b[2]) - max(a[0], b[0])
+    down = min(a[3], b[3]) - max(a[1], b[1])
+    return across > 0.5 and down > 0.4 * min(a[3] - a[1], b[3] - b[1])
+
+
+# --- the same words in every theme ----------------------------------------------------------
+
+@pytest.mark.parametrize(("theme", "cv"), [(theme, cv) for cv, own in SEEDS.items()
+                                             for theme in THEMES if theme != own])
+def test_a_cv_says_the_same_words_in_every_theme(theme, cv, matrix_dir):
+    own = SEEDS[cv]
+    ours, theirs = shown_words(theme, cv, matrix_dir), shown_words(own, cv, matrix_dir)
+    allowed = _layout_words(theme, cv, matrix_dir) | _layout_words(own, cv, matrix_dir)
+    assert {w: n for w, n in (ours - theirs).items() if w not in allowed} == {}
+    assert {w: n for w, n in (theirs - ours).items() if w not in allowed} == {}
+
+
+def shown_words(theme: str, cv: str, out: Path) -> Counter[str]:
+    """The PDF's words, case aside, hyphens and the page footers ("Name 2") left out."""
+    pdf = built(theme, cv, out)[0]
+    bottom = _points(load_document(in_theme(out, cv, theme)).cv.design.margins.bottom)
+    tokens: list[str] = []
+    for number, (_width, height, words) in enumerate(word_boxes(pdf), start=1):
+        # Pages after the first carry the name and the page number in the bottom margin.
+        texts = [text.casefold() for text, box in words if number == 1 or box[1] < height - bottom]
+        for text in texts:
+            if tokens and tokens[-1].endswith("-"):
+                tokens[-1] += text  # a word broken at a hyphen, as at a line's end
+            else:
+                tokens.append(text)
+    return Counter(word for token in tokens
+                   for word in re.findall(r"\w+", token.replace("-", "").replace("\u00ad", "")))
+
+
+def _layout_words(theme: str, cv: str, out: Path) -> set[str]:
+    """Words a theme adds by its layout: its contact labels ("Email:"), and in scholar the
+    venue badges and the "In" it leaves out before proceedings."""
+    loaded = load_theme(BUILTIN_THEMES / theme)
+    words = {word.casefold() for kind in loaded.contact.values() if kind.label
+             for word in re.findall(r"\w+", kind.label)}
+    if loaded.citation.get("badges") or "in" in loaded.citation.get("omit", []):
+        document = load_document(in_theme(out, cv, theme))
+        words |= {"in"} | {word.casefold() for section in document.sections
+                          for paper in section.publications
+                          for word in re.findall(r"\w+", str(paper.badge))}
+    return words

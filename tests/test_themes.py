@@ -2,8 +2,9 @@
 typesetting stress CV, as PDF (nothing overfull, outside the text area or overlapping) and as
 a web page (no sideways scrolling at 360 px); and a CV says the same words in every theme.
 
-The theme × CV matrix is 25 PDFs; each item builds one, so pytest-xdist spreads them over
-the processors (`make test` runs it with -n auto).
+The theme × CV matrix is 25 PDFs; each item builds one (and, for an example CV in another
+theme, compares its words with the CV's own theme's PDF, built once per process), so
+pytest-xdist spreads them over the processors (`make test` runs pytest with -n auto).
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ def test_every_theme_sets_every_cv_cleanly(theme, cv, matrix_dir, tab):
     open_page(tab, html, 360)
     assert tab.problems == []
     assert tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    if cv in SEEDS and theme != SEEDS[cv]:
+        assert_same_words(theme, cv, matrix_dir)
 
 
 def _points(length: str) -> float:
@@ -103,9 +106,9 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 
 # --- the same words in every theme ----------------------------------------------------------
 
-@pytest.mark.parametrize(("theme", "cv"), [(theme, cv) for cv, own in SEEDS.items()
-                                             for theme in THEMES if theme != own])
-def test_a_cv_says_the_same_words_in_every_theme(theme, cv, matrix_dir):
+def assert_same_words(theme: str, cv: str, matrix_dir: Path) -> None:
+    """Word for word what the CV says in its own theme, whatever a layout moves (dates,
+    sections into a sidebar); only the words a layout adds may differ."""
     own = SEEDS[cv]
     ours, theirs = shown_words(theme, cv, matrix_dir), shown_words(own, cv, matrix_dir)
     allowed = _layout_words(theme, cv, matrix_dir) | _layout_words(own, cv, matrix_dir)

@@ -36,7 +36,7 @@ from bibcv import OUTPUT_FORMATS
 from bibcv.locales import BASE_LANGUAGE, available, load_locale
 from bibcv.names import parse_name
 from bibcv.richtext import MarkupError, parse_markdown
-from bibcv.theme import FieldType, Layout, Theme
+from bibcv.theme import FieldType, Layout, Theme, builtin_themes
 
 SORT_KEYS = ("date", "year", "title", "key", "file")
 
@@ -305,7 +305,8 @@ class Design(Strict):
 class _CV(Strict):
     extends: PlainText = Field(None, description="A base CV (a path relative to this "
                                       "file) whose keys this file adds to or overrides.")
-    theme: PlainText = Field(None, description="A built-in theme (classic, scholar) or "
+    theme: PlainText = Field(None, description="A built-in theme (" + ", ".join(builtin_themes())
+                             + "; `bibcv themes` describes them) or "
                                     "the folder of one, relative to this file.")
     bibliography: PlainTextList = Field([], description="BibTeX files, relative to this file.")
     venues: PlainText = Field(None, description="A YAML file of extra venue "

@@ -35,7 +35,14 @@ from bibcv.model import (
 from bibcv.multilingual import Resolved, resolve_languages
 from bibcv.names import parse_name
 from bibcv.richtext import MarkupError, RichText, parse_markdown
-from bibcv.theme import DEFAULT_THEME, FieldType, Theme, find_theme, load_theme
+from bibcv.theme import (
+    DEFAULT_THEME,
+    FieldType,
+    Theme,
+    builtin_themes,
+    find_theme,
+    load_theme,
+)
 from bibcv.yamlsource import LocatedDict, LocatedList
 
 if TYPE_CHECKING:
@@ -79,7 +86,8 @@ def _theme(data: LocatedDict) -> Theme:
     name = data.get("theme", DEFAULT_THEME)
     origin = data.origin_of("theme")
     if not isinstance(name, str):
-        raise BibcvError("'theme' must be text: classic, scholar or a theme's folder", origin)
+        raise BibcvError(f"'theme' must be text: {', '.join(builtin_themes())} or a theme's "
+                         "folder", origin)
     try:
         return load_theme(find_theme(name, origin.file.parent))
     except LookupError as error:

@@ -4,6 +4,7 @@ pixels, word boxes) and on the web page (Chromium's computed styles); and its er
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -87,10 +88,25 @@ def test_the_chosen_font_is_embedded(everything):
     assert not any("Gentium" in family for family in families)
 
 
-def test_font_size_and_line_spacing_reach_the_tex(everything):
-    tex = everything["tex"].read_text(encoding="utf-8")
-    assert "\\documentclass[11pt]{article}" in tex
-    assert "\\linespread{1.2}" in tex
+def test_font_size_and_line_spacing_set_the_lines_apart(everything):
+    """11pt text has 13.6pt from line to line; line_spacing 1.2 makes it 16.32pt."""
+    from test_style import _word_boxes
+
+    _width, _height, words = _word_boxes(everything["pdf"])[0]
+    tops = [box[1] for word, box in words if word == "Research"]  # the section's title
+    start = next(index for index, (word, _box) in enumerate(words) if word == "broad")
+    paragraph = [box for _word, box in words[start - 3:start + 60]]
+    lines = sorted({round(box[3], 1) for box in paragraph if box[1] > tops[0]})
+    gaps = [below - above for above, below in itertools.pairwise(lines)]
+    assert len(gaps) >= 2 and all(abs(gap - 16.32) < 0.3 for gap in gaps[:3]), gaps
+
+
+def test_the_header_is_aligned_as_asked(everything):
+    from test_style import _word_boxes
+
+    _width, _height, words = _word_boxes(everything["pdf"])[0]
+    name = next(box for word, box in words if word == "Zhuofu")
+    assert abs(name[0] - 2 * CM) < 2  # header: left, at the 2 cm margin (centred in classic)
 
 
 def rendered_pixels(pdf: Path, page: int = 1, dpi: int = 60) -> list[tuple[int, int, int]]:

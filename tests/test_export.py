@@ -49,7 +49,7 @@ def test_export_round_trips_byte_for_byte(tmp_path, source):
 
 def test_export_resolves_macros_crossrefs_and_normalises(tmp_path):
     text = export_bib([CORPUS / "hard-fields.bib"]).text
-    assert text.startswith("@preamble{{\\providecommand{\\noopsort}[1]{}}}\n\n"
+    assert text.startswith("% Encoding: UTF-8\n\n@preamble{{\\providecommand{\\noopsort}[1]{}}}\n\n"
                            "@inproceedings{zuo-rolex,\n"
                            "  author = {Zuo, Pengfei and Sun, Jiazhao and Yang, Liu and ")
     assert ("  booktitle = {21st USENIX Conference on File and Storage Technologies (FAST'23)},\n"

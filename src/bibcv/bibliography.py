@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bibcv.atomic import write_text_atomically
+from bibcv.bibencoding import decode_bib
 from bibcv.bibtex_parser import ParsedFile, RawEntry, parse_bibtex
 from bibcv.bibtex_values import month_number
 from bibcv.errors import BibcvError, Origin
@@ -156,6 +157,9 @@ class Bibliography(_Warnings):
     # Entries lacking fields BibTeX's styles require: a CV can show them (a system's name
     # and venue are enough), so only `check` and `export-bib` mention them.
     incomplete: list[BibcvError] = field(default_factory=list)
+    # BibTeX's errors inside an entry, which it (and bibcv) recovers from by skipping the
+    # rest of that entry: errors for `check`, warnings for `build` and `export-bib`.
+    errors: list[BibcvError] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Publication]:
         return iter(self.entries.values())
@@ -167,20 +171,26 @@ class FileReading(_Warnings):
 
     publications: list[Publication] = field(default_factory=list)
     preambles: list[str] = field(default_factory=list)
+    errors: list[BibcvError] = field(default_factory=list)  # recovered from, as BibTeX does
 
 
-def load_bibliography(paths: Iterable[Path], cache_dir: Path | None = None) -> Bibliography:
+def load_bibliography(paths: Iterable[Path], cache_dir: Path | None = None,
+                      encodings: dict[Path, str] | None = None) -> Bibliography:
     """Read every file in order; then resolve crossrefs and look for what BibTeX would flag.
 
     With a cache_dir, each file's reading is kept there under a digest of its
-    content, so an unchanged file is not parsed again.
+    content, so an unchanged file is not parsed again.  ``encodings`` gives a
+    file's encoding where the CV names it (see ``bibencoding``).
     """
     bibliography = Bibliography()
     folded_keys: dict[str, Publication] = {}
     for path in paths:
-        read = _read_file_cached(path, cache_dir) if cache_dir else _read_file(path)
+        encoding = (encodings or {}).get(path)
+        read = (_read_file_cached(path, cache_dir, encoding) if cache_dir
+                else _read_file(path, encoding=encoding))
         bibliography.preambles += read.preambles
         bibliography.warnings += read.warnings
+        bibliography.errors += read.errors
         for publication in read.publications:
             first = folded_keys.get(publication.key.casefold())
             if first is not None:
@@ -200,13 +210,14 @@ def load_bibliography(paths: Iterable[Path], cache_dir: Path | None = None) -> B
     return bibliography
 
 
-def _read_file_cached(path: Path, cache_dir: Path) -> FileReading:
+def _read_file_cached(path: Path, cache_dir: Path, encoding: str | None) -> FileReading:
     content = _read_bytes(path)
-    digest = hashlib.sha256(f"{bibcv_fingerprint()}\0{path}\0".encode() + content).hexdigest()
+    digest = hashlib.sha256(f"{bibcv_fingerprint()}\0{path}\0{encoding}\0".encode()
+                            + content).hexdigest()
     cached = cache_dir / f"bib-{digest}.json"
     if cached.is_file():
         return _from_json(json.loads(cached.read_text(encoding="utf-8")), path)
-    read = _read_file(path, content)
+    read = _read_file(path, content, encoding)
     write_text_atomically(cached, json.dumps(_to_json(read)))
     return read
 
@@ -216,6 +227,7 @@ def _to_json(read: FileReading) -> dict[str, Any]:
         "entries": [[p.key, p.entry_type, p.raw_fields, p.origin.line] for p in read.publications],
         "preambles": read.preambles,
         "warnings": [[w.message, w.origin.line if w.origin else 0] for w in read.warnings],
+        "errors": [[e.message, e.origin.line if e.origin else 0] for e in read.errors],
     }
 
 
@@ -225,6 +237,7 @@ def _from_json(data: dict[str, Any], path: Path) -> FileReading:
                       for key, entry_type, fields, line in data["entries"]],
         preambles=data["preambles"],
         warnings=[BibcvError(message, Origin(path, line)) for message, line in data["warnings"]],
+        errors=[BibcvError(message, Origin(path, line)) for message, line in data["errors"]],
     )
 
 
@@ -237,18 +250,23 @@ def _read_bytes(path: Path) -> bytes:
         raise BibcvError(f"cannot read bibliography file: {error}", Origin(path)) from None
 
 
-def _read_file(path: Path, content: bytes | None = None) -> FileReading:
+def _read_file(path: Path, content: bytes | None = None,
+               encoding: str | None = None) -> FileReading:
     content = _read_bytes(path) if content is None else content
-    try:
-        source = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise BibcvError(f"the file is not UTF-8 text ({error}); save it as UTF-8",
-                         Origin(path)) from None
+    decoded = decode_bib(content, encoding)
+    source = decoded.text
     parsed = parse_bibtex(source)
-    if parsed.errors:
-        first = parsed.errors[0]
-        raise BibcvError(f"BibTeX cannot read this: {first.message}", Origin(path, first.line))
+    for lost in (problem for problem in parsed.errors if problem.rest_lost):
+        raise BibcvError(f"BibTeX cannot read this: {lost.message}; nothing after it can be "
+                         "read, so the file is not used until it is fixed",
+                         Origin(path, lost.line))
     reading = FileReading()
+    if decoded.warning:
+        reading.warn(decoded.warning, Origin(path, decoded.line))
+    for problem in parsed.errors:
+        reading.errors.append(BibcvError(
+            f"BibTeX cannot read this: {problem.message}; BibTeX skips the rest of the entry "
+            "(or command) and reads on, and so does bibcv", Origin(path, problem.line)))
     for problem in parsed.warnings:
         reading.warn(problem.message, Origin(path, problem.line))
     check_values = _has_control_character(source)  # else no value can have one: skip the checks
@@ -257,6 +275,11 @@ def _read_file(path: Path, content: bytes | None = None) -> FileReading:
             _check_characters(preamble, "@preamble", Origin(path))
         reading.preambles.append(preamble)
     for entry in parsed.entries:
+        if not entry.key:
+            reading.warn(f"this @{entry.entry_type} has no key: BibTeX reads it under the "
+                         "empty key (biber refuses the whole file); bibcv reads it as BibTeX "
+                         "does, and export-bib leaves it out. Give it a key",
+                         Origin(path, entry.line))
         publication = _publication(entry, path, parsed, reading, check_values)
         reading.publications.append(publication)
         _check_names_as_bibtex(publication, reading)

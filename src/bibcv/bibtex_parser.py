@@ -9,8 +9,9 @@ replaces an earlier one), ends a quoted value only at a ``"`` outside braces,
 collapses every run of white space in a value to one space and strips the
 ends of a field (not of a @string, whose spaces ``#`` can join).  After a
 syntax error inside an entry it keeps the fields read so far and skips to the
-next ``@``.  This module does the same and reports each such place with its
-line; the caller decides what is an error and what a warning.
+next ``@``; an empty key (``@booklet{,``) is a key like any other.  This
+module does the same and reports each such place with its line; the caller
+decides what is an error and what a warning.
 """
 
 from __future__ import annotations
@@ -64,11 +65,15 @@ class RawEntry:
 
 @dataclass
 class Problem:
-    """A place BibTeX complains about; ``skipped`` when it skipped the rest of an entry."""
+    """A place BibTeX complains about; ``skipped`` when it skipped the rest of an entry.
+
+    ``rest_lost`` marks a brace or quote never closed: BibTeX reads nothing after it.
+    """
 
     line: int
     message: str
     skipped: bool = False
+    rest_lost: bool = False
 
 
 @dataclass
@@ -90,11 +95,15 @@ class ParsedFile:
 
 
 class _SyntaxProblem(Exception):
-    def __init__(self, position: int, message: str, warning: bool = False) -> None:
+    def __init__(self, position: int, message: str, warning: bool = False,
+                 culprit: int | None = None) -> None:
         super().__init__(message)
         self.position = position
         self.message = message
         self.warning = warning  # BibTeX's error, but a slip bibcv reports as a warning
+        # a brace or quote never closed, where it opened: nothing after it is read
+        self.culprit = culprit
+        self.rest_lost = culprit is not None
 
 
 class _Reader:
@@ -157,14 +166,13 @@ class _Reader:
                 self.expect(position, f"'{closer}'")
             return position + 1
         except _SyntaxProblem as problem:
-            line = self.line(problem.position)
+            line = self.line(problem.position if problem.culprit is None else problem.culprit)
             message = problem.message
-            if entry is not None and entry.key:
-                self.result.entries.append(entry)
-                if entry.line != line and not problem.warning:
-                    message = f"in entry {entry.key!r} (begun on line {entry.line}): {message}"
+            if entry is not None and entry in self.result.entries and not problem.warning:
+                where = "" if entry.line == line else f" (begun on line {entry.line})"
+                message = f"in entry {entry.key!r}{where}: {message}"
             found = self.result.warnings if problem.warning else self.result.errors
-            found.append(Problem(line, message, skipped=True))
+            found.append(Problem(line, message, skipped=True, rest_lost=problem.rest_lost))
             return problem.position
 
     def _check_comment(self, at: int, position: int) -> None:
@@ -197,9 +205,8 @@ class _Reader:
     def entry(self, entry: RawEntry, position: int, closer: str) -> int:
         key_pattern = _KEY_IN_BRACES if closer == "}" else _KEY_IN_PARENS
         key = key_pattern.match(self.source, position).group()  # type: ignore[union-attr]
-        if not key:
-            self.expect(position, "an entry key")
-        entry.key = key
+        entry.key = key  # may be empty, as in BibTeX
+        self.result.entries.append(entry)  # fields are added as they are read
         position = self.white(position + len(key))
         while True:
             simple = self.simple_field(position)
@@ -208,8 +215,12 @@ class _Reader:
                 position = simple[1]
                 continue
             if position < len(self.source) and self.source[position] == closer:
-                self.result.entries.append(entry)
                 return position + 1
+            if self.source[position : position + 1] == "%":
+                found = self.source[position : position + 20].split("\n", 1)[0]
+                raise _SyntaxProblem(position, (
+                    f"expected ',' or '{closer}', found {found!r} ('%' starts no comment "
+                    "inside an entry; move the comment above the entry)"))
             if self.source[position : position + 1] != ",":
                 self.expect(position, f"',' or '{closer}'")
             position = self.white(position + 1)
@@ -290,7 +301,8 @@ class _Reader:
             if depth == 0:
                 return brace.start()
         raise _SyntaxProblem(len(self.source),
-                             f"the '{{' on line {self.line(start)} is never closed")
+                             f"the '{{' on line {self.line(start)} is never closed",
+                             culprit=start)
 
     def quoted_end(self, start: int) -> int:
         depth, outer_brace, inner_quote = 0, start, -1
@@ -312,11 +324,12 @@ class _Reader:
             raise _SyntaxProblem(len(self.source), (
                 f"the '{{' on line {self.line(outer_brace)}, inside the quoted value begun on "
                 f"line {self.line(start)}, is never closed (a '\"' inside braces does not end "
-                "the value)"))
+                "the value)"), culprit=outer_brace)
         hint = "" if inner_quote < 0 else (
             f"; the '\"' inside braces on line {self.line(inner_quote)} does not end it")
         raise _SyntaxProblem(len(self.source),
-                             f"the '\"' on line {self.line(start)} is never closed{hint}")
+                             f"the '\"' on line {self.line(start)} is never closed{hint}",
+                             culprit=start if inner_quote < 0 else inner_quote)
 
 
 def _collapse(text: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from bibcv import DEFAULT_TIMEOUT, OUTPUT_FORMATS, __version__
-from bibcv.errors import BibcvError, Origin
+from bibcv.errors import BibcvError, BibcvErrors, Origin
 
 CV_FILES = click.argument("cv_files", nargs=-1, required=True,
                           type=click.Path(path_type=Path, dir_okay=False))
@@ -285,12 +285,16 @@ def check(cv_files: tuple[Path, ...]) -> None:
     cv_files, failures = _cv_files("check", cv_files)
     for path in cv_files:
         try:
-            warnings = check_cv(path)
+            checked = check_cv(path)
         except BibcvError as error:
             _report(error)
             failures += 1
             continue
-        _warn(warnings)
+        _warn(checked.warnings)
+        if checked.errors:
+            _report(BibcvErrors(checked.errors))
+            failures += 1
+            continue
         _echo(f"{path}: ok")
     sys.exit(1 if failures else 0)
 @main.command("export-bib")

@@ -83,6 +83,16 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
+def _encoding(value: Any) -> Any:
+    """A .bib file's encoding must be one Python can decode text with."""
+    from bibcv.bibencoding import text_encoding
+
+    if isinstance(value, str) and text_encoding(value) is None:
+        raise PydanticCustomError("encoding", f"{value!r} is not an encoding bibcv knows; "
+                                  "e.g. latin-1, windows-1252, utf-8")
+    return value
+
+
 # Plain text, and text in the inline Markdown subset (*emphasis*, **bold**, ^sup^, [a](url)).
 # bibcv reads `date: 2024` as the text "2024"; an editor's YAML reads a number, so the
 # schema allows one.
@@ -302,13 +312,41 @@ class Design(Strict):
                                            "page (and the end of the web page).")
 
 
+_FILE = "A BibTeX file, relative to this file."
+_FILE_ENCODING = ("Its encoding, when it is not UTF-8 and does not say so on a first line "
+                  "('% Encoding: ...'): e.g. latin-1, windows-1252.")
+
+
+class BibliographyFile(Strict):
+    file: PlainText = Field(description=_FILE)
+    encoding: Annotated[PlainText, AfterValidator(_encoding)] = Field(
+        None, description=_FILE_ENCODING)
+
+
+def _file_item(value: Any) -> Any:
+    """A bibliography file is its path, or {file: path, encoding: name}."""
+    return {"file": _text(value)} if isinstance(value, (str, int, float)) else value
+
+
+_FILE_ITEM = {"anyOf": [_TEXT, {
+    "type": "object", "additionalProperties": False, "required": ["file"],
+    "properties": {"file": {**_TEXT, "description": _FILE},
+                   "encoding": {"type": "string", "description": _FILE_ENCODING}}}]}
+BibliographyFiles = Annotated[
+    list[Annotated[BibliographyFile, BeforeValidator(_file_item)]],
+    BeforeValidator(_one_or_many), WithJsonSchema({"anyOf": [_FILE_ITEM, {
+        "type": "array", "items": _FILE_ITEM}]})]
+
+
 class _CV(Strict):
     extends: PlainText = Field(None, description="A base CV (a path relative to this "
                                       "file) whose keys this file adds to or overrides.")
     theme: PlainText = Field(None, description="A built-in theme (" + ", ".join(builtin_themes())
                              + "; `bibcv themes` describes them) or "
                                     "the folder of one, relative to this file.")
-    bibliography: PlainTextList = Field([], description="BibTeX files, relative to this file.")
+    bibliography: BibliographyFiles = Field([], description=(
+        "BibTeX files, relative to this file; a file given as {file: old.bib, encoding: "
+        "latin-1} is read in that encoding."))
     venues: PlainText = Field(None, description="A YAML file of extra venue "
                                      "abbreviations (\"Full Name: ABBR\"), relative to this file.")
     order: PlainTextList = Field([], description="Section ids in the order to print them; "

@@ -98,7 +98,8 @@ def load_document(path: Path, cache_dir: Path | None = None) -> Document:
     cv, theme = load_cv(path)
     inputs = cv_inputs(cv, theme)
     digest = inputs.digest()
-    bibliography = load_bibliography(cv.bibliography_files, cache_dir)
+    bibliography = load_bibliography(cv.bibliography_files, cache_dir,
+                                     cv.bibliography_encodings)
     check_queries(cv, bibliography)
     return build_document(cv, theme, bibliography, inputs, digest)
 

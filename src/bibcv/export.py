@@ -43,11 +43,16 @@ def is_cv_only(field: str) -> bool:
             or bool(_PRIVATE_PATTERN.fullmatch(field)))
 
 
+# The export is UTF-8 whatever the files read were, and says so as JabRef does: bibcv, JabRef
+# and biber's users read this line; BibTeX and biber skip it as text outside entries.
+ENCODING_LINE = "% Encoding: UTF-8"
+
+
 def export_bibtex(publications: Iterable[Publication], preambles: Iterable[str] = (),
                   strip_cv_fields: bool = False) -> str:
     blocks = [f"@preamble{{{{{p}}}}}" for p in dict.fromkeys(preambles)]
     blocks += [format_entry(p, strip_cv_fields) for p in publications]
-    return "\n\n".join(blocks) + "\n" if blocks else ""
+    return f"{ENCODING_LINE}\n\n" + "\n\n".join(blocks) + "\n" if blocks else ""
 
 
 def format_entry(publication: Publication, strip_cv_fields: bool = False) -> str:

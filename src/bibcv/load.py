@@ -103,8 +103,10 @@ def _file_problems(data: LocatedDict) -> list[BibcvError]:
     if isinstance(files, str):
         named.append(("bibliography file", "bibliography", files, data.origin_of("bibliography")))
     elif isinstance(files, LocatedList):
-        named += [("bibliography file", "bibliography", name, files.origin_of(index))
-                  for index, name in enumerate(files) if isinstance(name, str)]
+        for index, item in enumerate(files):
+            name = item.get("file") if isinstance(item, dict) else item
+            if isinstance(name, str):
+                named.append(("bibliography file", "bibliography", name, files.origin_of(index)))
     if isinstance(data.get("venues"), str):
         named.append(("venue table", "venues", data["venues"], data.origin_of("venues")))
     if isinstance(data.get("citations"), str):
@@ -168,8 +170,11 @@ def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list
         person=_person(validated.person, data["person"], languages.names),
         sections=[_section(section_id, validated_sections[section_id], sections, theme)
                   for section_id in order],
-        bibliography_files=[path_from(data, "bibliography", name)
-                            for name in validated.bibliography] if bibliography else [],
+        bibliography_files=[path_from(data, "bibliography", item.file)
+                            for item in validated.bibliography] if bibliography else [],
+        bibliography_encodings={path_from(data, "bibliography", item.file): item.encoding
+                                for item in validated.bibliography if item.encoding}
+        if bibliography else {},
         terms=_terms(locale, theme, languages,
                      validated.terms.model_dump(exclude_none=True) if validated.terms else {}),
         files=files,

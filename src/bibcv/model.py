@@ -116,6 +116,7 @@ class CV:
     bibliography_files: list[Path]
     terms: dict[str, str]  # every word the CV prints, in its language (see locales)
     files: list[Path]  # the YAML chain, the CV first: everything the build depends on
+    bibliography_encodings: dict[Path, str] = field(default_factory=dict)  # where the CV says
     venue_table: Path | None = None  # the CV's own additions to the venue abbreviations
     formats: tuple[str, ...] = ("pdf",)  # what `bibcv build` writes when not told
     warnings: list[BibcvError] = field(default_factory=list)  # e.g. a section left out of order

@@ -92,14 +92,22 @@ def build_cv(path: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
     """
     document = load_document(path, cache_dir=out_dir / STATE_DIR)
     chosen = tuple(formats or document.cv.formats)
-    built = BuiltCV(warnings=document.warnings)
+    built = BuiltCV(warnings=document.bibliography.errors + document.warnings)
     for name in chosen:
         WRITERS[name](document, out_dir, timeout, built, engines)
     record_build(path, out_dir, document.inputs, document.inputs_digest, chosen, built.outputs)
     return built
 
 
-def check_cv(path: Path) -> list[BibcvError]:
+@dataclass
+class Checked:
+    """What `check` says of a CV: BibTeX errors it read past (a build warns), and warnings."""
+
+    errors: list[BibcvError]
+    warnings: list[BibcvError]
+
+
+def check_cv(path: Path) -> Checked:
     """Everything short of running TeX, for every format; the warnings a build would give."""
     from bibcv.backends.html import render_html
     from bibcv.backends.latex import render_tex
@@ -110,7 +118,8 @@ def check_cv(path: Path) -> list[BibcvError]:
     if document.theme.html_document is not None:
         render_html(document)
     render_markdown(document)
-    return document.warnings + document.bibliography.incomplete
+    return Checked(errors=document.bibliography.errors,
+                   warnings=document.warnings + document.bibliography.incomplete)
 
 
 def _traced_back(error: LatexError, source_map: SourceMap) -> BibcvError:
@@ -147,9 +156,10 @@ def export_bib(sources: list[Path], strip_cv_fields: bool = False) -> ExportedBi
         else:
             raise BibcvError("export-bib takes CV files (.yaml) and BibTeX files (.bib)",
                              Origin(source))
-        warnings += bibliography.warnings + bibliography.incomplete
+        warnings += bibliography.errors + bibliography.warnings + bibliography.incomplete
         preambles += bibliography.preambles
         for publication in publications:
-            chosen.setdefault(publication.key, publication)
+            if publication.key:  # no tool but BibTeX reads an entry without a key: warned
+                chosen.setdefault(publication.key, publication)
     text = export_bibtex(chosen.values(), preambles, strip_cv_fields)
     return ExportedBib(text, len(chosen), warnings)

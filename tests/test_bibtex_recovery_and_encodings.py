@@ -174,3 +174,63 @@ def test_the_cv_names_a_files_encoding(tmp_path, monkeypatch):
     assert checked.exit_code == 1
     assert checked.output.startswith("cv.yaml:1: 'latin9x' is not an encoding bibcv knows; "
                                      "e.g. latin-1, windows-1252, utf-8")
+
+
+@pytest.mark.parametrize("authors", [",", "Ada Lovelace and ,", ",,", ", Ada"])
+def test_names_of_commas_are_warned_about_not_a_traceback(tmp_path, monkeypatch, authors):
+    monkeypatch.chdir(tmp_path)
+    Path("refs.bib").write_text(f"@book{{odd, author = {{{authors}}}, title = {{T}}, "
+                                "publisher = {P}, year = {2020}}\n", encoding="utf-8")
+    Path("cv.yaml").write_text(CV.replace("book, commentary, booklet", "book"), encoding="utf-8")
+    runner = CliRunner()
+    for command in (["check", "cv.yaml"], ["build", "cv.yaml", "--format", "html,md"],
+                    ["export-bib", "cv.yaml"]):
+        result = runner.invoke(main, command)
+        assert result.exit_code == 0, (command, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "T" in Path("build/cv.md").read_text(encoding="utf-8")
+
+
+# biblatex-mla's examples.bib (TeX Live): the parent has a title and a booktitle of its own.
+MLA_CROSSREF = """\
+@incollection{allende92aa,
+  Author = {Isabel Allende},
+  Crossref = {colchie92aa},
+  Pages = {83--88},
+  Title = {Toad's Mouth},
+}
+@collection{colchie92aa,
+  Address = {New York},
+  Booksubtitle = {Stories from Latin America},
+  Booktitle = {A Hammock Beneath the Mangoes},
+  Editor = {Thomas Colchie},
+  Publisher = {Plume},
+  Title = {A Hammock Beneath the Mangoes: Stories from Latin America},
+  Year = {1992},
+}
+"""
+
+
+def test_a_child_inherits_the_parents_own_booktitle_as_bibtex_does(tmp_path):
+    path = tmp_path / "mla.bib"
+    path.write_text(MLA_CROSSREF, encoding="utf-8")
+    child = load_bibliography([path]).entries["allende92aa"]
+    bibtex = bibtex_read(path, {"booktitle", "booksubtitle", "title", "publisher"}, tmp_path)
+    assert bibtex.fields["allende92aa"]["booktitle"] == "A Hammock Beneath the Mangoes"
+    for name in ("booktitle", "booksubtitle", "title", "publisher"):
+        assert child.raw_fields[name] == bibtex.fields["allende92aa"][name], name
+
+
+def test_macros_that_double_forty_times_stop_at_the_size_limit(tmp_path):
+    """2**40 characters would take all memory: the value is refused at 200,000, at its line."""
+    path = tmp_path / "doubling.bib"
+    path.write_text("@string{a0 = \"x\"}\n" + "".join(
+        f"@string{{a{level} = a{level - 1} # a{level - 1}}}\n" for level in range(1, 41))
+        + "@misc{big, title = a40}\n@misc{fine, title = {Fine}}\n", encoding="utf-8")
+    bib = load_bibliography([path])
+    assert bib.entries["fine"].raw_fields["title"] == "Fine"
+    assert len(bib.entries["big"].raw_fields["title"]) < 200_000
+    assert str(bib.errors[0]) == (
+        f"{path}:19: @string 'a18' is over 200,000 characters long (macros joined with '#' "
+        "make it so); BibTeX's styles cut a text there and TeX cannot read a longer line. "
+        "Shorten it; bibcv skips the rest of the entry (or command) and reads on")

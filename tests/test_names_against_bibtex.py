@@ -59,3 +59,45 @@ def test_name_splits_like_bibtex(expected, corpus, key):
     for index, name in enumerate(corpus.entries[key].authors, start=1):
         ours = tuple(words(" ".join(part)) for part in (name.first, name.von, name.last, name.jr))
         assert ours == expected[key, index], f"{key} name {index}"
+
+
+# Names found splitting otherwise than BibTeX, or crashing (issue 20): each is compared
+# with the real bibtex, which reports an error for a comma at the end and reads on.
+ODD_NAMES = {
+    "fugate": r"R.\ Q.\ Fugate",
+    "windycity": "Schechter, Harold, and Kurt Brown",  # biblatex-chicago's windycity.bib
+    "tug": r"{\TUG\ Board}",
+    "committee": r"Select Comm.\ on Homeland Security",
+    "no-last": ", Ada",
+    "two-commas-no-last": ", , Ada",
+    "trailing-commas": "A, B, ,",
+    "comma-at-end": "Ada ,",
+    "von-alone": "von, Ada",
+    "only-comma": ",",
+    "empty-second": "Ada Lovelace and ,",
+    "only-commas": ",,",
+}
+
+
+def test_odd_names_split_as_bibtex_splits_them(tmp_path):
+    shutil.copy(CORPUS / "names.bst", tmp_path / "names.bst")
+    (tmp_path / "odd.bib").write_text("".join(
+        f"@misc{{{key}, author = {{{name}}}}}\n" for key, name in ODD_NAMES.items()),
+        encoding="utf-8")
+    (tmp_path / "odd.aux").write_text(
+        "\\citation{*}\n\\bibstyle{names}\n\\bibdata{odd}\n", encoding="utf-8")
+    subprocess.run(["bibtex", "-terse", "odd"], cwd=tmp_path, capture_output=True,
+                   stdin=subprocess.DEVNULL, timeout=60)  # errors for the commas at the end
+    expected: dict[str, list[tuple[str, ...]]] = {key: [] for key in ODD_NAMES}
+    for line in (tmp_path / "odd.bbl").read_text(encoding="utf-8").splitlines():
+        key, _, *parts = line.split("|")
+        if any(parts):  # bibtex reads an empty name as four empty parts; bibcv leaves it out
+            expected[key].append(tuple(words(decode_latex(part)) for part in parts))
+    bib = load_bibliography([tmp_path / "odd.bib"])
+    for key in ODD_NAMES:
+        ours = [tuple(words(" ".join(part)) for part in (name.first, name.von, name.last,
+                                                         name.jr))
+                for name in bib.entries[key].authors]
+        assert ours == expected[key], key
+    warned = [str(warning) for warning in bib.warnings if "nothing but commas" in str(warning)]
+    assert len(warned) == 3  # only-comma, empty-second, only-commas

@@ -9,6 +9,7 @@ decoded to Unicode only when something asks for them; see ``texdecode``.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
@@ -22,10 +23,18 @@ from typing import Any
 from bibcv.atomic import write_text_atomically
 from bibcv.bibencoding import decode_bib
 from bibcv.bibtex_parser import ParsedFile, RawEntry, parse_bibtex
-from bibcv.bibtex_values import month_number
+from bibcv.bibtex_values import MONTH_NAMES, month_number
 from bibcv.errors import BibcvError, Origin
 from bibcv.incremental import bibcv_fingerprint
-from bibcv.names import Name, RawName, bibtex_differs, parse_names, split_name, split_name_list
+from bibcv.names import (
+    Name,
+    RawName,
+    bibtex_differs,
+    empty_names,
+    parse_names,
+    split_name,
+    split_name_list,
+)
 from bibcv.richtext import MarkupError, check_characters, is_web_address
 from bibcv.texdecode import decode_latex
 
@@ -57,6 +66,9 @@ REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "unpublished": ("author", "title"),
 }
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
+# biblatex's dates: 2024, 2024-03, 2024-03-23, and ranges (2024/2025, 2024-01/2024-03, 2024/).
+_ISO_DATE = re.compile(r"\s*([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
+                       r"(?:/(?:(?P<end>[0-9]{4})(?:-[0-9]{2}(?:-[0-9]{2})?)?)?)?\s*")
 # biblatex data annotations: "1=equal" (an item), "1:family=..." (a part), "=uncertain" (the field)
 _ITEM_ANNOTATION = re.compile(r"\s*(\d*)(?::[\w-]+)?\s*=\s*(.+?)\s*")
 
@@ -102,8 +114,26 @@ class Publication:
         )
 
     @cached_property
+    def year_text(self) -> str:
+        """The year as the CV prints it: a written year that is not a clean one ("in press",
+        "2024a", "n.d.") is printed as written, as BibTeX does; a date's year, else the date."""
+        written = self.text("year")
+        if written:
+            return written
+        date = _ISO_DATE.fullmatch(self.raw_fields.get("date", ""))
+        if date is None:
+            return self.text("date")
+        end = date.group("end")
+        return f"{date.group(1)}–{end}" if end and end != date.group(1) else date.group(1)
+
+    @property
+    def has_clean_year(self) -> bool:
+        return bool(re.fullmatch(r"[0-9]{4}", self.year_text))
+
+    @cached_property
     def year(self) -> int | None:
-        match = re.search(r"\d{4}", self.raw_fields.get("year") or self.raw_fields.get("date", ""))
+        """The year to sort and group by: the first run of exactly four digits, if any."""
+        match = re.search(r"(?<![0-9])[0-9]{4}(?![0-9])", self.year_text)
         return int(match.group()) if match else None
 
     @cached_property
@@ -206,6 +236,7 @@ def load_bibliography(paths: Iterable[Path], cache_dir: Path | None = None,
         _check_required_fields(publication, bibliography)
         _check_url(publication, bibliography)
         _check_month(publication, bibliography)
+        _check_date(publication, bibliography)
     _check_same_paper(bibliography)
     return bibliography
 
@@ -265,6 +296,8 @@ def _read_file(path: Path, content: bytes | None = None,
         reading.warn(decoded.warning, Origin(path, decoded.line))
     for problem in parsed.errors:
         reading.errors.append(BibcvError(
+            f"{problem.message}; bibcv skips the rest of the entry (or command) and reads on"
+            if problem.over_limit else
             f"BibTeX cannot read this: {problem.message}; BibTeX skips the rest of the entry "
             "(or command) and reads on, and so does bibcv", Origin(path, problem.line)))
     for problem in parsed.warnings:
@@ -296,6 +329,10 @@ def _check_names_as_bibtex(publication: Publication, reading: FileReading) -> No
     """Warn where bibcv splits a name as biber does and BibTeX would split it otherwise."""
     for name_field in NAME_FIELDS:
         value = publication.raw_fields.get(name_field, "")
+        if "," in value and (empty := empty_names(value)):
+            reading.warn(f"entry {publication.key!r}: the {name_field} list {value!r} has "
+                         f"{empty} name(s) of nothing but commas, which BibTeX reports as an "
+                         "error; bibcv leaves them out. Delete them", publication.origin)
         if not value or not _MAY_DIFFER.search(value):
             continue
         for written in split_name_list(value):
@@ -352,7 +389,9 @@ def _resolve_crossrefs(bibliography: Bibliography, by_folded_key: dict[str, Publ
     which bibcv follows: aliases and keys (``ids``, ``crossref``...) are never
     inherited, a date is inherited whole and only when the child has none of
     its parts, and a parent's title becomes the child's ``booktitle``,
-    ``maintitle`` or ``journaltitle`` by the entry types (biber's defaults).
+    ``maintitle`` or ``journaltitle`` by the entry types (biber's defaults),
+    unless the parent has that field itself: then, as in BibTeX, the child
+    gets the parent's own ``booktitle``.
     """
     def resolve(publication: Publication, chain: tuple[str, ...]) -> None:
         parent_key = publication.raw_fields.get("crossref")
@@ -384,8 +423,8 @@ def _inherited_fields(parent: Publication, child: Publication) -> dict[str, str]
     renamed = _TITLE_INHERITANCE.get((parent.entry_type, child.entry_type))
     if renamed:
         for source, target in zip(("title", "subtitle", "titleaddon"), renamed, strict=False):
-            if source in fields:
-                fields[target] = fields.pop(source)
+            if source in fields:  # a parent's own booktitle wins, as in BibTeX (xampl.bib)
+                fields.setdefault(target, fields.pop(source))
     if (parent.entry_type, child.entry_type) in _AUTHOR_TO_BOOKAUTHOR and "author" in fields:
         fields.setdefault("bookauthor", fields["author"])
     for group in _DATE_GROUPS:
@@ -446,6 +485,40 @@ def _check_url(publication: Publication, bibliography: Bibliography) -> None:
             f"entry {publication.key!r}: the url {url!r} is not a web address (http:// or "
             "https://, without spaces), so the CV shows the title without a link; the export "
             "keeps it", publication.origin)
+
+
+def _check_date(publication: Publication, bibliography: Bibliography) -> None:
+    """A date the CV cannot read, or one no calendar has, would be shown wrong: say so."""
+    written = publication.raw_fields.get("date", "").strip()
+    problem = ""
+    if written:
+        date = _ISO_DATE.fullmatch(written)
+        if date is None:
+            problem = (f"cannot read the date {written!r}, so the CV shows it as written; "
+                       "write it as 2024, 2024-03 or 2024-03-23")
+        elif date.group(2) and not _is_date(date.group(1), date.group(2), date.group(3)):
+            problem = (f"the date {written!r} is not on the calendar, so the CV leaves out "
+                       "what is wrong in it; write it as 2024-03-23 (year-month-day)")
+    day = publication.raw_fields.get("day", "").strip()
+    if day and not problem and not _is_date(str(publication.year or 2000),
+                                            str(publication.month or 1), day):
+        problem = (f"the day {day!r} is not a day of {_month_and_year(publication)}; the CV "
+                   "does not show it. Write the day of the month as a number")
+    if problem:
+        bibliography.warn(f"entry {publication.key!r}: {problem}", publication.origin)
+
+
+def _is_date(year: str, month: str, day: str | None) -> bool:
+    try:
+        datetime.date(int(year), int(month), int(day) if day else 1)
+    except ValueError:
+        return False
+    return True
+
+
+def _month_and_year(publication: Publication) -> str:
+    month = MONTH_NAMES[publication.month - 1] if publication.month else "the month"
+    return f"{month} {publication.year}" if publication.year else month
 
 
 def _check_month(publication: Publication, bibliography: Bibliography) -> None:

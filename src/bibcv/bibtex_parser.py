@@ -42,10 +42,19 @@ _ID = r"[^ \t\n\r\f\v\"#%'(),={}0-9][^ \t\n\r\f\v\"#%'(),={}]*"
 _NESTED = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
 _SIMPLE_FIELD = re.compile(
     rf"{_W},{_W}({_ID}){_W}={_W}"
-    rf"(?:\{{((?:[^{{}}]|{_NESTED})*)\}}|\"((?:[^\"{{}}]|{_NESTED})*)\"|([0-9]+)(?![0-9])|({_ID}))"
+    rf"(?:\{{((?:[^{{}}]|{_NESTED})*)\}}|\"((?:[^\"{{}}]|{_NESTED})*)\"|([0-9]+)(?![0-9])"
+    rf"|({_ID})(?![^ \t\n\r\f\v\"#%'(),={{}}]))"  # the whole macro name, not a prefix of it
     rf"{_W}(?!{_W}#)")
 _ENTRY_START = re.compile(r"@[ \t\n\r\f\v]*[^ \t\n\r\f\v\"#%'(),={}0-9][^ \t\n\r\f\v\"#%'(),={}]*"
                           r"[ \t\n\r\f\v]*[{(]")
+
+
+# The longest value read: TeX Live's buf_size, the global.max$ string size of BibTeX's
+# styles (they warn and cut a longer text), and the longest line XeTeX reads.
+MAX_VALUE = 200_000
+# All the text '#' makes in one file (a 200,000-character macro joined in every entry of a
+# small file would otherwise take gigabytes).
+MAX_JOINED = 20_000_000
 
 
 @dataclass
@@ -74,6 +83,7 @@ class Problem:
     message: str
     skipped: bool = False
     rest_lost: bool = False
+    over_limit: bool = False  # bibcv's size limit (MAX_VALUE), not a syntax error
 
 
 @dataclass
@@ -96,9 +106,10 @@ class ParsedFile:
 
 class _SyntaxProblem(Exception):
     def __init__(self, position: int, message: str, warning: bool = False,
-                 culprit: int | None = None) -> None:
+                 culprit: int | None = None, over_limit: bool = False) -> None:
         super().__init__(message)
         self.position = position
+        self.over_limit = over_limit
         self.message = message
         self.warning = warning  # BibTeX's error, but a slip bibcv reports as a warning
         # a brace or quote never closed, where it opened: nothing after it is read
@@ -112,6 +123,7 @@ class _Reader:
         self.macros: dict[str, str] = dict(MONTH_MACROS)
         self.result = ParsedFile(source)
         self.line = self.result.line
+        self.joined = 0  # characters made by '#' so far: bounded by MAX_JOINED
 
     def white(self, position: int) -> int:
         return _WHITE.match(self.source, position).end()  # type: ignore[union-attr]
@@ -168,11 +180,13 @@ class _Reader:
         except _SyntaxProblem as problem:
             line = self.line(problem.position if problem.culprit is None else problem.culprit)
             message = problem.message
-            if entry is not None and entry in self.result.entries and not problem.warning:
+            keyed = bool(self.result.entries) and self.result.entries[-1] is entry
+            if keyed and not problem.warning:  # the key was read: name the entry
                 where = "" if entry.line == line else f" (begun on line {entry.line})"
                 message = f"in entry {entry.key!r}{where}: {message}"
             found = self.result.warnings if problem.warning else self.result.errors
-            found.append(Problem(line, message, skipped=True, rest_lost=problem.rest_lost))
+            found.append(Problem(line, message, skipped=True, rest_lost=problem.rest_lost,
+                                 over_limit=problem.over_limit))
             return problem.position
 
     def _check_comment(self, at: int, position: int) -> None:
@@ -260,14 +274,27 @@ class _Reader:
 
     def value(self, position: int, where: str) -> tuple[str, int]:
         """``part # part # ...``: the parts joined, white space runs made one space."""
-        pieces = []
+        pieces, size, start = [], 0, position
         while True:
             piece, position = self.part(position, where)
             pieces.append(piece)
+            size += len(piece)
+            if size > MAX_VALUE:  # before joining: doubling macros would take all memory
+                raise _SyntaxProblem(start, (
+                    f"{where} is over {MAX_VALUE:,} characters long (macros joined with '#' "
+                    "make it so); BibTeX's styles cut a text there and TeX cannot read a "
+                    "longer line. Shorten it"), over_limit=True)
             position = self.white(position)
             if self.source[position : position + 1] != "#":
                 break
             position = self.white(position + 1)
+        if len(pieces) > 1:
+            self.joined += size
+            if self.joined > MAX_JOINED:
+                raise _SyntaxProblem(start, (
+                    f"{where}: the values joined with '#' in this file add up to over "
+                    f"{MAX_JOINED:,} characters, more than any bibliography needs. Join "
+                    "fewer or shorter macros"), over_limit=True)
         return _collapse("".join(pieces)), position
 
     def part(self, position: int, where: str) -> tuple[str, int]:

@@ -76,7 +76,20 @@ class RawName:
 
 
 def split_name_list(raw: str) -> list[str]:
-    """Cut ``A and B and others`` at every `` and `` outside braces, as BibTeX does."""
+    """Cut ``A and B and others`` at every `` and `` outside braces, as BibTeX does.
+
+    A name of nothing but commas (``Ada Lovelace and ,``) is empty to BibTeX, which
+    reports an error; it is left out (``empty_names`` counts them for a warning).
+    """
+    return [name for name in _name_list(raw) if name.strip(_WHITE + ",")]
+
+
+def empty_names(raw: str) -> int:
+    """How many names in the list are empty (only commas): BibTeX reports each."""
+    return sum(1 for name in _name_list(raw) if not name.strip(_WHITE + ","))
+
+
+def _name_list(raw: str) -> list[str]:
     names, start, depth = [], 0, 0
     for match in _AND.finditer(raw):
         token = match.group()
@@ -194,7 +207,7 @@ def _bounds(von: list[bool], separators: list[str],
 
 
 def _von_end(von: list[bool], von_start: int, last_end: int) -> int:
-    von_end = last_end - 1
+    von_end = max(last_end - 1, von_start)  # no Last part at all (", Ada"): nothing is von
     while von_end > von_start and not von[von_end - 1]:
         von_end -= 1
     return von_end
@@ -256,6 +269,8 @@ def _tokens(name: str, keep_accents: bool) -> tuple[list[str], list[str], list[i
             current.append(char)
         index += 1
     finish()
+    while commas and commas[-1] == len(tokens):  # "Schechter, Harold," as bibtex.web: the
+        commas.pop()                             # comma at the end is dropped (an error)
     return tokens, separators, commas
 
 

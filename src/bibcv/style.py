@@ -153,7 +153,7 @@ def view_publication(publication: Publication, style: CitationStyle, label: str 
     sentences = [_sentence(authors), _sentence(join(", ", [title, details])), extras]
     venue = venue_of(publication)
     badge = _badge(publication, venue, style, sink)
-    year = str(publication.year) if publication.year is not None else ""
+    year = publication.year_text
     return PublicationView(
         key=publication.key,
         entry_type=publication.entry_type,
@@ -173,7 +173,7 @@ def view_publication(publication: Publication, style: CitationStyle, label: str 
         venue_short=style.venues.abbreviate(venue) if venue else "",
         badge=badge,
         year=year,
-        year_short=year[-2:],
+        year_short=year[-2:] if publication.has_clean_year else year,
         date=_date(entry),
         status=_status(entry),
         award=entry.text("award"),
@@ -377,12 +377,11 @@ def _type_word(entry: _Entry, default: str) -> str:
 
 
 def _date(entry: _Entry) -> str:
-    year = entry.publication.year
-    if year is None:
-        return ""
+    """"Nov. 2024"; a year that is not a clean one ("in press", "2024a") as written."""
+    year = entry.publication.year_text
     month = entry.publication.month
-    if month is None or "month" in entry.style.omit:
-        return str(year)
+    if month is None or "month" in entry.style.omit or not entry.publication.has_clean_year:
+        return year
     return entry.style.pattern("date", month=entry.style.term(f"month_{month}"), year=year)
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from bibcv.bibliography import load_bibliography
+from bibcv.locales import load_locale
 from bibcv.model import Person
 from bibcv.names import parse_name
 from bibcv.richtext import plain
-from bibcv.style import DEFAULT_TERMS, CitationStyle, format_citation
+from bibcv.style import CitationStyle, format_citation
 from bibcv.venues import load_venue_table
 
 
@@ -19,8 +20,8 @@ def cited(tmp_path: Path, date_fields: str) -> tuple[str, list[str]]:
     path.write_text(f"@article{{k, author = {{Ada Lovelace}}, title = {{T}}, journal = {{J}}, "
                     f"{date_fields}}}\n", encoding="utf-8")
     bib = load_bibliography([path])
-    style = CitationStyle(Person("Ada Lovelace", [parse_name("Ada Lovelace")]), DEFAULT_TERMS,
-                          load_venue_table())
+    style = CitationStyle(Person("Ada Lovelace", [parse_name("Ada Lovelace")]),
+                          load_locale("en").terms, load_venue_table())
     return plain(format_citation(bib.entries["k"], style)), [w.message for w in bib.warnings]
 
 

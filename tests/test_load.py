@@ -150,3 +150,28 @@ def test_missing_bibliography_file(tmp_path):
     path = write(tmp_path, "cv.yaml", "person: {name: X}\nbibliography:\n  - nope.bib\n")
     assert load_error(path) == (
         f"{path}:3: bibliography file 'nope.bib' not found (looked for {tmp_path / 'nope.bib'})")
+
+
+def test_aliases_of_aliases_stop_at_a_budget_with_the_line(tmp_path):
+    """Nine lines whose aliases would copy 10**8 values ("billion laughs")."""
+    cv = tmp_path / "laughs.yaml"
+    cv.write_text('x0: &x0 ["lol"]\n' + "".join(
+        f"x{level}: &x{level} [{', '.join([f'*x{level - 1}'] * 10)}]\n"
+        for level in range(1, 9)), encoding="utf-8")
+    with pytest.raises(BibcvError) as caught:
+        load_cv(cv)
+    assert str(caught.value).startswith(
+        f"{cv}:2: the YAML aliases (*name) in this file copy more than 100,000 values "
+        "(aliases of aliases multiply); write the values out, or use fewer aliases")
+
+
+def test_a_few_aliases_are_fine(tmp_path):
+    cv = tmp_path / "cv.yaml"
+    cv.write_text(textwrap.dedent("""\
+        person: &me {name: Ada Lovelace}
+        sections:
+          about: &about {title: About, layout: paragraph, text: Hello}
+          again: *about
+        """), encoding="utf-8")
+    loaded, _ = load_cv(cv)
+    assert [plain(section.title) for section in loaded.sections] == ["About", "About"]

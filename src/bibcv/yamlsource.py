@@ -8,6 +8,7 @@ the line the user must change -- even after files are merged by ``extends``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from bibcv.richtext import MarkupError, check_characters
 # libyaml's parser when PyYAML has it: several times faster, same nodes and marks.
 _BASE_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _KEPT_IMPLICIT_TAGS = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null")
+# Values aliases may copy in one file: far more than any CV's anchors repeat.
+MAX_ALIASED_VALUES = 100_000
 
 
 class _TextFirstParser(_BASE_PARSER):  # type: ignore[misc, valid-type]
@@ -84,7 +87,7 @@ def read_yaml(path: Path) -> LocatedDict:
         raise BibcvError(f"YAML cannot read this file: {error}", Origin(path, line)) from None
     if node is None:
         return LocatedDict(Origin(path, 1))
-    value = _build(node, path, yaml.SafeLoader(""), ())
+    value = _build(node, path, yaml.SafeLoader(""), (), _AliasBudget())
     if not isinstance(value, LocatedDict):
         raise BibcvError("the file must be a YAML mapping (key: value lines)", Origin(path, 1))
     return value
@@ -122,29 +125,50 @@ def _syntax_hint(problem: str, context: str, line: str, column: int) -> str:
     return problem
 
 
+@dataclass
+class _AliasBudget:
+    """How many values aliases may copy: ``*x`` repeats all of ``&x``, and aliases of
+    aliases multiply ("billion laughs": nine lines that would take gigabytes)."""
+
+    left: int = MAX_ALIASED_VALUES
+    built: set[int] = field(default_factory=set)
+
+    def spend(self, node: yaml.Node, origin: Origin) -> None:
+        if id(node) not in self.built:
+            self.built.add(id(node))
+            return
+        self.left -= 1
+        if self.left < 0:
+            raise BibcvError(
+                f"the YAML aliases (*name) in this file copy more than {MAX_ALIASED_VALUES:,} "
+                "values (aliases of aliases multiply); write the values out, or use fewer "
+                "aliases (the anchor of the last one copied is on this line)", origin)
+
+
 def _build(node: yaml.Node, path: Path, scalars: yaml.SafeLoader,
-           enclosing: tuple[int, ...]) -> Any:
+           enclosing: tuple[int, ...], budget: _AliasBudget) -> Any:
     """Our located values from YAML's nodes; enclosing guards against an alias to itself."""
     origin = Origin(path, node.start_mark.line + 1)
     if id(node) in enclosing:
         raise BibcvError("this YAML alias refers to a mapping or list that contains it", origin)
+    budget.spend(node, origin)
     enclosing = (*enclosing, id(node))
     if isinstance(node, yaml.MappingNode):
         mapping = LocatedDict(origin)
         for key_node, value_node in node.value:
-            key = _build(key_node, path, scalars, enclosing)
+            key = _build(key_node, path, scalars, enclosing, budget)
             if not isinstance(key, str):
                 raise BibcvError(f"keys must be text, not {key!r}", origin)
             if key in mapping:
                 raise BibcvError(f"the key {key!r} is written twice in this mapping",
                                  Origin(path, key_node.start_mark.line + 1))
-            mapping[key] = _build(value_node, path, scalars, enclosing)
+            mapping[key] = _build(value_node, path, scalars, enclosing, budget)
             mapping.key_origins[key] = Origin(path, key_node.start_mark.line + 1)
         return mapping
     if isinstance(node, yaml.SequenceNode):
         items = LocatedList(origin)
         for item_node in node.value:
-            items.append(_build(item_node, path, scalars, enclosing))
+            items.append(_build(item_node, path, scalars, enclosing, budget))
             items.item_origins.append(Origin(path, item_node.start_mark.line + 1))
         return items
     try:

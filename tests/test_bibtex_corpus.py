@@ -51,6 +51,8 @@ CORPUS = {
     "bibtex/bib/testidx/testidx-glossaries-samples.bib": Source("texlive-latex-extra"),
     "bibtex/bib/glossaries-extra/example-glossaries-user.bib": Source("texlive-latex-extra"),
     "biblatex-examples.bib": Source("checked in"),
+    # Its export once differed from the export of the export ("J. B. Mason, and ...").
+    DOC + "latex/biblatex-oxref/oxref.bib.gz": Source("texlive-bibtex-extra"),
     # Legacy encodings: Latin-1 without a header (jurabib's test file, with "Abschluß" in a
     # title; IEEEtran's string files, read by every IEEE paper; gloss's sample), and JabRef
     # files that declare Windows-1252 ("Cp1252") and Latin-1 ("ISO8859_1", JabRef 2.0's

@@ -234,3 +234,19 @@ def test_macros_that_double_forty_times_stop_at_the_size_limit(tmp_path):
         f"{path}:19: @string 'a18' is over 200,000 characters long (macros joined with '#' "
         "make it so); BibTeX's styles cut a text there and TeX cannot read a longer line. "
         "Shorten it; bibcv skips the rest of the entry (or command) and reads on")
+
+
+@pytest.mark.parametrize(("codec", "name"), [("cp932", "Shift_JIS"),
+                                              ("iso2022_jp", "ISO-2022-JP")])
+def test_japanese_files_for_pbibtex_are_recognised(tmp_path, codec, name):
+    """econ-bst's econ-example.bib has Shift_JIS quotes; pBibTeX's jxampl.bib is ISO-2022-JP."""
+    text = "@book{j,\n  author = {ドナルド・ダック},\n  title = {“計算法”},\n  year = {1973},\n}\n"
+    path = tmp_path / "japanese.bib"
+    path.write_bytes(text.encode(codec))
+    bib = load_bibliography([path])
+    bibtex = read_by_bibtex(path, tmp_path, codec)
+    assert bib.entries["j"].raw_fields == bibtex.fields["j"] == {
+        "author": "ドナルド・ダック", "title": "“計算法”", "year": "1973"}
+    [warning] = bib.warnings
+    assert f"{path}:2: the file is not UTF-8" in str(warning)
+    assert f"it is read as {name} (Japanese)" in str(warning)

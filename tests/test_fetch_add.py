@@ -146,3 +146,15 @@ def test_something_else_is_refused_before_any_request(services, bib):
     result = run("add", "https://example.org/paper", cwd=bib.parent.parent)
     assert result.exit_code == 1
     assert "is neither a DOI" in result.output and not services.requests
+
+
+def test_a_file_in_another_encoding_is_refused_before_anything_is_added(services, bib):
+    """Reading a Latin-1 file is fine; appending UTF-8 text to it would mix two encodings."""
+    serve_he2016(services)
+    bib.write_bytes("@misc{old, author = {Ada Lovelace}, title = {Caf\xe9}}\n".encode("latin-1"))
+    before = bib.read_bytes()
+    result = run("add", "https://doi.org/10.1109/CVPR.2016.90", cwd=bib.parent.parent)
+    assert result.exit_code == 1
+    assert "bibcv adds entries in UTF-8 only, and this file is in another encoding" in \
+        result.output
+    assert bib.read_bytes() == before

@@ -31,7 +31,13 @@ class BibFile:
         if not path.exists():
             return cls(path, "", [])
         bibliography = load_bibliography([path])
-        return cls(path, path.read_text(encoding="utf-8-sig"), list(bibliography))
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:  # read in another encoding: new text cannot join it
+            raise BibcvError("bibcv adds entries in UTF-8 only, and this file is in another "
+                             "encoding (see the warning when it is read); save it as UTF-8 "
+                             "first", Origin(path)) from None
+        return cls(path, text, list(bibliography))
 
     @property
     def keys(self) -> set[str]:

@@ -250,3 +250,18 @@ def test_japanese_files_for_pbibtex_are_recognised(tmp_path, codec, name):
     [warning] = bib.warnings
     assert f"{path}:2: the file is not UTF-8" in str(warning)
     assert f"it is read as {name} (Japanese)" in str(warning)
+
+
+def test_a_booktitle_only_biber_gives_is_warned_about(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text("@inproceedings{paper, author = {A. Author}, title = {Paper}, "
+                    "crossref = {conf}}\n@proceedings{conf, title = {Proc. of Conf}, "
+                    "year = 2020}\n", encoding="utf-8")
+    bib = load_bibliography([path])
+    assert bib.entries["paper"].raw_fields["booktitle"] == "Proc. of Conf"
+    bibtex = bibtex_read(path, {"booktitle", "title"}, tmp_path)
+    assert "booktitle" not in bibtex.fields["paper"]
+    assert [str(warning) for warning in bib.warnings] == [
+        f"{path}:1: entry 'paper' takes its booktitle from the title of its crossref 'conf', "
+        "as biber does; BibTeX's styles would print no booktitle. Give 'conf' a booktitle to "
+        "make both agree"]

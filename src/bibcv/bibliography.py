@@ -413,6 +413,11 @@ def _resolve_crossrefs(bibliography: Bibliography, by_folded_key: dict[str, Publ
             if name not in publication.raw_fields:
                 publication.raw_fields[name] = value
                 publication.inherited.add(name)
+        if "booktitle" in publication.inherited and "booktitle" not in parent.raw_fields:
+            bibliography.warn(
+                f"entry {publication.key!r} takes its booktitle from the title of its crossref "
+                f"{parent.key!r}, as biber does; BibTeX's styles would print no booktitle. Give "
+                f"{parent.key!r} a booktitle to make both agree", publication.origin)
 
     for publication in bibliography:
         resolve(publication, (publication.key,))

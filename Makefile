@@ -3,6 +3,7 @@
 #   make site  build every CV's web page and Markdown: build/<name>.html, .md (no TeX)
 #   make bib   export the publications each CV shows to build/<name>.bib
 #   make watch build every CV, then rebuild each one as its files change (Ctrl-C stops)
+#   make serve the same, and serve build/ at http://127.0.0.1:8000/: open pages reload
 #   make test  run the test suite (it compiles real PDFs, runs bibtex and biber)
 #   make test-deep  run the Markdown and HTML property tests with 20,000 new examples each
 #   make bench time builds (see scripts/bench_build.py and scripts/bench_bib.py)
@@ -19,7 +20,7 @@ INSTALLED := $(VENV)/.installed
 # they hold facts that several CVs share through `extends:`, and are not built.
 CVS := $(filter-out cv/_%,$(wildcard cv/*.yaml))
 
-.PHONY: cv site bib watch test test-deep bench lint system-deps test-deps clean
+.PHONY: cv site bib watch serve test test-deep bench lint system-deps test-deps clean
 
 # bibcv builds the CVs in parallel (one per processor), and only those whose inputs
 # changed since their last build.
@@ -33,6 +34,12 @@ site: $(INSTALLED)
 # Builds each CV as `make cv` does, then rebuilds it whenever a file it reads changes.
 watch: system-deps $(INSTALLED)
 	$(BIN)/bibcv watch $(CVS) -o $(OUT)
+
+# As `make watch`, making web pages too, served on this machine only; open pages reload
+# when their CV is rebuilt (PORT=8000 by default).
+PORT ?= 8000
+serve: system-deps $(INSTALLED)
+	$(BIN)/bibcv serve $(CVS) -o $(OUT) --port $(PORT)
 
 bib: $(INSTALLED)
 	@for cv in $(CVS); do \

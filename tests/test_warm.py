@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
+import sys
 import tempfile
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from bibcv.cli import main
 from bibcv.compile import LatexError, compile_pdf
 from bibcv.pipeline import build_cv
 from bibcv.starter import create_starter
 from bibcv.warmtex import WarmEngine, WarmEngines, split_document
 from conftest import pdf_text, squash
 from test_reproducible import creation_date
+from test_watch import tex_children
 
 JAN_2 = int(datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc).timestamp())
 THEMES = ["classic", "scholar"]
@@ -144,3 +150,45 @@ def test_tex_stops_when_bibcv_dies_without_discarding_it(tmp_path):
     finally:
         engine.discard()
     assert not os.path.exists(engine.work)
+
+
+def test_a_build_runs_tex_on_the_preamble_its_last_build_had(tmp_path, monkeypatch):
+    cv, *_rest = create_starter("ada-lovelace", None, tmp_path / "cv", tmp_path / "bib")
+    out = tmp_path / "out"
+    made = []
+    finish = WarmEngine.finish
+    monkeypatch.setattr(WarmEngine, "finish",
+                        lambda engine, *args: made.append(finish(engine, *args)) or made[-1])
+    first = CliRunner().invoke(main, ["build", str(cv), "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    assert made == []  # no earlier build: nothing to guess the preamble from
+    again = CliRunner().invoke(main, ["build", str(cv), "-o", str(out), "--force"])
+    assert again.exit_code == 0, again.output
+    assert len(made) == 1 and made[0] is not None
+    cold = build_cv(cv, tmp_path / "cold", formats=("pdf",))
+    [cold_pdf] = [path for path in cold.outputs if path.suffix == ".pdf"]
+    assert subprocess.run(["cmp", out / "ada-lovelace.pdf", cold_pdf]).returncode == 0
+
+
+def test_sigterm_during_a_build_leaves_no_warm_tex_and_no_folder(tmp_path):
+    cv, *_rest = create_starter("ada-lovelace", None, tmp_path / "cv", tmp_path / "bib")
+    out = tmp_path / "out"
+    build_cv(cv, out, formats=("pdf",))  # its .tex is what the next build starts TeX on
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    build = subprocess.Popen(
+        [sys.executable, "-m", "bibcv", "build", str(cv), "-o", str(out), "--force"],
+        env={**os.environ, "TMPDIR": str(private_tmp)}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (engines := tex_children(build.pid)):  # the warm engine has started
+        assert time.monotonic() < deadline and build.poll() is None
+        time.sleep(0.01)
+    build.send_signal(signal.SIGTERM)
+    stdout, stderr = build.communicate(timeout=60)
+    # Stopped, unless the signal came only once everything was done.
+    assert build.returncode == 128 + signal.SIGTERM or (
+        build.returncode == -signal.SIGTERM and "wrote" in stdout), (build.returncode, stderr)
+    assert "Traceback" not in stderr
+    assert not [pid for pid in engines if Path(f"/proc/{pid}").exists()]
+    assert bibcv_folders(private_tmp) == []

@@ -30,6 +30,9 @@ class WatchProcess:
              "-o", "out"],
             cwd=project, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, encoding="utf-8", env=env)
+        self._start_reading()
+
+    def _start_reading(self) -> None:
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)

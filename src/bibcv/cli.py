@@ -12,6 +12,7 @@ import math
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -19,6 +20,7 @@ import click
 from bibcv import DEFAULT_TIMEOUT, OUTPUT_FORMATS, __version__
 from bibcv.errors import BibcvError, BibcvErrors, Origin
 
+Reporter = Callable[[Path, BibcvError | None], None]  # a build's outcome, for `bibcv serve`
 CV_FILES = click.argument("cv_files", nargs=-1, required=True,
                           type=click.Path(path_type=Path, dir_okay=False))
 
@@ -114,14 +116,21 @@ def _build_all(stale: list[Path], output_dir: Path, timeout: float, jobs: int,
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     from bibcv.compile import remove_stale_work_folders, stop_all_engines
-    from bibcv.pipeline import build_cv
+    from bibcv.warmtex import WarmEngines
 
+    previous_handler = signal.signal(signal.SIGTERM, _stop_building)
     remove_stale_work_folders()
     failures = 0
+    engines = WarmEngines()
     pool = ThreadPoolExecutor(max_workers=jobs)
-    previous_handler = signal.signal(signal.SIGTERM, _stop_building)
     try:
-        futures = {pool.submit(build_cv, path, output_dir, timeout, formats): path
+        # TeX loads each CV's preamble, as its last build had it, while Python imports
+        # and builds the document; a CV whose preamble changed runs TeX cold.
+        for path in stale[:jobs] if formats is None or "pdf" in formats else ():
+            engines.prepare_from_last_build(path.stem, output_dir)
+        from bibcv.pipeline import build_cv
+
+        futures = {pool.submit(build_cv, path, output_dir, timeout, formats, engines): path
                    for path in stale}
         for future in as_completed(futures):
             try:
@@ -145,6 +154,7 @@ def _build_all(stale: list[Path], output_dir: Path, timeout: float, jobs: int,
         _echo("stopped: the outputs of the CVs not finished are unchanged", err=True)
         sys.exit(128 + (stop.signal if isinstance(stop, _Stopped) else signal.SIGINT))
     finally:
+        engines.close()  # while SIGTERM still comes here: no TeX is left waiting
         signal.signal(signal.SIGTERM, previous_handler)
     pool.shutdown()
     return failures
@@ -177,23 +187,85 @@ def watch(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...]
 
     Without CV files, watches every cv/*.yaml except base files (cv/_*.yaml).
     """
+    _watch(_watched_cvs("watch", cv_files, output_dir), output_dir, formats, timeout)
+    sys.exit(0)
+
+
+@main.command()
+@click.argument("cv_files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("build"), show_default=True,
+              help="Where the outputs are written, and what is served.")
+@click.option("-f", "--format", "formats", callback=lambda _ctx, _param, value: _formats(value),
+              metavar="LIST",
+              help=f"Output formats, separated by commas ({', '.join(OUTPUT_FORMATS)}); "
+                   "default: html,pdf.")
+@TIMEOUT
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to serve on; one of this machine's own (loopback) "
+                   "unless --allow-remote.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to serve on (0: any free one).")
+@click.option("--allow-remote", is_flag=True,
+              help="Serve on a --host that other machines can reach: they can then read "
+                   "every file in the output folder.")
+def serve(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...] | None,
+          timeout: float, host: str, port: int, allow_remote: bool) -> None:
+    """Serve the CVs' pages and PDFs on this machine, rebuilt as you edit; open pages reload.
+
+    Without CV files, serves every cv/*.yaml except base files (cv/_*.yaml).
+    """
+    import threading
+
+    from bibcv.serve import BuildStates, CVServer, check_address
+
+    try:
+        check_address(host, allow_remote)
+    except BibcvError as error:
+        _report(error)
+        sys.exit(1)
+    cv_files = _watched_cvs("serve", cv_files, output_dir)
+    states = BuildStates(path.stem for path in cv_files)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        server = CVServer(host, port, output_dir, states)
+    except OSError as error:
+        _report(BibcvError(f"cannot serve on {host} port {port}: {error.strerror or error}; "
+                           "choose another --port (0 picks a free one)"))
+        sys.exit(1)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _echo(f"serving {output_dir}/ at {server.url} (open it in a browser; Ctrl-C stops)")
+    try:
+        _watch(cv_files, output_dir, formats or ("html", "pdf"), timeout,
+               lambda path, error: states.report(path.stem, error))
+    finally:
+        server.close()
+    sys.exit(0)
+
+
+def _watched_cvs(command: str, cv_files: tuple[Path, ...], output_dir: Path) -> tuple[Path, ...]:
+    """The CVs to watch: those named, else every cv/*.yaml but base files."""
+    cv_files, _refused = _cv_files(command, cv_files or tuple(sorted(Path("cv").glob("*.yaml"))))
+    if not cv_files:
+        _report(BibcvError(f"no CV to {command}: name the CV files, or run where cv/*.yaml are"))
+        sys.exit(1)
+    _refuse_shared_stems(cv_files, output_dir)
+    return cv_files
+
+
+def _watch(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...] | None,
+           timeout: float, report: Reporter | None = None) -> None:
+    """Build, then rebuild on every change, until Ctrl-C or SIGTERM."""
+    from bibcv.pipeline import build_cv  # the entry point `bibcv build` uses
     from bibcv.warmtex import WarmEngines
     from bibcv.watch import Watcher
 
-    cv_files, _refused = _cv_files("watch", cv_files or tuple(sorted(Path("cv").glob("*.yaml"))))
-    if not cv_files:
-        _report(BibcvError("no CV to watch: name the CV files, or run where cv/*.yaml are"))
-        sys.exit(1)
-    _refuse_shared_stems(cv_files, output_dir)
-
     def build_one(path: Path) -> tuple[list[Path], list[BibcvError]]:
-        from bibcv.pipeline import build_cv  # the entry point `bibcv build` uses
-
         built = build_cv(path, output_dir, timeout, formats, engines)
-        return built.outputs, built.warnings
+        return built.main_outputs, built.warnings  # the page's .bib files go unsaid
 
     watcher = Watcher(cv_files, output_dir, formats, build_one,
-                      lambda line, err: _echo(line, err=err))
+                      lambda line, err: _echo(line, err=err), report)
     signal.signal(signal.SIGTERM, _stop_watching)  # `kill`, or a service manager stopping it
     # Each CV's TeX waits with its preamble loaded, so that an edit costs only the body.
     with WarmEngines(keep_warm=True) as engines:
@@ -203,7 +275,6 @@ def watch(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...]
             watcher.run()
         except KeyboardInterrupt:
             _echo("stopped watching")
-    sys.exit(0)
 
 
 def _stop_watching(_signal: int, _frame: object) -> None:

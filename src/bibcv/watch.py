@@ -34,7 +34,9 @@ QUIET_MS = 20
 IDLE_WAKE_MS = 100
 
 Builder = Callable[[Path], tuple[list[Path], list[BibcvError]]]
-"""Builds one CV; returns the files written and the warnings (raises BibcvError)."""
+"""Builds one CV; returns each format's main file and the warnings (raises BibcvError)."""
+Reporter = Callable[[Path, BibcvError | None], None]
+"""Told each build's outcome: the CV, and its error (None: built, or up to date again)."""
 
 
 @dataclass
@@ -96,9 +98,10 @@ class Watcher:
 
     def __init__(self, cv_files: Iterable[Path], out_dir: Path,
                  formats: Sequence[str] | None, build: Builder,
-                 say: Callable[[str, bool], None]) -> None:
+                 say: Callable[[str, bool], None], report: Reporter | None = None) -> None:
         self.cvs = [WatchedCV(path) for path in cv_files]
         self.out_dir, self.formats, self.build, self.say = out_dir, formats, build, say
+        self.report = report or (lambda _path, _error: None)
         self.attempted: dict[Path, tuple[tuple[str, int, int], ...]] = {}
         self.failed: dict[Path, str] = {}  # what each failing CV's inputs held when it failed
 
@@ -155,6 +158,7 @@ class Watcher:
             # Said at start, and when an edit undoes a failing one: the error is gone.
             if not quiet_when_current or self.failed.pop(cv.path, None):
                 self.say(f"{self._clock()} {cv.path}: up to date", False)
+                self.report(cv.path, None)
             return
         content = cv.content()
         if self.failed.get(cv.path) == content:
@@ -166,12 +170,16 @@ class Watcher:
         except (BibcvError, OSError) as error:
             self.failed[cv.path] = content
             self.say(f"{clock} {cv.path}: {error}{self._kept(cv)}", True)
+            self.report(cv.path, error if isinstance(error, BibcvError) else BibcvError(
+                f"cannot write the outputs: {error}"))
         except Exception as error:  # a bug must not end the watch; say what it was
             self.failed[cv.path] = content
-            self.say(f"{clock} {cv.path}: internal error, please report it: "
-                     f"{type(error).__name__}: {error}{self._kept(cv)}", True)
+            said = f"internal error, please report it: {type(error).__name__}: {error}"
+            self.say(f"{clock} {cv.path}: {said}{self._kept(cv)}", True)
+            self.report(cv.path, BibcvError(said))
         else:
             self.failed.pop(cv.path, None)
+            self.report(cv.path, None)
             seconds = time.perf_counter() - start
             # By-products (the .tex) are not what the user waits for.
             outputs = ", ".join(str(path) for path in written if path.suffix != ".tex")

@@ -18,7 +18,6 @@ from click.testing import CliRunner
 
 from bibcv.cli import main
 from bibcv.serve import BuildStates, CVServer, NotLoopback, check_address
-from browser import open_chromium
 from conftest import REPO, pdf_text, squash
 from test_watch import DEADLINE, WatchProcess, edit, tex_children
 
@@ -117,46 +116,48 @@ class ServeProcess(WatchProcess):
         self.url = self.url.split()[0]
 
 
-def test_an_edit_shows_in_the_open_page_and_pdf_without_a_reload(project, tmp_path):
+def test_an_edit_shows_in_the_open_page_and_pdf_without_a_reload(project, tmp_path,
+                                                                  chromium):
     private_tmp = tmp_path / "tmp"
     private_tmp.mkdir()
     serve = ServeProcess(project, {**os.environ, "TMPDIR": str(private_tmp)})
     cv = project / "cv" / f"{STEM}.yaml"
+    page, pdf_view = chromium.new_page(), chromium.new_page()
     try:
         serve.expect("watching 1 CV")
-        with open_chromium() as browser:
-            page, pdf_view = browser.new_page(), browser.new_page()
-            page.goto(f"{serve.url}{STEM}.html")
-            pdf_view.goto(f"{serve.url}__bibcv/pdf/{STEM}")
-            frame = pdf_view.locator("#bibcv-pdf")
-            first_pdf = frame.get_attribute("src")
+        page.goto(f"{serve.url}{STEM}.html")
+        pdf_view.goto(f"{serve.url}__bibcv/pdf/{STEM}")
+        frame = pdf_view.locator("#bibcv-pdf")
+        first_pdf = frame.get_attribute("src")
 
-            edit(cv, "Two papers are pending review.", "Two papers are under review at NSDI.")
-            page.wait_for_function("document.body.innerText.includes('under review at NSDI')",
-                                   timeout=DEADLINE * 1000)
-            pdf_view.wait_for_function(
-                f"document.getElementById('bibcv-pdf').getAttribute('src') !== {first_pdf!r}",
-                timeout=DEADLINE * 1000)
-            with urlopen(serve.url + frame.get_attribute("src").lstrip("/")) as response:
-                (tmp_path / "served.pdf").write_bytes(response.read())
-            assert "under review at NSDI" in squash(pdf_text(tmp_path / "served.pdf"))
+        edit(cv, "Two papers are pending review.", "Two papers are under review at NSDI.")
+        page.wait_for_function("document.body.innerText.includes('under review at NSDI')",
+                               timeout=DEADLINE * 1000)
+        pdf_view.wait_for_function(
+            f"document.getElementById('bibcv-pdf').getAttribute('src') !== {first_pdf!r}",
+            timeout=DEADLINE * 1000)
+        with urlopen(serve.url + frame.get_attribute("src").lstrip("/")) as response:
+            (tmp_path / "served.pdf").write_bytes(response.read())
+        assert "under review at NSDI" in squash(pdf_text(tmp_path / "served.pdf"))
 
-            with cv.open("a", encoding="utf-8") as half_typed:
-                half_typed.write("  awards: [\n")
-            error = page.locator("#bibcv-serve-error")
-            error.wait_for(timeout=DEADLINE * 1000)
-            assert re.search(rf"cv/{STEM}\.yaml:\d+: YAML syntax error", error.inner_text())
-            assert "under review at NSDI" in page.inner_text("body")  # the last good page stays
-            pdf_view.locator("#bibcv-serve-error").wait_for(timeout=DEADLINE * 1000)
+        with cv.open("a", encoding="utf-8") as half_typed:
+            half_typed.write("  awards: [\n")
+        error = page.locator("#bibcv-serve-error")
+        error.wait_for(timeout=DEADLINE * 1000)
+        assert re.search(rf"cv/{STEM}\.yaml:\d+: YAML syntax error", error.inner_text())
+        assert "under review at NSDI" in page.inner_text("body")  # the last good page stays
+        pdf_view.locator("#bibcv-serve-error").wait_for(timeout=DEADLINE * 1000)
 
-            edit(cv, "  awards: [\n", "")
-            error.wait_for(state="detached", timeout=DEADLINE * 1000)
+        edit(cv, "  awards: [\n", "")
+        error.wait_for(state="detached", timeout=DEADLINE * 1000)
         assert "EventSource" not in (project / "out" / f"{STEM}.html").read_text()
         engines = tex_children(serve.process.pid)
         serve.process.send_signal(signal.SIGTERM)
         serve.process.wait(timeout=DEADLINE)
     finally:
         serve.kill()
+        page.close()
+        pdf_view.close()
     assert serve.process.returncode == 0
     assert not [pid for pid in engines if Path(f"/proc/{pid}").exists()]
     assert not list(private_tmp.glob("bibcv-*"))

@@ -55,3 +55,22 @@ def test_the_user_agent_names_bibcv_and_the_contact():
     assert user_agent("ada@example.org").startswith("bibcv/")
     assert user_agent("ada@example.org").endswith("; mailto:ada@example.org)")
     assert "mailto" not in user_agent(None)
+
+
+def test_the_contact_comes_from_the_option_the_environment_or_the_cvs(tmp_path, monkeypatch):
+    from bibcv.fetch.http import contact_address
+
+    monkeypatch.delenv("BIBCV_MAILTO", raising=False)
+    cvs = tmp_path / "cv"
+    cvs.mkdir()
+    assert contact_address(None, cvs) is None
+    (cvs / "ada.yaml").write_text("person: {name: Ada, contact: {email: ada@example.org}}\n")
+    (cvs / "_base.yaml").write_text("person: {name: Ada}\n")
+    (cvs / "broken.yaml").write_text("person: [\n")
+    assert contact_address(None, cvs) == "ada@example.org"
+    monkeypatch.setenv("BIBCV_MAILTO", "lab@example.org")
+    assert contact_address(None, cvs) == "lab@example.org"
+    assert contact_address("me@example.org", cvs) == "me@example.org"
+    monkeypatch.delenv("BIBCV_MAILTO")
+    (cvs / "bob.yaml").write_text("person: {name: Bob, contact: {email: bob@example.org}}\n")
+    assert contact_address(None, cvs) is None  # two people: none is guessed

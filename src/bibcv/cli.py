@@ -426,7 +426,8 @@ def export_academicpages_command(cv_file: Path, output_dir: Path) -> None:
 
 MAILTO = click.option("--mailto", metavar="ADDRESS",
                       help="Your e-mail address, sent in the User-Agent as Crossref and "
-                           "OpenAlex ask (default: $BIBCV_MAILTO).")
+                           "OpenAlex ask (default: $BIBCV_MAILTO, else the email of the CVs "
+                           "in cv/ when they give one).")
 KEY_PATTERN = click.option("--key-pattern", default=None, metavar="PATTERN",
                            help="How new keys are made (default: $BIBCV_KEY_PATTERN, else "
                                 "{first_author}{initials}{yy}, as DBLP: ZuoSY21).")

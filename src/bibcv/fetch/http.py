@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -41,9 +42,27 @@ def service_url(service: str) -> str:
     return os.environ.get(variable, default).rstrip("/")
 
 
-def contact_address(explicit: str | None = None) -> str | None:
-    """Who the services may write to about this client: --mailto, else BIBCV_MAILTO."""
-    return explicit or os.environ.get("BIBCV_MAILTO") or None
+def contact_address(explicit: str | None = None, cv_folder: Path = Path("cv")) -> str | None:
+    """Who the services may write to about this client: --mailto, else BIBCV_MAILTO, else
+    the e-mail address of the CVs in cv/ when they all give the same one."""
+    return explicit or os.environ.get("BIBCV_MAILTO") or _cv_email(cv_folder)
+
+
+def _cv_email(folder: Path) -> str | None:
+    import yaml
+
+    found = set()
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue  # a CV that cannot be read is `bibcv check`'s business, not this
+        person = data.get("person") if isinstance(data, dict) else None
+        contact = person.get("contact") if isinstance(person, dict) else None
+        email = contact.get("email") if isinstance(contact, dict) else None
+        if isinstance(email, str) and "@" in email:
+            found.add(email.strip())
+    return found.pop() if len(found) == 1 else None
 
 
 def user_agent(mailto: str | None) -> str:

@@ -58,6 +58,7 @@ test-deep: $(INSTALLED)
 bench: system-deps $(INSTALLED)
 	$(BIN)/python scripts/bench_build.py
 	$(BIN)/python scripts/bench_bib.py
+	$(BIN)/python scripts/bench_check.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests scripts

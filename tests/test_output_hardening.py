@@ -4,6 +4,7 @@ full disks and signals end with a plain message and leave nothing behind."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,10 +15,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bibcv.backends.latex import TEX_LINE_LIMIT, render_tex, wrap_long_lines
 from bibcv.cli import main
 from bibcv.compile import compile_pdf
-from bibcv.errors import BibcvError
-from conftest import pdf_text, write
+from bibcv.document import load_document
+from bibcv.errors import BibcvError, Origin
+from conftest import REPO, pdf_text, write
 
 STARTER_CV = """\
 bibliography: [refs.bib]
@@ -203,3 +206,237 @@ def test_a_pdf_whose_copy_fails_midway_leaves_no_partial_files(tmp_path, monkeyp
         compile_pdf("\\documentclass{article}\\begin{document}x\\end{document}\n", "cv", tmp_path)
     assert [Path(target).suffix for target in copies] == [".partial", ".partial"]
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+# 1. export-bib -o onto what is not a plain file.
+def test_export_onto_a_symlink_writes_the_file_it_points_to(tmp_path):
+    starter(tmp_path)
+    real = tmp_path / "real.bib"
+    real.write_text("old\n")
+    link = tmp_path / "link.bib"
+    link.symlink_to(real)
+    result = CliRunner().invoke(main, ["export-bib", str(tmp_path / "refs.bib"), "-o", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert "@article{one," in real.read_text()
+
+
+def test_export_into_a_fifo_gives_its_reader_the_text(tmp_path):
+    starter(tmp_path)
+    fifo = tmp_path / "pipe.bib"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE, text=True)
+    result = run_bibcv("export-bib", str(tmp_path / "refs.bib"), "-o", str(fifo))
+    assert result.returncode == 0, result.stderr
+    assert "@article{one," in reader.communicate(timeout=30)[0]
+    assert fifo.is_fifo()
+
+
+def test_export_onto_devices_writes_into_them(tmp_path):
+    starter(tmp_path)
+    assert run_bibcv("export-bib", str(tmp_path / "refs.bib"), "-o", "/dev/null").returncode == 0
+    assert Path("/dev/null").is_char_device()
+    full = run_bibcv("export-bib", str(tmp_path / "refs.bib"), "-o", "/dev/full")
+    no_traceback(full)
+    assert full.returncode == 1
+    assert full.stderr.strip().endswith("cannot write /dev/full: No space left on device")
+    assert "wrote" not in full.stderr
+    assert Path("/dev/full").is_char_device()
+
+
+def test_export_onto_a_folder_is_refused(tmp_path):
+    starter(tmp_path)
+    (tmp_path / "folder.bib").mkdir()
+    result = CliRunner().invoke(main, ["export-bib", str(tmp_path / "refs.bib"),
+                                       "-o", str(tmp_path / "folder.bib")])
+    assert result.exit_code in (1, 2)
+    assert "folder" in result.output.lower() or "directory" in result.output.lower()
+    assert (tmp_path / "folder.bib").is_dir()
+
+
+def test_export_to_dash_is_standard_output(tmp_path, monkeypatch):
+    starter(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["export-bib", "refs.bib", "-o", "-"])
+    assert result.exit_code == 0
+    assert result.output.startswith("@article{one,")
+    assert not (tmp_path / "-").exists()
+
+
+# 5. A damaged cache is read again, not trusted.
+@pytest.mark.parametrize("damage", [
+    "{not json", "[]", '{"entries": 5}', '{"entries": [[1, 2]], "preambles": [], "warnings": []}',
+    '{"entries": [["one", "article", {"title": 5}, 1]], "preambles": [], "warnings": []}',
+    '{"entries": [], "preambles": [], "warnings": [["x", "line"]]}', ""])
+def test_a_damaged_bibliography_cache_is_read_again(tmp_path, damage):
+    cv = starter(tmp_path)
+    out = tmp_path / "out"
+    args = ["build", str(cv), "-o", str(out), "--format", "md"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    caches = list((out / ".bibcv").glob("bib-*.json"))
+    assert len(caches) == 1
+    caches[0].write_text(damage)
+    for extra in ([], ["--force"]):
+        (out / "cv.md").unlink()
+        result = CliRunner().invoke(main, args + extra)
+        assert result.exit_code == 0, result.output
+        assert "Notes" in (out / "cv.md").read_text()
+    assert caches[0].read_text() != damage  # written again, sound
+
+
+# 11. An output emptied or changed since the build is not up to date.
+@pytest.mark.parametrize("change", ["empty", "edit", "delete"])
+def test_an_output_changed_after_the_build_is_built_again(tmp_path, change):
+    cv = starter(tmp_path)
+    out = tmp_path / "out"
+    args = ["build", str(cv), "-o", str(out), "--format", "md,html"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert "up to date" in CliRunner().invoke(main, args).output
+    page = out / "cv.md"
+    good = page.read_text()
+    if change == "empty":
+        page.write_text("")
+    elif change == "edit":
+        page.write_text(good.replace("Notes", "Nodes"))
+    else:
+        page.unlink()
+    result = CliRunner().invoke(main, args)
+    assert "up to date" not in result.output and "wrote" in result.output
+    assert page.read_text() == good
+
+
+# 12. Every mistake of a CV at once, in file and line order; warnings in a fixed order.
+def test_a_contact_address_is_reported_with_the_other_mistakes(tmp_path):
+    cv = starter(tmp_path, cv="""\
+        bibliography: [refs.bib]
+        person:
+          name: Ada Lovelace
+          contact:
+            homepage: ftp://example.org/ada
+        sections:
+          a:
+            title: A
+            layout: bullets
+            items:
+              - text: "[x](javascript:alert(1))"
+        """)
+    result = CliRunner().invoke(main, ["check", str(cv)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"{cv}:5: contact 'homepage': link target 'ftp://example.org/ada' "
+                               "is not allowed")
+    assert lines[1].startswith(f"{cv}:11: link target 'javascript:alert(1' is not allowed")
+
+
+def test_warnings_come_in_file_and_line_order(tmp_path):
+    entries = "".join(f"@article{{k{index}, author = {{Ada Lovelace}}, title = {{T{index}}},\n"
+                      "  journal = {J}}\n" for index in range(12))
+    write(tmp_path / "refs.bib", entries)
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        person: {name: Ada Lovelace}
+        sections:
+          one: {title: One, layout: publications, query: {author: self}}
+          two: {title: Two, layout: publications, query: {author: self, sort: [-title]}}
+        """)
+    result = CliRunner().invoke(main, ["check", str(cv)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "warning:" in line]
+    assert len(warnings) == 12 + 12  # each entry lacks a year; each is shown twice
+    keys = [line.split("'")[1] for line in warnings if "shown in section" in line]
+    assert keys == sorted(keys)
+    positions = [(line.split(":")[0], int(line.split(":")[1])) for line in warnings]
+    assert positions == sorted(positions)
+
+
+# Minor: a folder or a device named as the bibliography is said to be one.
+@pytest.mark.parametrize(("name", "said"), [
+    ("folder", "is a folder"), ("/dev/zero", "is not a regular file but a device")])
+def test_a_bibliography_that_is_not_a_file_is_named_for_what_it_is(tmp_path, name, said):
+    (tmp_path / "folder").mkdir()
+    cv = starter(tmp_path, cv=STARTER_CV.replace("refs.bib", name))
+    result = CliRunner().invoke(main, ["check", str(cv)])
+    assert result.exit_code == 1
+    assert f"{cv}:1: bibliography file {name!r} {said}" in result.output
+    link = tmp_path / "zero.bib"
+    link.symlink_to("/dev/zero")
+    result = CliRunner().invoke(main, ["export-bib", str(link)])
+    assert result.exit_code == 1
+    assert "is not a regular file but a device" in result.output
+
+
+# Minor: academicpages pages of papers no longer shown go; only files bibcv wrote.
+def test_academicpages_removes_only_its_own_pages_of_papers_no_longer_shown(tmp_path):
+    write(tmp_path / "refs.bib", "".join(
+        f"@article{{k{index}, author = {{Ada Lovelace}}, title = {{Paper {index}}}, "
+        f"journal = {{J}}, year = {2020 + index}}}\n" for index in range(3)))
+    cv = write(tmp_path / "cv.yaml", STARTER_CV)
+    site = tmp_path / "site"
+    (site / "_publications").mkdir(parents=True)
+    own = site / "_publications" / "2019-01-01-written-by-hand.md"
+    own.write_text("mine\n")
+    export = ["export-academicpages", str(cv), "-o", str(site)]
+    assert CliRunner().invoke(main, export).exit_code == 0
+    pages = sorted(p.name for p in (site / "_publications").iterdir())
+    assert len(pages) == 4
+
+    cv.write_text(STARTER_CV.replace("{author: self}", "{author: self, exclude: [k0, k1]}"))
+    edited = site / "_publications" / "2021-01-01-paper-1.md"
+    edited.write_text(edited.read_text() + "my note\n")
+    result = CliRunner().invoke(main, export)
+    assert result.exit_code == 0, result.output
+    assert f"removed {site / '_publications' / '2020-01-01-paper-0.md'}" in result.output
+    assert f"removed {site / 'files' / 'k0.bib'}" in result.output
+    assert f"{edited}: warning: this page's paper is no longer shown" in result.output
+    assert sorted(p.name for p in (site / "_publications").iterdir()) == [
+        own.name, edited.name, "2022-01-01-paper-2.md"]
+    assert sorted(p.name for p in (site / "files").iterdir()) == ["k2.bib"]
+
+
+# 7. Lines longer than TeX's buffer are wrapped where TeX reads the break as before.
+def test_a_value_longer_than_texs_buffer_builds(tmp_path):
+    long_text = " ".join(f"w{index}" for index in range(33_000))  # over 200,000 characters
+    cv = starter(tmp_path, cv=STARTER_CV + f"last_updated: {long_text}\n")
+    result = CliRunner().invoke(main, ["build", str(cv), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    tex = (tmp_path / "out" / "cv.tex").read_text()
+    assert max(len(line) for line in tex.splitlines()) <= TEX_LINE_LIMIT
+    assert "w32999" in pdf_text(tmp_path / "out" / "cv.pdf")
+
+
+def test_wrapped_lines_typeset_exactly_as_unwrapped_ones(tmp_path):
+    document = load_document(REPO / "tests" / "style" / "stress.yaml")
+    source = render_tex(document).source
+    wrapped, breaks = wrap_long_lines(source, width=25)
+    assert len(breaks) > 200 and "%\n" in wrapped
+    stamp = 1_700_000_000
+    one = compile_pdf(source, "one", tmp_path, source_date=stamp)
+    two = compile_pdf(wrapped, "two", tmp_path, source_date=stamp)
+    assert pdf_text(one.pdf) == pdf_text(two.pdf)
+
+
+def test_wrapping_never_cuts_a_command_a_link_or_a_comment():
+    line = ("\\textbf{" + "x" * 40 + "}\\href{https://example.org/" + "a" * 40 + "}{link}"
+            + "\\textasciicircum{}" * 4 + " % a comment that runs on and on and on")
+    wrapped, _ = wrap_long_lines(line, width=10)
+    assert wrapped.replace("%\n", "").replace("\n", " ") == line
+    assert "\\href{https://example.org/" + "a" * 40 + "}" in wrapped
+    assert "% a comment that runs on and on and on" in wrapped
+    for piece in wrapped.split("\n"):
+        assert not piece.endswith("\\") and not piece.startswith(" ")
+    assert re.findall(r"\\[A-Za-z]+", wrapped) == re.findall(r"\\[A-Za-z]+", line)
+
+
+# 7 and 13. The source map names the CV line of a value after wrapped lines, in a CV of
+# thousands of values (counted in one pass; `make bench` times it).
+def test_the_source_map_finds_values_after_wrapped_lines(tmp_path):
+    items = "".join(f"      - text: item {index} " + "word " * (1000 if index % 100 == 1 else 2)
+                    + "\n" for index in range(3000))
+    cv = starter(tmp_path, cv=STARTER_CV + "  many:\n    title: Many\n    layout: bullets\n"
+                 "    items:\n" + items + "order: [many, papers]\n")
+    rendered = render_tex(load_document(cv))
+    lines = rendered.source.splitlines()
+    for index in (0, 1, 2, 1234, 2999):
+        tex_line = next(number for number, text in enumerate(lines, 1)
+                        if f"item {index} " in text or text.endswith(f"item {index}"))
+        assert rendered.source_map.origin_at(tex_line) == Origin(cv, 9 + index)

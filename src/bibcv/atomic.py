@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
+
+from bibcv.errors import BibcvError
 
 
 def write_text_atomically(target: Path, text: str) -> None:
@@ -31,3 +34,28 @@ def temporary_beside(target: Path) -> Path:
     os.close(handle)
     os.chmod(name, 0o644)  # mkstemp makes it private; outputs are for sharing
     return Path(name)
+
+
+def write_output(target: Path, text: str) -> None:
+    """Write an output the user named: a file atomically, a pipe or a device in place.
+
+    A symbolic link keeps pointing where it did and the file it points to gets
+    the text; a FIFO's reader or a character device (/dev/null, a terminal)
+    gets it written in. Anything else that is not a file (a folder, a block
+    device, a socket) is refused: the temporary file and rename would replace
+    it by a regular file.
+    """
+    real = Path(os.path.realpath(target))
+    try:
+        mode = real.stat().st_mode
+    except FileNotFoundError:
+        mode = stat.S_IFREG  # a new file (or a link to one not there yet)
+    if stat.S_ISREG(mode):
+        write_text_atomically(real, text)
+    elif stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        with real.open("w", encoding="utf-8") as stream:
+            stream.write(text)
+    else:
+        kind = "a folder" if stat.S_ISDIR(mode) else "neither a file, a pipe nor a character device"
+        raise BibcvError(f"cannot write {target}: it is {kind}; name a file to write, or - "
+                         "for standard output")

@@ -24,6 +24,7 @@ from bibcv.atomic import write_text_atomically
 from bibcv.bibencoding import decode_bib
 from bibcv.bibtex_parser import ParsedFile, RawEntry, parse_bibtex
 from bibcv.bibtex_values import MONTH_NAMES, month_number
+from bibcv.cvfiles import file_problem
 from bibcv.errors import BibcvError, Origin
 from bibcv.incremental import bibcv_fingerprint
 from bibcv.names import (
@@ -246,8 +247,10 @@ def _read_file_cached(path: Path, cache_dir: Path, encoding: str | None) -> File
     digest = hashlib.sha256(f"{bibcv_fingerprint()}\0{path}\0{encoding}\0".encode()
                             + content).hexdigest()
     cached = cache_dir / f"bib-{digest}.json"
-    if cached.is_file():
+    try:
         return _from_json(json.loads(cached.read_text(encoding="utf-8")), path)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        pass  # none yet, or damaged (a crash, a full disk, a hand edit): read the file again
     read = _read_file(path, content, encoding)
     write_text_atomically(cached, json.dumps(_to_json(read)))
     return read
@@ -263,20 +266,31 @@ def _to_json(read: FileReading) -> dict[str, Any]:
 
 
 def _from_json(data: dict[str, Any], path: Path) -> FileReading:
+    """The reading kept in the cache; a value of the wrong shape raises, as a damaged
+    cache must not be trusted (the caller then reads the file again)."""
+    entries = [(str(key), str(entry_type), fields, int(line))
+               for key, entry_type, fields, line in data["entries"]]
+    if not all(isinstance(fields, dict) and all(isinstance(name, str) and isinstance(value, str)
+                                                for name, value in fields.items())
+               for _, _, fields, _ in entries):
+        raise TypeError("a cached entry's fields are not text")
     return FileReading(
         publications=[Publication(key, entry_type, fields, Origin(path, line))
-                      for key, entry_type, fields, line in data["entries"]],
-        preambles=data["preambles"],
-        warnings=[BibcvError(message, Origin(path, line)) for message, line in data["warnings"]],
-        errors=[BibcvError(message, Origin(path, line)) for message, line in data["errors"]],
+                      for key, entry_type, fields, line in entries],
+        preambles=[str(preamble) for preamble in data["preambles"]],
+        warnings=[BibcvError(str(message), Origin(path, int(line)))
+                  for message, line in data["warnings"]],
+        errors=[BibcvError(str(message), Origin(path, int(line)))
+                for message, line in data["errors"]],
     )
 
 
 def _read_bytes(path: Path) -> bytes:
+    problem = file_problem(path)
+    if problem:
+        raise BibcvError(f"bibliography file {problem}", Origin(path))
     try:
         return path.read_bytes()
-    except FileNotFoundError:
-        raise BibcvError("bibliography file not found", Origin(path)) from None
     except OSError as error:
         raise BibcvError(f"cannot read bibliography file: {error}", Origin(path)) from None
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from bibcv import DEFAULT_TIMEOUT, OUTPUT_FORMATS, __version__
-from bibcv.errors import BibcvError, BibcvErrors, Origin
+from bibcv.errors import BibcvError, BibcvErrors, Origin, in_reading_order
 
 Reporter = Callable[[Path, BibcvError | None], None]  # a build's outcome, for `bibcv serve`
 CV_FILES = click.argument("cv_files", nargs=-1, required=True,
@@ -372,7 +372,7 @@ def check(cv_files: tuple[Path, ...]) -> None:
 @click.argument("sources", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="The .bib file to write (default: standard output).")
+              help="The .bib file to write; - or none: standard output.")
 @click.option("--strip-cv-fields", is_flag=True,
               help="Leave out what only the CV needs: data annotations (author+an), "
                    "private notes and local files (annote, comment, file, owner, timestamp, "
@@ -380,7 +380,7 @@ def check(cv_files: tuple[Path, ...]) -> None:
 def export_bib_command(sources: tuple[Path, ...], output: Path | None,
                        strip_cv_fields: bool) -> None:
     """Export clean BibTeX: what a CV shows (CV.yaml) or every entry (FILE.bib)."""
-    from bibcv.atomic import write_text_atomically
+    from bibcv.atomic import write_output
     from bibcv.pipeline import export_bib
 
 
@@ -390,13 +390,16 @@ def export_bib_command(sources: tuple[Path, ...], output: Path | None,
         _report(error)
         sys.exit(1)
     _warn(exported.warnings)
-    if output is None:
+    if output is None or str(output) == "-":
         _echo(exported.text, nl=False)
         return
     try:
-        write_text_atomically(output, exported.text)
+        write_output(output, exported.text)
+    except BibcvError as error:
+        _report(error)
+        sys.exit(1)
     except OSError as error:
-        _report(BibcvError(f"cannot write {output}: {error}"))
+        _report(BibcvError(f"cannot write {output}: {error.strerror or error}"))
         sys.exit(1)
     none = " (no publications section or query selects any entry)" if not exported.count else ""
     _echo(f"wrote {exported.count} entries to {output}{none}", err=True)
@@ -420,6 +423,8 @@ def export_academicpages_command(cv_file: Path, output_dir: Path) -> None:
         _report(BibcvError(f"cannot write into {output_dir}: {error}"))
         sys.exit(1)
     _warn(exported.warnings)
+    for removed in exported.removed:
+        _echo(f"removed {removed}: its paper is no longer shown", err=True)
     _echo(f"wrote {len(exported.pages)} pages to {output_dir / '_publications'} and "
                f"their BibTeX to {output_dir / 'files'}", err=True)
 
@@ -700,6 +705,6 @@ def _report(error: BibcvError) -> None:
 
 
 def _warn(warnings: list[BibcvError]) -> None:
-    for warning in warnings:
+    for warning in in_reading_order(warnings):
         origin = f"{warning.origin}: " if warning.origin else ""
         _echo(f"{origin}warning: {warning.message}", err=True)

@@ -35,7 +35,7 @@ from pydantic_core import PydanticCustomError
 from bibcv import OUTPUT_FORMATS
 from bibcv.locales import BASE_LANGUAGE, available, load_locale
 from bibcv.names import parse_name
-from bibcv.richtext import MarkupError, parse_markdown
+from bibcv.richtext import MarkupError, check_url, parse_markdown
 from bibcv.theme import FieldType, Layout, Theme, builtin_themes
 
 SORT_KEYS = ("date", "year", "title", "key", "file")
@@ -390,7 +390,8 @@ def _build_cv_model(theme: Theme) -> type[BaseModel]:
     contact = create_model(  # type: ignore[call-overload]
         "Contact", __base__=Strict,
         __doc__=CONTACT,
-        **{kind: (PlainText, Field(None, description=_contact_description(kind, spec)))
+        **{kind: (_contact_text(kind, spec.link),
+                  Field(None, description=_contact_description(kind, spec)))
            for kind, spec in theme.contact.items()})
     person = create_model("Person", __base__=Person,
                           contact=(contact | None, Field(None, description=CONTACT)))
@@ -415,6 +416,28 @@ def _build_cv_model(theme: Theme) -> type[BaseModel]:
 def _english_words(terms: dict[str, Any]) -> dict[str, str]:
     return {name: word.get(BASE_LANGUAGE, "") if isinstance(word, dict) else word
             for name, word in terms.items()}
+
+
+def _contact_text(kind: str, link: str | None) -> Any:
+    """Text, and when the theme links this kind of contact, text that makes a web link.
+
+    Checked here, with everything else a CV may get wrong, so that one run
+    reports a bad address together with the other mistakes.
+    """
+    if link is None:
+        return PlainText
+
+    def links(value: str) -> str:
+        try:
+            check_url(link.replace("{value}", value))
+        except MarkupError as error:
+            pattern = link.replace("{value}", "…")
+            advice = "the whole address" if pattern == "…" else "only the …"
+            raise PydanticCustomError("contact", f"contact {kind!r}: {error}; the theme links "
+                                      f"it as {pattern}, so write {advice}") from None
+        return value
+
+    return Annotated[PlainText, AfterValidator(links)]
 
 
 def _contact_description(kind: str, spec: Any) -> str:

@@ -8,6 +8,7 @@ them together as BibcvErrors, so one run shows them all.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,8 +40,7 @@ class BibcvErrors(BibcvError):
     """Several problems found by one stage, sorted by file and line."""
 
     def __init__(self, problems: list[BibcvError]) -> None:
-        unique = {str(problem): problem for problem in problems}.values()
-        self.problems = sorted(unique, key=_position)
+        self.problems = in_reading_order({str(problem): problem for problem in problems}.values())
         first = self.problems[0]
         super().__init__(first.message, first.origin)
 
@@ -48,5 +48,12 @@ class BibcvErrors(BibcvError):
         return "\n".join(str(problem) for problem in self.problems)
 
 
-def _position(problem: BibcvError) -> tuple[str, int]:
-    return (str(problem.origin.file), problem.origin.line) if problem.origin else ("", 0)
+def in_reading_order(problems: Iterable[BibcvError]) -> list[BibcvError]:
+    """By file, line and message: the same input always reports in the same order."""
+    return sorted(problems, key=_position)
+
+
+def _position(problem: BibcvError) -> tuple[str, int, str]:
+    if problem.origin is None:
+        return ("", 0, problem.message)
+    return (str(problem.origin.file), problem.origin.line, problem.message)

@@ -83,9 +83,10 @@ def is_up_to_date(cv_path: Path, out_dir: Path, formats: Sequence[str] | None = 
         inputs = Inputs(tuple(map(Path, record["files"])), Path(record["theme"]))
         return (inputs.files[0] == cv_path
                 and set(formats or record["formats"]) <= set(record["formats"])
-                and all(Path(output).exists() for output in record["outputs"])
+                and all(_stamp(Path(output)) == stamp
+                        for output, stamp in record["outputs"].items())
                 and record["digest"] == inputs.digest())
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
+    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
         return False
 
 
@@ -94,17 +95,31 @@ def record_build(cv_path: Path, out_dir: Path, inputs: Inputs, digest: str,
     """Remember what a successful build was made from, and what it wrote.
 
     A build of other formats from the same inputs adds to the record, so `make cv`
-    and `make site` do not each find the other's build out of date.
+    and `make site` do not each find the other's build out of date. Each output
+    is recorded with its size and modification time: an output emptied, edited
+    or replaced since makes the CV out of date.
     """
     from bibcv.atomic import write_text_atomically
 
     record = {"files": [str(p) for p in inputs.files], "theme": str(inputs.theme),
-              "digest": digest, "formats": list(formats), "outputs": [str(p) for p in outputs]}
+              "digest": digest, "formats": list(formats),
+              "outputs": {str(p): _stamp(p) for p in outputs}}
     earlier = _read_record(cv_path.stem, out_dir)
-    if earlier and all(earlier.get(key) == record[key] for key in ("files", "theme", "digest")):
-        for key in ("formats", "outputs"):
-            record[key] = list(dict.fromkeys([*earlier.get(key, []), *record[key]]))
+    if (earlier and all(earlier.get(key) == record[key] for key in ("files", "theme", "digest"))
+            and isinstance(earlier.get("formats"), list)
+            and isinstance(earlier.get("outputs"), dict)):
+        record["formats"] = list(dict.fromkeys([*earlier["formats"], *record["formats"]]))
+        record["outputs"] = {**earlier["outputs"], **record["outputs"]}
     write_text_atomically(_record_path(cv_path.stem, out_dir), json.dumps(record, indent=1))
+
+
+def _stamp(output: Path) -> list[int] | None:
+    """An output's size and modification time (ns), as a record keeps them; None if gone."""
+    try:
+        status = output.stat()
+    except OSError:
+        return None
+    return [status.st_size, status.st_mtime_ns]
 
 
 @cache

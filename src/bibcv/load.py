@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from bibcv.chain import path_from, read_chain
-from bibcv.cvfiles import is_base_file
+from bibcv.cvfiles import file_problem, is_base_file
 from bibcv.cvformat import Design as DesignFormat
 from bibcv.cvformat import cv_model
 from bibcv.cvproblems import did_you_mean, validation_problems
@@ -114,10 +114,9 @@ def _file_problems(data: LocatedDict) -> list[BibcvError]:
                       data.origin_of("citations")))
     problems = []
     for what, key, name, origin in named:
-        path = path_from(data, key, name)
-        if not path.is_file():
-            problems.append(BibcvError(f"{what} {name!r} not found (looked for "
-                                       f"{path.absolute()})", origin))
+        problem = file_problem(path_from(data, key, name))
+        if problem:
+            problems.append(BibcvError(f"{what} {name!r} {problem}", origin))
     return problems
 
 

@@ -16,7 +16,7 @@ from bibcv.atomic import write_text_atomically
 from bibcv.bibliography import Publication, load_bibliography
 from bibcv.cvfiles import CV_SUFFIXES
 from bibcv.document import Document, load_document
-from bibcv.errors import BibcvError, Origin
+from bibcv.errors import BibcvError, Origin, in_reading_order
 from bibcv.export import export_bibtex
 from bibcv.incremental import STATE_DIR, record_build
 
@@ -96,6 +96,7 @@ def build_cv(path: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
     for name in chosen:
         WRITERS[name](document, out_dir, timeout, built, engines)
     record_build(path, out_dir, document.inputs, document.inputs_digest, chosen, built.outputs)
+    built.warnings = in_reading_order(built.warnings)  # `bibcv watch` prints them as they are
     return built
 
 

@@ -13,11 +13,18 @@ them; the citation is HTML, from the HTML backend's ``to_html`` (the owner in
 bold, the venue in italics, links checked).  The body is the abstract (or the
 citation) as escaped Markdown.
 Nothing depends on the time of the run: exporting twice writes the same bytes.
+
+What an export wrote is listed in ``.bibcv/academicpages-<cv>.json`` in the
+site, with a digest of each file: the next export of that CV removes the pages
+and .bib files of papers it no longer shows, but only files bibcv wrote and
+nobody has changed since (those are kept, with a warning).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -30,8 +37,9 @@ from bibcv.backends.html import bib_file_name, shown_views, to_html
 from bibcv.backends.markdown import paragraphs, to_markdown
 from bibcv.bibliography import Publication
 from bibcv.document import Document
-from bibcv.errors import BibcvError
+from bibcv.errors import BibcvError, Origin
 from bibcv.export import format_entry
+from bibcv.incremental import STATE_DIR
 from bibcv.richtext import MarkupError, as_rich, check_url
 from bibcv.style import PublicationView, venue_of
 
@@ -54,6 +62,7 @@ class ExportedSite:
     pages: list[Path] = field(default_factory=list)
     bibtex: list[Path] = field(default_factory=list)
     warnings: list[BibcvError] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # files of papers no longer shown
 
 
 def export_academicpages(document: Document, out_dir: Path) -> ExportedSite:
@@ -76,7 +85,49 @@ def export_academicpages(document: Document, out_dir: Path) -> ExportedSite:
         write_text_atomically(page, publication_page(views[publication.key], publication,
                                                      name, bib_name))
         exported.pages.append(page)
+    _remove_files_no_longer_written(document, out_dir, exported)
     return exported
+
+
+def _remove_files_no_longer_written(document: Document, out_dir: Path,
+                                    exported: ExportedSite) -> None:
+    """Remove what the last export of this CV wrote and this one did not; list what it wrote.
+
+    Only a page or .bib file still as bibcv wrote it goes: one changed since is kept.
+    """
+    listing = out_dir / STATE_DIR / f"academicpages-{document.stem}.json"
+    written = {path.relative_to(out_dir).as_posix(): _digest(path)
+               for path in [*exported.pages, *exported.bibtex]}
+    for relative, digest in _written_before(listing).items():
+        path = out_dir / relative
+        if relative in written or not path.is_file():
+            continue
+        if _digest(path) == digest:
+            path.unlink()
+            exported.removed.append(path)
+        else:
+            exported.warnings.append(BibcvError(
+                "this page's paper is no longer shown, but the file was changed after bibcv "
+                "wrote it, so it is kept; delete it if it should go", Origin(path)))
+    write_text_atomically(listing, json.dumps(written, indent=1, sort_keys=True))
+
+
+def _written_before(listing: Path) -> dict[str, str]:
+    """The files an earlier export listed; only names in _publications/ and files/ count."""
+    try:
+        data = json.loads(listing.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {relative: digest for relative, digest in data.items()
+            if isinstance(relative, str) and isinstance(digest, str)
+            and relative.count("/") == 1 and relative.split("/")[0] in ("_publications", "files")
+            and relative.split("/")[1] not in ("", ".", "..")}
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def publication_page(view: PublicationView, publication: Publication, name: str,

@@ -9,7 +9,8 @@ backend, never by user data) pass as they are.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,14 @@ from bibcv.incremental import compiled_templates
 from bibcv.latex import CJK_COMMAND, Latex, escape_text, to_latex
 from bibcv.richtext import RichText
 from bibcv.theme import Theme, theme_loader
+
+# TeX reads a line into a buffer of 200,000 characters and stops at a longer one; the
+# generated source keeps its lines far shorter (see ``wrap_long_lines``).
+TEX_LINE_LIMIT = 4000
+_SPACE_BREAK = re.compile(r"(?<=[^ \t\\]) (?=[^ \t])")  # one space between two words
+_CONTROL_WORD = re.compile(r"\\[A-Za-z@_:]+")  # @ after \makeatletter; _ and : in expl3
+_LINK_ARGUMENT = re.compile(r"\\(?:href|url|nolinkurl)\{[^{}]*\}")  # read with other catcodes
+_COMMENT = re.compile(r"(?<!\\)(?:\\\\)*%")
 
 
 class SourceMap:
@@ -44,14 +53,20 @@ class SourceMap:
             self.printed.append((latex, origin))
         return latex
 
-    def locate(self, tex: str) -> None:
-        """Find each printed value in the finished document, in order."""
-        cursor = 0
+    def locate(self, tex: str, breaks: Sequence[int] = ()) -> None:
+        """Find each printed value in the finished document, in order.
+
+        breaks are the offsets in tex where ``wrap_long_lines`` started a new line.
+        Lines are counted from the previous value on, so that a CV of thousands of
+        values costs one pass over the text, not one per value.
+        """
+        cursor, line = 0, 1
         for latex, origin in self.printed:
             found = tex.find(latex, cursor)
             if found < 0:
                 continue
-            self._lines.append(tex.count("\n", 0, found) + 1)
+            line += tex.count("\n", cursor, found)
+            self._lines.append(line + bisect.bisect_right(breaks, found))
             self._origins.append(origin)
             cursor = found
 
@@ -146,8 +161,9 @@ def _render(theme: Theme, context: dict[str, Any]) -> RenderedTex:
         # A theme's template met data it did not expect: name the template, not Python.
         raise BibcvError(f"the theme's templates failed: {type(error).__name__}: {error}",
                          Origin(theme.template_file(theme.document))) from None
-    source_map.locate(source)
-    return RenderedTex(source, source_map)
+    wrapped, breaks = wrap_long_lines(source)
+    source_map.locate(source, breaks)
+    return RenderedTex(wrapped, source_map)
 
 
 def _template_error(error: jinja2.TemplateError, theme: Theme) -> BibcvError:
@@ -157,3 +173,79 @@ def _template_error(error: jinja2.TemplateError, theme: Theme) -> BibcvError:
                 else theme.template_file(error.name or theme.document))
         return BibcvError(f"template error: {error.message}", Origin(file, error.lineno))
     return BibcvError(f"template error: {error}", Origin(theme.template_file(theme.document)))
+
+
+def wrap_long_lines(tex: str, width: int = TEX_LINE_LIMIT) -> tuple[str, list[int]]:
+    """Break each line longer than width where TeX reads the break as what was there.
+
+    A 1 MB title or an 8,000-author entry would otherwise make one line longer
+    than TeX's buffer. A space between two words becomes a line end (TeX reads
+    either as one space); a long run with no such space is cut with ``%`` and a
+    line end, which TeX skips, but never inside a control word or a link's
+    address, nor after a comment has begun. Returns the text and the offsets
+    in the original text where new lines begin, for the source map.
+    """
+    out: list[str] = []
+    breaks: list[int] = []
+    offset = 0
+    for line in tex.split("\n"):
+        out.append(_LineWrapper(line, offset, breaks).wrap(width) if len(line) > width else line)
+        offset += len(line) + 1
+    return "\n".join(out), breaks
+
+
+class _LineWrapper:
+    """One long line, and where it may be broken."""
+
+    def __init__(self, line: str, offset: int, breaks: list[int]) -> None:
+        self.line, self.offset, self.breaks = line, offset, breaks
+        comment = _COMMENT.search(line)
+        self.end = comment.start() if comment else len(line)
+        self.links = _Spans(_LINK_ARGUMENT.finditer(line, 0, self.end))
+        self.commands = _Spans(_CONTROL_WORD.finditer(line, 0, self.end))
+
+    def wrap(self, width: int) -> str:
+        line, pieces, start = self.line, [], 0
+        while len(line) - start > width:
+            found = self._break_near(start, min(start + width, self.end))
+            if found is None:
+                break
+            position, at_space = found
+            pieces.append(line[start:position] + ("\n" if at_space else "%\n"))
+            start = position + 1 if at_space else position
+            self.breaks.append(self.offset + position)
+        pieces.append(line[start:])
+        return "".join(pieces)
+
+    def _break_near(self, start: int, limit: int) -> tuple[int, bool] | None:
+        """The last break in (start, limit], else the first after it: (position, at a space)."""
+        for space in reversed(list(_SPACE_BREAK.finditer(self.line, start + 1, limit))):
+            if not self.links.around(space.start()):
+                return space.start(), True
+        for position in range(limit, start, -1):
+            if self._may_cut(position):
+                return position, False
+        for position in range(limit + 1, self.end):
+            if _SPACE_BREAK.match(self.line, position) and not self.links.around(position):
+                return position, True
+            if self._may_cut(position):
+                return position, False
+        return None
+
+    def _may_cut(self, position: int) -> bool:
+        """Whether ``%`` and a line end may go before the character at position."""
+        return (self.line[position] not in " \t" and self.line[position - 1] not in " \t\\"
+                and not self.commands.around(position) and not self.links.around(position))
+
+
+class _Spans:
+    """Stretches of a line, sorted and not overlapping: is a position inside one?"""
+
+    def __init__(self, matches: Iterator[re.Match[str]]) -> None:
+        spans = [match.span() for match in matches]
+        self.starts = [begin for begin, _ in spans]
+        self.ends = [finish for _, finish in spans]
+
+    def around(self, position: int) -> bool:
+        index = bisect.bisect_left(self.starts, position) - 1
+        return index >= 0 and position < self.ends[index]

@@ -30,6 +30,23 @@ needs_cjk() {
   [ "${1-}" = test ] || LC_ALL=C.UTF-8 grep -qP '[\x{3000}-\x{9FFF}\x{AC00}-\x{D7AF}]' cv/*.yaml bib/*.bib 2>/dev/null
 }
 
+# Whether some CV uses a CSL citation style (style: apa, …), which citeproc-js renders on Node.js
+# (the tests always do).  Any style but bibcv's own counts.
+needs_csl() {
+  [ "${1-}" = test ] || LC_ALL=C.UTF-8 grep -qP '^\s*style:\s*(?!bibcv\s*$)\S' cv/*.yaml 2>/dev/null
+}
+
+# citeproc-js from npm, as package.json and package-lock.json pin it, into ./node_modules
+# (offline after this; bibcv finds it there).  Needs npm, which the probe installs first.
+CITEPROC_MODULE=node_modules/citeproc/citeproc_commonjs.js
+install_citeproc() {
+  needs_csl "${1-}" || return 0
+  [ -f "$CITEPROC_MODULE" ] && return 0
+  command -v npm >/dev/null 2>&1 || return 0
+  echo "Installing citeproc-js from npm into node_modules/ (for CSL citation styles)..."
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+}
+
 # Size, time and name of each file, following symbolic links (one line each).
 describe() { [ "$#" -eq 0 ] || stat -L -c '%s %Y %n' "$@" 2>/dev/null; }
 
@@ -86,6 +103,11 @@ probe() {
     need_tex_file jbtest.bib texlive-bibtex-extra     # legacy-encoded public .bib files
     need_tex_file IEEEfull.bib texlive-publishers
   fi
+  if needs_csl "${1-}"; then
+    need_command node nodejs
+    need_command npm npm
+    [ -f "$CITEPROC_MODULE" ] && found_path "$CITEPROC_MODULE" || missing+=(citeproc-js)
+  fi
   if needs_cjk "${1-}"; then
     found_path "$(fc-list :lang=zh file 2>/dev/null | head -n1 | cut -d: -f1)" || missing+=(fonts-noto-cjk)
   fi
@@ -94,6 +116,12 @@ probe() {
 
 probe "${1-}"
 [ "${#missing[@]}" -eq 0 ] && { remember; exit 0; }
+# citeproc-js comes from npm, not apt: install it when npm is here, then probe again.
+if [[ " ${missing[*]} " == *" citeproc-js "* ]] && command -v npm >/dev/null 2>&1; then
+  install_citeproc "${1-}"
+  probe "${1-}"
+  [ "${#missing[@]}" -eq 0 ] && { remember; echo "Installed."; exit 0; }
+fi
 
 echo "bibcv needs these Debian packages: ${missing[*]}"
 if command -v apt-get >/dev/null 2>&1; then
@@ -108,7 +136,12 @@ if command -v apt-get >/dev/null 2>&1; then
     echo "Installing them with apt-get (a few minutes the first time)..."
     export DEBIAN_FRONTEND=noninteractive
     "${as_root[@]}" apt-get update -qq
-    "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_missing=()
+    for package in "${missing[@]}"; do [ "$package" = citeproc-js ] || apt_missing+=("$package"); done
+    if [ "${#apt_missing[@]}" -gt 0 ]; then
+      "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null
+    fi
+    install_citeproc "${1-}"
     probe "${1-}"
     [ "${#missing[@]}" -eq 0 ] && { remember; echo "Installed."; exit 0; }
     echo "Still missing after apt-get: ${missing[*]}" >&2
@@ -122,6 +155,8 @@ Install them, then run make again:
                   titlesec, enumitem and accsupp; the fonts Gentium Book Plus and
                   FontAwesome (version 4), and a CJK font such as Noto Serif CJK when
                   a CV has Chinese, Japanese or Korean text; poppler's pdftotext and
-                  pdftohtml; and, for the tests, bibtex, biber, Chromium and a Java runtime.
+                  pdftohtml; Node.js and npm, then `npm ci` in bibcv's folder (citeproc-js),
+                  when a CV uses a CSL style; and, for the tests, bibtex, biber, Chromium
+                  and a Java runtime.
 MSG
 exit 1

@@ -115,6 +115,12 @@ Count = Annotated[int, BeforeValidator(_whole_number), Field(ge=1)]
 SortKey = Literal[tuple(f"{sign}{key}" for key in SORT_KEYS for sign in ("", "-"))]  # type: ignore[valid-type]
 
 
+STYLE_DESCRIPTION = ("The citation style: bibcv (the built-in one), a CSL style's id (apa, "
+                     "ieee, chicago-author-date, nature, vancouver, "
+                     "china-national-standard-gb-t-7714-2015-numeric, …) or the path of a "
+                     ".csl file, relative to this file.")
+
+
 class Strict(BaseModel):
     """Unknown keys are mistakes (most often a misspelling), never silently ignored."""
 
@@ -181,6 +187,8 @@ class _PublicationSection(_Section):
     citation_summary: StrictBool = Field(False, description="A line under the heading with "
                                          "the section's total citations, h-index and their "
                                          "date, from the CV's `citations` file.")
+    style: PlainText = Field(None, description="This section's citation style, instead of "
+                             "the CV's `style`.")
 
 
 class Person(Strict):
@@ -363,6 +371,7 @@ class _CV(Strict):
                                 "prints, and which text of a {en: …, zh: …} value is shown.")
     design: Design = Field(None, description="Page size, margins, font, colours, photo and "
                            "layout choices; each defaults to the theme's.")
+    style: PlainText = Field(None, description=STYLE_DESCRIPTION)
 
 
 FIELD_DESCRIPTIONS = {

@@ -17,13 +17,14 @@ from typing import Any
 
 from bibcv.bibliography import Bibliography, Publication, load_bibliography
 from bibcv.citecounts import Counts, h_index, read_counts
-from bibcv.errors import BibcvError
+from bibcv.csl import Bibliographies, CslError, find_citeproc
+from bibcv.errors import BibcvError, Origin
 from bibcv.incremental import Inputs
 from bibcv.load import check_queries, load_cv
 from bibcv.model import CV, PublicationOptions, PublicationQuery, Section
 from bibcv.photo import PreparedPhoto, prepare_photo
 from bibcv.richtext import RichText, as_rich, link, styled
-from bibcv.select import number_labels, select_publications, unknown_excludes
+from bibcv.select import all_queries, number_labels, select_publications, unknown_excludes
 from bibcv.style import (
     GROUP_ORDER,
     CitationStyle,
@@ -149,11 +150,13 @@ class _QueryResolver:
     warnings: list[BibcvError]
     counts: Counts | None = None  # the CV's citation counts file, when it names one
     shown: dict[str, Publication] = field(default_factory=dict)
+    bibliographies: Bibliographies = field(default_factory=Bibliographies)
 
     def sections(self) -> list[DocumentSection]:
         chosen = {section.id: self._grouped(section) for section in self.cv.sections
                   if section.query is not None}
         self._warn_shown_twice(chosen)
+        self._render_csl(chosen)
         labels = self._labels(chosen)
         resolved = []
         for section in self.cv.sections:
@@ -179,6 +182,34 @@ class _QueryResolver:
             groups.append(PublicationGroup(heading, views))
             numbers = numbers[len(papers):]
         return groups
+
+    def _render_csl(self, chosen: dict[str, list[tuple[str, list[Publication]]]]) -> None:
+        """Every entry shown in a CSL style, rendered before any is styled: one citeproc-js
+        run for the whole CV (starting it costs more than rendering)."""
+        wanted: list[tuple[CitationStyle, list[Publication]]] = []
+        for section in self.cv.sections:
+            if section.id in chosen:
+                papers = [paper for _, group in chosen[section.id] for paper in group]
+                wanted.append((self.style(section.options), papers))
+        item_queries = set(map(id, all_queries(self.cv))) - {
+            id(section.query) for section in self.cv.sections}
+        for query in all_queries(self.cv):
+            if id(query) in item_queries:
+                wanted.append((self.style(PublicationOptions()), select_publications(
+                    self.bibliography, query, self.cv.person)))
+        wanted = [(style, papers) for style, papers in wanted if style.csl is not None]
+        if not wanted:
+            return
+        try:
+            self.bibliographies.citeproc = find_citeproc(self.cv.source.parent)
+            self.bibliographies.lang = self.cv.csl_language
+            for style, papers in wanted:
+                assert style.csl is not None
+                for paper in papers:
+                    self.bibliographies.add(style.csl, style.csl_item(paper))
+            self.bibliographies.render()
+        except CslError as error:
+            raise BibcvError(str(error), Origin(self.cv.source)) from None
 
     def _grouped(self, section: Section) -> list[tuple[str, list[Publication]]]:
         """The section's publications under their sub-headings, in the order shown."""
@@ -297,7 +328,9 @@ class _QueryResolver:
             maxnames=options.maxnames, minnames=options.minnames,
             last_author=options.last_author,
             omit=frozenset([*citation.get("omit", ()), *options.omit]),
-            badges=in_section and bool(citation.get("badges", False)), cited_by=cited_by)
+            badges=in_section and bool(citation.get("badges", False)), cited_by=cited_by,
+            csl=None if options.builtin_style else options.style or self.cv.style,
+            bibliographies=self.bibliographies)
 
     def views(self, papers: list[Publication], options: PublicationOptions,
               labels: list[str], in_section: bool = True,

@@ -52,7 +52,8 @@ _CJK_RANGES = (
     (0x20000, 0x3134F),
 )
 
-_STYLE_COMMANDS = {"emph": r"\emph", "strong": r"\textbf", "sup": r"\textsuperscript"}
+_STYLE_COMMANDS = {"emph": r"\emph", "strong": r"\textbf", "sup": r"\textsuperscript",
+                   "sub": r"\textsubscript", "smallcaps": r"\textsc"}
 # Characters a URL may carry that TeX would read as syntax inside \href: percent-encoded,
 # with the % itself escaped, since \href may sit inside another command's argument.
 _URL_ESCAPES = {"%": r"\%", "#": r"\#", "\\": r"\%5C", "{": r"\%7B", "}": r"\%7D",

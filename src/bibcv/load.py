@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from bibcv.chain import path_from, read_chain
+from bibcv.csl import BUILTIN_STYLE, CslError, CslStyle, find_style
 from bibcv.cvfiles import file_problem, is_base_file
 from bibcv.cvformat import Design as DesignFormat
 from bibcv.cvformat import cv_model
@@ -183,6 +184,8 @@ def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list
         formats=tuple(dict.fromkeys(validated.formats)) or ("pdf",),
         last_updated=validated.last_updated,
         design=design,
+        style=_style(data, validated.style),
+        csl_language=languages.language if "language" in data else None,
         warnings=[*locale.warnings, *languages.warnings,
                   *(BibcvError(f"section {section_id!r} is not listed in 'order', so the CV "
                                "leaves it out; add it to 'order' (or delete the section)",
@@ -308,8 +311,20 @@ def _section(section_id: str, section: Any, sections: LocatedDict, theme: Theme)
         result.query = _query(section.query, raw, "query")
         result.numbered = section.numbered
         options = section.model_dump(exclude={"title", "layout", "query", "numbered"})
-        result.options = PublicationOptions(**{**options, "omit": tuple(options["omit"])})
+        result.options = PublicationOptions(**{
+            **options, "omit": tuple(options["omit"]), "style": _style(raw, section.style),
+            "builtin_style": section.style == BUILTIN_STYLE})
     return result
+
+
+def _style(data: LocatedDict, name: str | None) -> CslStyle | None:
+    """A CSL style by id or path (relative to the file that names it); None for bibcv's."""
+    if name is None or name == BUILTIN_STYLE:
+        return None
+    try:
+        return find_style(name, data.origin_of("style").file.parent)
+    except CslError as error:
+        raise BibcvError(str(error), data.origin_of("style")) from None
 
 
 def _items(items: list[Any], raw: LocatedList,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bibcv.csl import CslStyle
 from bibcv.errors import BibcvError, Origin
 from bibcv.locales import Locale
 from bibcv.names import Name
@@ -55,6 +56,8 @@ class PublicationOptions:
     omit: tuple[str, ...] = ()  # fields this section leaves out, e.g. ("award", "note")
     cited_by: bool = False  # "Cited by N" after each entry (the CV's citations file)
     citation_summary: bool = False  # total citations and h-index under the heading
+    style: CslStyle | None = None  # this section's CSL style; None: the CV's
+    builtin_style: bool = False  # `style: bibcv` here, whatever the CV's style
 
 
 @dataclass
@@ -125,3 +128,5 @@ class CV:
     language: str = "en"  # the BCP 47 tag the CV gives, for <html lang> and the CSL locale
     locale: Locale | None = None  # the built-in locale serving it (its fonts, CJK or not)
     design: Design = field(default_factory=lambda: Design())
+    style: CslStyle | None = None  # a CSL citation style; None: bibcv's own
+    csl_language: str | None = None  # `language:` when the CV gives it: the CSL locale

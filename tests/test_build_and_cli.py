@@ -77,7 +77,7 @@ def test_user_error_is_one_line_with_file_and_line(tmp_path):
     assert result.stderr.strip() == (
         f"{bad}:3: unknown key 'section' in the CV; did you mean 'sections'? "
         "(allowed: bibliography, citations, design, extends, formats, language, last_updated, "
-        "order, person, sections, terms, theme, venues)")
+        "order, person, sections, style, terms, theme, venues)")
     assert "Traceback" not in result.stderr
 
 

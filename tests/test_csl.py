@@ -11,15 +11,23 @@ from pathlib import Path
 import pytest
 
 from bibcv.bibliography import load_bibliography
-from bibcv.csl import CslError, find_citeproc, find_style, locales_folder, markup_to_rich
+from bibcv.csl import (
+    CslError,
+    find_citeproc,
+    find_style,
+    locales_folder,
+    markup_to_rich,
+    run_citeproc,
+)
 from bibcv.errors import BibcvError
 from bibcv.latexrich import latex_markup
 from bibcv.load import load_cv
 from bibcv.pipeline import build_cv
 from bibcv.richtext import Styled, Text
-from bibcv.style import CitationStyle
+from bibcv.select import editors_of
+from bibcv.style import CitationStyle, doi_url
 from bibcv.venues import load_venue_table
-from conftest import REPO, elements, write
+from conftest import REPO, elements, pdf_bold_runs, pdf_links, write
 
 CORPUS = REPO / "tests" / "csl" / "corpus.bib"
 ORACLE = REPO / "tests" / "csl" / "oracle.js"
@@ -158,3 +166,79 @@ def test_your_name_is_bold_and_equal_contributions_marked_in_any_name_form():
     rich = markup_to_rich(html)
     assert str(rich) == "LOVELACE A*, T & x"
     assert rich.parts[0] == Styled("strong", (Text("LOVELACE A"), Text("*")))
+
+
+NAME_FORMS = {"apa": "Lovelace, A.", "ieee": "A. Lovelace", "chicago-author-date": "Lovelace",
+              "nature": "Lovelace, A.", "vancouver": "Lovelace A",
+              "china-national-standard-gb-t-7714-2015-numeric": "LOVELACE A"}
+
+
+def test_the_corpus_in_the_pdf_has_your_name_bold_every_doi_linked_no_overfull_line(
+        tmp_path):
+    built = build_cv(corpus_cv(tmp_path, "corpus", "Ada Lovelace"), tmp_path / "out",
+                     formats=["pdf"])
+    pdf = built.outputs[0]
+    assert [w for w in built.warnings if "margin" in w.message] == []
+    bibliography = list(load_bibliography([CORPUS]))
+    hers = [entry for entry in bibliography
+            if any("Lovelace" in name.last for name in entry.authors or editors_of(entry))]
+    runs = [run for run in pdf_bold_runs(pdf) if "lovelace" in run.casefold()]
+    # Every entry of hers, in every style, has her name in bold, and nothing else is bold
+    # with it (the rest of the author list stays regular).  Nature prints no editors of a
+    # book, so her two edited volumes show no name there.  (A name broken across lines is
+    # two runs, one of them with "Lovelace".)
+    assert len(runs) == len(hers) * len(STYLES) - 2, runs
+    for style, form in NAME_FORMS.items():
+        assert any(form in run for run in runs), (style, form)
+    assert all(len(run) <= len("Lovelace, Ada,*") for run in runs), runs
+    links = set(pdf_links(pdf))
+    dois = {doi_url(entry.text("doi")) for entry in bibliography if entry.text("doi")}
+    assert dois <= links, sorted(dois - links)
+
+
+def test_a_cv_adds_numbers_shortening_and_equal_marks_to_a_csl_style(tmp_path):
+    write(tmp_path / "mine.bib", r"""
+        @article{late, author = {A Alpha and B Bravo and C Charlie and D Delta and E Echo and
+                                 F Foxtrot and Ada Lovelace and G Golf},
+          title = {Late}, journal = {J}, year = {2024}, doi = {10.1/late}}
+        @inproceedings{equal, author = {Zoe Zulu and Lovelace, Ada}, author+an = {1=equal; 2=equal},
+          title = {Equal}, booktitle = {Conf}, year = {2023}}
+        """)
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [mine.bib]
+        style: ieee
+        person: {name: Ada Lovelace}
+        sections:
+          journals:
+            title: Journal Articles
+            layout: publications
+            query: {types: [article]}
+            number_prefix: J
+            maxnames: 3
+            minnames: 2
+          conferences:
+            title: Conference Papers
+            layout: publications
+            query: {types: [inproceedings]}
+            style: apa
+            continue_numbers: true
+            number_order: descending
+        """)
+    built = build_cv(cv, tmp_path / "out", formats=["md"])
+    lines = [line for line in built.outputs[0].read_text().splitlines() if line.startswith("- ")]
+    assert lines == [
+        "- [J1] A. Alpha, B. Bravo, C. Charlie, D. Delta, E. Echo, F. Foxtrot, **A. Lovelace**, "
+        "*et al.*, “Late,” *J*, 2024, doi: [10.1/late](https://doi.org/10.1/late).",
+        "- [1] Zulu, Z.\\*, & **Lovelace, A.\\*** (2023). Equal. *Conf*.",
+    ]
+
+
+def test_the_cv_language_chooses_the_csl_locale():
+    style = find_style("apa", REPO)
+    item = {"id": "x", "type": "book", "title": "T", "editor": [{"family": "E", "given": "F"}],
+            "issued": {"date-parts": [[2020]]}}
+    job = {"style": style.xml, "lang": "de-DE", "force": True, "items": [item]}
+    [german] = run_citeproc([job])
+    [english] = run_citeproc([{**job, "lang": "en-US"}])
+    assert "(Hrsg.)" in german["entries"]["x"]
+    assert "(Ed.)" in english["entries"]["x"]

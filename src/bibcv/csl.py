@@ -14,6 +14,7 @@ every backend sets it in bold.  README "Citation styles (CSL)" says why citeproc
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -28,6 +29,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from bibcv.atomic import write_text_atomically
 from bibcv.bibliography import EQUAL_CONTRIBUTION, Publication
 from bibcv.latexrich import latex_markup
 from bibcv.names import Name
@@ -322,6 +324,7 @@ class Bibliographies:
 
     citeproc: Path | None = None
     lang: str | None = None  # the CV's language; None: each style's own, else en-US
+    cache_dir: Path | None = None  # bibliographies rendered before, by their request
     styles: dict[str, CslStyle] = field(default_factory=dict)
     requests: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     rendered: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -341,7 +344,7 @@ class Bibliographies:
                                    for index, item in enumerate(items.values())]})
         if not jobs:
             return
-        results = run_citeproc(jobs, self.citeproc)
+        results = run_citeproc(jobs, self.citeproc, self.cache_dir)
         for (name, items), result in zip(self.requests.items(), results, strict=True):
             self.rendered[name] = {digest: result["entries"][f"i{index}"]
                                    for index, digest in enumerate(items)}
@@ -392,14 +395,41 @@ def _resolved_et_al(item: dict[str, Any], xml: str) -> dict[str, Any]:
 
 
 def run_citeproc(jobs: list[dict[str, Any]], citeproc: Path | None = None,
-                 ) -> list[dict[str, Any]]:
-    """Render every job in one Node.js process (starting it costs more than rendering)."""
+                 cache_dir: Path | None = None) -> list[dict[str, Any]]:
+    """Render every job in one Node.js process (starting it, and citeproc-js reading a
+    large style, cost more than rendering).  With a cache_dir, a job rendered before (same
+    style, locale and items, same runner and citeproc-js) is read back instead: an edit in
+    `bibcv watch` re-renders only the bibliographies it changed."""
+    module = citeproc or find_citeproc()
+    cached = [_cache_file(job, module, cache_dir) for job in jobs]
+    results: list[dict[str, Any] | None] = [
+        json.loads(path.read_text(encoding="utf-8")) if path and path.is_file() else None
+        for path in cached]
+    missing = [index for index, result in enumerate(results) if result is None]
+    if missing:
+        fresh = _run_node([jobs[index] for index in missing], module)
+        for index, result in zip(missing, fresh, strict=True):
+            results[index] = result
+            path = cached[index]
+            if path is not None:
+                write_text_atomically(path, json.dumps(result))
+    return [result for result in results if result is not None]
+
+
+def _cache_file(job: dict[str, Any], module: Path, cache_dir: Path | None) -> Path | None:
+    if cache_dir is None:
+        return None
+    key = json.dumps([job, _read(RUNNER), str(module), module.stat().st_size,
+                      module.stat().st_mtime_ns], sort_keys=True)
+    return cache_dir / f"csl-{hashlib.sha256(key.encode()).hexdigest()}.json"
+
+
+def _run_node(jobs: list[dict[str, Any]], module: Path) -> list[dict[str, Any]]:
     node = shutil.which("node")
     if node is None:
         raise CslError("CSL styles need Node.js (the `node` command), which is not installed; "
                        "on Debian: apt-get install nodejs npm, then run `make cv` in bibcv's "
                        "folder")
-    module = citeproc or find_citeproc()
     request = json.dumps({"locales": str(locales_folder()), "jobs": jobs})
     try:
         finished = subprocess.run([node, str(RUNNER), str(module)], input=request,

@@ -102,7 +102,7 @@ def load_document(path: Path, cache_dir: Path | None = None) -> Document:
     bibliography = load_bibliography(cv.bibliography_files, cache_dir,
                                      cv.bibliography_encodings)
     check_queries(cv, bibliography)
-    return build_document(cv, theme, bibliography, inputs, digest)
+    return build_document(cv, theme, bibliography, inputs, digest, cache_dir)
 
 
 def cv_inputs(cv: CV, theme: Theme) -> Inputs:
@@ -122,10 +122,12 @@ def cv_inputs(cv: CV, theme: Theme) -> Inputs:
 
 
 def build_document(cv: CV, theme: Theme, bibliography: Bibliography, inputs: Inputs,
-                   inputs_digest: str) -> Document:
+                   inputs_digest: str, cache_dir: Path | None = None) -> Document:
+    """The Document; with a cache_dir, CSL bibliographies rendered before are kept there."""
     warnings = [*bibliography.warnings, *cv.warnings]
     resolver = _QueryResolver(cv, theme, bibliography, load_venue_table(cv.venue_table),
-                              warnings, read_counts(cv.citations) if cv.citations else None)
+                              warnings, read_counts(cv.citations) if cv.citations else None,
+                              bibliographies=Bibliographies(cache_dir=cache_dir))
     sections = resolver.sections()
     return Document(
         cv=cv, theme=theme, name=cv.person.display_name, contact=_contact(cv, theme),

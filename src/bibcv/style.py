@@ -20,9 +20,22 @@ from urllib.parse import quote
 from bibcv.bibliography import EQUAL_CONTRIBUTION, VERBATIM_FIELDS, Publication
 from bibcv.csl import Bibliographies, CslStyle, ItemOptions, csl_item, linked, markup_to_rich
 from bibcv.errors import BibcvError
+from bibcv.latexrich import latex_markup
 from bibcv.model import Person
 from bibcv.names import Name
-from bibcv.richtext import MarkupError, RichText, as_rich, check_url, join, link, styled
+from bibcv.richtext import (
+    Link,
+    MarkupError,
+    Node,
+    RichText,
+    Styled,
+    Text,
+    as_rich,
+    check_url,
+    join,
+    link,
+    styled,
+)
 from bibcv.select import editors_of, is_any_of, is_selected
 from bibcv.venues import VenueTable
 
@@ -200,22 +213,41 @@ def view_publication(publication: Publication, style: CitationStyle, label: str 
 def _csl_view(publication: Publication, style: CitationStyle, label: str,
               warnings: list[BibcvError]) -> PublicationView:
     """The same view from a CSL style: the whole entry as citeproc-js writes it (your name
-    in bold, equal contributions marked, addresses and the DOI linked), then the CV's
-    per-paper links.  The entry is one piece, so a theme that sets the title and authors
-    apart (scholar) shows it whole in the venue line."""
+    in bold, equal contributions marked, addresses and the DOI linked), then what the
+    style leaves out that a CV links (the DOI, the arXiv id) and the per-paper links.  The
+    entry is one piece, so a theme that sets the title and authors apart (scholar) shows
+    it whole in the venue line."""
     assert style.csl is not None and style.bibliographies is not None
     entry = _Entry(publication, style)
     html = style.bibliographies.entry(style.csl, style.csl_item(publication))
     reference = linked(markup_to_rich(html, EQUAL_CONTRIBUTION_MARK), _doi(entry))
     reference = RichText(reference.parts, publication.origin)
+    identifiers = _identifiers(entry)
+    unsaid = [i for i in identifiers if i.url not in _link_targets(reference)
+              and i.text.removeprefix("arXiv:").split(" ")[0] not in str(reference)]
     links = _paper_links(entry, warnings)
-    extras = join(" ", [link(x.url, f"[{x.text}]") for x in links])
+    extras = join(" ", [_sentence(join(", ", [i.rich for i in unsaid])),
+                        join(" ", [link(x.url, f"[{x.text}]") for x in links])])
     citation = join(" ", [reference, extras])
     view = view_publication(publication, replace(style, csl=None), label, [])
     return replace(view, citation=RichText(citation.parts, publication.origin),
                    authors=RichText(), title=RichText(), details=citation, extras=extras,
                    venue_line=citation, reference=reference, details_notes=reference,
-                   links=tuple(links))
+                   identifiers=tuple(identifiers), links=tuple(links))
+
+
+def _link_targets(rich: RichText) -> set[str]:
+    found: set[str] = set()
+
+    def walk(nodes: tuple[Node, ...]) -> None:
+        for node in nodes:
+            if isinstance(node, Link):
+                found.add(node.url)
+            if not isinstance(node, Text):
+                walk(node.children)
+
+    walk(rich.parts)
+    return found
 
 
 def format_citation(publication: Publication, style: CitationStyle) -> RichText:
@@ -307,8 +339,29 @@ class _Entry:
         return value if name in VERBATIM_FIELDS else latex_quotes(value)
 
     def emph(self, name: str) -> RichText:
-        value = self.text(name)
+        value = self.rich(name)
         return styled("emph", value) if value else RichText()
+
+    def rich(self, name: str) -> RichText:
+        """The field with the formatting its LaTeX gives it (emphasis, small capitals, H₂O)."""
+        if name in self.style.omit:
+            return RichText()
+        fields = self.publication.raw_fields
+        raw = fields.get(name) or fields.get(BIBLATEX_NAMES.get(name, ""), "")
+        if not raw.strip():
+            return RichText()
+        return _quoted(markup_to_rich(latex_markup(raw)))
+
+
+def _quoted(rich: RichText) -> RichText:
+    """latex_quotes over every text of a rich value."""
+    def convert(node: Node) -> Node:
+        if isinstance(node, Text):
+            return Text(latex_quotes(node.value))
+        if isinstance(node, Styled):
+            return Styled(node.style, tuple(convert(child) for child in node.children))
+        return node
+    return RichText(tuple(convert(node) for node in rich.parts))
 
 
 def latex_quotes(text: str) -> str:
@@ -321,7 +374,7 @@ def latex_quotes(text: str) -> str:
 
 
 def _title(entry: _Entry) -> RichText:
-    title = ": ".join(filter(None, [entry.text("title"), entry.text("subtitle")]))
+    title = join(": ", [entry.rich("title"), entry.rich("subtitle")])
     target = _title_target(entry)
     if not title or not target:
         return as_rich(title)
@@ -335,7 +388,7 @@ def _title_target(entry: _Entry) -> str:
         return _checked(url, entry)
     doi = _doi(entry)
     if doi:
-        return _doi_url(doi)
+        return doi_url(doi)
     arxiv = arxiv_id(entry.publication)
     return f"https://arxiv.org/abs/{arxiv[0]}" if arxiv else ""
 
@@ -570,7 +623,7 @@ def _identifiers(entry: _Entry) -> list[LabelledLink]:
     found = []
     doi = _doi(entry)
     if doi:
-        found.append(LabelledLink(entry.style.term("doi"), doi, _doi_url(doi)))
+        found.append(LabelledLink(entry.style.term("doi"), doi, doi_url(doi)))
     arxiv = arxiv_id(entry.publication)
     if arxiv and "eprint" not in entry.style.omit:
         number, category = arxiv
@@ -614,8 +667,9 @@ def _doi(entry: _Entry) -> str:
         "", entry.publication.text("doi")).strip()
 
 
-def _doi_url(doi: str) -> str:
-    return "https://doi.org/" + quote(doi, safe="/:;()._-")
+def doi_url(doi: str) -> str:
+    """The DOI's address: https://doi.org/10.1145/…, the prefix removed if written."""
+    return "https://doi.org/" + quote(_DOI_PREFIX.sub("", doi).strip(), safe="/:;()._-")
 
 
 def arxiv_id(publication: Publication) -> tuple[str, str] | None:

@@ -1,9 +1,10 @@
 """How the CSL processors bibcv could use agree with citeproc-js, and what they cost.
 
 For the CSL test corpus (tests/csl/corpus.bib) in six styles, renders every entry with
-citeproc-py (pure Python) and with citeproc-js (the reference processor, on Node.js), and
-prints, per style, how many entries' texts agree word for word and the time each took.
-README's "Citation styles (CSL)" quotes its output.  Needs: pip install citeproc-py.
+citeproc-py (pure Python), with pandoc's citeproc (when `pandoc` is installed) and with
+citeproc-js (the reference processor, on Node.js), and prints, per style, how many
+entries' texts agree word for word with citeproc-js and the time each took.  README's
+"Citation styles (CSL)" quotes its output.
 
     .venv/bin/python scripts/compare_csl_processors.py
 """
@@ -12,7 +13,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from html import unescape
 from pathlib import Path
@@ -38,6 +42,19 @@ def text(html: str) -> str:
     html = re.sub(r'<div class="csl-left-margin">.*?</div>', "", html)
     words = " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
     return re.sub(r"^\[?\d+\]?\.?\s*", "", words)
+
+
+def pandoc_texts(items: list[dict], style: Path) -> dict[str, str]:
+    """pandoc --citeproc over the same CSL-JSON: every entry (nocite @*), as HTML."""
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "items.json"
+        data.write_text(json.dumps(items), encoding="utf-8")
+        out = subprocess.run(["pandoc", "--citeproc", "--csl", str(style), "--bibliography",
+                              str(data), "-f", "markdown", "-t", "html"],
+                             input='---\nnocite: "@*"\n---\n', capture_output=True, text=True,
+                             check=True).stdout
+    entries = re.split(r'<div id="ref-', out)[1:]
+    return {entry.split('"', 1)[0]: text(entry.split(">", 1)[1]) for entry in entries}
 
 
 def main() -> None:
@@ -68,12 +85,21 @@ def main() -> None:
             print(f"  citeproc-py failed on {name}: {type(error).__name__}: {error}",
                   file=sys.stderr)
         py_seconds = time.perf_counter() - started
+        pandoc_agree, pandoc_seconds = 0, 0.0
+        if shutil.which("pandoc"):
+            started = time.perf_counter()
+            by_pandoc = pandoc_texts(items, csl.path)
+            pandoc_seconds = time.perf_counter() - started
         for item in items:
+            expected = text(reference["entries"][item["id"]])
             mine = rendered.get(item["id"].lower()) or rendered.get(item["id"])
-            agree += mine == text(reference["entries"][item["id"]])
-        print(f"{name}: citeproc-py agrees on {agree}/{len(items)} entries "
-              f"({failed} not rendered); citeproc-py {py_seconds:.2f} s, "
-              f"citeproc-js {js_seconds:.2f} s (one Node.js process, start included)")
+            agree += mine == expected
+            if shutil.which("pandoc"):
+                pandoc_agree += by_pandoc.get(item["id"]) == expected
+        print(f"{name}: agree with citeproc-js: citeproc-py {agree}/{len(items)} "
+              f"({failed} not rendered), pandoc {pandoc_agree}/{len(items)}; seconds: "
+              f"citeproc-py {py_seconds:.2f}, pandoc {pandoc_seconds:.2f}, "
+              f"citeproc-js {js_seconds:.2f} (each one process, start included)")
 
 
 if __name__ == "__main__":

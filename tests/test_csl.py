@@ -241,3 +241,23 @@ def test_the_cv_language_chooses_the_csl_locale():
     german, english = run_citeproc([job, {**job, "lang": "en-US"}])
     assert "Hrsg." in german["entries"]["x"]
     assert "Ed." in english["entries"]["x"]
+
+
+def test_a_cv_in_german_cites_in_german_and_gb_t_keeps_its_chinese(tmp_path):
+    cv = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{CORPUS}]
+        language: de
+        style: ieee
+        person: {{name: Ada Lovelace}}
+        sections:
+          german:
+            title: Publikationen
+            layout: publications
+            query: {{keys: [proceedings_edited]}}
+        """)
+    built = build_cv(cv, tmp_path / "out", formats=["md"])
+    assert "Hrsg." in built.outputs[0].read_text()
+    without = write(tmp_path / "gbt.yaml", cv.read_text().replace("language: de\n", "").replace(
+        "style: ieee", "style: china-national-standard-gb-t-7714-2015-numeric").replace(
+        "proceedings_edited", "particles"))
+    assert "等" in build_cv(without, tmp_path / "out", formats=["md"]).outputs[0].read_text()

@@ -261,3 +261,19 @@ def test_a_cv_in_german_cites_in_german_and_gb_t_keeps_its_chinese(tmp_path):
         "style: ieee", "style: china-national-standard-gb-t-7714-2015-numeric").replace(
         "proceedings_edited", "particles"))
     assert "等" in build_cv(without, tmp_path / "out", formats=["md"]).outputs[0].read_text()
+
+
+def test_a_rebuild_reads_rendered_bibliographies_from_the_build_folder(tmp_path, monkeypatch):
+    cv = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{CORPUS}]
+        style: ieee
+        person: {{name: Ada Lovelace}}
+        sections:
+          pubs: {{title: Publications, layout: publications, query: {{keys: [particles]}}}}
+        """)
+    first = build_cv(cv, tmp_path / "out", formats=["md"]).outputs[0].read_text()
+    monkeypatch.setenv("PATH", "")  # no node: only the cache can answer
+    again = build_cv(cv, tmp_path / "out", formats=["md"]).outputs[0].read_text()
+    assert again == first and "**A. Lovelace**" in again
+    with pytest.raises(BibcvError, match=r"Node\.js"):
+        build_cv(cv, tmp_path / "elsewhere", formats=["md"])

@@ -133,7 +133,7 @@ def find_citeproc(start: Path | None = None) -> Path:
     given = os.environ.get("BIBCV_CITEPROC")
     if given:
         return Path(given)
-    places = [*(start.resolve().parents if start else ()), *([start.resolve()] if start else []),
+    places = [*([start.resolve(), *start.resolve().parents] if start else []),
               Path.cwd(), *Path.cwd().parents, *Path(__file__).resolve().parents]
     for place in places:
         if (place / _MODULE_FILE).is_file():
@@ -161,8 +161,9 @@ _THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 _TEXT_FIELDS = {  # CSL variable: the BibTeX fields it comes from, the first one present
     "collection-title": ("series",), "edition": ("edition",), "version": ("version",),
     "publisher-place": ("address", "location"), "note": ("note",),
-    "chapter-number": ("chapter",), "ISBN": ("isbn",), "ISSN": ("issn",),
+    "chapter-number": ("chapter",), "event-title": ("eventtitle",),
 }
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _PAGE_DASHES = re.compile(r"\s*(?:-+|\u2013|\u2014)\s*")
 
 
@@ -174,76 +175,67 @@ class ItemOptions:
     maxnames: int | None = None
     minnames: int = 1
     last_author: bool = False
-    status_words: tuple[tuple[str, str], ...] = ()  # pubstate -> the theme's word
+    terms: tuple[tuple[str, str], ...] = ()  # the CV's words: pubstate -> "Under review"
 
 
 def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
              item_id: str | None = None) -> dict[str, Any]:
-    """The entry as CSL-JSON, with every field a style can use."""
-    from bibcv.select import editors_of, is_any_of
-    from bibcv.style import arxiv_id, arxiv_journal
+    """The entry as CSL-JSON, with every field a style can use (less ISBN and ISSN, which a
+    CV does not show)."""
+    from bibcv.select import editors_of  # select imports the model, which imports this module
 
     p = publication
-    entry_type = p.entry_type
-    csl_type = CSL_TYPES.get(entry_type, "document")
-    if entry_type == "inbook" and not p.text("booktitle"):
-        csl_type = "book"
-    item: dict[str, Any] = {"id": item_id or p.key, "type": csl_type}
-
-    def put(variable: str, value: str) -> None:
-        if value:
-            item[variable] = value
-
-    title = " ".join(filter(None, [_markup(p, "title"), _markup(p, "subtitle")]))
-    if p.text("title") and p.text("subtitle"):
-        title = f"{_markup(p, 'title')}: {_markup(p, 'subtitle')}"
-    put("title", title)
-    put("title-short", _markup(p, "shorttitle"))
-    container = (_markup(p, "journal") or _markup(p, "journaltitle") or _markup(p, "booktitle"))
-    if csl_type == "book" and entry_type == "inbook":
-        container = ""
-    arxiv = arxiv_id(p)
-    if arxiv and (arxiv_journal(p) or csl_type in ("document", "manuscript")):
-        item["type"] = "article"  # CSL 1.0.2's preprint type, as Zotero writes arXiv
-        container = ""
-        put("publisher", "arXiv")
-        put("number", f"arXiv:{arxiv[0]}")
-    put("container-title", container)
+    item: dict[str, Any] = {"id": item_id or p.key, "type": _csl_type(p)}
+    item.update(_where(p, item["type"]))
     for variable, names in _TEXT_FIELDS.items():
-        put(variable, next((_markup(p, name) for name in names if p.text(name)), ""))
-    if not (arxiv and arxiv_journal(p)):
-        put("volume", p.text("volume"))
-    if csl_type == "article-journal":
-        put("issue", p.text("number") or p.text("issue"))
-    elif "number" not in item:
-        put("number", p.text("number"))
-    pages = p.text("pages") or (p.text("eid") if csl_type == "article-journal" else "")
-    put("page", _PAGE_DASHES.sub("-", pages))
-    publisher = _publisher(p, csl_type)
-    if "publisher" not in item:
-        put("publisher", publisher)
-    put("genre", _genre(p, csl_type))
-    put("event-title", _markup(p, "eventtitle"))
-    put("DOI", re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", p.text("doi"),
-                      flags=re.IGNORECASE).strip())
-    url = p.link_target or (f"https://arxiv.org/abs/{arxiv[0]}" if arxiv else "")
-    put("URL", url)
-    status = dict(options.status_words).get(p.text("pubstate").casefold(), p.text("pubstate"))
-    put("status", status)
-    date = [part for part in (p.year, p.month, p.day) if part is not None]
+        item[variable] = next((_markup(p, name) for name in names if p.text(name)), "")
+    item["title"] = ": ".join(filter(None, [_markup(p, "title"), _markup(p, "subtitle")]))
+    item["title-short"] = _markup(p, "shorttitle")
+    item["genre"] = _genre(p, item["type"])
+    item["DOI"] = _DOI_PREFIX.sub("", p.text("doi")).strip()
+    item["URL"] = p.link_target or item.pop("arxiv-url", "")
+    item["status"] = dict(options.terms).get(p.text("pubstate").casefold(),
+                                             p.text("pubstate"))
     if p.year is not None:
-        item["issued"] = {"date-parts": [date[: 1 + (p.month is not None) + (
-            p.month is not None and p.day is not None)]]}
-    authors = list(p.authors)
-    if authors:
-        item["author"] = _names(authors, p, options, annotated=True)
-    editors = editors_of(p)
-    if (editors and (authors or csl_type != "book" or entry_type == "proceedings")) or editors:
-        item["editor"] = _names(editors, p, options, annotated=False)
-    et_al = _owner_et_al(authors, options, is_any_of)
-    if et_al:
-        item["bibcv-et-al"] = et_al
-    return item
+        parts = [p.year, *([p.month, *([p.day] if p.day else [])] if p.month else [])]
+        item["issued"] = {"date-parts": [parts]}
+    if p.authors:
+        item["author"] = _names(p.authors, p, options, annotated=True)
+    if editors_of(p):
+        item["editor"] = _names(editors_of(p), p, options, annotated=False)
+    item["bibcv-et-al"] = _owner_et_al(p.authors, options)
+    return {key: value for key, value in item.items() if value}
+
+
+def _csl_type(p: Publication) -> str:
+    from bibcv.style import arxiv_id, arxiv_journal
+
+    if p.entry_type == "inbook" and not p.text("booktitle"):
+        return "book"  # BibTeX's @inbook: the book's title, a chapter number
+    csl_type = CSL_TYPES.get(p.entry_type, "document")
+    if arxiv_id(p) and (arxiv_journal(p) or csl_type in ("document", "manuscript")):
+        return "article"  # CSL 1.0.2's preprint type, as Zotero writes arXiv papers
+    return csl_type
+
+
+def _where(p: Publication, csl_type: str) -> dict[str, str]:
+    """Container, publisher and numbers; an arXiv preprint's are arXiv and its id."""
+    from bibcv.style import arxiv_id
+
+    arxiv = arxiv_id(p)
+    if csl_type == "article" and arxiv:
+        return {"publisher": "arXiv", "number": f"arXiv:{arxiv[0]}",
+                "arxiv-url": f"https://arxiv.org/abs/{arxiv[0]}"}
+    where = {"container-title": "" if csl_type == "book" else (
+                 _markup(p, "journal") or _markup(p, "journaltitle") or _markup(p, "booktitle")),
+             "publisher": _publisher(p, csl_type), "volume": p.text("volume"),
+             "page": _PAGE_DASHES.sub("-", p.text("pages") or (
+                 p.text("eid") if csl_type == "article-journal" else ""))}
+    number = "issue" if csl_type == "article-journal" else "number"
+    where[number] = p.text("number") or p.text("issue")
+    if arxiv:
+        where["arxiv-url"] = f"https://arxiv.org/abs/{arxiv[0]}"
+    return where
 
 
 def _markup(publication: Publication, name: str) -> str:
@@ -271,17 +263,21 @@ def _genre(p: Publication, csl_type: str) -> str:
     return written if csl_type in ("patent", "software", "dataset", "document") else ""
 
 
-def _names(names: list[Name], p: Publication, options: ItemOptions,
-           annotated: bool) -> list[dict[str, Any]]:
+def _is_you(name: Name, options: ItemOptions) -> bool:
     from bibcv.select import is_any_of
 
+    return bool(options.person_names) and is_any_of(name, list(options.person_names))
+
+
+def _names(names: list[Name], p: Publication, options: ItemOptions,
+           annotated: bool) -> list[dict[str, Any]]:
     result = []
     for index, name in enumerate(names):
         if name.is_others:
             continue  # CSL has no "and others"; the style's own et-al rules apply
         result.append(_name(name))
         marks = []
-        if options.person_names and is_any_of(name, list(options.person_names)):
+        if _is_you(name, options):
             marks.append("owner")
         if annotated and EQUAL_CONTRIBUTION in p.author_annotations(index):
             marks.append("equal")
@@ -300,12 +296,10 @@ def _name(name: Name) -> dict[str, str]:
     return {key: value for key, value in parts.items() if value}
 
 
-def _owner_et_al(authors: list[Name], options: ItemOptions, is_any_of: Any
-                 ) -> dict[str, Any] | None:
+def _owner_et_al(authors: list[Name], options: ItemOptions) -> dict[str, Any] | None:
     """The CV's own shortening rules (maxnames, minnames, last_author), if any; and a
     style's et-al never cuts the list before your name: it is cut after it instead."""
-    owner = [i for i, name in enumerate(authors)
-             if options.person_names and is_any_of(name, list(options.person_names))]
+    owner = [i for i, name in enumerate(authors) if _is_you(name, options)]
     if options.maxnames is None and not owner:
         return None
     if options.maxnames is not None:
@@ -509,11 +503,6 @@ def _merged(nodes: Iterable[Node]) -> list[Node]:
         elif not (isinstance(node, Text) and not node.value):
             merged.append(node)
     return merged
-
-
-def entry_text(markup: str) -> str:
-    """An entry's text as a reader sees it: white space between block elements as one."""
-    return " ".join(str(markup_to_rich(markup, equal_mark="")).split())
 
 
 _ADDRESS = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)\]]")

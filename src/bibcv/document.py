@@ -118,6 +118,8 @@ def cv_inputs(cv: CV, theme: Theme) -> Inputs:
               for path in sorted(folder.rglob("*")) if path.is_file()]
     if cv.citations is not None:
         files.append(cv.citations)
+    styles = [cv.style, *(section.options.style for section in cv.sections)]
+    files += list(dict.fromkeys(style.path for style in styles if style is not None))
     return Inputs(tuple(files), theme.folder)
 
 

@@ -119,7 +119,7 @@ class CitationStyle:
         return csl_item(publication, ItemOptions(
             person_names=tuple(self.person.names), maxnames=self.maxnames,
             minnames=self.minnames, last_author=self.last_author,
-            status_words=tuple(self.terms.items())))
+            terms=tuple(self.terms.items())))
 
 
 @dataclass(frozen=True)
@@ -222,18 +222,15 @@ def _csl_view(publication: Publication, style: CitationStyle, label: str,
     html = style.bibliographies.entry(style.csl, style.csl_item(publication))
     reference = linked(markup_to_rich(html, EQUAL_CONTRIBUTION_MARK), _doi(entry))
     reference = RichText(reference.parts, publication.origin)
-    identifiers = _identifiers(entry)
-    unsaid = [i for i in identifiers if i.url not in _link_targets(reference)
+    view = view_publication(publication, replace(style, csl=None), label, warnings)
+    unsaid = [i for i in view.identifiers if i.url not in _link_targets(reference)
               and i.text.removeprefix("arXiv:").split(" ")[0] not in str(reference)]
-    links = _paper_links(entry, warnings)
     extras = join(" ", [_sentence(join(", ", [i.rich for i in unsaid])),
-                        join(" ", [link(x.url, f"[{x.text}]") for x in links])])
+                        join(" ", [link(x.url, f"[{x.text}]") for x in view.links])])
     citation = join(" ", [reference, extras])
-    view = view_publication(publication, replace(style, csl=None), label, [])
     return replace(view, citation=RichText(citation.parts, publication.origin),
                    authors=RichText(), title=RichText(), details=citation, extras=extras,
-                   venue_line=citation, reference=reference, details_notes=reference,
-                   identifiers=tuple(identifiers), links=tuple(links))
+                   venue_line=citation, reference=reference, details_notes=reference)
 
 
 def _link_targets(rich: RichText) -> set[str]:

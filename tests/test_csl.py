@@ -152,7 +152,10 @@ def test_an_unknown_style_is_an_error_at_its_line_with_a_suggestion(tmp_path):
     (r"\textsc{SQL} and \textbf{bold}", '<span style="font-variant:small-caps;">SQL</span>'
      " and <b>bold</b>"),
     (r"The {DNA} of {\em Things}", 'The <span class="nocase">DNA</span> of <i>Things</i>'),
-    (r"$O(n \log n)$ time", '<span class="nocase">O(n log n)</span> time'),
+    (r"$O(n \log n)$ time", '<span class="nocase"><i>O</i>(<i>n</i> log <i>n</i>)</span> time'),
+    (r"$x^2 - \alpha_{i}$", '<span class="nocase"><i>x</i><sup>2</sup> − α<sub><i>i</i></sub>'
+     "</span>"),
+    (r"$\frac{a}{b}$", '<span class="nocase">a/b</span>'),
     (r"{\"U}ber M\"uller \& Sons <b>", "Über Müller &amp; Sons &lt;b&gt;"),
 ])
 def test_latex_formatting_in_fields_is_kept_as_csl_markup(latex, markup):
@@ -277,3 +280,27 @@ def test_a_rebuild_reads_rendered_bibliographies_from_the_build_folder(tmp_path,
     assert again == first and "**A. Lovelace**" in again
     with pytest.raises(BibcvError, match=r"Node\.js"):
         build_cv(cv, tmp_path / "elsewhere", formats=["md"])
+
+
+@pytest.mark.parametrize("style", ["bibcv", "apa"])
+def test_formatting_in_titles_reaches_every_output(tmp_path, style):
+    cv = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{CORPUS}]
+        style: {style}
+        person: {{name: Ada Lovelace}}
+        sections:
+          pubs: {{title: Publications, layout: publications, query: {{keys: [rich_title]}}}}
+        """)
+    formats = ["html", "md", "pdf"] if style == "bibcv" else ["html", "md"]
+    outputs = {path.suffix: path for path in build_cv(cv, tmp_path / "out",
+                                                      formats=formats).outputs}
+    html, markdown = outputs[".html"].read_text(), outputs[".md"].read_text()
+    for markup in ("H<sub>2</sub>O", "<em>vivo</em>", "x<sup>2</sup>",
+                   '<span style="font-variant:small-caps">SQL</span>',
+                   "<em>O</em>(<em>n</em> log <em>n</em>)"):
+        assert markup in html
+    assert "(H₂O)" in markdown and "x²" in markdown
+    if ".tex" in outputs:
+        source = outputs[".tex"].read_text()
+        assert r"H\textsubscript{2}O" in source and r"\textsc{SQL}" in source
+        assert r"\emph{vivo}" in source and r"\emph{O}(\emph{n} log \emph{n})" in source

@@ -40,6 +40,34 @@ def latex_markup(raw: str) -> str:
     return _Converter(raw).convert(0, len(raw), top=True).strip()
 
 
+# Inline math as it is set: letters (variables) in italic, operator names (\\log), digits
+# and signs upright, ^ and _ as superscripts and subscripts, a hyphen as a minus sign.
+_MATH_TOKEN = re.compile(r"\\[A-Za-z]+|\\[,;:! ]|[\^_](?:\{[^{}$]*\}|[^{}\\$])|[A-Za-z]"
+                         r"|[0-9+\-=<>()\[\].,;:!/|'* ]")
+
+
+def math_markup(source: str) -> str:
+    """A formula as markup that every output shows as math is set: ``$O(n \\log n)$`` is
+    *O*(*n* log *n*), ``$x^2$`` is *x*², with the symbols of ``texdecode``.  A formula
+    with anything else (fractions, braces, environments) is its decoded text."""
+    tokens = _MATH_TOKEN.findall(source)
+    if "".join(tokens) != source:
+        return escape(decode_latex(f"${source}$"), quote=False)
+    out = []
+    for token in tokens:
+        if token[0] in "^_":
+            tag = "sup" if token[0] == "^" else "sub"
+            out.append(f"<{tag}>{math_markup(token[1:].strip('{}'))}</{tag}>")
+        elif token.startswith("\\"):
+            out.append(escape(decode_latex(f"${token}$") if token[1:].isalpha() else " ",
+                              quote=False))
+        elif token.isalpha():
+            out.append(f"<i>{token}</i>")
+        else:
+            out.append(escape(token.replace("-", "\u2212"), quote=False))
+    return re.sub(" {2,}", " ", "".join(out)).strip()
+
+
 class _Converter:
     def __init__(self, raw: str) -> None:
         self.raw = raw
@@ -62,8 +90,7 @@ class _Converter:
                     position += 1
                     continue
                 out.append(self._text(text_start, position))
-                math = decode_latex(self.raw[position:close + 1])
-                out.append(f"{NO_CASE}{escape(math, quote=False)}</span>")
+                out.append(f"{NO_CASE}{math_markup(self.raw[position + 1:close])}</span>")
                 position = text_start = close + 1
             elif char == "{" and not self._after_command(position):
                 close = self._matching(position)

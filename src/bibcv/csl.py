@@ -314,23 +314,25 @@ def _owner_et_al(authors: list[Name], options: ItemOptions) -> dict[str, Any] | 
 
 @dataclass
 class Bibliographies:
-    """Every CSL bibliography of one build, rendered together in one citeproc-js run."""
+    """Every CSL bibliography of one build, rendered together in one citeproc-js run:
+    ask for every entry first (``add``), then ``render`` once."""
 
     citeproc: Path | None = None
     lang: str | None = None  # the CV's language; None: each style's own, else en-US
     cache_dir: Path | None = None  # bibliographies rendered before, by their request
     styles: dict[str, CslStyle] = field(default_factory=dict)
-    requests: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    pending: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     rendered: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def add(self, style: CslStyle, item: dict[str, Any]) -> None:
         """Ask for an entry; the same entry asked for twice is rendered once."""
         self.styles[style.name] = style
-        self.requests.setdefault(style.name, {})[_digest(item)] = item
+        if _digest(item) not in self.rendered.get(style.name, {}):
+            self.pending.setdefault(style.name, {})[_digest(item)] = item
 
     def render(self) -> None:
         jobs = []
-        for name, items in self.requests.items():
+        for name, items in self.pending.items():
             style = self.styles[name]
             jobs.append({"style": style.xml, "lang": self.lang or style.default_locale
                          or DEFAULT_LOCALE, "force": self.lang is not None,
@@ -339,12 +341,16 @@ class Bibliographies:
         if not jobs:
             return
         results = run_citeproc(jobs, self.citeproc, self.cache_dir)
-        for (name, items), result in zip(self.requests.items(), results, strict=True):
-            self.rendered[name] = {digest: result["entries"][f"i{index}"]
-                                   for index, digest in enumerate(items)}
+        for (name, items), result in zip(self.pending.items(), results, strict=True):
+            self.rendered.setdefault(name, {}).update(
+                {digest: result["entries"][f"i{index}"] for index, digest in enumerate(items)})
+        self.pending.clear()
 
     def entry(self, style: CslStyle, item: dict[str, Any]) -> str:
-        """The entry's HTML, as citeproc-js wrote it."""
+        """The entry's HTML, as citeproc-js wrote it (rendered now if it was not asked for)."""
+        if _digest(item) not in self.rendered.get(style.name, {}):
+            self.add(style, item)
+            self.render()
         return self.rendered[style.name][_digest(item)]
 
 

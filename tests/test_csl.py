@@ -195,11 +195,11 @@ def test_the_corpus_in_the_pdf_has_your_name_bold_every_doi_linked_no_overfull_l
     assert dois <= links, sorted(dois - links)
 
 
-def test_a_cv_adds_numbers_shortening_and_equal_marks_to_a_csl_style(tmp_path):
+def test_a_cv_adds_numbers_shortening_equal_marks_and_awards_to_a_csl_style(tmp_path):
     write(tmp_path / "mine.bib", r"""
         @article{late, author = {A Alpha and B Bravo and C Charlie and D Delta and E Echo and
                                  F Foxtrot and Ada Lovelace and G Golf},
-          title = {Late}, journal = {J}, year = {2024}, doi = {10.1/late}}
+          title = {Late}, journal = {J}, year = {2024}, doi = {10.1/late}, award = {Best Paper}}
         @inproceedings{equal, author = {Zoe Zulu and Lovelace, Ada}, author+an = {1=equal; 2=equal},
           title = {Equal}, booktitle = {Conf}, year = {2023}}
         """)
@@ -227,7 +227,8 @@ def test_a_cv_adds_numbers_shortening_and_equal_marks_to_a_csl_style(tmp_path):
     lines = [line for line in built.outputs[0].read_text().splitlines() if line.startswith("- ")]
     assert lines == [
         "- [J1] A. Alpha, B. Bravo, C. Charlie, D. Delta, E. Echo, F. Foxtrot, **A. Lovelace**, "
-        "*et al.*, “Late,” *J*, 2024, doi: [10.1/late](https://doi.org/10.1/late).",
+        "*et al.*, “Late,” *J*, 2024, doi: [10.1/late](https://doi.org/10.1/late). "
+        "**Best Paper**.",
         "- [1] Zulu, Z.\\*, & **Lovelace, A.\\*** (2023). Equal. *Conf*.",
     ]
 

@@ -450,9 +450,18 @@ def markup_to_rich(markup: str, equal_mark: str = "*") -> RichText:
     <sup> <sub>, small capitals; your name (bibcv-owner) strong, equal contribution
     (bibcv-equal) marked; the number column of numbered styles left out (the CV numbers)."""
     reader = _MarkupReader(equal_mark)
-    reader.feed(markup)
+    reader.feed(markup.strip())
     reader.close()
-    return RichText(tuple(_merged(reader.stack[0][1])))
+    return RichText(tuple(_stripped(_merged(reader.stack[0][1]))))
+
+
+def _stripped(nodes: list[Node]) -> list[Node]:
+    """Without the white space citeproc-js sets around an entry's parts (its HTML layout)."""
+    if nodes and isinstance(nodes[0], Text):
+        nodes[0] = Text(nodes[0].value.lstrip())
+    if nodes and isinstance(nodes[-1], Text):
+        nodes[-1] = Text(nodes[-1].value.rstrip())
+    return [node for node in nodes if not (isinstance(node, Text) and not node.value)]
 
 
 _TAG_STYLES = {"i": "emph", "em": "emph", "b": "strong", "strong": "strong", "sup": "sup",

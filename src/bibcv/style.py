@@ -214,13 +214,15 @@ def _csl_view(publication: Publication, style: CitationStyle, label: str,
               warnings: list[BibcvError]) -> PublicationView:
     """The same view from a CSL style: the whole entry as citeproc-js writes it (your name
     in bold, equal contributions marked, addresses and the DOI linked), then what the
-    style leaves out that a CV links (the DOI, the arXiv id) and the per-paper links.  The
+    style leaves out that a CV links (the DOI, the arXiv id), the award and "Cited by N",
+    and the per-paper links.  The
     entry is one piece, so a theme that sets the title and authors apart (scholar) shows
     it whole in the venue line."""
     assert style.csl is not None and style.bibliographies is not None
     entry = _Entry(publication, style)
     html = style.bibliographies.entry(style.csl, style.csl_item(publication))
-    reference = linked(markup_to_rich(html, EQUAL_CONTRIBUTION_MARK), _doi(entry))
+    rendered = linked(markup_to_rich(html, EQUAL_CONTRIBUTION_MARK), _doi(entry))
+    reference = join(" ", [rendered, *(_sentence(note) for note in _cv_notes(entry))])
     reference = RichText(reference.parts, publication.origin)
     view = view_publication(publication, replace(style, csl=None), label, warnings)
     unsaid = [i for i in view.identifiers if i.url not in _link_targets(reference)
@@ -608,12 +610,18 @@ def _notes(entry: _Entry) -> list[RichText]:
     if eprint and not arxiv_id(entry.publication):  # HAL, PubMed, ...: shown, not linked
         kind = entry.text("eprinttype") or entry.text("archiveprefix") or "eprint"
         notes.append(kind + ": " + styled("url", eprint))
+    return [_sentence(note) for note in [*notes, *_cv_notes(entry)]]
+
+
+def _cv_notes(entry: _Entry) -> list[RichText]:
+    """What a CV adds after any citation, in any style: the award in bold, "Cited by N"."""
+    notes: list[RichText] = []
     if entry.text("award"):
         notes.append(styled("strong", entry.text("award")))
     cited = entry.style.cited_by
     if cited is not None and entry.publication.key in cited:
         notes.append(as_rich(entry.style.pattern("cited_by", str(cited[entry.publication.key]))))
-    return [_sentence(note) for note in notes]
+    return notes
 
 
 def _identifiers(entry: _Entry) -> list[LabelledLink]:

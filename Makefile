@@ -53,7 +53,7 @@ test: test-deps $(INSTALLED)
 # Not part of `make test`: each run draws 20,000 new random examples per property test
 # (the profile "deep" in tests/conftest.py), where `make test` draws 200.
 test-deep: $(INSTALLED)
-	BIBCV_PROPERTY_PROFILE=deep $(BIN)/pytest -m deep -q
+	BIBCV_PROPERTY_PROFILE=deep $(BIN)/pytest -n auto -m deep -q
 
 bench: system-deps $(INSTALLED)
 	$(BIN)/python scripts/bench_build.py

@@ -253,6 +253,7 @@ def _is_punctuation(char: str) -> bool:
 
 def _written(tokens: list[_Token]) -> str:
     raw = "".join(token.text for token in tokens)
+    is_markup = [False, *(token.kind != "text" for token in tokens), False]  # padded
     out: list[str] = []
     offset = 0
     in_span = False
@@ -260,9 +261,10 @@ def _written(tokens: list[_Token]) -> str:
         if token.kind != "text":
             in_span = token.kind == "open" or (in_span and token.kind != "close")
             out.append(token.text)
+        elif token.text.isalnum() or token.text == " ":  # never escaped (most of a CV)
+            out.append(token.text)
         else:
-            beside_markup = any(0 <= i < len(tokens) and tokens[i].kind != "text"
-                                for i in (index - 1, index + 1))
+            beside_markup = is_markup[index] or is_markup[index + 2]
             out.append(_escaped(raw, offset, in_span or token.in_link, token.in_link,
                                 beside_markup))
         offset += len(token.text)

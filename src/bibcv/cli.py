@@ -468,9 +468,9 @@ def add(identifiers: tuple[str, ...], target: Path | None, key_pattern: str | No
         _report_unchanged(error)
         sys.exit(1)
     for message in added.refused:
-        click.echo(message, err=True)
+        _echo(message, err=True)
     for entry in added.entries:
-        click.echo(f"added {entry.key} to {target}")
+        _echo(f"added {entry.key} to {target}")
     sys.exit(1 if added.refused else 0)
 
 
@@ -509,8 +509,8 @@ def sync(source: str, person: str, target: Path | None, dry_run: bool,
     for kind, lines in (("added", summary.added), ("merged", summary.merged),
                         ("conflicting", summary.conflicting)):
         for line in lines:
-            click.echo(f"{would if kind != 'conflicting' else ''}{kind}: {line}")
-    click.echo(f"{target}: {len(listing.entries)} papers of {listing.person} on {source}: "
+            _echo(f"{would if kind != 'conflicting' else ''}{kind}: {line}")
+    _echo(f"{target}: {len(listing.entries)} papers of {listing.person} on {source}: "
                f"{len(summary.added)} {would}added, {len(summary.matched) + len(summary.merged)} "
                f"matched ({len(summary.merged)} {would}merged), {len(summary.conflicting)} "
                "conflicting" + ("; nothing was written (--dry-run)" if dry_run else ""))
@@ -545,8 +545,8 @@ def import_command(kind: str, source: Path, output: Path) -> None:
         _report(error)
         sys.exit(1)
     for line in imported.not_carried:
-        click.echo(f"not carried over: {line}", err=True)
-    click.echo(f"wrote {', '.join(map(str, written))}; next: bibcv build {output}")
+        _echo(f"not carried over: {line}", err=True)
+    _echo(f"wrote {', '.join(map(str, written))}; next: bibcv build {output}")
 
 
 @main.command("cite-counts")
@@ -579,9 +579,9 @@ def cite_counts(sources: tuple[Path, ...], output: Path, mailto: str | None) -> 
         _report_unchanged(BibcvError(f"cannot write {output}: {error}"))
         sys.exit(1)
     for entry in fetched.not_found:
-        click.echo(f"{entry.origin}: {entry.key}: OpenAlex has no work with this "
+        _echo(f"{entry.origin}: {entry.key}: OpenAlex has no work with this "
                    + ("DOI" if entry.has("doi") else "title") + "; no count", err=True)
-    click.echo(f"wrote {len(fetched.counts.counts)} counts to {output} ({fetched.counts.source}, "
+    _echo(f"wrote {len(fetched.counts.counts)} counts to {output} ({fetched.counts.source}, "
                f"{fetched.counts.fetched.isoformat()}); {len(fetched.not_found)} not found")
 
 
@@ -615,7 +615,7 @@ def _key_pattern(option: str | None) -> str:
 
 def _report_unchanged(error: BibcvError) -> None:
     """A fetch command that stops writes nothing: say so after the reason."""
-    click.echo(f"{error}; nothing was changed", err=True)
+    _echo(f"{error}; nothing was changed", err=True)
 
 
 @main.command()
@@ -697,7 +697,7 @@ def themes() -> None:
     width = max(len(theme.name) for theme in loaded)
     for theme in loaded:
         extends = f" (extends {theme.ancestors[0]})" if theme.ancestors else ""
-        click.echo(f"{theme.name:<{width}}  {theme.description}{extends}")
+        _echo(f"{theme.name:<{width}}  {theme.description}{extends}")
 
 
 def _report(error: BibcvError) -> None:

@@ -110,6 +110,7 @@ probe() {
   fi
   if needs_cjk "${1-}"; then
     found_path "$(fc-list :lang=zh file 2>/dev/null | head -n1 | cut -d: -f1)" || missing+=(fonts-noto-cjk)
+    need_tex_file xeCJK.sty texlive-lang-cjk   # CJK line breaking and punctuation (language: zh, ja, ko)
   fi
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 }
@@ -153,10 +154,10 @@ Install them, then run make again:
   Debian/Ubuntu:  sudo apt-get install --no-install-recommends ${missing[*]}
   elsewhere:      a TeX Live with XeLaTeX, latexmk and the LaTeX packages fontspec,
                   titlesec, enumitem and accsupp; the fonts Gentium Book Plus and
-                  FontAwesome (version 4), and a CJK font such as Noto Serif CJK when
-                  a CV has Chinese, Japanese or Korean text; poppler's pdftotext and
-                  pdftohtml; Node.js and npm, then `npm ci` in bibcv's folder (citeproc-js),
-                  when a CV uses a CSL style; and, for the tests, bibtex, biber, Chromium
-                  and a Java runtime.
+                  FontAwesome (version 4), and a CJK font such as Noto Serif CJK and
+                  the LaTeX package xeCJK when a CV has Chinese, Japanese or Korean
+                  text; poppler's pdftotext and pdftohtml; Node.js and npm, then `npm ci`
+                  in bibcv's folder (citeproc-js), when a CV uses a CSL style; and, for
+                  the tests, bibtex, biber, Chromium and a Java runtime.
 MSG
 exit 1

@@ -11,16 +11,18 @@ Markdown, and its dates are in the language's form.
 from __future__ import annotations
 
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from bibcv.cjk import join_unspaced_lines
 from bibcv.errors import BibcvErrors
 from bibcv.load import load_cv
 from bibcv.locales import available, load_locale, locale_code
 from bibcv.pipeline import build_cv
-from conftest import pdf_text, write
+from conftest import pdf_bold_runs, pdf_text, write
 
 HERE = Path(__file__).parent / "locales"
 BIB = HERE / "every-word.bib"
@@ -169,9 +171,10 @@ def test_dates_and_editions_in_the_language_form(outputs, code):
     march = terms["date"].format(month=terms["month_3"], year=2022)
     edition = terms["edition"].format(terms["ordinal_2"].format(2))
     for kind in ("pdf", "html", "md"):
-        text = outputs[code][kind].replace("\u00a0", " ")
-        assert march.replace("\u00a0", " ") in text, kind
-        assert edition.replace("\u00a0", " ") in text, kind
+        # xeCJK spaces Chinese from digits ("2022 年 3 月"), which pdftotext reads as spaces.
+        text = "".join(outputs[code][kind].split())
+        assert "".join(march.split()) in text, kind
+        assert "".join(edition.split()) in text, kind
     assert f'<html lang="{code}">' in outputs[code]["raw html"]
 
 
@@ -293,3 +296,117 @@ def test_a_locale_missing_words_falls_back_to_english_naming_them(tmp_path, monk
         "they are translated",
         f"{german}: the de locale has words English does not: last_update; they are never "
         "printed (check their spelling against en.yaml)"]
+
+
+# --- the Chinese CV -------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+# CJK punctuation that must never begin a line (GB/T 15834, JIS X 4051 line-start rules).
+NO_LINE_START = "，。、；：？！）》」』】〉”’…—·％"
+
+
+@pytest.fixture(scope="module")
+def chinese_cv(tmp_path_factory) -> tuple[Path, list]:
+    out = tmp_path_factory.mktemp("zh")
+    built = build_cv(REPO / "cv" / "zhuofu-chen-zh.yaml", out, formats=["pdf", "html", "md"])
+    return out, built.warnings
+
+
+def test_chinese_cv_is_one_page_with_nothing_overfull(chinese_cv):
+    out, warnings = chinese_cv
+    assert warnings == []  # an overfull line over 1 pt would be a warning
+    info = subprocess.run(["pdfinfo", str(out / "zhuofu-chen-zh.pdf")], check=True,
+                          capture_output=True, text=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.MULTILINE)
+
+
+def test_chinese_cv_has_no_punctuation_at_a_line_start(chinese_cv):
+    out, _ = chinese_cv
+    lines = [line.strip() for line in pdf_text(out / "zhuofu-chen-zh.pdf").splitlines()]
+    assert len([line for line in lines if line]) > 40
+    assert [line for line in lines if line and line[0] in NO_LINE_START] == []
+
+
+def test_chinese_cv_text_own_name_and_words(chinese_cv):
+    out, _ = chinese_cv
+    text = pdf_text(out / "zhuofu-chen-zh.pdf")
+    assert text.lstrip().startswith("陈卓夫")
+    for words in ("教育背景", "研究兴趣", "发表论文", "(* 表示同等贡献)", "审稿中",
+                  "全国大学生数学建模竞赛国家一等奖"):
+        assert words in text
+    assert "Under review" not in text and "equal contribution" not in text
+    # The publications stay as the .bib writes them, the owner's name in bold.
+    assert [run for run in pdf_bold_runs(out / "zhuofu-chen-zh.pdf")
+            if "Zhuofu" in run] == ["Zhuofu Chen*", "Zhuofu Chen*", "Zhuofu Chen"]
+    page = (out / "zhuofu-chen-zh.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and '"Noto Serif CJK SC"' in page
+    assert "<h1>陈卓夫</h1>" in page
+    markdown = (out / "zhuofu-chen-zh.md").read_text(encoding="utf-8")
+    assert markdown.startswith("陈卓夫\n===")
+    # YAML folds a long Chinese line with a space; Chinese has none.
+    assert "带来更好的**性能、可扩展性**与**易用性**" in markdown
+
+
+def test_folded_chinese_lines_join_without_a_space():
+    assert join_unspaced_lines("性能、\n可扩展性 and AI 推理") == "性能、可扩展性 and AI 推理"
+    assert join_unspaced_lines("第一段\n\n第二段") == "第一段\n\n第二段"
+    assert join_unspaced_lines("한국어 문장\n입니다") == "한국어 문장\n입니다"  # Korean: spaced
+
+
+# --- a bilingual pair: one base, two languages ------------------------------------------
+
+def test_a_bilingual_pair_builds_both_and_follows_the_base(tmp_path):
+    base = write(tmp_path / "_ada.yaml", f"""\
+        bibliography: [{BIB}]
+        person:
+          name: {{en: Ada Lovelace, zh: 艾达·洛夫莱斯}}
+          contact: {{email: ada@example.org}}
+        sections:
+          education:
+            title: {{en: Education, zh: 教育背景}}
+            layout: entries
+            items:
+              - title: {{en: University of London, zh: 伦敦大学}}
+                date: {{en: 1840 – 1842, zh: 1840年 – 1842年}}
+          works:
+            title: {{en: Publications, zh: 发表论文}}
+            layout: publications
+            query: {{keys: [book-series]}}
+        """)
+    english = write(tmp_path / "ada-en.yaml", "extends: _ada.yaml\n")
+    chinese = write(tmp_path / "ada-zh.yaml", "extends: ada-en.yaml\nlanguage: zh\n")
+    out = tmp_path / "out"
+
+    def both() -> tuple[str, str]:
+        for cv in (english, chinese):
+            assert build_cv(cv, out, formats=["md"]).warnings == []
+        return ((out / "ada-en.md").read_text("utf-8"), (out / "ada-zh.md").read_text("utf-8"))
+
+    en, zh = both()
+    assert "University of London" in en and "1840 – 1842" in en and "2nd edition" in en
+    assert "伦敦大学" in zh and "1840年 – 1842年" in zh and "第2版" in zh
+    assert zh.startswith("艾达·洛夫莱斯\n") and en.startswith("Ada Lovelace\n")
+    assert "**Ada Lovelace**" in en and "**Ada Lovelace**" in zh  # own name in both scripts
+    # One shared fact changes in the base: both variants follow it.
+    base.write_text(base.read_text("utf-8").replace("ada@example.org", "ada@example.com"),
+                    encoding="utf-8")
+    en, zh = both()
+    assert "ada@example.com" in en and "ada@example.com" in zh
+    assert "ada@example.org" not in en + zh
+
+
+def test_names_in_cjk_characters_read_family_name_first(tmp_path):
+    bib = write(tmp_path / "zh.bib", """\
+        @article{zh, author = {陈, 卓夫 and 王, 天霞 and Ada Lovelace}, title = {论文},
+                 journal = {计算机学报}, year = {2024}, month = mar}
+        """)
+    cv = write(tmp_path / "cv.yaml", f"""\
+        language: zh
+        bibliography: [{bib}]
+        person: {{name: {{en: Zhuofu Chen, zh: 陈卓夫}}}}
+        sections:
+          works: {{title: 论文, layout: publications, query: {{author: self}}}}
+        """)
+    build_cv(cv, tmp_path / "out", formats=["md"])
+    markdown = (tmp_path / "out" / "cv.md").read_text("utf-8")
+    assert "**陈卓夫**, 王天霞, Ada Lovelace. 论文, *计算机学报*, 2024年3月." in markdown

@@ -96,8 +96,18 @@ def _encoding(value: Any) -> Any:
 # Plain text, and text in the inline Markdown subset (*emphasis*, **bold**, ^sup^, [a](url)).
 # bibcv reads `date: 2024` as the text "2024"; an editor's YAML reads a number, so the
 # schema allows one.
-_TEXT = {"type": ["string", "number"]}
-_ONE_OR_MANY = {"anyOf": [_TEXT, {"type": "array", "items": _TEXT}]}
+# Any text may instead be a mapping of language codes to text, {en: …, zh: …}: load picks
+# the CV's language before validating, so only the schema for editors shows it.
+_PLAIN = {"type": ["string", "number"]}
+_LANGUAGE_CODE = {"pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}
+_LIST = {"type": "array", "items": _PLAIN}
+_TEXT = {"anyOf": [_PLAIN, {"type": "object", "propertyNames": _LANGUAGE_CODE,
+                            "additionalProperties": _PLAIN,
+                            "description": "The text in each language: {en: …, zh: …}."}]}
+_ONE_OR_MANY = {"anyOf": [_TEXT, {"type": "array", "items": _TEXT},
+                          {"type": "object", "propertyNames": _LANGUAGE_CODE,
+                           "additionalProperties": {"anyOf": [_PLAIN, _LIST]},
+                           "description": "The list in each language: {en: […], zh: […]}."}]}
 PlainText = Annotated[str, BeforeValidator(_text), WithJsonSchema(_TEXT)]
 MarkdownText = Annotated[str, BeforeValidator(_markup), BeforeValidator(_text),
                          WithJsonSchema(_TEXT)]

@@ -14,16 +14,18 @@ CJK_INSTALL_HINT = (
 
 
 @cache
-def find_cjk_font() -> str | None:
-    """A font family that fontconfig says covers Chinese, preferring Noto Serif CJK."""
+def find_cjk_font(language: str = "zh", preferred: tuple[str, ...] = PREFERRED_CJK_FONTS
+                  ) -> str | None:
+    """A font family that fontconfig says covers a CJK language, the first preferred one
+    found, else any (Noto Serif CJK SC for Chinese, … JP for Japanese)."""
     if shutil.which("fc-list") is None:
         return None
-    listing = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
-                             check=False).stdout
+    listing = subprocess.run(["fc-list", f":lang={language}", "family"], capture_output=True,
+                             text=True, check=False).stdout
     families = {name.strip() for line in listing.splitlines() for name in line.split(",")}
-    for preferred in PREFERRED_CJK_FONTS:
-        if preferred in families:
-            return preferred
+    for family in preferred:
+        if family in families:
+            return family
     return min(families, default=None)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bibcv.cjk import is_cjk
 from bibcv.richtext import Link, Node, RichText, Styled, Text
 
 
@@ -44,13 +45,8 @@ LONG_WORD = 30  # longer words are set breakable, as addresses are (see ``breaka
 LONG_RUN = 12
 _BREAK_AFTER = "/.-_?&=#:;,~%+@|\\"
 _ADDRESS_SEGMENT = re.compile(rf"[^{re.escape(_BREAK_AFTER)}]*[{re.escape(_BREAK_AFTER)}]*")
-# Text in these ranges is set in the CV's CJK font: themes define this command.
+# Runs of CJK text (bibcv.cjk) are wrapped in this command: themes define it.
 CJK_COMMAND = r"\bibcvcjk"
-_CJK_RANGES = (
-    (0x2E80, 0x2FDF), (0x3000, 0x30FF), (0x3100, 0x31FF), (0x3200, 0x9FFF),
-    (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF),
-    (0x20000, 0x3134F),
-)
 
 _STYLE_COMMANDS = {"emph": r"\emph", "strong": r"\textbf", "sup": r"\textsuperscript",
                    "sub": r"\textsubscript", "smallcaps": r"\textsc"}
@@ -104,7 +100,7 @@ def _escape_word(word: str) -> str:
         if previous + char in _LIGATURE_PAIRS:
             out.append("{}")
         previous = char
-        if _is_cjk(char) != in_cjk:
+        if is_cjk(char) != in_cjk:
             in_cjk = not in_cjk
             out.append(CJK_COMMAND + "{" if in_cjk else "}")
         if char in _SPECIALS:
@@ -116,11 +112,6 @@ def _escape_word(word: str) -> str:
     if in_cjk:
         out.append("}")
     return "".join(out)
-
-
-def _is_cjk(char: str) -> bool:
-    code = ord(char)
-    return any(start <= code <= end for start, end in _CJK_RANGES)
 
 
 def escape_url(url: str) -> Latex:

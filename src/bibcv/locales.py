@@ -45,6 +45,8 @@ class Locale:
     cjk: bool = False  # set as Chinese, Japanese or Korean text (xeCJK in the PDF)
     fontconfig_lang: str = ""  # fontconfig's language for its CJK font ("zh-cn", "ja")
     cjk_fonts: tuple[str, ...] = ()  # preferred CJK font families, best first
+    web_serif: tuple[str, ...] = ()  # the web page's font stacks for CJK text
+    web_sans: tuple[str, ...] = ()
     warnings: tuple[BibcvError, ...] = field(default=(), compare=False)
 
     def term(self, name: str) -> str:
@@ -89,6 +91,7 @@ def load_locale(code: str) -> Locale:
     path = LOCALES / f"{code}.yaml"
     data = _read(path)
     terms = {str(key): str(value) for key, value in (data.get("terms") or {}).items()}
+    web_fonts = data.get("web_fonts") or {}
     warnings: list[BibcvError] = []
     if code != BASE_LANGUAGE:
         base = load_locale(BASE_LANGUAGE).terms
@@ -107,6 +110,8 @@ def load_locale(code: str) -> Locale:
                   cjk=bool(data.get("cjk", False)),
                   fontconfig_lang=str(data.get("fontconfig_lang", "")),
                   cjk_fonts=tuple(str(name) for name in data.get("cjk_fonts") or ()),
+                  web_serif=tuple(str(name) for name in web_fonts.get("serif") or ()),
+                  web_sans=tuple(str(name) for name in web_fonts.get("sans") or ()),
                   warnings=tuple(warnings))
 
 

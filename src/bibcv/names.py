@@ -31,6 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bibcv.cjk import all_cjk
 from bibcv.texdecode import decode_latex
 
 _AND = re.compile(r"[{}]|(?<=[ \t\n\r])and(?=[ \t\n\r])", re.IGNORECASE)
@@ -52,12 +53,19 @@ class Name:
     disambiguation: str = ""  # DBLP's "0008" in "Xin Jin 0008": kept out of sight
 
     @property
+    def is_cjk(self) -> bool:
+        return all_cjk("".join(self.first + self.von + self.last + self.jr))
+
+    @property
     def is_others(self) -> bool:
         """True for BibTeX's ``and others``: the list was cut short."""
         return not (self.first or self.von or self.jr) and self.last == ("others",)
 
     def display(self) -> str:
-        """First von Last, Jr -- the order a reader expects on a CV."""
+        """First von Last, Jr -- the order a reader expects on a CV; a name in Chinese,
+        Japanese or Korean characters family name first, without spaces (陈卓夫)."""
+        if self.is_cjk:
+            return "".join(self.von + self.last + self.first + self.jr)
         text = " ".join(self.first + self.von + self.last)
         return f"{text}, {' '.join(self.jr)}" if self.jr else text
 
@@ -365,8 +373,11 @@ def same_person(candidate: Name, person: Name) -> bool:
     A family name of several words may be split differently by the two ways of
     writing it: "María Fernández de la Cruz" gives the family "de la Cruz", while
     "Fernández de la Cruz, María" gives "Fernández de la Cruz"; the longer family
-    counts when the other name's words end with it.
+    counts when the other name's words end with it.  Names in CJK characters are the
+    same when they read the same family name first ("陈, 卓夫" is 陈卓夫).
     """
+    if candidate.is_cjk or person.is_cjk:
+        return candidate.is_cjk and person.is_cjk and candidate.display() == person.display()
     family, known_family = _family_words(candidate), _family_words(person)
     if family == known_family:
         return _same_given(_given_words(candidate.first), _given_words(person.first))

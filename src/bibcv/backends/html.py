@@ -220,6 +220,25 @@ def description(document: Document) -> str:
     return document.terms["page_description"].format(document.name)
 
 
+_FAMILY = re.compile(r"[A-Za-z0-9 ]+")
+
+
+def cjk_font_stacks(document: Document) -> dict[str, Markup] | None:
+    """CSS font lists for a CV in Chinese, Japanese or Korean, from its locale's data;
+    each family name quoted (only letters, digits and spaces may reach the style sheet)."""
+    locale = document.cv.locale
+    if locale is None or not locale.cjk:
+        return None
+
+    def stack(families: tuple[str, ...], generic: str) -> Markup:
+        names = [family if family in ("serif", "sans-serif") else f'"{family}"'
+                 for family in families if _FAMILY.fullmatch(family) or family == "sans-serif"]
+        return Markup(", ".join(names or [generic]))
+
+    return {"serif": stack(locale.web_serif, "serif"), "sans": stack(locale.web_sans,
+                                                                      "sans-serif")}
+
+
 def render_html(document: Document) -> str:
     """The CV as one web page."""
     theme = document.theme
@@ -232,6 +251,7 @@ def render_html(document: Document) -> str:
         "sections": document.sections,
         "terms": document.terms,
         "language": document.cv.language,
+        "cjk_fonts": cjk_font_stacks(document),
         "description": description(document),
         "linked_data": json_ld(linked_data(document)),
         "buttons": lambda paper: publication_buttons(document, paper),

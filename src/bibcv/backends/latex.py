@@ -19,7 +19,7 @@ import jinja2
 
 from bibcv.document import Document
 from bibcv.errors import BibcvError, Origin
-from bibcv.fonts import CJK_INSTALL_HINT, find_cjk_font
+from bibcv.fonts import CJK_INSTALL_HINT, PREFERRED_CJK_FONTS, find_cjk_font
 from bibcv.incremental import compiled_templates
 from bibcv.latex import CJK_COMMAND, Latex, escape_text, to_latex
 from bibcv.richtext import RichText
@@ -127,7 +127,14 @@ class RenderedTex:
 
 
 def render_tex(document: Document) -> RenderedTex:
-    """The CV as a LaTeX document; a CJK font is looked up only when the text needs one."""
+    """The CV as a LaTeX document; a CJK font is looked up only when the text needs one.
+
+    A CV in Chinese, Japanese or Korean (its locale says ``cjk``) is set with xeCJK, in
+    the locale's preferred font: CJK line breaking and punctuation, spacing between CJK
+    and Latin text.  Other CVs set the odd CJK run in a CJK font, wrapped by the theme.
+    """
+    locale = document.cv.locale
+    cjk_language = locale is not None and locale.cjk
     context = {
         "person": {"name": document.name, "contact": document.contact},
         "sections": document.sections,
@@ -138,14 +145,19 @@ def render_tex(document: Document) -> RenderedTex:
         "paper": PAPER[document.cv.design.page_size],
         "photo": document.photo,
         "cjk_font": None,
+        "cjk_language": cjk_language,
     }
     rendered = _render(document.theme, context)
     if CJK_COMMAND + "{" in rendered.source:
-        context["cjk_font"] = find_cjk_font()
+        wanted = (locale.fontconfig_lang, locale.cjk_fonts) if locale and cjk_language \
+            else ("zh", PREFERRED_CJK_FONTS)
+        context["cjk_font"] = find_cjk_font(*wanted)
         if context["cjk_font"] is None:
             first = rendered.source_map.origin_of_text(CJK_COMMAND)
             raise BibcvError(f"this CV has Chinese, Japanese or Korean text but no font "
-                             f"for it is installed; {CJK_INSTALL_HINT}", first)
+                             f"for it is installed (looked for {', '.join(wanted[1])} with "
+                             f"fontconfig's fc-list :lang={wanted[0]}); {CJK_INSTALL_HINT}",
+                             first)
         rendered = _render(document.theme, context)
     return rendered
 

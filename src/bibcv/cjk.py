@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Ideographs, kana, Hangul, CJK punctuation and full-width forms.
 CJK_RANGES = (
@@ -15,14 +16,19 @@ CJK_RANGES = (
 # Han, kana and CJK punctuation: scripts written without spaces between words (not Hangul).
 _UNSPACED = "\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3200-\u9fff\uf900-\ufaff\ufe30-\ufe4f" \
     "\uff00-\uffef\U00020000-\U0003134f"
-# White space within a paragraph between two such characters: a folded YAML line's end.
-_SPACE_BETWEEN = re.compile(f"(?<=[{_UNSPACED}])[ \t\r]*\n?[ \t\r]*(?=[{_UNSPACED}])")
+
+
+@cache
+def _space_between() -> re.Pattern[str]:
+    """White space within a paragraph between two such characters: a folded YAML line's
+    end.  Compiled when first needed: it takes milliseconds, and most CVs are ASCII."""
+    return re.compile(f"(?<=[{_UNSPACED}])[ \t\r]*\n?[ \t\r]*(?=[{_UNSPACED}])")
 
 
 def join_unspaced_lines(text: str) -> str:
     """Drop the space a line break leaves between two Chinese or Japanese characters
     (YAML folds "…性能、⏎可扩展性" into "性能、 可扩展性"; Chinese has no such space)."""
-    return _SPACE_BETWEEN.sub("", text)
+    return text if text.isascii() else _space_between().sub("", text)
 
 
 def is_cjk(char: str) -> bool:

@@ -209,14 +209,15 @@ def test_latex_error_is_traced_back_to_the_entry_that_caused_it(tmp_path):
 def test_cjk_without_a_cjk_font_says_what_to_install(tmp_path, monkeypatch):
     import bibcv.backends.latex
 
-    monkeypatch.setattr(bibcv.backends.latex, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(bibcv.backends.latex, "find_cjk_font", lambda *wanted: None)
     cv = cv_with(tmp_path, ["fine", "東京"])
     result = build(cv, tmp_path / "out")
     assert result.exit_code == 1
     assert result.output.startswith(
         f"{cv}:{line_of(cv, '東京')}: this CV has Chinese, Japanese or Korean text but no font "
-        "for it is installed; install a CJK font: on Debian or Ubuntu `sudo apt-get install "
-        "fonts-noto-cjk`")
+        "for it is installed (looked for Noto Serif CJK SC, Noto Sans CJK SC, Source Han Serif "
+        "SC with fontconfig's fc-list :lang=zh); install a CJK font: on Debian or Ubuntu "
+        "`sudo apt-get install fonts-noto-cjk`")
 
 
 # ---- The web page: no YAML or BibTeX text becomes markup, script or a link ----

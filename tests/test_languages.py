@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bibcv.cjk import join_unspaced_lines
-from bibcv.errors import BibcvErrors
+from bibcv.errors import BibcvError, BibcvErrors
 from bibcv.load import load_cv
 from bibcv.locales import available, load_locale, locale_code
 from bibcv.pipeline import build_cv
@@ -410,3 +410,18 @@ def test_names_in_cjk_characters_read_family_name_first(tmp_path):
     build_cv(cv, tmp_path / "out", formats=["md"])
     markdown = (tmp_path / "out" / "cv.md").read_text("utf-8")
     assert "**陈卓夫**, 王天霞, Ada Lovelace. 论文, *计算机学报*, 2024年3月." in markdown
+
+
+def test_a_japanese_cv_without_its_font_names_the_fonts_it_looked_for(tmp_path, monkeypatch):
+    import bibcv.backends.latex
+
+    asked = []
+    monkeypatch.setattr(bibcv.backends.latex, "find_cjk_font",
+                        lambda *wanted: asked.append(wanted))
+    cv = write(tmp_path / "cv.yaml", "language: ja\nperson: {name: 山田太郎}\n")
+    with pytest.raises(BibcvError, match=r"cv.yaml: this CV has Chinese, Japanese or Korean "
+                       r"text but no font for it is installed \(looked for Noto Serif CJK JP, "
+                       r"Noto Sans CJK JP, Source Han Serif JP, Source Han Sans JP with "
+                       r"fontconfig's fc-list :lang=ja\); install a CJK font"):
+        build_cv(cv, tmp_path / "out")
+    assert asked == [("ja", load_locale("ja").cjk_fonts)]

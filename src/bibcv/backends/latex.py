@@ -153,7 +153,8 @@ def render_tex(document: Document) -> RenderedTex:
             else ("zh", PREFERRED_CJK_FONTS)
         context["cjk_font"] = find_cjk_font(*wanted)
         if context["cjk_font"] is None:
-            first = rendered.source_map.origin_of_text(CJK_COMMAND)
+            # The first CJK text with a line, else the CV (a name, a word of its language).
+            first = rendered.source_map.origin_of_text(CJK_COMMAND) or Origin(document.cv.source)
             raise BibcvError(f"this CV has Chinese, Japanese or Korean text but no font "
                              f"for it is installed (looked for {', '.join(wanted[1])} with "
                              f"fontconfig's fc-list :lang={wanted[0]}); {CJK_INSTALL_HINT}",

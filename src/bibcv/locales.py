@@ -49,9 +49,6 @@ class Locale:
     web_sans: tuple[str, ...] = ()
     warnings: tuple[BibcvError, ...] = field(default=(), compare=False)
 
-    def term(self, name: str) -> str:
-        return self.terms[name]
-
 
 @cache
 def available() -> tuple[str, ...]:

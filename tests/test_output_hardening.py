@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -131,11 +132,24 @@ def _work_folders(pid: int) -> list[Path]:
     return list(Path(tempfile.gettempdir()).glob(f"bibcv-{pid}-*"))
 
 
+def _slow_xelatex(folder: Path) -> dict[str, str]:
+    """An environment whose xelatex waits before it runs the real one, so that a signal sent
+    once the build's folder exists always finds TeX still running, however busy the machine."""
+    real = shutil.which("xelatex")
+    assert real, "xelatex is not installed"
+    folder.mkdir()
+    wrapper = folder / "xelatex"
+    wrapper.write_text(f'#!/bin/sh\nsleep 60\nexec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+    return {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+
+
 def test_sigterm_stops_the_build_and_leaves_nothing_behind(tmp_path):
     cv = starter(tmp_path)
     out = tmp_path / "out"
     build = subprocess.Popen([sys.executable, "-m", "bibcv", "build", str(cv), "-o", str(out)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=_slow_xelatex(tmp_path / "bin"))
     deadline = time.monotonic() + 30
     while not _work_folders(build.pid):  # TeX has started
         assert time.monotonic() < deadline and build.poll() is None

@@ -161,6 +161,7 @@ def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list
     sections = data.get("sections") or LocatedDict(data.origin)
     validated_sections = validated.sections or {}
     order = validated.order or list(validated_sections)
+    listed = set(order)  # a set: a CV of 20,000 sections is no quadratic search
     bibliography = data.get("bibliography")
     locale = load_locale(languages.locale)
     return CV(
@@ -191,7 +192,7 @@ def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list
                   *(BibcvError(f"section {section_id!r} is not listed in 'order', so the CV "
                                "leaves it out; add it to 'order' (or delete the section)",
                                sections.origin_of(section_id))
-                    for section_id in validated_sections if section_id not in order)],
+                    for section_id in validated_sections if section_id not in listed)],
     )
 
 

@@ -118,9 +118,9 @@ class ServeSession(WatchSession):
     def __init__(self, work: Path, cv: Path, browser) -> None:
         super().__init__(work, cv, "serve")
         url = self.first_line.split(" at ")[1].split()[0]
+        self._wait_for(" watching ")  # built: the page exists
         self.page = browser.new_page()
         self.page.goto(f"{url}{cv.stem}.html")
-        self._wait_for(" watching ")
 
     def edit(self) -> str:
         """Save a visible change to the page's text; return its text."""

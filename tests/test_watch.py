@@ -68,9 +68,15 @@ class WatchProcess:
         return "\n".join(rest)
 
     def kill(self) -> None:
+        """Stop it if still running: SIGTERM, so that its warm TeX engines and their
+        folders go with it; SIGKILL only if that does not stop it."""
         if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=DEADLINE)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 @pytest.fixture

@@ -216,3 +216,25 @@ def tab(chromium):
     page.on("request", lambda request: page.requests.append(request.url))
     yield page
     page.close()
+
+
+def word_boxes(pdf: Path) -> list[tuple[float, float, list[tuple[str, tuple[float, ...]]]]]:
+    """Each page's size and words with their boxes, in poppler's reading order."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", html))
+    pages = []
+    for page in root.iter("{http://www.w3.org/1999/xhtml}page"):
+        words = [(word.text or "", tuple(float(word.get(k)) for k in
+                                         ("xMin", "yMin", "xMax", "yMax")))
+                 for word in page.iter("{http://www.w3.org/1999/xhtml}word")]
+        pages.append((float(page.get("width")), float(page.get("height")), words))
+    return pages
+
+
+def words_overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Boxes span the font's ascent to descent, so lines set close touch a little; words
+    collide when they share more than 0.5 pt across and 40% of the lower one's height."""
+    across = min(a[2], b[2]) - max(a[0], b[0])
+    down = min(a[3], b[3]) - max(a[1], b[1])
+    return across > 0.5 and down > 0.4 * min(a[3] - a[1], b[3] - b[1])

@@ -16,7 +16,7 @@ from bibcv.errors import BibcvError
 from bibcv.pipeline import build_cv
 from bibcv.theme import builtin_themes
 from browser import open_page
-from conftest import REPO, pdf_text, write
+from conftest import REPO, pdf_text, word_boxes, write
 
 PRIMARY, LINKS, TEXT = (176, 58, 46), (31, 111, 178), (46, 125, 50)
 RED, BLUE = (220, 20, 20), (20, 20, 220)  # the photo's halves
@@ -69,9 +69,8 @@ def test_page_size_and_margins(everything):
     info = subprocess.run(["pdfinfo", str(everything["pdf"])], capture_output=True, text=True,
                           check=True).stdout
     assert re.search(r"Page size:\s+612 x 792 pts \(letter\)", info)
-    from test_style import _word_boxes
 
-    pages = _word_boxes(everything["pdf"])
+    pages = word_boxes(everything["pdf"])
     for width, _height, words in pages:
         assert min(box[0] for _, box in words) >= 2 * CM - 1
         assert max(box[2] for _, box in words) <= width - 2 * CM + 1
@@ -90,9 +89,8 @@ def test_the_chosen_font_is_embedded(everything):
 
 def test_font_size_and_line_spacing_set_the_lines_apart(everything):
     """11pt text has 13.6pt from line to line; line_spacing 1.2 makes it 16.32pt."""
-    from test_style import _word_boxes
 
-    _width, _height, words = _word_boxes(everything["pdf"])[0]
+    _width, _height, words = word_boxes(everything["pdf"])[0]
     tops = [box[1] for word, box in words if word == "Research"]  # the section's title
     start = next(index for index, (word, _box) in enumerate(words) if word == "broad")
     paragraph = [box for _word, box in words[start - 3:start + 60]]
@@ -102,9 +100,8 @@ def test_font_size_and_line_spacing_set_the_lines_apart(everything):
 
 
 def test_the_header_is_aligned_as_asked(everything):
-    from test_style import _word_boxes
 
-    _width, _height, words = _word_boxes(everything["pdf"])[0]
+    _width, _height, words = word_boxes(everything["pdf"])[0]
     name = next(box for word, box in words if word == "Zhuofu")
     assert abs(name[0] - 2 * CM) < 2  # header: left, at the 2 cm margin (centred in classic)
 

@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import textwrap
-import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from bibcv.select import editors_of
 from bibcv.style import latex_quotes
 from bibcv.texdecode import decode_latex
 from bibcv.texlog import overfull_lines
-from conftest import REPO, pdf_links, pdf_text, write
+from conftest import REPO, pdf_links, pdf_text, word_boxes, words_overlap, write
 
 STYLE = REPO / "tests" / "style"
 THEMES = {"classic": STYLE / "every-type.yaml", "scholar": STYLE / "every-type-scholar.yaml"}
@@ -161,7 +160,7 @@ def test_stress_nothing_overfull_outside_or_overlapping(tmp_path, theme):
     for item in ("https://example.org/~ada/research-pages/analytical-engine/notes-and-translations",
                  "https://scholar.google.com/citations?user=AbCdEfGhIjKlMnOp&hl=en&oi=ao&x=1"):
         assert any(item in line for line in lines)  # a contact item is never split
-    pages = _word_boxes(built.outputs[0])
+    pages = word_boxes(built.outputs[0])
     margin = MARGINS_PT[theme]
     for width, height, words in pages:
         # Across, the text area's edges; down, the page's (a box spans the font's ascent,
@@ -171,28 +170,7 @@ def test_stress_nothing_overfull_outside_or_overlapping(tmp_path, theme):
             assert y0 >= 0 and y1 <= height, (word, y0, y1)
         for index, (word, box) in enumerate(words):
             for other, other_box in words[index + 1:]:
-                assert not _overlap(box, other_box), (word, other)
-
-
-def _word_boxes(pdf: Path) -> list[tuple[float, float, list[tuple[str, tuple[float, ...]]]]]:
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout
-    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", html))
-    pages = []
-    for page in root.iter("{http://www.w3.org/1999/xhtml}page"):
-        words = [(word.text or "", tuple(float(word.get(k)) for k in
-                                         ("xMin", "yMin", "xMax", "yMax")))
-                 for word in page.iter("{http://www.w3.org/1999/xhtml}word")]
-        pages.append((float(page.get("width")), float(page.get("height")), words))
-    return pages
-
-
-def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    """Boxes span the font's ascent to descent, so lines set close touch a little; words
-    collide when they share more than 0.5 pt across and 40% of the lower one's height."""
-    across = min(a[2], b[2]) - max(a[0], b[0])
-    down = min(a[3], b[3]) - max(a[1], b[1])
-    return across > 0.5 and down > 0.4 * min(a[3] - a[1], b[3] - b[1])
+                assert not words_overlap(box, other_box), (word, other)
 
 
 def test_an_overfull_line_is_a_warning_at_its_yaml_line(tmp_path):
@@ -382,7 +360,7 @@ def test_a_blank_line_in_a_paragraph_section_leaves_space_between_paragraphs(tmp
         "theme": theme, "person": {"name": "Ada Lovelace"},
         "sections": {"bio": {"title": "Bio", "layout": "paragraph",
                              "text": f"{long}\n\nSecond paragraph."}}}), encoding="utf-8")
-    [(_width, _height, words)] = _word_boxes(build_cv(cv, tmp_path).outputs[0])
+    [(_width, _height, words)] = word_boxes(build_cv(cv, tmp_path).outputs[0])
     body = words[[word.casefold() for word, _box in words].index("bio") + 1:]
     tops = sorted({round(box[1], 1) for _word, box in body})
     line_gaps = [after - before for before, after in itertools.pairwise(tops)]

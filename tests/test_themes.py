@@ -10,8 +10,6 @@ pytest-xdist spreads them over the processors (`make test` runs pytest with -n a
 from __future__ import annotations
 
 import re
-import subprocess
-import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -22,7 +20,7 @@ from bibcv.document import load_document
 from bibcv.pipeline import build_cv
 from bibcv.theme import BUILTIN_THEMES, builtin_themes, load_theme
 from browser import open_page
-from conftest import REPO
+from conftest import REPO, word_boxes, words_overlap
 
 THEMES = builtin_themes()
 SEEDS = {"zhuofu-chen-v1": "classic", "zhuofu-chen-v2": "classic", "pengfei-zuo": "scholar"}
@@ -69,7 +67,7 @@ def test_every_theme_sets_every_cv_cleanly(theme, cv, matrix_dir, tab):
             assert y0 >= 0 and y1 <= height, (word, y0, y1)
         for index, (word, box) in enumerate(words):
             for other, other_box in words[index + 1:]:
-                assert not _overlap(box, other_box), (word, other)
+                assert not words_overlap(box, other_box), (word, other)
     open_page(tab, html, 360)
     assert tab.problems == []
     assert tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
@@ -80,28 +78,6 @@ def test_every_theme_sets_every_cv_cleanly(theme, cv, matrix_dir, tab):
 def _points(length: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(\w+)", length).groups()
     return float(number) * _POINTS[unit]
-
-
-def word_boxes(pdf: Path) -> list[tuple[float, float, list[tuple[str, tuple[float, ...]]]]]:
-    """Each page's size and words with their boxes, in poppler's reading order."""
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout
-    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", html))
-    pages = []
-    for page in root.iter("{http://www.w3.org/1999/xhtml}page"):
-        words = [(word.text or "", tuple(float(word.get(k)) for k in
-                                         ("xMin", "yMin", "xMax", "yMax")))
-                 for word in page.iter("{http://www.w3.org/1999/xhtml}word")]
-        pages.append((float(page.get("width")), float(page.get("height")), words))
-    return pages
-
-
-def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    """Boxes span the font's ascent to descent, so lines set close touch a little; words
-    collide when they share more than 0.5 pt across and 40% of the lower one's height."""
-    across = min(a[2], b[2]) - max(a[0], b[0])
-    down = min(a[3], b[3]) - max(a[1], b[1])
-    return across > 0.5 and down > 0.4 * min(a[3] - a[1], b[3] - b[1])
 
 
 # --- the same words in every theme ----------------------------------------------------------

@@ -301,7 +301,8 @@ def _read_file(path: Path, content: bytes | None = None,
     decoded = decode_bib(content, encoding)
     source = decoded.text
     parsed = parse_bibtex(source)
-    for lost in (problem for problem in parsed.errors if problem.rest_lost):
+    lost = next((problem for problem in parsed.errors if problem.rest_lost), None)
+    if lost is not None:
         raise BibcvError(f"BibTeX cannot read this: {lost.message}; nothing after it can be "
                          "read, so the file is not used until it is fixed",
                          Origin(path, lost.line))

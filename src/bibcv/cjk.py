@@ -14,8 +14,7 @@ CJK_RANGES = (
 
 
 # Han, kana and CJK punctuation: scripts written without spaces between words (not Hangul).
-_UNSPACED = "\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3200-\u9fff\uf900-\ufaff\ufe30-\ufe4f" \
-    "\uff00-\uffef\U00020000-\U0003134f"
+_UNSPACED = "".join(f"{chr(first)}-{chr(last)}" for first, last in CJK_RANGES if first != 0xAC00)
 
 
 @cache

@@ -12,15 +12,16 @@ import math
 import os
 import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bibcv import DEFAULT_TIMEOUT, OUTPUT_FORMATS, __version__
 from bibcv.errors import BibcvError, BibcvErrors, Origin, in_reading_order
 
-Reporter = Callable[[Path, BibcvError | None], None]  # a build's outcome, for `bibcv serve`
+if TYPE_CHECKING:
+    from bibcv.watch import Reporter
 CV_FILES = click.argument("cv_files", nargs=-1, required=True,
                           type=click.Path(path_type=Path, dir_okay=False))
 
@@ -126,8 +127,7 @@ def _build_all(stale: list[Path], output_dir: Path, timeout: float, jobs: int,
     try:
         # TeX loads each CV's preamble, as its last build had it, while Python imports
         # and builds the document; a CV whose preamble changed runs TeX cold.
-        for path in stale[:jobs] if formats is None or "pdf" in formats else ():
-            engines.prepare_from_last_build(path.stem, output_dir)
+        engines.prepare_from_last_builds(stale[:jobs], output_dir, formats)
         from bibcv.pipeline import build_cv
 
         futures = {pool.submit(build_cv, path, output_dir, timeout, formats, engines): path
@@ -270,8 +270,7 @@ def _watch(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...
     # Each CV's TeX waits with its preamble loaded, so that an edit costs only the body.
     with WarmEngines(keep_warm=True) as engines:
         try:
-            for path in cv_files if formats is None or "pdf" in formats else ():
-                engines.prepare_from_last_build(path.stem, output_dir)
+            engines.prepare_from_last_builds(cv_files, output_dir, formats)
             watcher.run()
         except KeyboardInterrupt:
             _echo("stopped watching")

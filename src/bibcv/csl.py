@@ -163,7 +163,6 @@ _TEXT_FIELDS = {  # CSL variable: the BibTeX fields it comes from, the first one
     "publisher-place": ("address", "location"), "note": ("note",),
     "chapter-number": ("chapter",), "event-title": ("eventtitle",),
 }
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _PAGE_DASHES = re.compile(r"\s*(?:-+|\u2013|\u2014)\s*")
 
 
@@ -183,6 +182,7 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     """The entry as CSL-JSON, with every field a style can use (less ISBN and ISSN, which a
     CV does not show)."""
     from bibcv.select import editors_of  # select imports the model, which imports this module
+    from bibcv.style import bare_doi
 
     p = publication
     item: dict[str, Any] = {"id": item_id or p.key, "type": _csl_type(p)}
@@ -192,7 +192,7 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     item["title"] = ": ".join(filter(None, [_markup(p, "title"), _markup(p, "subtitle")]))
     item["title-short"] = _markup(p, "shorttitle")
     item["genre"] = _genre(p, item["type"])
-    item["DOI"] = _DOI_PREFIX.sub("", p.text("doi")).strip()
+    item["DOI"] = bare_doi(p.text("doi"))
     item["URL"] = p.link_target or item.pop("arxiv-url", "")
     item["status"] = dict(options.terms).get(p.text("pubstate").casefold(),
                                              p.text("pubstate"))
@@ -220,12 +220,12 @@ def _csl_type(p: Publication) -> str:
 
 def _where(p: Publication, csl_type: str) -> dict[str, str]:
     """Container, publisher and numbers; an arXiv preprint's are arXiv and its id."""
-    from bibcv.style import arxiv_id
+    from bibcv.style import arxiv_id, arxiv_url
 
     arxiv = arxiv_id(p)
     if csl_type == "article" and arxiv:
         return {"publisher": "arXiv", "number": f"arXiv:{arxiv[0]}",
-                "arxiv-url": f"https://arxiv.org/abs/{arxiv[0]}"}
+                "arxiv-url": arxiv_url(arxiv[0])}
     where = {"container-title": "" if csl_type == "book" else (
                  _markup(p, "journal") or _markup(p, "journaltitle") or _markup(p, "booktitle")),
              "publisher": _publisher(p, csl_type), "volume": p.text("volume"),
@@ -234,7 +234,7 @@ def _where(p: Publication, csl_type: str) -> dict[str, str]:
     number = "issue" if csl_type == "article-journal" else "number"
     where[number] = p.text("number") or p.text("issue")
     if arxiv:
-        where["arxiv-url"] = f"https://arxiv.org/abs/{arxiv[0]}"
+        where["arxiv-url"] = arxiv_url(arxiv[0])
     return where
 
 

@@ -27,7 +27,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from string import Template
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from bibcv.errors import BibcvError
 
@@ -254,9 +254,9 @@ class _Handler(BaseHTTPRequestHandler):
         for stem in self.server.states.stems():
             links = []
             if (self.server.root / f"{stem}.html").is_file():
-                links.append(f'<a href="/{_url(stem)}.html">web page</a>')
+                links.append(f'<a href="/{quote(stem)}.html">web page</a>')
             if (self.server.root / f"{stem}.pdf").is_file():
-                links.append(f'<a href="{PDF_VIEW}{_url(stem)}">PDF</a>')
+                links.append(f'<a href="{PDF_VIEW}{quote(stem)}">PDF</a>')
             rows.append(f"<li>{html.escape(stem)}: {' · '.join(links) or 'not built yet'}</li>")
         page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 "<title>bibcv serve</title></head><body><h1>CVs</h1><ul>"
@@ -269,15 +269,10 @@ class _Handler(BaseHTTPRequestHandler):
                 f"<title>{html.escape(stem)}.pdf</title><style>html,body,iframe{{margin:0;"
                 "border:0;width:100%;height:100%;display:block}</style></head><body>"
                 f'<iframe id="bibcv-pdf" title="{html.escape(stem)}.pdf" '
-                f'src="/{_url(stem)}.pdf?build={version}"></iframe>'
+                f'src="/{quote(stem)}.pdf?build={version}"></iframe>'
                 + _script(stem, version, _RELOAD_PDF) + "</body></html>\n")
         return page.encode()
 
-
-def _url(stem: str) -> str:
-    from urllib.parse import quote
-
-    return quote(stem)
 
 
 def _script(stem: str, version: int, show: str) -> str:

@@ -389,7 +389,7 @@ def _title_target(entry: _Entry) -> str:
     if doi:
         return doi_url(doi)
     arxiv = arxiv_id(entry.publication)
-    return f"https://arxiv.org/abs/{arxiv[0]}" if arxiv else ""
+    return arxiv_url(arxiv[0]) if arxiv else ""
 
 
 def _details(entry: _Entry) -> RichText:
@@ -633,7 +633,7 @@ def _identifiers(entry: _Entry) -> list[LabelledLink]:
     if arxiv and "eprint" not in entry.style.omit:
         number, category = arxiv
         text = f"arXiv:{number}" + (f" [{category}]" if category else "")
-        found.append(LabelledLink("arXiv", text, f"https://arxiv.org/abs/{number}"))
+        found.append(LabelledLink("arXiv", text, arxiv_url(number)))
     url = entry.publication.link_target
     if url and (entry.publication.entry_type == "online" or not entry.text("title")):
         found.append(LabelledLink("URL", url, _checked(url, entry)))
@@ -668,13 +668,21 @@ def _paper_links(entry: _Entry, warnings: list[BibcvError]) -> list[LabelledLink
 
 
 def _doi(entry: _Entry) -> str:
-    return "" if "doi" in entry.style.omit else _DOI_PREFIX.sub(
-        "", entry.publication.text("doi")).strip()
+    return "" if "doi" in entry.style.omit else bare_doi(entry.publication.text("doi"))
+
+
+def bare_doi(doi: str) -> str:
+    """The DOI itself, without the https://doi.org/ or doi: that some write before it."""
+    return _DOI_PREFIX.sub("", doi).strip()
 
 
 def doi_url(doi: str) -> str:
     """The DOI's address: https://doi.org/10.1145/…, the prefix removed if written."""
-    return "https://doi.org/" + quote(_DOI_PREFIX.sub("", doi).strip(), safe="/:;()._-")
+    return "https://doi.org/" + quote(bare_doi(doi), safe="/:;()._-")
+
+
+def arxiv_url(number: str) -> str:
+    return f"https://arxiv.org/abs/{number}"
 
 
 def arxiv_id(publication: Publication) -> tuple[str, str] | None:

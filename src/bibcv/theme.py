@@ -189,7 +189,7 @@ def theme_loader(theme: Theme, shared: Path) -> BaseLoader:
     import jinja2
 
     prefixes = {"bibcv": jinja2.FileSystemLoader(shared)}
-    for name, index in zip(theme.ancestors, range(1, len(theme.ancestors) + 1), strict=True):
+    for index, name in enumerate(theme.ancestors, 1):
         prefixes.setdefault(name, jinja2.FileSystemLoader(list(theme.template_folders[index:])))
     return jinja2.ChoiceLoader([jinja2.FileSystemLoader(list(theme.template_folders)),
                                 jinja2.PrefixLoader(prefixes)])

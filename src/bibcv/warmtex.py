@@ -37,7 +37,7 @@ import contextlib
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -206,6 +206,13 @@ class WarmEngines:
         except OSError:
             return  # no xelatex, no room for a folder: the build runs cold and says why
         self._keep(key, engine)
+
+    def prepare_from_last_builds(self, cv_files: Sequence[Path], out_dir: Path,
+                                 formats: Sequence[str] | None) -> None:
+        """Start an engine for each CV that will make a PDF (all do when formats is None)."""
+        if formats is None or "pdf" in formats:
+            for path in cv_files:
+                self.prepare_from_last_build(path.stem, out_dir)
 
     def prepare_from_last_build(self, stem: str, out_dir: Path) -> None:
         """Guess the next build's preamble from the last one's .tex: it rarely changes."""

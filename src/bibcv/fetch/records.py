@@ -233,7 +233,8 @@ def make_key(entry: Publication, pattern: str, taken: set[str]) -> str:
                          f"use {KEY_PATTERN_HELP}") from None
     base = re.sub(r"[^A-Za-z0-9:_\-]", "", base) or "entry"
     key, suffix = base, 0
-    while key.casefold() in {t.casefold() for t in taken}:
+    folded = {t.casefold() for t in taken}
+    while key.casefold() in folded:
         key = base + "abcdefghijklmnopqrstuvwxyz"[suffix % 26] * (suffix // 26 + 1)
         suffix += 1
     taken.add(key)

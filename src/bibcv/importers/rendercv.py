@@ -14,7 +14,7 @@ import yaml
 
 from bibcv.bibliography import Publication
 from bibcv.errors import BibcvError
-from bibcv.fetch.records import make_key, plain_to_bibtex, publication
+from bibcv.fetch.records import DEFAULT_KEY_PATTERN, make_key, plain_to_bibtex, publication
 from bibcv.importers.common import Imported, date_range, linked, markdown, trace
 
 KNOWN = {"institution", "area", "degree", "company", "position", "name", "title", "authors",
@@ -141,7 +141,7 @@ def _publications(entries: list[dict], imported: Imported) -> list[Publication]:
             "note": plain_to_bibtex(str(entry.get("summary") or "")),
         }
         paper = publication("misc", fields)
-        paper.key = make_key(paper, "{first_author}{initials}{yy}", taken)
+        paper.key = make_key(paper, DEFAULT_KEY_PATTERN, taken)
         found.append(paper)
         for key in sorted(set(entry) - KNOWN):
             if entry[key]:

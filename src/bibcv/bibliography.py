@@ -97,6 +97,13 @@ class Publication:
         url = self.text("url")
         return url if is_web_address(url) else ""
 
+    def forget_cached(self) -> None:
+        """Fields changed (a sync merged a published version in): what was worked out from
+        them must be worked out again."""
+        for name, value in vars(Publication).items():
+            if isinstance(value, cached_property):
+                self.__dict__.pop(name, None)
+
     def has(self, name: str) -> bool:
         return bool(self.raw_fields.get(name, "").strip())
 

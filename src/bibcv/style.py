@@ -673,7 +673,7 @@ def _doi(entry: _Entry) -> str:
 
 def bare_doi(doi: str) -> str:
     """The DOI itself, without the https://doi.org/ or doi: that some write before it."""
-    return _DOI_PREFIX.sub("", doi).strip()
+    return _DOI_PREFIX.sub("", doi.strip()).strip()
 
 
 def doi_url(doi: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from bibcv.bibliography import Publication, normalised_title
 from bibcv.citecounts import Counts
 from bibcv.fetch.http import Http, service_url
-from bibcv.fetch.records import doi_of
+from bibcv.fetch.records import doi_of, normalise_doi, title_of
 
 DOIS_PER_REQUEST = 50
 SELECT = "id,doi,title,publication_year,cited_by_count"
@@ -53,12 +53,12 @@ def fetch_counts(entries: list[Publication], http: Http, today: datetime.date) -
 
 
 def doi_of_work(work: dict) -> str:
-    return str(work.get("doi") or "").lower().removeprefix("https://doi.org/")
+    return normalise_doi(str(work.get("doi") or ""))
 
 
 def _by_title(http: Http, entry: Publication) -> dict | None:
-    title = normalised_title(entry.raw_fields.get("title", ""))
-    if len(title) < 8:
+    title = title_of(entry)
+    if not title:
         return None
     words = entry.text("title").replace(",", " ").replace("|", " ")
     for work in _works(http, {"filter": f"title.search:{' '.join(words.split())}",

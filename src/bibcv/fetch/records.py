@@ -19,7 +19,7 @@ from bibcv.bibliography import Publication, normalised_title
 from bibcv.bibtex_parser import parse_bibtex
 from bibcv.errors import BibcvError, Origin
 from bibcv.names import Name
-from bibcv.style import arxiv_id
+from bibcv.style import arxiv_id, bare_doi
 
 # LaTeX's special characters in plain text, as LaTeX writes them (%, & and # as well:
 # export escapes only bare ones, and an escaped one stays as it is).
@@ -27,7 +27,6 @@ _LATEX_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$"
                    "^": r"\^{}", "~": r"\~{}", "%": r"\%", "&": r"\&", "#": r"\#"}
 _SPECIAL = re.compile(r"[\\{}$_^~%&#]")
 _TAG = re.compile(r"<[^>]+>")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.IGNORECASE)
 _ARXIV_VERSION = re.compile(r"v\d+$")
 _DBLP_REC = re.compile(r"dblp\.org/rec/(.+?)(?:\.bib|\.html|\.xml)?$")
@@ -40,11 +39,6 @@ def plain_to_bibtex(text: str) -> str:
     """Plain text (from JSON or XML) as a BibTeX value that prints exactly that text."""
     collapsed = " ".join(html.unescape(_TAG.sub("", text)).split())
     return _SPECIAL.sub(lambda match: _LATEX_SPECIALS[match.group()], collapsed)
-
-
-def bare_doi(doi: str) -> str:
-    """The DOI without its resolver's address or 'doi:', as written (case kept)."""
-    return _DOI_PREFIX.sub("", doi.strip()).strip()
 
 
 def normalise_doi(doi: str) -> str:

@@ -103,13 +103,7 @@ def _publish(preprint: Publication, published: Publication) -> None:
     if preprint.raw_fields.get("url", "").find("arxiv.org") != -1:
         del preprint.raw_fields["url"]
     add_arxiv_id(preprint, arxiv)
-    _forget_cached(preprint)
-
-
-def _forget_cached(entry: Publication) -> None:
-    """Fields changed: what was worked out from them must be worked out again."""
-    for name in ("year", "month", "day", "keywords", "authors"):
-        entry.__dict__.pop(name, None)
+    preprint.forget_cached()
 
 
 def _describe(entry: Publication) -> str:

@@ -244,15 +244,21 @@ def _run_engine(command: list[str], tex: Path, env: dict[str, str],
     except FileNotFoundError:
         raise engine_missing(command[0]) from None
     with tracked(process):
-        try:
-            output, _ = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _stop(process)
-            raise timed_out(timeout) from None
-        except BaseException:  # Ctrl-C in `bibcv watch`: TeX runs in its own session, stop it
-            _stop(process)
-            raise
+        output = communicate_or_stop(process, timeout)
     return process.returncode == 0, output
+
+
+def communicate_or_stop(process: subprocess.Popen, timeout: float) -> str:
+    """What a TeX program printed once it ends; on a timeout or an interruption (Ctrl-C in
+    `bibcv watch`) its whole process group is stopped, as it runs in a session of its own."""
+    try:
+        return process.communicate(timeout=timeout)[0]
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        raise timed_out(timeout) from None
+    except BaseException:
+        _stop(process)
+        raise
 
 
 @contextlib.contextmanager

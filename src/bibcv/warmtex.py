@@ -46,6 +46,7 @@ from bibcv.compile import (
     JOB_NAME,
     MISSING_GLYPH,
     XELATEX_COMMAND,
+    communicate_or_stop,
     engine_env,
     engine_missing,
     kill_group,
@@ -137,14 +138,7 @@ class WarmEngine:
             except FileNotFoundError:
                 raise engine_missing("xdvipdfmx") from None
             with tracked(driver):
-                try:
-                    driver.wait(timeout=timeout)
-                except BaseException as error:
-                    kill_group(driver)
-                    driver.wait()
-                    if isinstance(error, subprocess.TimeoutExpired):
-                        raise timed_out(timeout) from None
-                    raise
+                communicate_or_stop(driver, timeout)
         return driver.returncode == 0 and (self.work / f"{self.job}.pdf").is_file()
 
     def discard(self) -> None:

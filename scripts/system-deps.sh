@@ -111,6 +111,8 @@ probe() {
   if needs_cjk "${1-}"; then
     found_path "$(fc-list :lang=zh file 2>/dev/null | head -n1 | cut -d: -f1)" || missing+=(fonts-noto-cjk)
     need_tex_file xeCJK.sty texlive-lang-cjk   # CJK line breaking and punctuation (language: zh, ja, ko)
+    # xeCJK loads ctexhook.sty, which texlive-lang-cjk only recommends (apt-get here skips those).
+    need_tex_file ctexhook.sty texlive-lang-chinese
   fi
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 }

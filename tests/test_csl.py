@@ -301,3 +301,25 @@ def test_formatting_in_titles_reaches_every_output(tmp_path, style):
         source = outputs[".tex"].read_text()
         assert r"H\textsubscript{2}O" in source and r"\textsc{SQL}" in source
         assert r"\emph{vivo}" in source and r"\emph{O}(\emph{n} log \emph{n})" in source
+
+
+def test_ampersands_angle_brackets_and_latex_quotes_reach_a_csl_entry_as_written(tmp_path):
+    """Found on Beebe's printing-history.bib: `Field \\& Tuer` printed "Field &amp; Tuer" in
+    every output of every CSL style (citeproc-js decodes no entity), and BibTeX's quotes were
+    left as typed (`` ` `` printed as a grave accent)."""
+    write(tmp_path / "a.bib", r"""
+        @article{a, author = {Ada Lovelace}, journal = {Field \& Tuer <b>},
+          title = {`Guard the Mysteries!' {Reveal} ``Them'' at O'Connor \& Sons <B>},
+          year = 2011}
+        """)
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [a.bib]
+        style: chicago-author-date
+        person: {name: Ada Lovelace}
+        sections:
+          pubs: {title: Publications, layout: publications, query: {author: self}}
+        """)
+    page = build_cv(cv, tmp_path / "out", formats=["html"]).outputs[0]
+    [entry] = [text for _, text in elements(page).all("li") if "Guard" in text]
+    assert ("“‘Guard the Mysteries!’ Reveal ‘Them’ at O’Connor & Sons <B>.” "
+            "Field & Tuer <b>") in entry, entry

@@ -24,6 +24,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from html import unescape
 from html.parser import HTMLParser
 from importlib.resources import files
 from pathlib import Path
@@ -240,7 +241,25 @@ def _where(p: Publication, csl_type: str) -> dict[str, str]:
 
 def _markup(publication: Publication, name: str) -> str:
     raw = publication.raw_fields.get(name, "")
-    return latex_markup(raw) if raw.strip() else ""
+    return _citeproc_text(latex_markup(raw)) if raw.strip() else ""
+
+
+# citeproc-js reads a field as text with a few tags of markup in it (<i>, <b>, <sup>, <sub>,
+# the small-caps and nocase spans): it decodes no entity, so bibcv's escaped markup would
+# print "&amp;" for "&".  Its text is unescaped here; a "<" of the text stands in as a
+# private-use character (so "<b>" typed in a title stays text), put back by markup_to_rich.
+# BibTeX's quotes become what LaTeX prints (`` '' ` ' as “ ” ‘ ’), as in bibcv's own style,
+# so that the style nests them with its own quotation marks.
+_LESS_THAN = "\ue001"
+_TAG = re.compile(r"(<[^<>]*>)")
+
+
+def _citeproc_text(markup: str) -> str:
+    from bibcv.style import latex_quotes
+
+    parts = _TAG.split(markup)  # text, tag, text, …
+    return "".join(part if index % 2 else latex_quotes(unescape(part.replace("&lt;", _LESS_THAN)))
+                   for index, part in enumerate(parts))
 
 
 def _publisher(p: Publication, csl_type: str) -> str:
@@ -507,7 +526,7 @@ class _MarkupReader(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.skip:
-            self.stack[-1][1].append(Text(data))
+            self.stack[-1][1].append(Text(data.replace(_LESS_THAN, "<")))
 
 
 def _merged(nodes: Iterable[Node]) -> list[Node]:

@@ -21,6 +21,7 @@ from bibcv.cli import main
 from bibcv.compile import compile_pdf
 from bibcv.document import load_document
 from bibcv.errors import BibcvError, Origin
+from bibcv.pipeline import build_cv
 from conftest import REPO, pdf_text, write
 
 STARTER_CV = """\
@@ -456,3 +457,16 @@ def test_the_source_map_finds_values_after_wrapped_lines(tmp_path):
         tex_line = next(number for number, text in enumerate(lines, 1)
                         if f"item {index} " in text or text.endswith(f"item {index}"))
         assert rendered.source_map.origin_at(tex_line) == Origin(cv, 9 + index)
+
+
+def test_unicode_spaces_build_in_a_font_that_has_no_glyph_for_them(tmp_path):
+    """A Chicago-style title "Machinery : The …" (citeproc-js writes U+202F before the
+    colon) and GB/T 7714's U+2003 stopped the moderncv theme's build: Latin Modern Sans has
+    neither glyph.  They are TeX's spacing now, so any font sets them."""
+    spaces = "\u2002\u2003\u2007\u2009\u202f"
+    cv = starter(tmp_path, cv=STARTER_CV.replace(
+        "sections:", f"theme: moderncv\nsections:\n  note: {{title: Note, layout: paragraph, "
+        f"text: \"Machinery\u202f: The{''.join(f' w{space}x' for space in spaces)}\"}}"))
+    [pdf] = [path for path in build_cv(cv, tmp_path / "out").outputs if path.suffix == ".pdf"]
+    text = " ".join(pdf_text(pdf).split())
+    assert "Machinery : The w x w x w x w x w x" in text, text

@@ -36,6 +36,14 @@ _SPECIALS = {
     "[": "{[}",
     "]": "{]}",
     "\t": " ",
+    # Unicode's fixed-width spaces as TeX's spacing, which needs no glyph: a font that has
+    # none (Latin Modern Sans, the moderncv theme's) would leave a gap and fail the build.
+    # citeproc-js writes U+202F before a colon that follows a space, GB/T 7714 an U+2003.
+    "\u2000": r"\enskip{}", "\u2001": r"\quad{}", "\u2002": r"\enskip{}",
+    "\u2003": r"\quad{}", "\u2004": r"\hspace{.333em}", "\u2005": r"\hspace{.25em}",
+    "\u2006": r"\hspace{.167em}", "\u2007": r"\hphantom{0}", "\u2008": r"\hphantom{.}",
+    "\u2009": r"\hspace{.167em}", "\u200a": r"\hspace{.083em}", "\u202f": r"\,",
+    "\u205f": r"\hspace{.222em}",
 }
 # TeX font ligatures would turn "--" into a dash, ",," into „ and "<<" into «.
 _LIGATURE_PAIRS = {"--", ",,", "<<", ">>"}

@@ -10,10 +10,10 @@
 # Probing takes a few tenths of a second (kpsewhich, fc-list), more than a
 # `make cv` with nothing to rebuild. With BIBCV_STAMP_DIR set (the Makefile sets
 # it), a successful probe is remembered in a stamp file keyed on what it
-# checked: the mode, PATH, the Python, whether a CJK font is needed, and the
+# checked: the mode, PATH, the Python, whether a CJK font or citeproc-js is needed, and the
 # size and time of this script and of every file the probe found. While all of
 # those are unchanged the probe is skipped; any change (a package removed or
-# upgraded, another PATH, a CV that now needs CJK) probes again.
+# upgraded, another PATH, a CV that now needs CJK or a CSL style) probes again.
 set -euo pipefail
 
 missing=()
@@ -54,7 +54,8 @@ stamp=""
 if [ -n "${BIBCV_STAMP_DIR-}" ]; then
   stamp="$BIBCV_STAMP_DIR/system-deps${1:+-$1}.ok"
   cjk=no; needs_cjk "${1-}" && cjk=yes
-  key="mode=${1-} cjk=$cjk python=$(command -v "${PYTHON:-python3}" || true) PATH=$PATH"
+  csl=no; needs_csl "${1-}" && csl=yes
+  key="mode=${1-} cjk=$cjk csl=$csl python=$(command -v "${PYTHON:-python3}" || true) PATH=$PATH"
   # The stamp: the key, then "size time path" for this script and each file found.
   # Builtins only, but for one stat: this check runs before every `make cv`.
   if [ -f "$stamp" ]; then

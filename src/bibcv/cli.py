@@ -97,12 +97,9 @@ def main() -> None:
 def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: int,
           force: bool, formats: tuple[str, ...] | None) -> None:
     """Build each CV YAML file whose inputs changed since its last build."""
-    from bibcv.incremental import is_up_to_date
-
     cv_files, refused = _cv_files("build", cv_files)
     _refuse_shared_stems(cv_files, output_dir)
-    stale = [path for path in cv_files
-             if force or not is_up_to_date(path, output_dir, formats)]
+    stale = list(cv_files) if force else _stale(cv_files, output_dir, formats)
     progress = _Progress(len(cv_files))
     for path in cv_files:
         if path not in stale:
@@ -111,25 +108,35 @@ def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: in
     sys.exit(1 if failures or refused else 0)
 
 
+def _stale(cv_files: tuple[Path, ...], output_dir: Path,
+           formats: tuple[str, ...] | None) -> list[Path]:
+    """The CVs whose inputs changed since their last build (or which have none)."""
+    from bibcv.incremental import is_up_to_date
+
+    return [path for path in cv_files if not is_up_to_date(path, output_dir, formats)]
+
+
 def _build_all(stale: list[Path], output_dir: Path, timeout: float, jobs: int,
                formats: tuple[str, ...] | None, progress: _Progress) -> int:
     """Build the CVs in parallel; return how many failed. SIGTERM stops them as Ctrl-C does."""
-    from concurrent.futures import ThreadPoolExecutor, as_completed
-
     from bibcv.compile import remove_stale_work_folders, stop_all_engines
     from bibcv.warmtex import WarmEngines
 
     previous_handler = signal.signal(signal.SIGTERM, _stop_building)
-    remove_stale_work_folders()
     failures = 0
     engines = WarmEngines()
-    pool = ThreadPoolExecutor(max_workers=jobs)
+    pool = None
     try:
-        # TeX loads each CV's preamble, as its last build had it, while Python imports
-        # and builds the document; a CV whose preamble changed runs TeX cold.
+        # First of all, TeX loads each CV's preamble, as its last build had it, while
+        # Python imports the rest and builds the document; a CV whose preamble changed
+        # runs TeX cold.
         engines.prepare_from_last_builds(stale[:jobs], output_dir, formats)
+        remove_stale_work_folders()
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
         from bibcv.pipeline import build_cv
 
+        pool = ThreadPoolExecutor(max_workers=jobs)
         futures = {pool.submit(build_cv, path, output_dir, timeout, formats, engines): path
                    for path in stale}
         for future in as_completed(futures):
@@ -150,7 +157,8 @@ def _build_all(stale: list[Path], output_dir: Path, timeout: float, jobs: int,
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second signal must not cut this short
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stop_all_engines()  # the builds in progress fail, and remove their private folders
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         _echo("stopped: the outputs of the CVs not finished are unchanged", err=True)
         sys.exit(128 + (stop.signal if isinstance(stop, _Stopped) else signal.SIGINT))
     finally:

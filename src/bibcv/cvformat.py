@@ -132,9 +132,14 @@ STYLE_DESCRIPTION = ("The citation style: bibcv (the built-in one), a CSL style'
 
 
 class Strict(BaseModel):
-    """Unknown keys are mistakes (most often a misspelling), never silently ignored."""
+    """Unknown keys are mistakes (most often a misspelling), never silently ignored.
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    Each model's validator is built when first used (defer_build): a build validates
+    with the whole CV's model only, which holds the others, so building each of them
+    as well when bibcv is imported would be wasted start-up time.
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class Query(Strict):

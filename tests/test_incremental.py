@@ -109,6 +109,28 @@ def test_quick_commands_do_not_import_the_heavy_modules(tmp_path):
         assert result.stdout.strip().splitlines()[-1] == "[]", (args, result.stdout)
 
 
+def test_an_up_to_date_build_answers_as_the_command_line_does_without_importing_it(
+        project):
+    """`make cv` with nothing changed: `bibcv` says so before click (or bibcv.cli) is
+    imported, in the command line's own words; any other form is left to it."""
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom bibcv.launch import main\ntry:\n    main()\nexcept SystemExit:\n"
+              "    pass\nprint(sorted(m for m in ('click', 'bibcv.cli') if m in sys.modules))\n")
+    names = ("zhuofu-chen-v2", "zhuofu-chen-v1")
+    cvs = [str(project / "cv" / f"{name}.yaml") for name in names]
+    out = str(project / "out")
+    assert set(build(project, *names).values()) != {"up to date"}
+    for args in (["build", cvs[0], "-o", out], ["build", *cvs, "--output-dir", out],
+                 ["build", *cvs, f"--output-dir={out}", "-j", "1"]):
+        quick = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                               text=True, check=True)
+        said = CliRunner().invoke(main, args).output
+        imported = "['bibcv.cli', 'click']" if "-j" in args else "[]"
+        assert quick.stdout == f"{said}{imported}\n", args
+
+
 def test_pdf_and_web_builds_of_the_same_inputs_keep_each_other_up_to_date(project):
     """`make cv` then `make site`, and again: neither rebuilds what the other made."""
     assert build(project, "zhuofu-chen-v2")["zhuofu-chen-v2"] == (

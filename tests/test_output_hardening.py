@@ -118,6 +118,20 @@ def test_a_full_standard_output_is_said_plainly(tmp_path, command):
                                   "No space left on device\n")
 
 
+def test_a_full_standard_output_is_said_plainly_when_all_is_up_to_date(tmp_path):
+    """The quick answer of an up-to-date build (see launch) fails over to the command
+    line, which says it plainly, as for any other output."""
+    cv = starter(tmp_path, cv=STARTER_CV + "formats: [md]\n")
+    args = ("build", str(cv), "-o", str(tmp_path / "out"))
+    assert "wrote" in run_bibcv(*args).stdout
+    assert run_bibcv(*args).stdout == f"{cv}: up to date\n"
+    with open("/dev/full", "w") as full:
+        result = run_bibcv(*args, stdout=full)
+    no_traceback(result)
+    assert result.returncode == 1
+    assert result.stderr == "bibcv: cannot write to standard output: No space left on device\n"
+
+
 # Minor: the same CV named three times is built once.
 def test_the_same_cv_named_three_times_compiles_once(tmp_path, monkeypatch):
     cv = starter(tmp_path)

@@ -171,6 +171,28 @@ def test_a_build_runs_tex_on_the_preamble_its_last_build_had(tmp_path, monkeypat
     assert subprocess.run(["cmp", out / "ada-lovelace.pdf", cold_pdf]).returncode == 0
 
 
+def test_a_new_bibcv_process_starts_tex_before_it_imports_the_rest(tmp_path):
+    """`bibcv build` starts TeX on the last preamble before it imports click, pydantic or
+    Jinja2, and the build then uses that engine: one TeX in all, and the same PDF."""
+    cv, *_rest = create_starter("ada-lovelace", None, tmp_path / "cv", tmp_path / "bib")
+    out = tmp_path / "out"
+    build_cv(cv, out, formats=("pdf",))
+    script = ("import atexit, sys\nstarted = []\n"
+              "def seen(event, args):\n"
+              "    if event == 'subprocess.Popen' and args[0] == 'xelatex':\n"
+              "        started.append([m for m in ('click', 'pydantic', 'jinja2')"
+              " if m in sys.modules])\n"
+              "sys.addaudithook(seen)\natexit.register(lambda: print(started))\n"
+              "from bibcv.launch import main\nmain()\n")
+    result = subprocess.run([sys.executable, "-c", script, "build", str(cv), "-o", str(out),
+                             "--force"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[[]]"
+    cold = build_cv(cv, tmp_path / "cold", formats=("pdf",))
+    [cold_pdf] = [path for path in cold.outputs if path.suffix == ".pdf"]
+    assert subprocess.run(["cmp", out / "ada-lovelace.pdf", cold_pdf]).returncode == 0
+
+
 def test_sigterm_during_a_build_leaves_no_warm_tex_and_no_folder(tmp_path):
     cv, *_rest = create_starter("ada-lovelace", None, tmp_path / "cv", tmp_path / "bib")
     out = tmp_path / "out"

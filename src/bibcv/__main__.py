@@ -1,3 +1,3 @@
-from bibcv.cli import main
+from bibcv.launch import main
 
 main()

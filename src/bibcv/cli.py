@@ -19,6 +19,7 @@ import click
 
 from bibcv import DEFAULT_TIMEOUT, OUTPUT_FORMATS, __version__
 from bibcv.errors import BibcvError, BibcvErrors, Origin, in_reading_order
+from bibcv.launch import DEFAULT_OUTPUT_DIR, started_engines
 
 if TYPE_CHECKING:
     from bibcv.watch import Reporter
@@ -84,7 +85,7 @@ def main() -> None:
 @main.command()
 @CV_FILES
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("build"), show_default=True,
+              default=DEFAULT_OUTPUT_DIR, show_default=True,
               help="Where <stem>.tex and <stem>.pdf are written.")
 @TIMEOUT
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
@@ -124,12 +125,12 @@ def _build_all(stale: list[Path], output_dir: Path, timeout: float, jobs: int,
 
     previous_handler = signal.signal(signal.SIGTERM, _stop_building)
     failures = 0
-    engines = WarmEngines()
+    engines = started_engines() or WarmEngines()
     pool = None
     try:
-        # First of all, TeX loads each CV's preamble, as its last build had it, while
-        # Python imports the rest and builds the document; a CV whose preamble changed
-        # runs TeX cold.
+        # First of all (unless launch started them even before this module was imported),
+        # TeX loads each CV's preamble, as its last build had it, while Python imports
+        # the rest and builds the document; a CV whose preamble changed runs TeX cold.
         engines.prepare_from_last_builds(stale[:jobs], output_dir, formats)
         remove_stale_work_folders()
         from concurrent.futures import ThreadPoolExecutor, as_completed

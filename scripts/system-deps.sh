@@ -89,6 +89,8 @@ probe() {
   need_tex_file enumitem.sty texlive-latex-extra
   need_tex_file accsupp.sty texlive-latex-extra
   need_tex_file pzdr.tfm texlive-fonts-recommended   # hyperref's default link borders
+  need_tex_file amsmath.sty texlive-latex-base     # formulas in BibTeX fields, set as math
+  need_tex_file msbm10.pfb texlive-base            # amssymb's fonts (\mathbb, \leqslant)
   need_font "Gentium Book Plus" fonts-sil-gentiumplus
   need_font "FontAwesome" fonts-font-awesome
   need_font "Latin Modern Sans" fonts-lmodern      # the moderncv theme

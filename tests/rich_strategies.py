@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from bibcv.richtext import Link, Node, RichText, Styled, Text, plain
+from bibcv.richtext import Link, Math, Node, RichText, Styled, Text, plain
 
 # A target with every character a link's syntax or a template engine reads.
 URL = "https://x.org/a_(b)*c&amp;d\\e<f>{{g}}"
@@ -17,10 +17,14 @@ PIECES = st.sampled_from([
 ])
 TEXT = st.lists(PIECES, min_size=1, max_size=10).map("".join)
 STYLES = st.sampled_from(["emph", "strong", "url"])
+# A formula's TeX: known math, and what the PDF prints as text (a command, a #).
+FORMULAS = st.sampled_from([r"O(n \log n)", r"\frac{1}{2}", r"\input{x}", "a # b"])
 NODE = st.recursive(TEXT.map(Text), lambda children: st.one_of(
     st.builds(lambda style, kids: Styled(style, tuple(kids)),
               STYLES, st.lists(children, min_size=1, max_size=3)),
     st.lists(children, min_size=1, max_size=2).map(lambda kids: Link(URL, tuple(kids))),
+    st.builds(lambda source, kids: Math(source, tuple(kids)),
+              FORMULAS, st.lists(children, min_size=1, max_size=2)),
 ), max_leaves=6)
 RICH = st.lists(NODE, min_size=1, max_size=4).map(lambda parts: RichText(tuple(parts)))
 

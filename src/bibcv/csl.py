@@ -32,9 +32,9 @@ from typing import Any
 
 from bibcv.atomic import write_text_atomically
 from bibcv.bibliography import EQUAL_CONTRIBUTION, Publication
-from bibcv.latexrich import latex_markup
+from bibcv.latexrich import FORMULA_END, FORMULA_MARK, formula_source, latex_markup
 from bibcv.names import Name
-from bibcv.richtext import Link, Node, RichText, Styled, Text, check_url, styled
+from bibcv.richtext import Link, Math, Node, RichText, Styled, Text, check_url, styled
 
 BUILTIN_STYLE = "bibcv"
 DEFAULT_LOCALE = "en-US"
@@ -164,6 +164,14 @@ _TEXT_FIELDS = {  # CSL variable: the BibTeX fields it comes from, the first one
     "publisher-place": ("address", "location"), "note": ("note",),
     "chapter-number": ("chapter",), "event-title": ("eventtitle",),
 }
+_PUBLISHER_FIELDS = {"thesis": ("school", "institution", "publisher"),
+                     "report": ("institution", "organization", "publisher"),
+                     "patent": ("holder", "publisher")}
+# Every field whose LaTeX formatting is kept (latexrich), here and in bibcv's own style.
+MARKUP_FIELDS = tuple(dict.fromkeys([
+    "title", "subtitle", "shorttitle", "journal", "journaltitle", "booktitle",
+    *(name for names in _TEXT_FIELDS.values() for name in names),
+    *(name for names in _PUBLISHER_FIELDS.values() for name in names), "organization"]))
 _PAGE_DASHES = re.compile(r"\s*(?:-+|\u2013|\u2014)\s*")
 
 
@@ -263,9 +271,7 @@ def _citeproc_text(markup: str) -> str:
 
 
 def _publisher(p: Publication, csl_type: str) -> str:
-    fields = {"thesis": ("school", "institution", "publisher"),
-              "report": ("institution", "organization", "publisher"),
-              "patent": ("holder", "publisher")}.get(csl_type, ("publisher", "organization"))
+    fields = _PUBLISHER_FIELDS.get(csl_type, ("publisher", "organization"))
     return next((_markup(p, name) for name in fields if p.text(name)), "")
 
 
@@ -467,11 +473,13 @@ def _run_node(jobs: list[dict[str, Any]], module: Path) -> list[dict[str, Any]]:
 def markup_to_rich(markup: str, equal_mark: str = "*") -> RichText:
     """CSL's HTML (an entry, or a field's markup) as rich text: <i> emphasis, <b> strong,
     <sup> <sub>, small capitals; your name (bibcv-owner) strong, equal contribution
-    (bibcv-equal) marked; the number column of numbered styles left out (the CV numbers)."""
+    (bibcv-equal) marked; a formula (``latexrich``'s marks around it) as Math; the number
+    column of numbered styles left out (the CV numbers)."""
     reader = _MarkupReader(equal_mark)
     reader.feed(markup.strip())
     reader.close()
-    return RichText(tuple(_stripped(_merged(reader.stack[0][1]))))
+    reader.close_formulas()
+    return RichText(tuple(_stripped(_merged(reader.stack[0].children))))
 
 
 def _stripped(nodes: list[Node]) -> list[Node]:
@@ -487,11 +495,21 @@ _TAG_STYLES = {"i": "emph", "em": "emph", "b": "strong", "strong": "strong", "su
                "sub": "sub"}
 
 
+@dataclass
+class _Open:
+    """An element or a formula being read, and what is in it so far."""
+
+    style: str | None = None
+    children: list[Node] = field(default_factory=list)
+    mark: str = ""  # "equal": an equal contribution's name
+    formula: str | None = None  # a formula's TeX source
+
+
 class _MarkupReader(HTMLParser):
     def __init__(self, equal_mark: str) -> None:
         super().__init__(convert_charrefs=True)
         self.equal_mark = equal_mark
-        self.stack: list[tuple[str | None, list[Node], str]] = [(None, [], "")]
+        self.stack: list[_Open] = [_Open()]
         self.skip = 0  # inside the number column
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -506,27 +524,48 @@ class _MarkupReader(HTMLParser):
             style = "strong"
         elif "font-variant:small-caps" in style_attribute:
             style = "smallcaps"
-        self.stack.append((style, [], "equal" if "bibcv-equal" in classes else ""))
+        self.stack.append(_Open(style, [], "equal" if "bibcv-equal" in classes else ""))
 
     def handle_endtag(self, tag: str) -> None:
         if self.skip:
             self.skip -= 1
             return
+        self.close_formulas()
         if len(self.stack) == 1:
             return
-        style, children, mark = self.stack.pop()
-        nodes: list[Node] = list(_merged(children))
-        if style is not None and nodes:
-            nodes = [Styled(style, tuple(nodes))]  # type: ignore[arg-type]
-        if mark and len(nodes) == 1 and isinstance(nodes[0], Styled):
+        element = self.stack.pop()
+        nodes: list[Node] = list(_merged(element.children))
+        if element.style is not None and nodes:
+            nodes = [Styled(element.style, tuple(nodes))]  # type: ignore[arg-type]
+        if element.mark and len(nodes) == 1 and isinstance(nodes[0], Styled):
             nodes = [Styled(nodes[0].style, (*nodes[0].children, Text(self.equal_mark)))]
-        elif mark:
+        elif element.mark:
             nodes.append(Text(self.equal_mark))
-        self.stack[-1][1].extend(nodes)
+        self.stack[-1].children.extend(nodes)
 
     def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.stack[-1][1].append(Text(data.replace(_LESS_THAN, "<")))
+        if self.skip:
+            return
+        position = 0
+        for found in FORMULA_MARK.finditer(data):
+            self.stack[-1].children.append(Text(_text(data[position:found.start()])))
+            if found.group() != FORMULA_END:
+                self.stack.append(_Open(formula=formula_source(found.group())))
+            elif self.stack[-1].formula is not None:
+                formula = self.stack.pop()
+                self.stack[-1].children.append(
+                    Math(formula.formula, tuple(_merged(formula.children))))
+            position = found.end()
+        self.stack[-1].children.append(Text(_text(data[position:])))
+
+    def close_formulas(self) -> None:
+        """A formula whose end is missing (never from latexrich's markup) is its text."""
+        while self.stack[-1].formula is not None:
+            self.stack[-2].children.extend(self.stack.pop().children)
+
+
+def _text(data: str) -> str:
+    return data.replace(_LESS_THAN, "<")
 
 
 def _merged(nodes: Iterable[Node]) -> list[Node]:

@@ -30,6 +30,7 @@ from bibcv.style import (
     CitationStyle,
     PublicationGroup,
     PublicationView,
+    formula_warnings,
     type_group,
     view_publications,
 )
@@ -131,6 +132,8 @@ def build_document(cv: CV, theme: Theme, bibliography: Bibliography, inputs: Inp
                               warnings, read_counts(cv.citations) if cv.citations else None,
                               bibliographies=Bibliographies(cache_dir=cache_dir))
     sections = resolver.sections()
+    for publication in resolver.shown.values():
+        warnings += formula_warnings(publication)
     return Document(
         cv=cv, theme=theme, name=cv.person.display_name, contact=_contact(cv, theme),
         sections=sections, terms=cv.terms, bibliography=bibliography,

@@ -11,7 +11,8 @@ import re
 import unicodedata
 
 from bibcv.cjk import is_cjk
-from bibcv.richtext import Link, Node, RichText, Styled, Text
+from bibcv.richtext import Link, Math, Node, RichText, Styled, Text
+from bibcv.texmath import FormulaError, TextArgument, formula_pieces
 
 
 class Latex(str):
@@ -55,6 +56,9 @@ _BREAK_AFTER = "/.-_?&=#:;,~%+@|\\"
 _ADDRESS_SEGMENT = re.compile(rf"[^{re.escape(_BREAK_AFTER)}]*[{re.escape(_BREAK_AFTER)}]*")
 # Runs of CJK text (bibcv.cjk) are wrapped in this command: themes define it.
 CJK_COMMAND = r"\bibcvcjk"
+# A formula is set between these (LaTeX's inline math); text never prints them, so a
+# document that has them needs the preamble's math support (amsmath, amssymb).
+MATH_OPEN, MATH_CLOSE = r"\(", r"\)"
 
 _STYLE_COMMANDS = {"emph": r"\emph", "strong": r"\textbf", "sup": r"\textsuperscript",
                    "sub": r"\textsubscript", "smallcaps": r"\textsc"}
@@ -134,6 +138,8 @@ def _node_to_latex(node: Node) -> str:
     if isinstance(node, Text):
         return escape_text(node.value)
     inner = "".join(_node_to_latex(child) for child in node.children)
+    if isinstance(node, Math):
+        return math_latex(node.source) or inner
     if isinstance(node, Styled):
         if node.style == "url":
             return "".join(breakable(child.value) if isinstance(child, Text)
@@ -141,3 +147,15 @@ def _node_to_latex(node: Node) -> str:
         return f"{_STYLE_COMMANDS[node.style]}{{{inner}}}"
     assert isinstance(node, Link)
     return f"\\href{{{escape_url(node.url)}}}{{{inner}}}"
+
+
+def math_latex(source: str) -> str:
+    """A formula in math mode when ``texmath`` knows all of it (its \\text escaped as
+    text), else nothing: the caller prints the formula's readable text instead."""
+    try:
+        pieces = formula_pieces(source)
+    except FormulaError:
+        return ""
+    tex = "".join(escape_text(piece.text) if isinstance(piece, TextArgument) else piece
+                  for piece in pieces)
+    return f"{MATH_OPEN}{tex}{MATH_CLOSE}" if tex.strip() else ""

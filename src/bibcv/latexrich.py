@@ -9,6 +9,16 @@ change the case of, which is what braces mean in BibTeX: ``{DNA}``).  The same
 markup is what citeproc-js writes back, so one reader (``csl.markup_to_rich``)
 turns both into bibcv's rich text.  Text between the commands is decoded by
 ``texdecode`` as everywhere else.
+
+A formula that ``texmath`` accepts travels in the markup with its TeX source, so that
+the PDF can set it as math: invisible Private Use Area characters, ``FORMULA_START``,
+the source's UTF-8 bytes each as U+E100 + byte, ``FORMULA_TEXT``, then the formula's
+readable markup and ``FORMULA_END``, all inside its nocase span.  citeproc-js passes
+characters it has no rules for through untouched (no case, no quotes, no punctuation),
+whatever the style does around them (title case, flip-flopped italics), so
+``csl.markup_to_rich`` finds the same marks in its output and rebuilds the formula
+around what citeproc-js rendered.  A formula ``texmath`` refuses is only its readable
+text, and ``formula_problems`` says why, for a warning.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ from functools import cache
 from html import escape
 
 from bibcv.texdecode import decode_latex
+from bibcv.texmath import FormulaError, formula_pieces
 
 SMALL_CAPS = '<span style="font-variant:small-caps;">'
 NO_CASE = '<span class="nocase">'
@@ -30,14 +41,39 @@ _CLOSE = {"<i>": "</i>", "<b>": "</b>", "<sup>": "</sup>", "<sub>": "</sub>",
           SMALL_CAPS: "</span>", NO_CASE: "</span>"}
 _CONTROL_WORD = re.compile(r"\\([A-Za-z]+)\s*")
 _MARKUP_CHARACTERS = re.compile(r"[\\{}$]")
+# (csl.py's stand-in for "<" is U+E001: none of these.)
+FORMULA_START, FORMULA_TEXT, FORMULA_END = "\ue010", "\ue011", "\ue012"
+FORMULA_MARK = re.compile("\ue010[\ue100-\ue1ff]*\ue011|\ue012")
+_BYTE = 0xE100
+
+
+def latex_markup(raw: str) -> str:
+    """A BibTeX field's LaTeX as CSL markup; text is escaped for it (``&`` is ``&amp;``)."""
+    return _converted(raw)[0]
+
+
+def formula_problems(raw: str) -> tuple[tuple[str, str], ...]:
+    """Each formula of a field that is not set as math, written as in the field ($…$),
+    with the reason."""
+    return _converted(raw)[1]
 
 
 @cache
-def latex_markup(raw: str) -> str:
-    """A BibTeX field's LaTeX as CSL markup; text is escaped for it (``&`` is ``&amp;``)."""
+def _converted(raw: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     if not _MARKUP_CHARACTERS.search(raw):
-        return escape(decode_latex(raw), quote=False)
-    return _Converter(raw).convert(0, len(raw), top=True).strip()
+        return escape(decode_latex(raw), quote=False), ()
+    converter = _Converter(raw)
+    return converter.convert(0, len(raw), top=True).strip(), tuple(converter.problems)
+
+
+def formula_source(mark: str) -> str:
+    """The TeX a FORMULA_START mark carries."""
+    return bytes(ord(char) - _BYTE for char in mark[1:-1]).decode("utf-8", errors="replace")
+
+
+def _formula(source: str, readable: str) -> str:
+    encoded = "".join(chr(_BYTE + byte) for byte in source.encode("utf-8"))
+    return f"{FORMULA_START}{encoded}{FORMULA_TEXT}{readable}{FORMULA_END}"
 
 
 # Inline math as it is set: letters (variables) in italic, operator names (\\log), digits
@@ -71,6 +107,7 @@ def math_markup(source: str) -> str:
 class _Converter:
     def __init__(self, raw: str) -> None:
         self.raw = raw
+        self.problems: list[tuple[str, str]] = []
 
     def convert(self, start: int, end: int, top: bool = False) -> str:
         """The markup of raw[start:end]; braces at the top level protect case."""
@@ -85,13 +122,14 @@ class _Converter:
                 out.append(self._wrap(_COMMANDS[command.group(1)], command.end() + 1, close))
                 position = text_start = close + 1
             elif char == "$":
-                close = self.raw.find("$", position + 1)
+                delimiter = "$$" if self.raw.startswith("$$", position) else "$"
+                close = _unescaped(self.raw, delimiter, position + len(delimiter))
                 if close == -1 or close >= end:
                     position += 1
                     continue
                 out.append(self._text(text_start, position))
-                out.append(f"{NO_CASE}{math_markup(self.raw[position + 1:close])}</span>")
-                position = text_start = close + 1
+                out.append(self._math(self.raw[position + len(delimiter):close], delimiter))
+                position = text_start = close + len(delimiter)
             elif char == "{" and not self._after_command(position):
                 close = self._matching(position)
                 declaration = _CONTROL_WORD.match(self.raw, position + 1)
@@ -110,6 +148,23 @@ class _Converter:
                 position += 1
         out.append(self._text(text_start, end))
         return "".join(out)
+
+    def _math(self, source: str, delimiter: str) -> str:
+        """A formula in its nocase span: with its source when it is set as math, else as
+        text (as written, when it has commands bibcv does not know), its problem noted."""
+        if not source.strip():
+            return ""
+        written = f"{delimiter}{source}{delimiter}"
+        try:
+            if delimiter == "$$":
+                raise FormulaError("it is display math ($$…$$), which does not fit in the "
+                                   "line of a reference; write $…$")
+            formula_pieces(source)
+        except FormulaError as error:
+            self.problems.append((written, str(error)))
+            shown = escape(source, quote=False) if error.command else math_markup(source)
+            return f"{NO_CASE}{shown}</span>"
+        return f"{NO_CASE}{_formula(source, math_markup(source))}</span>"
 
     def _wrap(self, opening: str, start: int, end: int) -> str:
         inner = self.convert(start, end)
@@ -154,3 +209,11 @@ class _Converter:
         while self._brace_at(position):
             position = self._matching(position) + 1
         return position
+
+
+def _unescaped(raw: str, delimiter: str, start: int) -> int:
+    """Where delimiter next occurs from start, not written as \\$."""
+    found = raw.find(delimiter, start)
+    while found > 0 and raw[found - 1] == "\\" and not raw[:found].endswith("\\\\"):
+        found = raw.find(delimiter, found + 1)
+    return found

@@ -46,7 +46,17 @@ class Link:
     children: tuple[Node, ...]
 
 
-Node = Union[Text, Styled, Link]  # noqa: UP007 -- a runtime alias needs Union on 3.10
+@dataclass(frozen=True)
+class Math:
+    """A formula from a BibTeX field (``$O(n \\log n)$``): ``source`` is its TeX, which the
+    PDF sets in math mode when it is known math (``texmath``); ``children`` its readable
+    Unicode rendering (*O*(*n* log *n*)), which every other output shows."""
+
+    source: str
+    children: tuple[Node, ...]
+
+
+Node = Union[Text, Styled, Link, Math]  # noqa: UP007 -- a runtime alias needs Union on 3.10
 
 
 @dataclass(frozen=True)

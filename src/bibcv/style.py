@@ -18,9 +18,17 @@ from typing import Any
 from urllib.parse import quote
 
 from bibcv.bibliography import EQUAL_CONTRIBUTION, VERBATIM_FIELDS, Publication
-from bibcv.csl import Bibliographies, CslStyle, ItemOptions, csl_item, linked, markup_to_rich
+from bibcv.csl import (
+    MARKUP_FIELDS,
+    Bibliographies,
+    CslStyle,
+    ItemOptions,
+    csl_item,
+    linked,
+    markup_to_rich,
+)
 from bibcv.errors import BibcvError
-from bibcv.latexrich import latex_markup
+from bibcv.latexrich import formula_problems, latex_markup
 from bibcv.model import Person
 from bibcv.names import Name
 from bibcv.richtext import (
@@ -665,6 +673,18 @@ def _paper_links(entry: _Entry, warnings: list[BibcvError]) -> list[LabelledLink
         label = entry.style.term(f"link_{name}")
         links.append(LabelledLink(label, label, url))
     return links
+
+
+def formula_warnings(publication: Publication) -> list[BibcvError]:
+    """A warning for each formula in the entry's shown fields that the PDF prints as text
+    rather than math (a command bibcv does not know, a # or %, ...): said once per entry,
+    whatever the style."""
+    return [BibcvError(
+        f"entry {publication.key!r}: the formula {written} in its {name} is printed as "
+        f"text, not typeset as math: {reason}. README \"Citation styles (CSL)\" lists what "
+        "is typeset", publication.origin)
+        for name in MARKUP_FIELDS
+        for written, reason in formula_problems(publication.raw_fields.get(name, ""))]
 
 
 def _doi(entry: _Entry) -> str:

@@ -29,7 +29,7 @@ from bibcv.atomic import write_text_atomically
 from bibcv.document import Document
 from bibcv.errors import BibcvError, Origin
 from bibcv.export import export_bibtex
-from bibcv.richtext import Link, MarkupError, Node, RichText, Styled, Text, check_url, plain
+from bibcv.richtext import Link, MarkupError, Math, Node, RichText, Styled, Text, check_url, plain
 from bibcv.style import PublicationView
 from bibcv.theme import Theme, theme_loader
 
@@ -57,6 +57,8 @@ def _node_to_html(node: Node, in_link: bool = False) -> str:
         return str(escape(node.value))
     inner = "".join(_node_to_html(child, in_link or isinstance(node, Link))
                     for child in node.children)
+    if isinstance(node, Math):
+        return inner  # its Unicode rendering: a web page has no TeX
     if isinstance(node, Styled):
         tag, attributes = _TAGS[node.style]
         return f"<{tag}{attributes}>{inner}</{tag}>"

@@ -21,7 +21,7 @@ from bibcv.document import Document
 from bibcv.errors import BibcvError, Origin
 from bibcv.fonts import CJK_INSTALL_HINT, PREFERRED_CJK_FONTS, find_cjk_font
 from bibcv.incremental import compiled_templates
-from bibcv.latex import CJK_COMMAND, Latex, escape_text, to_latex
+from bibcv.latex import CJK_COMMAND, MATH_OPEN, Latex, escape_text, to_latex
 from bibcv.richtext import RichText
 from bibcv.theme import Theme, theme_loader
 
@@ -127,7 +127,8 @@ class RenderedTex:
 
 
 def render_tex(document: Document) -> RenderedTex:
-    """The CV as a LaTeX document; a CJK font is looked up only when the text needs one.
+    """The CV as a LaTeX document; a CJK font is looked up, and math support loaded, only
+    when the text needs them (a CV without either keeps its preamble as it was).
 
     A CV in Chinese, Japanese or Korean (its locale says ``cjk``) is set with xeCJK, in
     the locale's preferred font: CJK line breaking and punctuation, spacing between CJK
@@ -146,8 +147,10 @@ def render_tex(document: Document) -> RenderedTex:
         "photo": document.photo,
         "cjk_font": None,
         "cjk_language": cjk_language,
+        "math": False,
     }
     rendered = _render(document.theme, context)
+    context["math"] = MATH_OPEN in rendered.source
     if CJK_COMMAND + "{" in rendered.source:
         wanted = (locale.fontconfig_lang, locale.cjk_fonts) if locale and cjk_language \
             else ("zh", PREFERRED_CJK_FONTS)
@@ -159,6 +162,7 @@ def render_tex(document: Document) -> RenderedTex:
                              f"for it is installed (looked for {', '.join(wanted[1])} with "
                              f"fontconfig's fc-list :lang={wanted[0]}); {CJK_INSTALL_HINT}",
                              first)
+    if context["math"] or context["cjk_font"]:
         rendered = _render(document.theme, context)
     return rendered
 

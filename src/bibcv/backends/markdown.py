@@ -24,7 +24,7 @@ import jinja2
 
 from bibcv.document import Document, DocumentSection
 from bibcv.errors import BibcvError, Origin
-from bibcv.richtext import Link, Node, RichText, Styled, Text, as_rich, join, styled
+from bibcv.richtext import Link, Math, Node, RichText, Styled, Text, as_rich, join, styled
 from bibcv.style import EQUAL_CONTRIBUTION_MARK, PublicationView
 from bibcv.theme import FieldType, Theme
 
@@ -125,6 +125,8 @@ def _tokens(nodes: list[Node], in_emphasis: bool = False, in_link: bool = False)
             tokens += _text_tokens(_WHITE_SPACE.sub(" ", node.value), in_link)
         elif isinstance(node, Link):
             tokens += _link_tokens(node, in_emphasis)
+        elif isinstance(node, Math):  # its Unicode rendering: Markdown has no TeX
+            tokens += _tokens(_merged(node.children), in_emphasis, in_link)
         elif node.style in ("sup", "sub"):
             tokens += _text_tokens(_script(node), in_link)
         elif node.style in ("url", "smallcaps") or in_emphasis:  # an address (or small
@@ -183,6 +185,8 @@ def _unlinked(nodes: tuple[Node, ...]) -> list[Node]:
             flat += _unlinked(node.children)
         elif isinstance(node, Styled):
             flat.append(Styled(node.style, tuple(_unlinked(node.children))))
+        elif isinstance(node, Math):
+            flat.append(Math(node.source, tuple(_unlinked(node.children))))
         else:
             flat.append(node)
     return flat

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from bibcv.cli import main
 from bibcv.compile import LatexError, compile_pdf
+from bibcv.errors import BibcvError
 from bibcv.pipeline import build_cv
 from bibcv.starter import create_starter
 from bibcv.theme import BUILTIN_THEMES
@@ -214,4 +215,19 @@ def test_sigterm_during_a_build_leaves_no_warm_tex_and_no_folder(tmp_path):
         build.returncode == -signal.SIGTERM and "wrote" in stdout), (build.returncode, stderr)
     assert "Traceback" not in stderr
     assert not [pid for pid in engines if Path(f"/proc/{pid}").exists()]
+    assert bibcv_folders(private_tmp) == []
+
+
+def test_a_warm_pass_that_overruns_is_stopped_at_the_time_limit(tmp_path, private_tmp):
+    source = starter_tex(tmp_path, "classic")
+    looping = source.replace("\\end{document}", "\\def\\loop{x\\loop}\\loop\n\\end{document}")
+    with WarmEngines() as engines:
+        engines.prepare("cv", tmp_path / "warm", source)
+        engines_started = tex_children(os.getpid())
+        started = time.monotonic()
+        with pytest.raises(BibcvError, match="did not finish within 1 seconds"):
+            compile_pdf(looping, "cv", tmp_path / "warm", timeout=1, engines=engines)
+        assert time.monotonic() - started < 10
+    assert engines_started
+    assert not [pid for pid in engines_started if Path(f"/proc/{pid}").exists()]
     assert bibcv_folders(private_tmp) == []

@@ -248,17 +248,35 @@ def _run_engine(command: list[str], tex: Path, env: dict[str, str],
     return process.returncode == 0, output
 
 
-def communicate_or_stop(process: subprocess.Popen, timeout: float) -> str:
-    """What a TeX program printed once it ends; on a timeout or an interruption (Ctrl-C in
-    `bibcv watch`) its whole process group is stopped, as it runs in a session of its own."""
+def communicate_or_stop(process: subprocess.Popen, timeout: float,
+                        given: bytes | None = None) -> str:
+    """What a TeX program printed once it ends (``given``: what it reads first); on a timeout
+    or an interruption (Ctrl-C in `bibcv watch`) its whole process group is stopped, as it runs
+    in a session of its own.
+
+    The time limit is a timer that kills the group, not communicate's own timeout: with that,
+    Python polls for the program's end, sleeping up to 50 ms between looks, and an edit in
+    `bibcv watch` waited through two such sleeps (TeX's, then xdvipdfmx's)."""
+    overran = threading.Event()
+
+    def stop_overrun() -> None:
+        if process.returncode is None:
+            overran.set()
+            kill_group(process)
+
+    timer = threading.Timer(timeout, stop_overrun)
+    timer.daemon = True
+    timer.start()
     try:
-        return process.communicate(timeout=timeout)[0]
-    except subprocess.TimeoutExpired:
-        _stop(process)
-        raise timed_out(timeout) from None
+        output = process.communicate(given)[0]
     except BaseException:
         _stop(process)
         raise
+    finally:
+        timer.cancel()
+    if overran.is_set():
+        raise timed_out(timeout)
+    return output or ""  # nothing when its output is not read
 
 
 @contextlib.contextmanager

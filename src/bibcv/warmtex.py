@@ -51,7 +51,6 @@ from bibcv.compile import (
     engine_missing,
     kill_group,
     needs_one_pass,
-    timed_out,
     tracked,
     work_folder_prefix,
 )
@@ -112,10 +111,7 @@ class WarmEngine:
         body = tex_source[len(self.preamble):]
         (self.work / f"{self.job}-body.tex").write_text(body, encoding="utf-8")
         with tracked(self.process):
-            try:
-                self.process.communicate(_go_line(env).encode("ascii"), timeout=timeout)
-            except subprocess.TimeoutExpired:
-                raise timed_out(timeout) from None
+            communicate_or_stop(self.process, timeout, _go_line(env).encode("ascii"))
         if self.process.returncode != 0 or not self._xdv_to_pdf(env, timeout):
             return None
         log = self.work / f"{self.job}.log"

@@ -92,7 +92,7 @@ def test_a_tex_error_in_a_warm_build_is_reported_as_a_cold_build_reports_it(tmp_
         engines.prepare("cv", tmp_path / "warm", source)
         with pytest.raises(LatexError) as warm:
             compile_pdf(broken, "cv", tmp_path / "warm", engines=engines)
-        # The next edit finds an engine waiting again.
+        engines.warm_up()  # the next edit finds an engine waiting again
         fixed = compile_pdf(source, "cv", tmp_path / "warm", engines=engines)
     assert warm.value.tex_line == cold.value.tex_line > 0
     assert warm.value.summary == cold.value.summary == "LaTeX error: Undefined control sequence."
@@ -107,6 +107,7 @@ def test_a_changed_preamble_discards_the_warm_engine_and_builds_right(tmp_path, 
     cv, *_rest = create_starter("ada-lovelace", None, tmp_path / "cv", tmp_path / "bib")
     with WarmEngines(keep_warm=True) as engines:
         build_cv(cv, tmp_path / "warm", formats=("pdf",), engines=engines)
+        engines.warm_up()  # an engine waits with the old preamble
         text = cv.read_text(encoding="utf-8")
         if change == "theme":
             cv.write_text(text.replace("theme: classic", "theme: scholar"), encoding="utf-8")

@@ -108,12 +108,14 @@ def test_edit_rebuilds_error_keeps_last_pdf_and_ctrl_c_stops(project):
     try:
         watch.expect(REBUILT.format(stem="zhuofu-chen-v2"))
         watch.expect("watching 1 CV")
+        first_engine = waiting_engine(watch.process.pid)  # started once the watch is quiet
         cv = project / "cv" / "zhuofu-chen-v2.yaml"
         pdf = project / "out" / "zhuofu-chen-v2.pdf"
 
         edit(cv, "Two papers are pending review.", "Two papers are under review at NSDI.")
         watch.expect(REBUILT.format(stem="zhuofu-chen-v2"))
         assert "under review at NSDI" in squash(pdf_text(pdf))
+        assert waiting_engine(watch.process.pid) != first_engine  # used, and the next one waits
 
         good = pdf.read_bytes()
         with cv.open("a", encoding="utf-8") as half_typed:
@@ -150,6 +152,15 @@ def test_bib_edit_rebuilds_only_the_cvs_that_read_it(project):
     later = [line for line in watch.seen[start:] if "→" in line]
     assert len(later) == 3 and "cv/ada.yaml" in later[-1], later
     assert "of Babbage" in squash(pdf_text(project / "out" / "ada.pdf"))
+
+
+def waiting_engine(pid: int) -> int:
+    """The one warm engine of a watch process, once it has started."""
+    deadline = time.monotonic() + DEADLINE
+    while len(engines := tex_children(pid)) != 1:
+        assert time.monotonic() < deadline, engines
+        time.sleep(0.02)
+    return engines[0]
 
 
 def tex_children(pid: int) -> list[int]:

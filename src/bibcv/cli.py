@@ -273,11 +273,11 @@ def _watch(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...
         built = build_cv(path, output_dir, timeout, formats, engines)
         return built.main_outputs, built.warnings  # the page's .bib files go unsaid
 
-    watcher = Watcher(cv_files, output_dir, formats, build_one,
-                      lambda line, err: _echo(line, err=err), report)
     signal.signal(signal.SIGTERM, _stop_watching)  # `kill`, or a service manager stopping it
     # Each CV's TeX waits with its preamble loaded, so that an edit costs only the body.
     with WarmEngines(keep_warm=True) as engines:
+        watcher = Watcher(cv_files, output_dir, formats, build_one,
+                          lambda line, err: _echo(line, err=err), report, engines.warm_up)
         try:
             engines.prepare_from_last_builds(cv_files, output_dir, formats)
             watcher.run()

@@ -162,14 +162,19 @@ def _go_line(env: dict[str, str]) -> str:
 class WarmEngines:
     """At most one warm engine per CV (by its name and output folder), for the next build.
 
-    ``keep_warm``: after each build, start the next engine with the new preamble
-    (`bibcv watch`); a one-off `bibcv build` starts its engines once, up front.
-    Closing discards every engine; use it as a context manager.
+    ``keep_warm``: after each build, have the next engine load the new preamble
+    (`bibcv watch`), once ``warm_up`` is called: the watcher calls it when it has
+    been quiet for a moment, after the edit's outputs are written and said, so
+    that loading a preamble (a pass's worth of processor time) never competes
+    with the edit in progress, nor with the viewer or browser showing it.
+    A one-off `bibcv build` starts its engines once, up front. Closing discards
+    every engine; use it as a context manager.
     """
 
     def __init__(self, keep_warm: bool = False) -> None:
         self.keep_warm = keep_warm
         self._engines: dict[tuple[Path, str], WarmEngine] = {}
+        self._next: dict[tuple[Path, str], str] = {}  # keep_warm: the sources to warm up for
         self._lock = threading.Lock()
 
     def __enter__(self) -> WarmEngines:
@@ -230,11 +235,19 @@ class WarmEngines:
 
     def after_build(self, stem: str, out_dir: Path, tex_source: str) -> None:
         if self.keep_warm:
+            with self._lock:
+                self._next[_key(stem, out_dir)] = tex_source
+
+    def warm_up(self) -> None:
+        """Start the engines the builds since the last call asked for (see keep_warm)."""
+        with self._lock:
+            wanted, self._next = self._next, {}
+        for (out_dir, stem), tex_source in wanted.items():
             self.prepare(stem, out_dir, tex_source)
 
     def close(self) -> None:
         with self._lock:
-            engines, self._engines = list(self._engines.values()), {}
+            engines, self._engines, self._next = list(self._engines.values()), {}, {}
         for engine in engines:
             engine.discard()
 

@@ -32,7 +32,7 @@ from bibcv.incremental import Inputs, is_up_to_date, recorded_inputs
 # (12 ms at 5, against 36 ms at 20); waking this often costs under 1% of a processor.
 QUIET_MS = 5
 # How often the watcher wakes when nothing happens (milliseconds); the first wake-up
-# tells us the watch is in place.
+# tells us the watch is in place, later ones that the files have been quiet this long.
 IDLE_WAKE_MS = 100
 
 Builder = Callable[[Path], tuple[list[Path], list[BibcvError]]]
@@ -100,10 +100,13 @@ class Watcher:
 
     def __init__(self, cv_files: Iterable[Path], out_dir: Path,
                  formats: Sequence[str] | None, build: Builder,
-                 say: Callable[[str, bool], None], report: Reporter | None = None) -> None:
+                 say: Callable[[str, bool], None], report: Reporter | None = None,
+                 quiet: Callable[[], None] | None = None) -> None:
         self.cvs = [WatchedCV(path) for path in cv_files]
         self.out_dir, self.formats, self.build, self.say = out_dir, formats, build, say
         self.report = report or (lambda _path, _error: None)
+        # Called when nothing changed for IDLE_WAKE_MS: the time for work no edit waits on.
+        self.quiet = quiet or (lambda: None)
         self.attempted: dict[Path, tuple[tuple[str, int, int], ...]] = {}
         self.failed: dict[Path, str] = {}  # what each failing CV's inputs held when it failed
 
@@ -131,6 +134,8 @@ class Watcher:
                                  f"({files} files); Ctrl-C stops", False)
                 elif changes:
                     self._rebuild_readers_of({Path(path) for _change, path in changes})
+                else:
+                    self.quiet()
                 if self._folders() != folders:
                     break  # what the CVs read moved: watch the new folders
 

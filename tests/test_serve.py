@@ -130,9 +130,11 @@ def test_an_edit_shows_in_the_open_page_and_pdf_without_a_reload(project, tmp_pa
         frame = pdf_view.locator("#bibcv-pdf")
         first_pdf = frame.get_attribute("src")
 
+        page.evaluate("window.notReloaded = true")
         edit(cv, "Two papers are pending review.", "Two papers are under review at NSDI.")
         page.wait_for_function("document.body.innerText.includes('under review at NSDI')",
                                timeout=DEADLINE * 1000)
+        assert page.evaluate("window.notReloaded")  # the new page was put in place of the old
         pdf_view.wait_for_function(
             f"document.getElementById('bibcv-pdf').getAttribute('src') !== {first_pdf!r}",
             timeout=DEADLINE * 1000)

@@ -22,6 +22,8 @@ from bibcv.errors import BibcvError, BibcvErrors, Origin, in_reading_order
 from bibcv.launch import DEFAULT_OUTPUT_DIR, started_engines
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bibcv.watch import Reporter
 CV_FILES = click.argument("cv_files", nargs=-1, required=True,
                           type=click.Path(path_type=Path, dir_okay=False))
@@ -245,8 +247,10 @@ def serve(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     _echo(f"serving {output_dir}/ at {server.url} (open it in a browser; Ctrl-C stops)")
     try:
-        _watch(cv_files, output_dir, formats or ("html", "pdf"), timeout,
-               lambda path, error: states.report(path.stem, error))
+        # The page before the PDF: an open page is told as soon as its file is written.
+        page_first = sorted(formats or ("html", "pdf"), key=lambda name: name == "pdf")
+        _watch(cv_files, output_dir, tuple(page_first), timeout,
+               lambda path, error: states.report(path.stem, error), states.written)
     finally:
         server.close()
     sys.exit(0)
@@ -263,14 +267,16 @@ def _watched_cvs(command: str, cv_files: tuple[Path, ...], output_dir: Path) -> 
 
 
 def _watch(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...] | None,
-           timeout: float, report: Reporter | None = None) -> None:
-    """Build, then rebuild on every change, until Ctrl-C or SIGTERM."""
+           timeout: float, report: Reporter | None = None,
+           written: Callable[[Path], None] | None = None) -> None:
+    """Build, then rebuild on every change, until Ctrl-C or SIGTERM; ``written`` is told each
+    output as soon as it is in place, ``report`` each build's outcome."""
     from bibcv.pipeline import build_cv  # the entry point `bibcv build` uses
     from bibcv.warmtex import WarmEngines
     from bibcv.watch import Watcher
 
     def build_one(path: Path) -> tuple[list[Path], list[BibcvError]]:
-        built = build_cv(path, output_dir, timeout, formats, engines)
+        built = build_cv(path, output_dir, timeout, formats, engines, written)
         return built.main_outputs, built.warnings  # the page's .bib files go unsaid
 
     signal.signal(signal.SIGTERM, _stop_watching)  # `kill`, or a service manager stopping it

@@ -78,23 +78,30 @@ def _write_md(document: Document, out_dir: Path, _timeout: float, built: BuiltCV
 
 
 Writer = Callable[[Document, Path, float, BuiltCV, "WarmEngines | None"], None]
-# Each output format and the writer that makes it, in the order formats are built.
+# Each output format and the writer that makes it.
 WRITERS: dict[str, Writer] = {  # keys: bibcv.OUTPUT_FORMATS
     "pdf": _write_pdf, "html": _write_html, "md": _write_md}
 
 
 def build_cv(path: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
              formats: Sequence[str] | None = None,
-             engines: WarmEngines | None = None) -> BuiltCV:
-    """Write each format of one CV (default: the CV's own ``formats``); record what it read.
+             engines: WarmEngines | None = None,
+             written: Callable[[Path], None] | None = None) -> BuiltCV:
+    """Write each format of one CV (default: the CV's own ``formats``), in that order; record
+    what it read.
 
     ``engines``: warm TeX engines to make the PDF with, when one has its preamble.
+    ``written``: told each format's main files as soon as they are in place
+    (`bibcv serve` reloads the page while TeX makes the PDF).
     """
     document = load_document(path, cache_dir=out_dir / STATE_DIR)
     chosen = tuple(formats or document.cv.formats)
     built = BuiltCV(warnings=document.bibliography.errors + document.warnings)
     for name in chosen:
+        done = len(built.main_outputs)
         WRITERS[name](document, out_dir, timeout, built, engines)
+        for output in built.main_outputs[done:] if written else ():
+            written(output)
     record_build(path, out_dir, document.inputs, document.inputs_digest, chosen, built.outputs)
     built.warnings = in_reading_order(built.warnings)  # `bibcv watch` prints them as they are
     return built

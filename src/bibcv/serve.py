@@ -6,11 +6,14 @@ a link pointing out), no hidden file (the build records), no folder listing.
 
 Each served web page gets a few lines of script, in the response only (the
 files on disk never change): it listens to ``/__bibcv/events``, a stream of
-Server-Sent Events that says, for each CV, how many times it has been built
-and the error its last attempt gave. A page whose CV was built again reloads;
-a page whose CV fails shows the error (file:line, as the terminal does) on top
-until a build succeeds. A PDF is shown in a page of its own,
-``/__bibcv/pdf/<name>``, that reloads the PDF the same way.
+Server-Sent Events that says, for each CV, how many times each of its outputs
+has been written and the error its last build gave. A page is told as soon as
+its file is written, before TeX makes the PDF; it fetches the new page and
+puts its head and body in place of its own (no reload: no new connection, no
+new event stream, the reader's scroll position kept). A page whose CV fails
+shows the error (file:line, as the terminal does) on top until a build
+succeeds. A PDF is shown in a page of its own, ``/__bibcv/pdf/<name>``, that
+reloads the PDF once the PDF is written.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import mimetypes
 import socket
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
@@ -41,15 +44,13 @@ TEXT_TYPES = {".bib": "text/plain", ".tex": "text/plain", ".md": "text/plain",
 _SCRIPT = Template("""<script>/* added by bibcv serve, not in the built file: live reload */
 (() => {
   const cv = $cv;
+  const output = "$output";
   let version = $version;
+  let error = null;
   const show = $show;
-  const events = new EventSource("$events");
-  events.addEventListener("state", (event) => {
-    const state = JSON.parse(event.data);
-    if (state.cv !== cv) return;
-    if (state.version !== version) { version = state.version; show(version); }
+  const mark = () => {  // the last build's error on top, or nothing
     let box = document.getElementById("bibcv-serve-error");
-    if (!state.error) { if (box) box.remove(); return; }
+    if (!error) { if (box) box.remove(); return; }
     if (!box) {
       box = document.createElement("pre");
       box.id = "bibcv-serve-error";
@@ -58,12 +59,35 @@ _SCRIPT = Template("""<script>/* added by bibcv serve, not in the built file: li
         "font:14px/1.4 monospace;background:#fff0f0;color:#900;border-bottom:2px solid #900";
       document.body.prepend(box);
     }
-    box.textContent = "bibcv could not build " + cv + ":\\n" + state.error;
+    box.textContent = "bibcv could not build " + cv + ":\\n" + error;
+  };
+  const events = new EventSource("$events");
+  events.addEventListener("state", async (event) => {
+    const state = JSON.parse(event.data);
+    if (state.cv !== cv) return;
+    error = state.error;
+    mark();
+    const written = state.written[output] || 0;
+    if (written === version) return;
+    version = written;
+    await show(version);
+    mark();  // a new page has no box, and the build may have failed meanwhile
   });
 })();
 </script>
 """)
-_RELOAD_PAGE = "() => location.reload()"
+# The new page's head and body in place of the old ones; a reload if the <html> or <body>
+# element itself changed (its language), which cannot be swapped.
+_SWAP_PAGE = """async () => {
+    const response = await fetch(location.href, {cache: "no-store"});
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const attributes = (element) =>
+      [...element.attributes].map((item) => item.name + "=" + item.value).join("\\n");
+    if (!response.ok || attributes(page.documentElement) !== attributes(document.documentElement)
+        || attributes(page.body) !== attributes(document.body)) return location.reload();
+    document.head.replaceChildren(...page.head.childNodes);
+    document.body.replaceChildren(...page.body.childNodes);
+  }"""
 _RELOAD_PDF = ('(version) => { document.getElementById("bibcv-pdf").src = '
                '"/" + encodeURIComponent(cv) + ".pdf?build=" + version; }')
 
@@ -89,7 +113,8 @@ def check_address(host: str, allow_remote: bool) -> None:
 
 @dataclass
 class CVState:
-    version: int = 0  # successful builds since serve started
+    # How many times each output ("html", "pdf") was written since serve started.
+    written: dict[str, int] = field(default_factory=dict)
     error: str | None = None  # what the last attempt said, when it failed
 
 
@@ -102,21 +127,28 @@ class BuildStates:
         self._changed = threading.Condition()
         self._closed = False
 
-    def report(self, stem: str, error: BibcvError | None) -> None:
-        """A build of the CV finished (error None: it succeeded, the pages reload)."""
+    def written(self, output: Path) -> None:
+        """An output is in place (its pages show it now, the build may go on)."""
         with self._changed:
-            state = self._states.setdefault(stem, CVState())
-            if error is None:
-                state.version += 1
-                state.error = None
-            else:
-                state.error = str(error)
-            self._generation += 1
-            self._changed.notify_all()
+            state = self._states.setdefault(output.stem, CVState())
+            kind = output.suffix.lstrip(".")
+            state.written[kind] = state.written.get(kind, 0) + 1
+            self._changed_now()
 
-    def version(self, stem: str) -> int:
+    def report(self, stem: str, error: BibcvError | None) -> None:
+        """A build of the CV finished (error None: it succeeded, or was up to date again)."""
         with self._changed:
-            return self._states.get(stem, CVState()).version
+            self._states.setdefault(stem, CVState()).error = None if error is None else str(error)
+            self._changed_now()
+
+    def _changed_now(self) -> None:
+        self._generation += 1
+        self._changed.notify_all()
+
+    def version(self, stem: str, output: str) -> int:
+        """How many times the output ("html", "pdf") was written: a page tells it apart."""
+        with self._changed:
+            return self._states.get(stem, CVState()).written.get(output, 0)
 
     def stems(self) -> list[str]:
         with self._changed:
@@ -129,7 +161,7 @@ class BuildStates:
             self._changed.wait_for(lambda: self._closed or self._generation != seen, timeout)
             if self._closed:
                 return None
-            return self._generation, {stem: CVState(s.version, s.error)
+            return self._generation, {stem: CVState(dict(s.written), s.error)
                                       for stem, s in self._states.items()}
 
     def close(self) -> None:
@@ -200,7 +232,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_file(self, path: Path, with_body: bool) -> None:
         stem = path.stem if path.parent == self.server.root else None
-        version = self.server.states.version(stem) if stem else 0  # before reading: see _SCRIPT
+        # Read before the file: a page written meanwhile is shown as soon as it is told.
+        version = self.server.states.version(stem, "html") if stem else 0
         try:
             data = path.read_bytes()
         except OSError:
@@ -209,7 +242,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if path.suffix == ".html":
             if stem in self.server.states.stems():
-                data = _with_script(data, _script(stem, version, _RELOAD_PAGE))
+                data = _with_script(data, _script(stem, "html", version, _SWAP_PAGE))
             kind = "text/html; charset=utf-8"
         elif path.suffix in TEXT_TYPES:
             kind = f"{TEXT_TYPES[path.suffix]}; charset=utf-8"
@@ -242,7 +275,8 @@ class _Handler(BaseHTTPRequestHandler):
                 if generation == seen:
                     self.wfile.write(b": still here\n\n")
                 for stem, state in states.items() if generation != seen else ():
-                    data = json.dumps({"cv": stem, "version": state.version, "error": state.error})
+                    data = json.dumps({"cv": stem, "written": state.written,
+                                       "error": state.error})
                     self.wfile.write(f"event: state\ndata: {data}\n\n".encode())
                 self.wfile.flush()
                 seen = generation
@@ -264,21 +298,21 @@ class _Handler(BaseHTTPRequestHandler):
         return page.encode()
 
     def _pdf_view(self, stem: str) -> bytes:
-        version = self.server.states.version(stem)
+        version = self.server.states.version(stem, "pdf")
         page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 f"<title>{html.escape(stem)}.pdf</title><style>html,body,iframe{{margin:0;"
                 "border:0;width:100%;height:100%;display:block}</style></head><body>"
                 f'<iframe id="bibcv-pdf" title="{html.escape(stem)}.pdf" '
                 f'src="/{quote(stem)}.pdf?build={version}"></iframe>'
-                + _script(stem, version, _RELOAD_PDF) + "</body></html>\n")
+                + _script(stem, "pdf", version, _RELOAD_PDF) + "</body></html>\n")
         return page.encode()
 
 
 
-def _script(stem: str, version: int, show: str) -> str:
+def _script(stem: str, output: str, version: int, show: str) -> str:
     # JSON in a script: "</" written as "<\/" so that no value can close the element.
     cv = json.dumps(stem).replace("</", "<\\/")
-    return _SCRIPT.substitute(cv=cv, version=version, show=show, events=EVENTS)
+    return _SCRIPT.substitute(cv=cv, output=output, version=version, show=show, events=EVENTS)
 
 
 def _with_script(page: bytes, script: str) -> bytes:

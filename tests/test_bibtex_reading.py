@@ -8,6 +8,7 @@ import pytest
 
 from bibcv.bibliography import load_bibliography
 from bibcv.errors import BibcvError
+from bibcv.pipeline import export_bib
 
 
 def bib_file(tmp_path: Path, text: str, name: str = "refs.bib", bom: bool = False) -> Path:
@@ -149,3 +150,36 @@ def test_a_brace_never_closed_refuses_the_file_at_its_line(tmp_path):
         f"{path}:2: BibTeX cannot read this: in entry 'a' (begun on line 1): the '{{' on line 2 "
         "is never closed; nothing after it can be read, so the file is not used until it is "
         "fixed")
+
+
+IEEETRAN = Path("/usr/share/texlive/texmf-dist/bibtex/bib/ieeetran")
+
+
+def test_macros_of_one_file_serve_the_files_after_it(tmp_path):
+    """IEEEtran's way (\\bibliography{IEEEabrv,IEEEexample}): IEEEabrv.bib holds only @string
+    abbreviations.  Each file was read on its own, so every journal of IEEEexample.bib came
+    out as the macro's name ("IEEE_J_EDL"), with a warning for each."""
+    bib = load_bibliography([IEEETRAN / "IEEEabrv.bib", IEEETRAN / "IEEEexample.bib"])
+    assert bib.entries["IEEEexample:article_typical"].raw_fields["journal"] == \
+        "{IEEE} Electron Device Lett."
+    assert not [w for w in warnings_of(bib) if "undefined macro" in w]
+    alone = load_bibliography([IEEETRAN / "IEEEexample.bib"])  # as BibTeX: empty, warned
+    assert alone.entries["IEEEexample:article_typical"].raw_fields["journal"] == "IEEE_J_EDL"
+
+
+def test_a_cached_reading_depends_on_the_macros_before_the_file(tmp_path):
+    abbreviations = bib_file(tmp_path, "@string{J = {Old Journal}}\n", "abbrv.bib")
+    papers = bib_file(tmp_path, "@article{a, journal = J, title = {T}}\n", "papers.bib")
+    cache = tmp_path / "cache"
+    assert load_bibliography([abbreviations, papers], cache).entries["a"].raw_fields[
+        "journal"] == "Old Journal"
+    abbreviations.write_text("@string{J = {New Journal}}\n")
+    assert load_bibliography([abbreviations, papers], cache).entries["a"].raw_fields[
+        "journal"] == "New Journal"
+
+
+def test_export_bib_reads_the_bib_files_given_together(tmp_path):
+    abbreviations = bib_file(tmp_path, "@string{J = {A Journal}}\n", "abbrv.bib")
+    papers = bib_file(tmp_path, "@article{a, journal = J, title = {T}}\n", "papers.bib")
+    exported = export_bib([abbreviations, papers])
+    assert "A Journal" in exported.text and exported.count == 1

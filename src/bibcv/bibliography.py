@@ -23,7 +23,7 @@ from typing import Any
 from bibcv.atomic import write_text_atomically
 from bibcv.bibencoding import decode_bib
 from bibcv.bibtex_parser import ParsedFile, RawEntry, parse_bibtex
-from bibcv.bibtex_values import MONTH_NAMES, month_number
+from bibcv.bibtex_values import MONTH_MACROS, MONTH_NAMES, month_number
 from bibcv.cvfiles import file_problem
 from bibcv.errors import BibcvError, Origin
 from bibcv.incremental import bibcv_fingerprint
@@ -210,11 +210,13 @@ class FileReading(_Warnings):
     publications: list[Publication] = field(default_factory=list)
     preambles: list[str] = field(default_factory=list)
     errors: list[BibcvError] = field(default_factory=list)  # recovered from, as BibTeX does
+    macros: dict[str, str] = field(default_factory=dict)  # the @string table after the file
 
 
 def load_bibliography(paths: Iterable[Path], cache_dir: Path | None = None,
                       encodings: dict[Path, str] | None = None) -> Bibliography:
-    """Read every file in order; then resolve crossrefs and look for what BibTeX would flag.
+    """Read every file in order, as BibTeX does: @string macros defined in one file serve the
+    files after it; then resolve crossrefs and look for what BibTeX would flag.
 
     With a cache_dir, each file's reading is kept there under a digest of its
     content, so an unchanged file is not parsed again.  ``encodings`` gives a
@@ -222,10 +224,12 @@ def load_bibliography(paths: Iterable[Path], cache_dir: Path | None = None,
     """
     bibliography = Bibliography()
     folded_keys: dict[str, Publication] = {}
+    macros: dict[str, str] = dict(MONTH_MACROS)
     for path in paths:
         encoding = (encodings or {}).get(path)
-        read = (_read_file_cached(path, cache_dir, encoding) if cache_dir
-                else _read_file(path, encoding=encoding))
+        read = (_read_file_cached(path, cache_dir, encoding, macros) if cache_dir
+                else _read_file(path, encoding=encoding, macros=macros))
+        macros = read.macros
         bibliography.preambles += read.preambles
         bibliography.warnings += read.warnings
         bibliography.errors += read.errors
@@ -249,16 +253,18 @@ def load_bibliography(paths: Iterable[Path], cache_dir: Path | None = None,
     return bibliography
 
 
-def _read_file_cached(path: Path, cache_dir: Path, encoding: str | None) -> FileReading:
+def _read_file_cached(path: Path, cache_dir: Path, encoding: str | None,
+                      macros: dict[str, str]) -> FileReading:
     content = _read_bytes(path)
-    digest = hashlib.sha256(f"{bibcv_fingerprint()}\0{path}\0{encoding}\0".encode()
+    before = "" if macros == MONTH_MACROS else json.dumps(macros, sort_keys=True)
+    digest = hashlib.sha256(f"{bibcv_fingerprint()}\0{path}\0{encoding}\0{before}\0".encode()
                             + content).hexdigest()
     cached = cache_dir / f"bib-{digest}.json"
     try:
         return _from_json(json.loads(cached.read_text(encoding="utf-8")), path)
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         pass  # none yet, or damaged (a crash, a full disk, a hand edit): read the file again
-    read = _read_file(path, content, encoding)
+    read = _read_file(path, content, encoding, macros)
     write_text_atomically(cached, json.dumps(_to_json(read)))
     return read
 
@@ -269,6 +275,7 @@ def _to_json(read: FileReading) -> dict[str, Any]:
         "preambles": read.preambles,
         "warnings": [[w.message, w.origin.line if w.origin else 0] for w in read.warnings],
         "errors": [[e.message, e.origin.line if e.origin else 0] for e in read.errors],
+        "macros": read.macros,
     }
 
 
@@ -281,6 +288,10 @@ def _from_json(data: dict[str, Any], path: Path) -> FileReading:
                                                 for name, value in fields.items())
                for _, _, fields, _ in entries):
         raise TypeError("a cached entry's fields are not text")
+    macros = data["macros"]
+    if not all(isinstance(name, str) and isinstance(value, str)
+               for name, value in macros.items()):
+        raise TypeError("a cached macro is not text")
     return FileReading(
         publications=[Publication(key, entry_type, fields, Origin(path, line))
                       for key, entry_type, fields, line in entries],
@@ -289,6 +300,7 @@ def _from_json(data: dict[str, Any], path: Path) -> FileReading:
                   for message, line in data["warnings"]],
         errors=[BibcvError(str(message), Origin(path, int(line)))
                 for message, line in data["errors"]],
+        macros=macros,
     )
 
 
@@ -302,18 +314,18 @@ def _read_bytes(path: Path) -> bytes:
         raise BibcvError(f"cannot read bibliography file: {error}", Origin(path)) from None
 
 
-def _read_file(path: Path, content: bytes | None = None,
-               encoding: str | None = None) -> FileReading:
+def _read_file(path: Path, content: bytes | None = None, encoding: str | None = None,
+               macros: dict[str, str] = MONTH_MACROS) -> FileReading:
     content = _read_bytes(path) if content is None else content
     decoded = decode_bib(content, encoding)
     source = decoded.text
-    parsed = parse_bibtex(source)
+    parsed = parse_bibtex(source, macros)
     lost = next((problem for problem in parsed.errors if problem.rest_lost), None)
     if lost is not None:
         raise BibcvError(f"BibTeX cannot read this: {lost.message}; nothing after it can be "
                          "read, so the file is not used until it is fixed",
                          Origin(path, lost.line))
-    reading = FileReading()
+    reading = FileReading(macros=parsed.macros)
     if decoded.warning:
         reading.warn(decoded.warning, Origin(path, decoded.line))
     for problem in parsed.errors:

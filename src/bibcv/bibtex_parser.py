@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bibcv.bibtex_values import MONTH_MACROS
@@ -93,6 +94,7 @@ class ParsedFile:
     preambles: list[str] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)  # BibTeX's error messages
     warnings: list[Problem] = field(default_factory=list)  # BibTeX's (or bibcv's) warnings
+    macros: dict[str, str] = field(default_factory=dict)  # every @string known at the end
     _newlines: list[int] = field(default_factory=list)
     _end: int = -1  # where the text of the file ends (trailing white space excluded)
 
@@ -118,10 +120,10 @@ class _SyntaxProblem(Exception):
 
 
 class _Reader:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, macros: Mapping[str, str]) -> None:
         self.source = source
-        self.macros: dict[str, str] = dict(MONTH_MACROS)
-        self.result = ParsedFile(source)
+        self.result = ParsedFile(source, macros=dict(macros))
+        self.macros = self.result.macros
         self.line = self.result.line
         self.joined = 0  # characters made by '#' so far: bounded by MAX_JOINED
 
@@ -367,6 +369,8 @@ def _collapse(text: str) -> str:
     return text
 
 
-def parse_bibtex(source: str) -> ParsedFile:
-    """Entries, preambles and BibTeX's complaints, in file order."""
-    return _Reader(source).read()
+def parse_bibtex(source: str, macros: Mapping[str, str] = MONTH_MACROS) -> ParsedFile:
+    """Entries, preambles and BibTeX's complaints, in file order.  ``macros`` are those
+    defined before the file: BibTeX reads a document's .bib files one after another, so a
+    file of @string abbreviations (IEEEabrv.bib) serves the files listed after it."""
+    return _Reader(source, macros).read()

@@ -154,9 +154,12 @@ def export_bib(sources: list[Path], strip_cv_fields: bool = False) -> ExportedBi
     chosen: dict[str, Publication] = {}
     preambles: list[str] = []
     warnings: list[BibcvError] = []
+    bib_files = [source for source in sources if source.suffix == ".bib"]
     for source in sources:
         if source.suffix == ".bib":
-            bibliography = load_bibliography([source])
+            if source is not bib_files[0]:
+                continue  # read with the first: @string macros serve the files after theirs
+            bibliography = load_bibliography(bib_files)
             publications = list(bibliography)
         elif source.suffix in CV_SUFFIXES:
             document = load_document(source)

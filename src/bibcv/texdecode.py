@@ -70,9 +70,10 @@ def _decoder() -> LatexNodes2Text:
         *(MacroTextSpec(name, simplify_repl="%s") for name in _ONE_ARGUMENT_AS_TEXT),
         *(MacroTextSpec(name, simplify_repl=char) for name, char in _SYMBOLS.items()),
         *(MacroTextSpec(name, simplify_repl=" ") for name in _LINE_BREAKS),
+        MacroTextSpec("iflanguage", simplify_repl="%(2)s"),
     ])
     # A command LaTeX does not define (\Thanh, a private macro) keeps its name as the word:
-    # dropping it would lose a word of a name or title.
+    # dropping it would lose a word of a name or title; see _command_name.
     context.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_command_name))
     return LatexNodes2Text(latex_context=context, math_mode="text", keep_braced_groups=False)
 
@@ -83,7 +84,8 @@ def _parsing_context() -> LatexContextDb:
     context = default_parsing_context()
     context.add_context_category(
         "bibcv", prepend=True,
-        macros=[MacroSpec(name, "{") for name in _HIDDEN_ARGUMENT + _ONE_ARGUMENT_AS_TEXT])
+        macros=[*(MacroSpec(name, "{") for name in _HIDDEN_ARGUMENT + _ONE_ARGUMENT_AS_TEXT),
+                MacroSpec("iflanguage", "{{{")])
     return context
 
 
@@ -109,7 +111,17 @@ _SYMBOLS = {"S": "§", "P": "¶", "copyright": "©", "pounds": "£", "ddag": "�
 
 
 def _command_name(node: object, _decoder: object = None) -> str:
+    """An unknown command's name, unless an argument follows: \\booktitle{Typeforms} (Beebe's
+    bibliographies define it in @preamble, as italics) prints "Typeforms", not
+    "booktitleTypeforms"; \\Thanh and \\Thanh{} print "Thanh"."""
+    source = getattr(getattr(node, "parsing_state", None), "s", "")
+    end = getattr(node, "pos", 0) + getattr(node, "len", 0)
+    if _ARGUMENT_FOLLOWS.match(source, end):
+        return ""
     return str(getattr(node, "macroname", ""))
+
+
+_ARGUMENT_FOLLOWS = re.compile(r"[ \t\n]*\{(?![ \t\n]*\})")
 
 
 _COMMAND = re.compile(r"\\[a-zA-Z]+\*?|\\(?=[{}])")

@@ -367,3 +367,44 @@ def test_a_blank_line_in_a_paragraph_section_leaves_space_between_paragraphs(tmp
     second = tops.index(round(next(box for word, box in body if word == "Second")[1], 1))
     assert second >= 3
     assert line_gaps[second - 1] > max(line_gaps[:second - 1]) + 2  # more than a line apart
+
+
+# From thuthesis's refs.bib (biblatex-gb7714-2015 types): a periodical's volume and issue, a
+# newspaper's paper and issue were dropped (read as @misc), a standard's number too, and the
+# edition 刻本 printed as "第刻本版"; in GB/T 7714 all three were "[Z]", any document.
+THUTHESIS = r"""
+@periodical{dizhi1936dizhi, author = {中国地质学会}, title = {地质评论}, year = {1936},
+  volume = {1}, number = {1}, address = {北京}, publisher = {地质出版社}}
+@newspaper{fugang2000fengsha, author = {傅刚 and 赵承 and 李佳路}, title = {大风沙过后的思考},
+  journal = {北京青年报}, date = {2000-04-12}, number = {14}}
+@standard{iso690, title = {Information and documentation}, number = {ISO 690:2010},
+  organization = {ISO}, address = {Geneva}, year = {2010}}
+@book{wangfuzhi1865songlun, author = {王夫之}, title = {宋论}, edition = {刻本},
+  address = {金陵}, publisher = {曾氏}, year = {1865}}
+"""
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("bibcv", ["地质评论, 1(1), 地质出版社, 北京, 1936", "*北京青年报*, 第14期, 2000年4月",
+               "ISO 690:2010, ISO, Geneva, 2010", "宋论, 刻本, 曾氏, 金陵, 1865"]),
+    ("china-national-standard-gb-t-7714-2015-numeric",
+     ["地质评论[J]", "大风沙过后的思考[N]. 北京青年报", "ISO 690:2010[S]. Geneva: ISO, 2010",
+      "宋论[M]. 刻本"]),
+])
+def test_periodicals_newspapers_standards_and_chinese_editions(tmp_path, style, expected):
+    write(tmp_path / "refs.bib", THUTHESIS)
+    cv = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [refs.bib]
+        language: zh
+        style: {style}
+        person: {{name: 张昆}}
+        sections:
+          refs:
+            title: 参考文献
+            layout: publications
+            query: {{types: [periodical, newspaper, standard, book], sort: [file]}}
+        """)
+    markdown = build_cv(cv, tmp_path / "out", formats=["md"]).outputs[0].read_text()
+    text = markdown.replace("\\[", "[").replace("\\]", "]")
+    for part in expected:
+        assert part in text, (part, text)

@@ -156,7 +156,8 @@ CSL_TYPES = {
     "manual": "report", "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
     "techreport": "report", "report": "report", "patent": "patent", "unpublished": "manuscript",
     "online": "webpage", "www": "webpage", "electronic": "webpage", "software": "software",
-    "dataset": "dataset", "misc": "document",
+    "dataset": "dataset", "misc": "document", "standard": "standard",
+    "periodical": "periodical", "newspaper": "article-newspaper",  # biblatex, biblatex-gb7714
 }
 _THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 _TEXT_FIELDS = {  # CSL variable: the BibTeX fields it comes from, the first one present
@@ -240,7 +241,8 @@ def _where(p: Publication, csl_type: str) -> dict[str, str]:
              "publisher": _publisher(p, csl_type), "volume": p.text("volume"),
              "page": _PAGE_DASHES.sub("-", p.text("pages") or (
                  p.text("eid") if csl_type == "article-journal" else ""))}
-    number = "issue" if csl_type == "article-journal" else "number"
+    number = "issue" if csl_type in ("article-journal", "article-newspaper", "periodical") \
+        else "number"
     where[number] = p.text("number") or p.text("issue")
     if arxiv:
         where["arxiv-url"] = arxiv_url(arxiv[0])

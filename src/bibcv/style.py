@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bibcv.bibliography import EQUAL_CONTRIBUTION, VERBATIM_FIELDS, Publication
+from bibcv.cjk import is_cjk
 from bibcv.csl import (
     MARKUP_FIELDS,
     Bibliographies,
@@ -442,8 +443,11 @@ def _series(entry: _Entry) -> RichText:
 
 
 def _edition(entry: _Entry) -> str:
+    """2 -> "2nd edition" ("第2版"); a Chinese, Japanese or Korean edition is a whole phrase
+    as written (刻本, 修订版, 第2版): zh's "第{}版" made it "第刻本版"."""
     edition = entry.text("edition")
-    if not edition or re.search(r"\bed(ition|\.)", edition, re.IGNORECASE):
+    if not edition or re.search(r"\bed(ition|\.)", edition, re.IGNORECASE) \
+            or any(is_cjk(char) for char in edition):
         return edition
     if edition.isdigit():
         edition = _ordinal(int(edition), entry.style)
@@ -574,6 +578,19 @@ def _patent(entry: _Entry) -> list[RichText | str]:
             entry.text("address")]
 
 
+def _periodical(entry: _Entry) -> list[RichText | str]:
+    """A journal (or a newspaper) as a whole: the title is its name; the volume and issue."""
+    volume, number = entry.text("volume"), entry.text("number")
+    issue = entry.style.pattern("number", number) if number else ""
+    return [volume + (f"({number})" if number else "") if volume else issue,
+            *_place(entry, "publisher")]
+
+
+def _standard(entry: _Entry) -> list[RichText | str]:
+    return [entry.text("type"), entry.text("number"),
+            *_place(entry, "organization", "institution", "publisher")]
+
+
 def _misc(entry: _Entry) -> list[RichText | str]:
     """misc, unpublished, online, software, dataset and any type not listed."""
     venue: RichText = _howpublished(entry)
@@ -600,6 +617,9 @@ _TEMPLATES: dict[str, _Template] = {
     "techreport": _report,
     "report": _report,
     "patent": _patent,
+    "periodical": _periodical,
+    "newspaper": _article,  # biblatex-gb7714's: the paper in `journal`, as for an article
+    "standard": _standard,
 }
 
 

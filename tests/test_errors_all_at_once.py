@@ -176,3 +176,35 @@ def test_build_skips_base_files_and_refuses_bibtex(tmp_path, monkeypatch):
     ]
     only_base = run("build", "cv/_shared.yaml")
     assert only_base.exit_code == 0, only_base.output
+
+
+def test_newcomers_slips_say_how_to_fix_them(tmp_path):
+    """A German historian's first CV: a bullet "Betreuer: Prof. X" (YAML reads a mapping),
+    'sort' written beside 'query' instead of in it, and the theme 'moderncvv'."""
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        person: {name: Ada Lovelace}
+        sections:
+          edu:
+            title: Ausbildung
+            layout: entries
+            items:
+              - title: LMU München
+                bullets:
+                  - Betreuer: Prof. Dr. Jürgen Weiß
+          papers:
+            title: Veröffentlichungen
+            layout: publications
+            query: {author: self}
+            sort: [year]
+        """)
+    assert run("check", str(cv)).output.splitlines() == [
+        f"{cv}:10: item 1 of 'bullets' in item 1 of section 'edu' must be text, not a mapping; "
+        "YAML reads 'Betreuer: …' as a key and its value (a colon and a space make a key): "
+        "put the whole text in quotes, \"Betreuer: Prof. Dr. Jürgen Weiß\"",
+        f"{cv}:15: 'sort' is a key of the query: write it inside 'query' in section 'papers' "
+        "(query: {author: self, sort: …})",
+    ]
+    write(cv, "theme: moderncvv\nperson: {name: Ada Lovelace}\nsections: {}\n")
+    assert "; did you mean 'moderncv'?" in run("check", str(cv)).output

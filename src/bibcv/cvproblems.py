@@ -16,7 +16,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from bibcv import OUTPUT_FORMATS
-from bibcv.cvformat import SORT_KEYS
+from bibcv.cvformat import SORT_KEYS, Query
 from bibcv.errors import BibcvError, Origin
 from bibcv.theme import Theme
 from bibcv.yamlsource import LocatedDict, LocatedList
@@ -39,6 +39,10 @@ def _problem(detail: Any, data: LocatedDict, model: type[BaseModel],
         return BibcvError(f"theme {theme.name!r} cannot show the contact kind {key!r}"
                           f"{did_you_mean(key, theme.contact)} "
                           f"(it knows: {', '.join(theme.contact)})", origin)
+    if kind == "extra_forbidden" and key in Query.model_fields \
+            and "query" in _fields_at(model, data, path[:-1]):
+        return BibcvError(f"{key!r} is a key of the query: write it inside 'query' in {where} "
+                          f"(query: {{author: self, {key}: …}})", origin)
     if kind == "extra_forbidden":
         return _unknown_key(key, where, _fields_at(model, data, path[:-1]),
                             _required_at(model, data, path[:-1]), parent, origin)
@@ -88,12 +92,23 @@ def _type_message(kind: str, message: str, value: Any, what: str,
                 "dict_type": "a mapping (key: value lines)",
                 "model_attributes_type": "a mapping (key: value lines)"}.get(kind)
     if expected is not None:
-        return f"{what} must be {expected}, not {_describe_type(value)}"
+        return f"{what} must be {expected}, not {_describe_type(value)}{_colon_hint(value)}"
     if kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", expected_values)
         return (f"{what}: {value!r} is not one of {', '.join(allowed)}"
                 f"{did_you_mean(value, allowed)}")
     return message
+
+
+def _colon_hint(value: Any) -> str:
+    """`- Betreuer: Prof. X` is a mapping to YAML: its colon and space make a key."""
+    if not (isinstance(value, dict) and len(value) == 1):
+        return ""
+    key, text = next(iter(value.items()))
+    if not isinstance(text, str):
+        return ""
+    return (f"; YAML reads '{key}: …' as a key and its value (a colon and a space make a key): "
+            f"put the whole text in quotes, \"{key}: {text}\"")
 
 
 def _unknown_key(key: Any, where: str, allowed: list[str], required: set[str],

@@ -93,7 +93,7 @@ def _theme(data: LocatedDict) -> Theme:
     try:
         return load_theme(find_theme(name, origin.file.parent))
     except LookupError as error:
-        raise BibcvError(str(error), origin) from None
+        raise BibcvError(f"{error}{did_you_mean(name, builtin_themes())}", origin) from None
 
 
 # --- checks the format cannot make: files that must exist, sections that must be there ---

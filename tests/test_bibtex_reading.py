@@ -129,6 +129,12 @@ def test_duplicate_keys_across_files_keep_the_first(tmp_path):
     ('@misc{a, title = "x # y}\n@misc{b, title = {y}}\n', 1,
      "a '}' closes a brace that the quoted value opened on line 1 never opened",
      {"a": [], "b": ["title"]}),
+    # A title's '}' forgotten: the error is where its text ends; the message names its line.
+    ("@article{bad,\n  author = {A},\n  title = {Bad entry\n  journal = {J},\n  year = 2021\n}"
+     "\n@misc{b, title = {y}}\n", 7,
+     "expected ',' or '}', found '@misc{b, title = {y}': the value of 'title' begun on line 3 "
+     "runs on over 'journal' on line 4; close it on line 3 (a '}' or '\"' is missing there)",
+     {"bad": ["author", "title"], "b": ["title"]}),
 ])
 def test_an_error_inside_an_entry_skips_only_the_rest_of_it(tmp_path, text, line, message,
                                                             kept):

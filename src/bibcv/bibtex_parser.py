@@ -28,6 +28,8 @@ _WHITE = re.compile(r"[ \t\n\r\f\v]*")
 _WHITE_RUN = re.compile(r"[ \t\n\r\f\v]+")
 # An identifier (entry type, field name, macro name): anything but these characters.
 _IDENTIFIER = re.compile(r"[^ \t\n\r\f\v\"#%'(),={}]+")
+# A line that starts a field ("  journal = "): inside a value, a sign that its end is missing.
+_FIELD_LINE = re.compile(r"\n[ \t]*([A-Za-z][A-Za-z0-9_+:.-]*)[ \t]*=")
 _KEY_IN_BRACES = re.compile(r"[^ \t\n\r\f\v,}]*")
 _KEY_IN_PARENS = re.compile(r"[^ \t\n\r\f\v,]*")
 _DIGITS = re.compile(r"[0-9]+")
@@ -238,6 +240,7 @@ class _Reader:
                     f"expected ',' or '{closer}', found {found!r} ('%' starts no comment "
                     "inside an entry; move the comment above the entry)"))
             if self.source[position : position + 1] != ",":
+                self._swallowed_field(entry, position, closer)
                 self.expect(position, f"',' or '{closer}'")
             position = self.white(position + 1)
             if position < len(self.source) and self.source[position] == closer:
@@ -258,6 +261,23 @@ class _Reader:
             entry.fields.append(RawField(match.group().lower(), text.strip(" "),  # type: ignore[union-attr]
                                          match.start()))  # type: ignore[union-attr]
             position = self.white(position)
+
+    def _swallowed_field(self, entry: RawEntry, position: int, closer: str) -> None:
+        """A value whose closing brace or quote is missing runs on over the next fields, and
+        the error shows only where its text ends: name the value's line instead."""
+        if not entry.fields:
+            return
+        last = entry.fields[-1]
+        swallowed = _FIELD_LINE.search(self.source, last.position, position)
+        if swallowed is None:
+            return
+        found = self.source[position : position + 20].split("\n", 1)[0]
+        found = repr(found) if position < len(self.source) else "the end of the file"
+        raise _SyntaxProblem(position, (
+            f"expected ',' or '{closer}', found {found}: the value of {last.name!r} begun on "
+            f"line {self.line(last.position)} runs on over {swallowed.group(1)!r} on line "
+            f"{self.line(swallowed.start(1))}; close it on line {self.line(last.position)} "
+            "(a '}' or '\"' is missing there)"))
 
     def simple_field(self, position: int) -> tuple[RawField, int] | None:
         """The common case in one regular-expression match (speed); None for the rest."""

@@ -335,3 +335,25 @@ def test_ampersands_angle_brackets_and_latex_quotes_reach_a_csl_entry_as_written
     [entry] = [text for _, text in elements(page).all("li") if "Guard" in text]
     assert ("“‘Guard the Mysteries!’ Reveal ‘Them’ at O’Connor & Sons <B>.” "
             "Field & Tuer <b>") in entry, entry
+
+
+def test_translators_and_book_authors_reach_a_csl_style(tmp_path):
+    """From biblatex-archaeologie's examples: a translator and a bookauthor were never given
+    to citeproc-js, so no style printed them."""
+    write(tmp_path / "a.bib", r"""
+        @book{Vitr, author = {Vitruvius}, title = {Zehn Bücher über Architektur},
+          translator = {Fensterbusch, Curt}, publisher = {WBG}, year = {2008}}
+        @inbook{Ganzert1984, author = {Herz, Peter}, title = {Gaius Caesar und Artavasdes},
+          booktitle = {Das Kenotaph für Gaius Caesar in Limyra}, bookauthor = {Ganzert, Joachim},
+          publisher = {Wasmuth}, year = {1984}, pages = {118--126}}
+        """)
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [a.bib]
+        style: chicago-author-date
+        person: {name: Ada Lovelace}
+        sections:
+          pubs: {title: Sources, layout: publications, query: {keys: [Vitr, Ganzert1984]}}
+        """)
+    markdown = build_cv(cv, tmp_path / "out", formats=["md"]).outputs[0].read_text()
+    assert "Translated by Curt Fensterbusch" in markdown, markdown
+    assert "Joachim Ganzert" in markdown, markdown

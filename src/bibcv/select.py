@@ -95,7 +95,12 @@ def _matches(publication: Publication, query: PublicationQuery, person: Person) 
 
 
 def editors_of(publication: Publication) -> list[Name]:
-    raw = publication.raw_fields.get("editor", "")
+    return names_in(publication, "editor")
+
+
+def names_in(publication: Publication, field_name: str) -> list[Name]:
+    """The names of a name field (editor, translator, bookauthor), split as BibTeX splits them."""
+    raw = publication.raw_fields.get(field_name, "")
     try:
         return parse_names(raw) if raw.strip() else []
     except ValueError as error:

@@ -16,7 +16,7 @@ import unicodedata
 
 import pytest
 
-from bibcv.texdecode import ACCENTS, LETTERS, decode_latex
+from bibcv.texdecode import ACCENTS, LETTERS, decode_latex, to_ascii
 
 BASES = [*string.ascii_letters, r"\i", r"\j"]
 WORD_ACCENTS = {name for name in ACCENTS if name.isalpha()}
@@ -118,3 +118,13 @@ def test_logos_tie_accent_and_letters_in_words():
 ])
 def test_commands_beyond_accents(latex, text):
     assert decode_latex(latex) == text
+
+
+@pytest.mark.parametrize(("text", "ascii_text"), [
+    ("Zoë van der Berg-Ørsted", "Zoe van der Berg-Orsted"),
+    ("Łódź Straße Æsir Œuvre þing Đorđe ıi", "Lodz Strasse AEsir OEuvre thing DJordje ii"),
+])
+def test_letters_without_an_accent_to_drop_become_ascii_as_latex_spells_them(text, ascii_text):
+    """`bibcv init --name "Zoë van der Berg-Ørsted"` wrote cv/zoe-van-der-berg-rsted.yaml:
+    NFKD drops accents but has no ASCII for ø, ł, ß, æ (also academicpages slugs, sync keys)."""
+    assert to_ascii(text) == ascii_text

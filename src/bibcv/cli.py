@@ -675,10 +675,10 @@ def init(folder: Path, name: str | None, stem: str | None) -> None:
 def _stem_of(name: str) -> str:
     """A file name from a person's name: "Ada Lovelace" -> ada-lovelace."""
     import re
-    import unicodedata
 
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "cv"
+    from bibcv.texdecode import to_ascii
+
+    return re.sub(r"[^a-z0-9]+", "-", to_ascii(name).lower()).strip("-") or "cv"
 
 
 @main.command()

@@ -128,6 +128,20 @@ _COMMAND = re.compile(r"\\[a-zA-Z]+\*?|\\(?=[{}])")
 _HREF_TARGET = re.compile(r"\\href\s*\{[^{}]*\}")  # \href{url}{text} reads as its text
 
 
+# Letters Unicode does not decompose into a base letter and a mark, as LaTeX spells them:
+# ø is \\o, æ \\ae, ß \\ss, ł \\l.
+_ASCII_LETTERS = str.maketrans({char: name for name, char in LETTERS.items()
+                                if not unicodedata.normalize("NFKD", char).isascii()})
+
+
+def to_ascii(text: str) -> str:
+    """Text in ASCII letters for a file name, slug or key: accents dropped (é -> e), and the
+    letters that have no accent to drop as LaTeX spells them (Ørsted -> Orsted, Łódź -> Lodz,
+    Straße -> Strasse); anything else is left out."""
+    folded = unicodedata.normalize("NFKD", text.translate(_ASCII_LETTERS))
+    return folded.encode("ascii", "ignore").decode()
+
+
 @cache
 def decode_latex(value: str) -> str:
     """Unicode text for a BibTeX value: braces dropped, math as text ($\\alpha$ -> α)."""

@@ -26,7 +26,6 @@ import datetime
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +41,7 @@ from bibcv.export import format_entry
 from bibcv.incremental import STATE_DIR
 from bibcv.richtext import MarkupError, as_rich, check_url
 from bibcv.style import PublicationView, venue_of
+from bibcv.texdecode import to_ascii
 
 # academicpages' three publication categories (its _config.yml); other types are manuscripts.
 CATEGORIES = {
@@ -188,9 +188,7 @@ def _title(publication: Publication) -> str:
 
 def _slug(publication: Publication) -> str:
     """The title in lower-case ASCII words joined by hyphens (the key when it has none)."""
-    ascii_text = (unicodedata.normalize("NFKD", _title(publication))
-                  .encode("ascii", "ignore").decode())
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", to_ascii(_title(publication)).casefold()).strip("-")
     if len(slug) > SLUG_LENGTH:
         slug = slug[:SLUG_LENGTH].rsplit("-", 1)[0]
     return slug or re.sub(r"[^a-z0-9]+", "-", publication.key.casefold()).strip("-") or "paper"

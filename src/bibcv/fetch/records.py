@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -20,6 +19,7 @@ from bibcv.bibtex_parser import parse_bibtex
 from bibcv.errors import BibcvError, Origin
 from bibcv.names import Name
 from bibcv.style import arxiv_id, bare_doi
+from bibcv.texdecode import to_ascii
 
 # LaTeX's special characters in plain text, as LaTeX writes them (%, & and # as well:
 # export escapes only bare ones, and an escaped one stays as it is).
@@ -243,6 +243,5 @@ def _names(entry: Publication) -> list[Name]:
 
 
 def _ascii_letters(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    letters = re.sub(r"[^A-Za-z0-9]", "", folded)
+    letters = re.sub(r"[^A-Za-z0-9]", "", to_ascii(text))
     return letters[:1].upper() + letters[1:]

@@ -32,10 +32,10 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from bibcv import DEFAULT_TIMEOUT
 from bibcv.atomic import temporary_beside
@@ -44,6 +44,8 @@ from bibcv.texlog import Overfull, overfull_lines
 
 if TYPE_CHECKING:
     from bibcv.warmtex import WarmEngines
+
+T = TypeVar("T")
 
 ENGINE_OPTIONS = ["-no-shell-escape", "-halt-on-error", "-interaction=nonstopmode",
                   "-file-line-error"]
@@ -248,14 +250,19 @@ def _run_engine(command: list[str], tex: Path, env: dict[str, str],
     return process.returncode == 0, output
 
 
-def communicate_or_stop(process: subprocess.Popen, timeout: float,
-                        given: bytes | None = None) -> str:
-    """What a TeX program printed once it ends (``given``: what it reads first); on a timeout
-    or an interruption (Ctrl-C in `bibcv watch`) its whole process group is stopped, as it runs
-    in a session of its own.
+def communicate_or_stop(process: subprocess.Popen, timeout: float) -> str:
+    """What a TeX program printed once it ends ('' when its output is not read), stopped as
+    ``stop_on_overrun`` says."""
+    return stop_on_overrun(process, timeout, lambda: process.communicate()[0]) or ""
 
-    The time limit is a timer that kills the group, not communicate's own timeout: with that,
-    Python polls for the program's end, sleeping up to 50 ms between looks, and an edit in
+
+def stop_on_overrun(process: subprocess.Popen, timeout: float, wait: Callable[[], T]) -> T:
+    """What ``wait()`` gives once the TeX program has done what it waits for; on a timeout or
+    an interruption (Ctrl-C in `bibcv watch`) the program's whole process group is stopped, as
+    it runs in a session of its own, and ``wait()`` is called again to see it end.
+
+    The time limit is a timer that kills the group, not a timeout of the wait itself: with
+    that, Python polls for a program's end, sleeping up to 50 ms between looks, and an edit in
     `bibcv watch` waited through two such sleeps (TeX's, then xdvipdfmx's)."""
     overran = threading.Event()
 
@@ -268,15 +275,16 @@ def communicate_or_stop(process: subprocess.Popen, timeout: float,
     timer.daemon = True
     timer.start()
     try:
-        output = process.communicate(given)[0]
+        result = wait()
     except BaseException:
-        _stop(process)
+        kill_group(process)
+        wait()
         raise
     finally:
         timer.cancel()
     if overran.is_set():
         raise timed_out(timeout)
-    return output or ""  # nothing when its output is not read
+    return result
 
 
 @contextlib.contextmanager
@@ -307,13 +315,8 @@ def timed_out(timeout: float) -> BibcvError:
         "a very long or looping input is the usual cause (--timeout gives it longer)")
 
 
-def _stop(process: subprocess.Popen[str]) -> None:
-    """Kill the engine and everything it started (latexmk starts xelatex, xelatex xdvipdfmx)."""
-    kill_group(process)
-    process.communicate()
-
-
 def kill_group(process: subprocess.Popen) -> None:
+    """Kill the program and everything it started (latexmk starts xelatex, xelatex xdvipdfmx)."""
     with contextlib.suppress(ProcessLookupError):  # already gone
         os.killpg(process.pid, signal.SIGKILL)
 

@@ -37,6 +37,7 @@ import contextlib
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -51,6 +52,7 @@ from bibcv.compile import (
     engine_missing,
     kill_group,
     needs_one_pass,
+    stop_on_overrun,
     tracked,
     work_folder_prefix,
 )
@@ -61,6 +63,8 @@ _BEGIN_DOCUMENT = "\\begin{document}"
 _DRIVER = ("\\input{{{job}-preamble}}\\scrollmode\\read16 to\\bibcvgo"
            "\\bibcvgo\\input{{{job}-body}}\n")
 XDV_TO_PDF = ["xdvipdfmx", "-q", "-E"]  # what XeTeX runs itself, with "-o JOB.pdf"
+# What XeTeX says on its terminal once it has closed the XDV file (xetex.web, part 32).
+_XDV_CLOSED = b"Output written on "
 
 
 def split_document(tex_source: str) -> tuple[str, str] | None:
@@ -95,11 +99,22 @@ class WarmEngine:
             # Its date does not matter: the line that lets it go sets the build's.
             self.process = subprocess.Popen(
                 [*XELATEX_COMMAND, "-no-pdf", f"{self.job}.tex"], cwd=self.work,
-                env=engine_env(None), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                env=engine_env(None), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL, start_new_session=True)
         except BaseException:
             self._folder.cleanup()
             raise
+        self._xdv_closed = threading.Event()
+        threading.Thread(target=self._listen, daemon=True).start()
+
+    def _listen(self) -> None:
+        """Read what TeX says (a full pipe would stop it); note when its XDV is closed."""
+        assert self.process.stdout is not None
+        with self.process.stdout as said:
+            for line in said:
+                if line.startswith(_XDV_CLOSED):
+                    self._xdv_closed.set()
+        self._xdv_closed.set()  # TeX has ended, perhaps failing: nothing more to wait for
 
     def waiting(self) -> bool:
         """Still running: loading its preamble, or done with it and waiting."""
@@ -110,9 +125,18 @@ class WarmEngine:
         None when anything went wrong, for the caller to run cold."""
         body = tex_source[len(self.preamble):]
         (self.work / f"{self.job}-body.tex").write_text(body, encoding="utf-8")
+        deadline = time.monotonic() + timeout
         with tracked(self.process):
-            communicate_or_stop(self.process, timeout, _go_line(env).encode("ascii"))
-        if self.process.returncode != 0 or not self._xdv_to_pdf(env, timeout):
+            assert self.process.stdin is not None
+            with contextlib.suppress(BrokenPipeError):  # TeX ended: its exit status says how
+                self.process.stdin.write(_go_line(env).encode("ascii"))
+                self.process.stdin.flush()
+            stop_on_overrun(self.process, timeout, self._xdv_closed.wait)
+            # TeX then takes about as long to end (freeing its memory) as xdvipdfmx takes to
+            # make the PDF: they run side by side.
+            made = self._xdv_to_pdf(env, _left(deadline))
+            stop_on_overrun(self.process, _left(deadline), self.process.wait)
+        if self.process.returncode != 0 or not made:
             return None
         log = self.work / f"{self.job}.log"
         if MISSING_GLYPH.search(log.read_text(encoding="utf-8", errors="replace")):
@@ -146,6 +170,10 @@ class WarmEngine:
             with contextlib.suppress(OSError):
                 self.process.stdin.close()
         self._folder.cleanup()
+
+
+def _left(deadline: float) -> float:
+    return max(deadline - time.monotonic(), 0.0)
 
 
 def _go_line(env: dict[str, str]) -> str:

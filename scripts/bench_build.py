@@ -74,6 +74,7 @@ class WatchSession:
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True)
         self.edits = 0
+        self.used: set[int] = set()  # the engines that made earlier edits
         self.first_line = self._wait_for(" watching " if command == "watch" else "serving ")
 
     def _wait_for(self, text: str) -> str:
@@ -87,6 +88,7 @@ class WatchSession:
 
     def edit(self) -> str:
         """Save a visible change (the 'last updated' line of the PDF); return its text."""
+        self.used.update(pid for pid, _state, _cpu in _engine_states(self.process.pid))
         self.edits += 1
         marker = f"bench edit {self.edits}"
         self.cv.write_text(f"{self.original}\nlast_updated: {marker}\n", encoding="utf-8")
@@ -106,14 +108,42 @@ class WatchSession:
         utime, stime, cutime, cstime = map(int, fields[11:15])
         return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
 
+    def wait_until_warm(self) -> None:
+        """Until the next warm engine has loaded its preamble and waits (it sleeps, its CPU
+        time still): the pause between edits, long enough on a busy machine too (at most
+        30 s), so that no measure pays for another's warm-up."""
+        deadline = time.monotonic() + 30
+        last = None
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            now = _engine_states(self.process.pid)
+            if now and now == last and all(state == "S" and pid not in self.used
+                                           for pid, state, _cpu in now):
+                return
+            last = now
+
     def close(self) -> None:
         self.process.send_signal(signal.SIGINT)
         self.process.wait()
 
 
+def _engine_states(parent: int) -> list[tuple[int, str, int]]:
+    """The id, state and CPU time (clock ticks) of each XeLaTeX a process started (Linux)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, rest = stat.read_text().split("(", 1)[1].rsplit(")", 1)
+        except (OSError, IndexError, ValueError):
+            continue
+        fields = rest.split()
+        if name.startswith("xelatex") and int(fields[1]) == parent:
+            found.append((int(stat.parent.name), fields[0], int(fields[11]) + int(fields[12])))
+    return sorted(found)
+
+
 class ServeSession(WatchSession):
     """`bibcv serve` with its page open in headless Chromium; times an edit until the
-    page shows it (the served script reloads the page when the rebuild is done)."""
+    page shows it (the served script puts the new page in once its file is written)."""
 
     def __init__(self, work: Path, cv: Path, browser) -> None:
         super().__init__(work, cv, "serve")
@@ -124,6 +154,7 @@ class ServeSession(WatchSession):
 
     def edit(self) -> str:
         """Save a visible change to the page's text; return its text."""
+        self.used.update(pid for pid, _state, _cpu in _engine_states(self.process.pid))
         self.edits += 1
         marker = f"bench edit {self.edits}"
         edited = self.original.replace("pending review.", f"pending review ({marker}).", 1)
@@ -170,6 +201,8 @@ def one_cv(work: Path, runs: int) -> dict[str, Cost]:
         browser = stack.enter_context(open_chromium())
         serve = ServeSession(work, classic, browser)
         stack.callback(serve.close)
+        for session in (watch, watch_scholar, serve):
+            session.wait_until_warm()
         for _ in range(runs):
             costs["xelatex"].append(cost([*xelatex, f"{classic.stem}.tex"], cwd=bare))
             costs["xelatex scholar"].append(cost([*xelatex, f"{scholar.stem}.tex"], cwd=bare))
@@ -182,9 +215,11 @@ def one_cv(work: Path, runs: int) -> dict[str, Cost]:
                 sys.exit(f"make cv with nothing changed rebuilt something:\n{said}")
             costs["make"].append(cost(make_cv))
             costs["watch"].append(watch.edit_to_pdf())
+            watch.wait_until_warm()
             costs["watch scholar"].append(watch_scholar.edit_to_pdf())
+            watch_scholar.wait_until_warm()
             costs["serve"].append(serve.edit_to_page())
-            time.sleep(1)  # let the warm engines load their preambles, as between edits
+            serve.wait_until_warm()  # its PDF is made after the page shows the edit
     return {name: Cost(statistics.median(c.wall for c in values),
                        statistics.median(c.cpu for c in values))
             for name, values in costs.items()}

@@ -22,7 +22,8 @@ from bibcv.errors import BibcvError, BibcvErrors, Origin, in_reading_order
 from bibcv.launch import DEFAULT_OUTPUT_DIR, started_engines
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Iterator
+    from concurrent.futures import Future
 
     from bibcv.watch import Reporter
 CV_FILES = click.argument("cv_files", nargs=-1, required=True,
@@ -125,24 +126,25 @@ def _build_all(stale: list[Path], output_dir: Path, timeout: float, jobs: int,
     from bibcv.compile import remove_stale_work_folders, stop_all_engines
     from bibcv.warmtex import WarmEngines
 
-    previous_handler = signal.signal(signal.SIGTERM, _stop_building)
     failures = 0
     engines = started_engines() or WarmEngines()
     pool = None
-    try:
+    previous_handler = signal.getsignal(signal.SIGTERM)
+    try:  # from the moment the handler is in place, a signal lands in `except` below
+        signal.signal(signal.SIGTERM, _stop_building)
         # First of all (unless launch started them even before this module was imported),
         # TeX loads each CV's preamble, as its last build had it, while Python imports
         # the rest and builds the document; a CV whose preamble changed runs TeX cold.
         engines.prepare_from_last_builds(stale[:jobs], output_dir, formats)
         remove_stale_work_folders()
-        from concurrent.futures import ThreadPoolExecutor, as_completed
+        from concurrent.futures import ThreadPoolExecutor
 
         from bibcv.pipeline import build_cv
 
         pool = ThreadPoolExecutor(max_workers=jobs)
         futures = {pool.submit(build_cv, path, output_dir, timeout, formats, engines): path
                    for path in stale}
-        for future in as_completed(futures):
+        for future in _as_completed(futures):
             try:
                 built = future.result()
             except BibcvError as error:
@@ -169,6 +171,26 @@ def _build_all(stale: list[Path], output_dir: Path, timeout: float, jobs: int,
         signal.signal(signal.SIGTERM, previous_handler)
     pool.shutdown()
     return failures
+
+
+SIGNAL_CHECK_SECONDS = 0.1
+
+
+def _as_completed(futures: Iterable[Future]) -> Iterator[Future]:
+    """The futures as they finish, waking every SIGNAL_CHECK_SECONDS meanwhile.
+
+    The system may hand SIGTERM or SIGINT to any thread, a worker's too (it does when
+    the main thread is slow to wake while the worker starts TeX with signals blocked).
+    Python then only marks the signal for the main thread, whose handler runs when
+    it next executes Python code: asleep in concurrent.futures.as_completed, it did
+    so only once TeX had finished. Waking every tenth of a second bounds that delay.
+    """
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=SIGNAL_CHECK_SECONDS, return_when=FIRST_COMPLETED)
+        yield from done
 
 
 class _Stopped(Exception):

@@ -23,6 +23,12 @@ need_command() { found_path "$(command -v "$1" 2>/dev/null)" || missing+=("$2");
 need_tex_file() { command -v kpsewhich >/dev/null 2>&1 && found_path "$(kpsewhich "$1")" || missing+=("$2"); }
 need_font() { command -v fc-list >/dev/null 2>&1 && found_path "$(fc-list "$1" file | head -n1 | cut -d: -f1)" || missing+=("$2"); }
 
+# A Ruby library (found where Ruby loads it from), for the tests' kramdown oracle.
+need_ruby_library() {
+  command -v ruby >/dev/null 2>&1 && found_path "$(ruby -e 'require ARGV[0]
+    print $LOADED_FEATURES.find { |f| f.end_with?("/#{ARGV[0]}.rb") }' "$1" 2>/dev/null)" || missing+=("$2")
+}
+
 need_python_venv() { "${PYTHON:-python3}" -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=("$1"); }
 
 # Whether some CV text needs a CJK font (the tests always do).
@@ -105,6 +111,10 @@ probe() {
     need_tex_file frankenstein.bib texlive-latex-extra
     need_tex_file jbtest.bib texlive-bibtex-extra     # legacy-encoded public .bib files
     need_tex_file IEEEfull.bib texlive-publishers
+    # The academicpages export as GitHub Pages renders it (tests/kramdown_oracle.py)
+    need_ruby_library kramdown ruby-kramdown
+    need_ruby_library kramdown-parser-gfm ruby-kramdown-parser-gfm
+    need_ruby_library liquid ruby-liquid
   fi
   if needs_csl "${1-}"; then
     need_command node nodejs
@@ -163,6 +173,7 @@ Install them, then run make again:
                   the LaTeX package xeCJK when a CV has Chinese, Japanese or Korean
                   text; poppler's pdftotext and pdftohtml; Node.js and npm, then `npm ci`
                   in bibcv's folder (citeproc-js), when a CV uses a CSL style; and, for
-                  the tests, bibtex, biber, Chromium and a Java runtime.
+                  the tests, bibtex, biber, Chromium, a Java runtime and Ruby's
+                  kramdown, kramdown-parser-gfm and liquid.
 MSG
 exit 1

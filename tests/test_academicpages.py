@@ -14,6 +14,7 @@ from bibcv.cli import main
 from bibcv.document import load_document
 from bibcv.export import format_entry
 from conftest import REPO, write
+from kramdown_oracle import TYPOGRAPHY, render_kramdown, shown
 from markdown_oracle import render_gfm
 
 FRONT_MATTER_KEYS = {"title", "collection", "category", "permalink", "excerpt", "date", "venue",
@@ -67,9 +68,15 @@ def test_zhuofu_chen_papers_become_pages_and_bibtex(tmp_path):
                     "Zhihao Jia. TidalDecode: Fast and Accurate LLM Decoding with Position "
                     "Persistent Sparse Attention, <em>Under review</em>.",
     }
-    assert body == ("Lijie Yang*, Zhihao Zhang*, **Zhuofu Chen**, Zikun Li, Zhihao Jia. "
+    # Every * of the text escaped: kramdown, unlike CommonMark, would read "Yang*, Zhihao
+    # Zhang*" as emphasis.
+    assert body == ("Lijie Yang\\*, Zhihao Zhang\\*, **Zhuofu Chen**, Zikun Li, Zhihao Jia. "
                     "TidalDecode: Fast and Accurate LLM Decoding with Position Persistent Sparse "
                     "Attention, *Under review*.\n")
+    [rendered] = render_kramdown([(True, body)])
+    assert shown(rendered) == html.unescape(front["citation"]).replace(
+        "<strong>", "").replace("</strong>", "").replace("<em>", "").replace("</em>", "")
+    assert rendered.tags == ["p", "strong", "em"]
     bibtex = (tmp_path / "files" / "yang-tidaldecode.bib").read_text(encoding="utf-8")
     [publication] = [p for p in load_document(cv).publications if p.key == "yang-tidaldecode"]
     assert bibtex == format_entry(publication, strip_cv_fields=True) + "\n"
@@ -118,10 +125,9 @@ HOSTILE_TITLES = [
 
 def bib_text(title: str) -> str:
     """A title as BibTeX writes it: TeX's specials escaped, hyphens kept from becoming dashes."""
-    for char in "\\{}$#&%_~":
-        title = title.replace(char, f"\\{char}" if char not in "\\~" else {
-            "\\": "\\textbackslash{}", "~": "\\textasciitilde{}"}[char])
-    return title.replace("-", "-{}")
+    spelled = {"\\": "\\textbackslash{}", "~": "\\textasciitilde{}", "-": "-{}"}
+    return "".join(spelled.get(char, f"\\{char}" if char in "{}$#&%_" else char)
+                   for char in title)
 
 
 def test_hostile_titles_make_valid_front_matter(tmp_path):
@@ -155,10 +161,14 @@ def test_hostile_titles_make_valid_front_matter(tmp_path):
         assert front["paperurl"] == f"https://x.org/p{index}.pdf"  # pdf before url
         assert front["slidesurl"] == f"https://x.org/s{index}.pdf"
         assert str(front["date"]) == "2020-01-01"
-        rendered = render_gfm(body)  # the citation, by the Markdown backend's renderer
-        assert set(rendered.tags) <= {"p", "em", "strong", "a"}
-        assert rendered.bad_links() == []
-        assert html.unescape(front["title"]) in rendered.text
+        # The body (the citation) and the title as the site shows them: kramdown, after
+        # Liquid for the body; and the body is still CommonMark.
+        for rendered in (render_gfm(body), *render_kramdown([(True, body)])):
+            assert set(rendered.tags) <= {"p", "em", "strong", "a"}
+            assert rendered.links == citation.links
+            assert html.unescape(front["title"]).translate(TYPOGRAPHY) in shown(rendered)
+        [shown_title] = render_kramdown([(False, front["title"])])  # markdownify
+        assert shown(shown_title) == html.unescape(front["title"]).translate(TYPOGRAPHY)
     assert sorted(seen) == list(range(len(HOSTILE_TITLES)))
 
 
@@ -230,3 +240,42 @@ def test_the_paper_link_is_the_pdf_else_the_page_else_the_doi_or_arxiv(tmp_path)
         "/files/arxiv.bib": "https://arxiv.org/abs/2404.12457",
         "/files/none.bib": None,
     }
+
+
+# Every character Markdown, kramdown or Liquid gives a meaning, accents, CJK and addresses
+# with underscores: the abstract as the page's body, the excerpt and the title as the site
+# shows them (kramdown after Liquid; `markdownify`), read back exactly.
+SPECIAL_TEXT = (
+    "Cost & benefit: 50% of $5, #1 and a_b, snake_case_name, {{ x }} and {% raw %}, ~y, "
+    "x^2, ^, back\\slash, <b>bold</b> and <script>x</script>, *star* and Wang*, Li*, "
+    "[brackets](http://evil.example) a|b|c, café naïve, 机器学习与系统, see "
+    "https://example.org/a_b_c?x=1&y=2 and www.example.com/x_y, &amp; &#42; &copy; kept, "
+    "a--b and x >> y << z..., \"quoted\" it's, : + 1. | # [^1] {: .class} $$x$$ !")
+
+
+def test_special_characters_read_right_through_jekylls_kramdown(tmp_path):
+    write(tmp_path / "refs.bib", f"""\
+        @article{{special, author = {{Ada Lovelace}}, title = {{{bib_text(SPECIAL_TEXT)}}},
+          journal = {{J}}, year = 2020, abstract = {{{bib_text(SPECIAL_TEXT)}}}}}
+        @inproceedings{{cited, author = {{Tianxia Wang and Ada Lovelace}},
+          author+an = {{1=equal; 2=equal}}, title = {{Wang*, Li* and 50\\% {{\\&}} more}},
+          booktitle = {{Proc. of A{{\\&}}B}}, year = 2021, url = {{https://x.org/p_q_(r)}}}}
+        """)
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        person: {name: Ada Lovelace}
+        sections:
+          papers: {title: Papers, layout: publications, query: {author: self, sort: [key]}}
+        """)
+    export(cv, tmp_path / "site")
+    [(special, special_body), (_cited, cited_body)] = [
+        read_page(page) for page in sorted((tmp_path / "site" / "_publications").iterdir())]
+    body, title, excerpt, citation = render_kramdown([
+        (True, special_body), (False, special["title"]), (False, special["excerpt"]),
+        (True, cited_body)])
+    assert (body.tags, title.tags, excerpt.tags) == (["p"], ["p"], ["p"])
+    assert shown(body) == shown(title) == shown(excerpt) == SPECIAL_TEXT
+    assert shown(citation) == ("Tianxia Wang*, Ada Lovelace*. Wang*, Li* and 50% & more, "
+                               "In Proc. of A&B, 2021.")
+    assert citation.tags == ["p", "strong", "a", "em"]
+    assert citation.links == ["https://x.org/p_q_(r)"]

@@ -30,6 +30,7 @@ from bibcv.richtext import (
 )
 from bibcv.theme import BUILTIN_THEMES
 from conftest import REPO, SHARED, write
+from kramdown_oracle import TYPOGRAPHY, render_kramdown, shown
 from markdown_oracle import render_gfm
 from rich_strategies import RICH, URL, shown_text
 
@@ -87,6 +88,25 @@ def test_any_rich_text_renders_as_exactly_its_text(rich):
         assert rendered.bad_links() == [], page
         # Only bibcv's own links (their targets' escapes no text can make): no autolinks.
         assert len(rendered.links) == markdown.count(r"](https://x.org/a_\(b\)"), page
+
+
+# The academicpages export's flavour, read back by kramdown (after Liquid), as Jekyll does.
+KRAMDOWN_URL = "https://x.org/a_(b)*c&amp;d%5Ce%3Cf%3E%7B%7Bg%7D%7D"  # URL, as browsers send it
+
+
+@pytest.mark.deep
+@example(as_rich("Tianxia Wang*, Li*, 50% {% raw %} &amp; a -- b >> c"))
+@example(RichText((strong(Text("Chen*")), Text("*"), emph(Text("x")), Text("**"))))
+@given(RICH)
+def test_any_rich_text_renders_as_exactly_its_text_in_kramdown(rich):
+    markdown = to_markdown(rich, kramdown=True)
+    assert "\n" not in markdown
+    if not markdown:
+        return
+    for rendered in render_kramdown([(True, markdown), (True, f"before\n\n{markdown}")]):
+        assert set(rendered.tags) <= INLINE_TAGS, markdown
+        assert rendered.links == [KRAMDOWN_URL] * markdown.count("](<https://x.org/"), markdown
+    assert shown(rendered) == words("before " + shown_text(rich.parts).translate(TYPOGRAPHY))
 
 
 # Characters that meet only once the nodes are joined: each was printed as markup, or

@@ -54,7 +54,10 @@ UNDATED = datetime.date(1900, 1, 1)
 SLUG_LENGTH = 60
 # Characters academicpages' templates would read as HTML, Markdown or Liquid in a front
 # matter value, written as HTML entities so that they print as themselves.
-_ENTITIES = {char: f"&#{ord(char)};" for char in "\\`*_[]{}|~$#<>&\"'"}
+_ENTITIES = frozenset("\\`*_[]{}|~$#<>&\"'")
+# Where a value starts, what kramdown (markdownify) would read as the start of a block: a
+# list item, a heading's underline, a definition, the end of a block, an ordered list's "1.".
+_BLOCK_START = re.compile(r"[-+=:^]|\d{1,9}[.)]")
 
 
 @dataclass
@@ -154,15 +157,28 @@ def publication_page(view: PublicationView, publication: Publication, name: str,
         front["slidesurl"] = publication.text("slides")
     front["bibtexurl"] = f"/files/{bib_name}"
     front["citation"] = str(to_html(view.citation))
-    body = paragraphs(as_rich(abstract)) if abstract else to_markdown(view.citation)
+    # Jekyll renders the body with kramdown, not CommonMark (see backends.markdown).
+    body = (paragraphs(as_rich(abstract), kramdown=True) if abstract
+            else to_markdown(view.citation, kramdown=True))
     header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=2**31,
                             default_flow_style=False)
     return f"---\n{header}---\n{body}\n"
 
 
 def _html(text: str) -> str:
-    """Text for a value academicpages prints as HTML (and sometimes as Markdown)."""
-    return "".join(_ENTITIES.get(char, char) for char in " ".join(text.split()))
+    """Text for a value academicpages prints as HTML (and sometimes through kramdown)."""
+    text = " ".join(text.split())
+    start = _BLOCK_START.match(text)
+    marker = start.end() - 1 if start else -1
+    return "".join(f"&#{ord(char)};" if index == marker or _means_markup(text, index) else char
+                   for index, char in enumerate(text))
+
+
+def _means_markup(text: str, index: int) -> bool:
+    """Markup anywhere in a value; kramdown also makes ``--`` and ``---`` dashes."""
+    char = text[index]
+    return char in _ENTITIES or (
+        char == "-" and "-" in text[index - 1 : index] + text[index + 1 : index + 2])
 
 
 def _is_web_link(url: str) -> bool:

@@ -10,6 +10,18 @@ markup (emphasis, links, raw HTML, autolinks, tables, math, Liquid and Hugo
 template tags), and links are the only markup a value can carry, limited to
 http, https and mailto by ``richtext.check_url``.  No raw HTML is written:
 superscripts become Unicode superscript letters where they exist.
+
+``kramdown=True`` writes for kramdown instead (Jekyll's renderer, which the
+academicpages export feeds): kramdown knows fewer backslash escapes than
+CommonMark (``\\&`` and ``\\%`` print their backslash, so an ``&`` before an
+entity is ``&amp;`` and a ``%`` after ``{`` is ``&#37;``), opens emphasis where
+CommonMark would not (``Wang*, Li*``: every ``*`` of the text is escaped), turns
+``--`` and ``>>`` into a dash and a guillemet, reads a line that starts with
+``:`` as a definition, ``^`` alone on a line as the end of a block and ``[^`` as
+a footnote (a ``^`` there is ``&#94;``), sees a link definition in ``[\\]:`` (a
+``]`` of the text is ``&#93;``), and takes no escapes in a link target
+(which it gets in ``<...>``, percent-encoded as browsers would).  Both flavours
+are valid CommonMark.
 """
 
 from __future__ import annotations
@@ -41,6 +53,8 @@ _ALWAYS_ESCAPED = frozenset("\\`[]<~$|{}")
 _ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 # A list marker, block quote or setext underline where a line starts.
 _LINE_START = re.compile(r"^(?:[-+>=]|(\d{1,9})[.)](?=\s|$))")
+# What browsers percent-encode in an address: so written in a link target for kramdown.
+_PERCENT_ENCODED = {char: f"%{ord(char):02X}" for char in "\\<>{}"}
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
 _WHITE_SPACE = re.compile(r"\s+")
 _STRONG, _EMPHASIS = "**", "*"
@@ -73,7 +87,7 @@ class _Token:
         return self.kind == "text" and self.text.isspace()
 
 
-def to_markdown(rich: RichText) -> Markdown:
+def to_markdown(rich: RichText, kramdown: bool = False) -> Markdown:
     """Inline Markdown for one value: white space collapsed, every special escaped.
 
     The value becomes a row of tokens (each character of its text, and the
@@ -82,13 +96,14 @@ def to_markdown(rich: RichText) -> Markdown:
     from another node (a ``!`` that ends one span, then a link's ``[``), and
     a style Markdown cannot show joins its text to its neighbours'.
     """
-    tokens = _stripped(_placed_spans(_tokens(_merged(rich.parts))))
-    return Markdown(_escape_line_start(_written(tokens)))
+    tokens = _stripped(_placed_spans(_tokens(_merged(rich.parts), kramdown=kramdown)))
+    return Markdown(_escape_line_start(_written(tokens, kramdown), kramdown))
 
 
-def paragraphs(rich: RichText) -> Markdown:
+def paragraphs(rich: RichText, kramdown: bool = False) -> Markdown:
     """A text that may hold blank lines: one Markdown paragraph for each of its paragraphs."""
-    return Markdown("\n\n".join(p for p in (to_markdown(part) for part in _split(rich)) if p))
+    return Markdown("\n\n".join(
+        p for p in (to_markdown(part, kramdown) for part in _split(rich)) if p))
 
 
 def _split(rich: RichText) -> list[RichText]:
@@ -117,25 +132,26 @@ def _merged(parts: Iterable[Node]) -> list[Node]:
     return merged
 
 
-def _tokens(nodes: list[Node], in_emphasis: bool = False, in_link: bool = False) -> list[_Token]:
+def _tokens(nodes: list[Node], in_emphasis: bool = False, in_link: bool = False,
+            kramdown: bool = False) -> list[_Token]:
     """The nodes as tokens; a style inside another is dropped (``**a *b***`` reads oddly)."""
     tokens: list[_Token] = []
     for node in nodes:
         if isinstance(node, Text):
             tokens += _text_tokens(_WHITE_SPACE.sub(" ", node.value), in_link)
         elif isinstance(node, Link):
-            tokens += _link_tokens(node, in_emphasis)
+            tokens += _link_tokens(node, in_emphasis, kramdown)
         elif isinstance(node, Math):  # its Unicode rendering: Markdown has no TeX
-            tokens += _tokens(_merged(node.children), in_emphasis, in_link)
+            tokens += _tokens(_merged(node.children), in_emphasis, in_link, kramdown)
         elif node.style in ("sup", "sub"):
             tokens += _text_tokens(_script(node), in_link)
         elif node.style in ("url", "smallcaps") or in_emphasis:  # an address (or small
             # capitals, which Markdown has not), or a style in a style: as text
-            tokens += _tokens(_merged(node.children), in_emphasis, in_link)
+            tokens += _tokens(_merged(node.children), in_emphasis, in_link, kramdown)
         else:
             delimiter = _STRONG if node.style == "strong" else _EMPHASIS
             tokens += [_Token(delimiter, "open"),
-                       *_tokens(_merged(node.children), True, in_link),
+                       *_tokens(_merged(node.children), True, in_link, kramdown),
                        _Token(delimiter, "close")]
     return tokens
 
@@ -144,17 +160,17 @@ def _text_tokens(text: str, in_link: bool) -> list[_Token]:
     return [_Token(char, in_link=in_link) for char in text]
 
 
-def _link_tokens(node: Link, in_emphasis: bool) -> list[_Token]:
+def _link_tokens(node: Link, in_emphasis: bool, kramdown: bool) -> list[_Token]:
     """``[label](target)``, the label's outer spaces outside; a blank label shows the target."""
     if str(RichText(node.children)).strip():
-        label = _tokens(_merged(_unlinked(node.children)), in_emphasis, in_link=True)
+        label = _tokens(_merged(_unlinked(node.children)), in_emphasis, True, kramdown)
     else:
         label = _text_tokens(node.url, in_link=True)
     inner = _stripped(label)
     lead = [_Token(" ")] if label[0].is_space else []
     trail = [_Token(" ")] if label[-1].is_space else []
-    return [*lead, _Token("[", "markup"), *inner,
-            _Token(f"]({_escape_url(node.url)})", "markup"), *trail]
+    target = _kramdown_url(node.url) if kramdown else _escape_url(node.url)
+    return [*lead, _Token("[", "markup"), *inner, _Token(f"]({target})", "markup"), *trail]
 
 
 def _stripped(tokens: list[_Token]) -> list[_Token]:
@@ -255,7 +271,7 @@ def _is_punctuation(char: str) -> bool:
 # ---- Escaping: each character by its neighbours in the joined row --------------------------
 
 
-def _written(tokens: list[_Token]) -> str:
+def _written(tokens: list[_Token], kramdown: bool) -> str:
     raw = "".join(token.text for token in tokens)
     is_markup = [False, *(token.kind != "text" for token in tokens), False]  # padded
     out: list[str] = []
@@ -269,8 +285,9 @@ def _written(tokens: list[_Token]) -> str:
             out.append(token.text)
         else:
             beside_markup = is_markup[index] or is_markup[index + 2]
-            out.append(_escaped(raw, offset, in_span or token.in_link, token.in_link,
-                                beside_markup))
+            escaped = _escaped(raw, offset, in_span or token.in_link, token.in_link,
+                               beside_markup)
+            out.append(_for_kramdown(raw, offset, escaped) if kramdown else escaped)
         offset += len(token.text)
     return "".join(out)
 
@@ -298,6 +315,23 @@ def _escaped(raw: str, index: int, in_span: bool, in_link: bool, beside_markup: 
     return char
 
 
+def _for_kramdown(raw: str, index: int, escaped: str) -> str:
+    """A character escaped for CommonMark, made right for kramdown (see the module doc)."""
+    char = raw[index]
+    if escaped == "\\&":
+        return "&amp;"
+    if escaped == "\\%":
+        return "&#37;"
+    if char == "]":  # "[\\]:" where a line starts would be a link definition, escape or not
+        return "&#93;"
+    if char == "^" and raw[index - 1 : index] in ("", "["):  # an end of block, a footnote
+        return "&#94;"
+    beside = raw[index - 1 : index] + raw[index + 1 : index + 2]
+    if char in "*>" or (char == "-" and "-" in beside):
+        return "\\" + char
+    return escaped
+
+
 def _starts_autolink(text: str, index: int) -> bool:
     """The ``:`` of ``http://`` or ``xmpp:x`` and the ``.`` of ``www.``: GitHub would link them.
 
@@ -323,8 +357,11 @@ def _cannot_open(before: str, after: str) -> bool:
     return after.isspace() or (before.isalnum() and _is_punctuation(after))
 
 
-def _escape_line_start(text: str) -> str:
-    """Text that begins a line must not begin a list, a quote or a heading underline."""
+def _escape_line_start(text: str, kramdown: bool) -> str:
+    """Text that begins a line must not begin a list, a quote or a heading underline
+    (nor, for kramdown, a definition)."""
+    if kramdown and text.startswith(":"):
+        return "\\" + text
     match = _LINE_START.match(text)
     if not match:
         return text
@@ -343,6 +380,18 @@ def _escape_url(url: str) -> str:
         else:  # braces encoded, as browsers send them: no {{ or {% for Liquid or Hugo
             out.append({"{": "%7B", "}": "%7D"}.get(char, char))
     return "".join(out)
+
+
+def _kramdown_url(url: str) -> str:
+    """A link target as kramdown reads it back (it takes no backslash escapes there): in
+    ``<...>``, so that parentheses need none, with what browsers percent-encode encoded."""
+    out = []
+    for index, char in enumerate(url):
+        if char == "&" and _ENTITY.match(url, index):
+            out.append("&amp;")
+        else:
+            out.append(_PERCENT_ENCODED.get(char, char))
+    return f"<{''.join(out)}>"
 
 
 # ---- The document ---------------------------------------------------------------------

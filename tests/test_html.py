@@ -20,9 +20,9 @@ from bibcv.export import export_bibtex
 from bibcv.pipeline import build_cv
 from bibcv.richtext import Link, Node, RichText, Text, parse_markdown, plain
 from bibcv.theme import BUILTIN_THEMES
-from conftest import REPO, SHARED, elements, write
+from conftest import REPO, SHARED, elements, pdf_text, squash, write
 from markdown_oracle import Rendered
-from rich_strategies import RICH, URL
+from rich_strategies import RICH, URL, shown_text
 
 
 def outer_links(nodes: tuple[Node, ...]) -> int:
@@ -37,7 +37,7 @@ def test_any_rich_text_is_exactly_its_text_in_html(rich):
     page = Rendered()
     page.feed(str(to_html(rich)))
     page.close()
-    assert page.text == plain(rich)
+    assert page.text == shown_text(rich.parts)  # a blank link label shows its address
     assert set(page.tags) <= {"em", "strong", "span", "a"}
     assert page.links == [URL] * outer_links(rich.parts)
 
@@ -45,6 +45,28 @@ def test_any_rich_text_is_exactly_its_text_in_html(rich):
 def test_a_link_inside_a_link_is_its_text():
     rich = RichText((Link("https://x.org/", (Link("https://y.org/", (Text("in"),)),)),))
     assert str(to_html(rich)) == '<a href="https://x.org/">in</a>'
+
+
+# A link whose label is blank ("[ ](url)") shows its address in every output: it was an
+# empty, invisible <a> on the web page (and \\href in the PDF), its address in Markdown.
+def test_a_link_with_a_blank_label_shows_its_address_everywhere(tmp_path):
+    from markdown_oracle import render_gfm
+
+    url = "https://x.org/a_b?c=1&d=2"
+    write(tmp_path / "refs.bib", "")
+    cv = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [refs.bib]
+        person: {{name: Ada Lovelace}}
+        sections:
+          bio: {{title: About, layout: paragraph, text: "See [ ]({url}) and [\\u00a0]({url})."}}
+        """)
+    build_cv(cv, tmp_path / "out", formats=["html", "md", "pdf"])
+    page = elements(tmp_path / "out" / "cv.html")
+    assert [text for attributes, text in page.all("a") if attributes["href"] == url] == [url, url]
+    markdown = render_gfm((tmp_path / "out" / "cv.md").read_text(encoding="utf-8"))
+    assert f"See {url} and {url}." in markdown.text
+    assert markdown.links == [url, url]
+    assert f"See {url} and {url}." in squash(pdf_text(tmp_path / "out" / "cv.pdf"))
 
 
 FIDELITY = [  # the page, its reference text, the score it must reach

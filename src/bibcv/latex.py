@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from bibcv.cjk import is_cjk
-from bibcv.richtext import Link, Math, Node, RichText, Styled, Text
+from bibcv.richtext import Link, Math, Node, RichText, Styled, Text, link_label
 from bibcv.texmath import FormulaError, TextArgument, formula_pieces
 
 
@@ -137,7 +137,8 @@ def to_latex(rich: RichText) -> Latex:
 def _node_to_latex(node: Node) -> str:
     if isinstance(node, Text):
         return escape_text(node.value)
-    inner = "".join(_node_to_latex(child) for child in node.children)
+    children = link_label(node) if isinstance(node, Link) else node.children
+    inner = "".join(_node_to_latex(child) for child in children)
     if isinstance(node, Math):
         return math_latex(node.source) or inner
     if isinstance(node, Styled):

@@ -132,6 +132,17 @@ def _plain_node(node: Node) -> str:
     return "".join(_plain_node(child) for child in node.children)
 
 
+def link_label(node: Link) -> tuple[Node, ...]:
+    """What a link shows: its label, or its address when the label is blank (``[ ](url)``).
+
+    Every output shows the address then, so that the link can be seen and clicked: an
+    empty ``<a>`` or ``\\href`` is invisible, and Markdown would have printed the address.
+    """
+    if plain(RichText(node.children)).strip():
+        return node.children
+    return (Styled("url", (Text(node.url),)),)
+
+
 _MARKDOWN_TOKEN = re.compile(
     r"\\(?P<escaped>[\\*^\[\]()])"
     r"|\*\*(?P<strong>(?=\S).+?(?<=\S))\*\*"

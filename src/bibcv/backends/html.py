@@ -29,7 +29,18 @@ from bibcv.atomic import write_text_atomically
 from bibcv.document import Document
 from bibcv.errors import BibcvError, Origin
 from bibcv.export import export_bibtex
-from bibcv.richtext import Link, MarkupError, Math, Node, RichText, Styled, Text, check_url, plain
+from bibcv.richtext import (
+    Link,
+    MarkupError,
+    Math,
+    Node,
+    RichText,
+    Styled,
+    Text,
+    check_url,
+    link_label,
+    plain,
+)
 from bibcv.style import PublicationView
 from bibcv.theme import Theme, theme_loader
 
@@ -55,8 +66,8 @@ def _node_to_html(node: Node, in_link: bool = False) -> str:
     """A link inside a link keeps only its text: HTML has no nested links."""
     if isinstance(node, Text):
         return str(escape(node.value))
-    inner = "".join(_node_to_html(child, in_link or isinstance(node, Link))
-                    for child in node.children)
+    children = link_label(node) if isinstance(node, Link) and not in_link else node.children
+    inner = "".join(_node_to_html(child, in_link or isinstance(node, Link)) for child in children)
     if isinstance(node, Math):
         return inner  # its Unicode rendering: a web page has no TeX
     if isinstance(node, Styled):

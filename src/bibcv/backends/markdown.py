@@ -36,7 +36,18 @@ import jinja2
 
 from bibcv.document import Document, DocumentSection
 from bibcv.errors import BibcvError, Origin
-from bibcv.richtext import Link, Math, Node, RichText, Styled, Text, as_rich, join, styled
+from bibcv.richtext import (
+    Link,
+    Math,
+    Node,
+    RichText,
+    Styled,
+    Text,
+    as_rich,
+    join,
+    link_label,
+    styled,
+)
 from bibcv.style import EQUAL_CONTRIBUTION_MARK, PublicationView
 from bibcv.theme import FieldType, Theme
 
@@ -162,10 +173,7 @@ def _text_tokens(text: str, in_link: bool) -> list[_Token]:
 
 def _link_tokens(node: Link, in_emphasis: bool, kramdown: bool) -> list[_Token]:
     """``[label](target)``, the label's outer spaces outside; a blank label shows the target."""
-    if str(RichText(node.children)).strip():
-        label = _tokens(_merged(_unlinked(node.children)), in_emphasis, True, kramdown)
-    else:
-        label = _text_tokens(node.url, in_link=True)
+    label = _tokens(_merged(_unlinked(link_label(node))), in_emphasis, True, kramdown)
     inner = _stripped(label)
     lead = [_Token(" ")] if label[0].is_space else []
     trail = [_Token(" ")] if label[-1].is_space else []

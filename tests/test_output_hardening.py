@@ -438,10 +438,22 @@ def test_academicpages_removes_only_its_own_pages_of_papers_no_longer_shown(tmp_
     assert result.exit_code == 0, result.output
     assert f"removed {site / '_publications' / '2020-01-01-paper-0.md'}" in result.output
     assert f"removed {site / 'files' / 'k0.bib'}" in result.output
-    assert f"{edited}: warning: this page's paper is no longer shown" in result.output
+    assert (f"{edited}: warning: this page's paper is no longer shown, but the file was "
+            "changed after bibcv wrote it, so it is kept (with files/k1.bib, which it links "
+            "to)") in result.output
     assert sorted(p.name for p in (site / "_publications").iterdir()) == [
         own.name, edited.name, "2022-01-01-paper-2.md"]
-    assert sorted(p.name for p in (site / "files").iterdir()) == ["k2.bib"]
+    # The kept page's BibTeX stays too: its "bibtexurl" still links to it (it used to go).
+    assert sorted(p.name for p in (site / "files").iterdir()) == ["k1.bib", "k2.bib"]
+    assert "/files/k1.bib" in edited.read_text()
+
+    # Once the page is deleted, the next export leaves the .bib file alone: it is the
+    # user's now (it left bibcv's list with the page), as is anything bibcv no longer lists.
+    edited.unlink()
+    cv.write_text(STARTER_CV.replace("{author: self}", "{author: self, exclude: [k0, k1, k2]}"))
+    result = CliRunner().invoke(main, export)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (site / "files").iterdir()) == ["k1.bib"]
 
 
 # 7. Lines longer than TeX's buffer are wrapped where TeX reads the break as before.

@@ -96,23 +96,41 @@ def _remove_files_no_longer_written(document: Document, out_dir: Path,
                                     exported: ExportedSite) -> None:
     """Remove what the last export of this CV wrote and this one did not; list what it wrote.
 
-    Only a page or .bib file still as bibcv wrote it goes: one changed since is kept.
+    Only a page or .bib file still as bibcv wrote it goes: one changed since is kept,
+    and so is the .bib file a kept page links to (its bibtexurl), which it would lose.
     """
     listing = out_dir / STATE_DIR / f"academicpages-{document.stem}.json"
     written = {path.relative_to(out_dir).as_posix(): _digest(path)
                for path in [*exported.pages, *exported.bibtex]}
-    for relative, digest in _written_before(listing).items():
+    gone = {relative: digest for relative, digest in _written_before(listing).items()
+            if relative not in written and (out_dir / relative).is_file()}
+    changed = {relative for relative, digest in gone.items()
+               if _digest(out_dir / relative) != digest}
+    links = {relative: _linked_bib(out_dir / relative) for relative in changed
+             if relative.startswith("_publications/")}
+    for relative in gone:
         path = out_dir / relative
-        if relative in written or not path.is_file():
-            continue
-        if _digest(path) == digest:
-            path.unlink()
-            exported.removed.append(path)
-        else:
+        if relative in changed:
+            also = f" (with {links[relative]}, which it links to)" if (
+                links.get(relative) in gone) else ""
             exported.warnings.append(BibcvError(
                 "this page's paper is no longer shown, but the file was changed after bibcv "
-                "wrote it, so it is kept; delete it if it should go", Origin(path)))
+                f"wrote it, so it is kept{also}; delete {'them if they' if also else 'it if it'} "
+                "should go", Origin(path)))
+        elif relative not in links.values():
+            path.unlink()
+            exported.removed.append(path)
     write_text_atomically(listing, json.dumps(written, indent=1, sort_keys=True))
+
+
+def _linked_bib(page: Path) -> str | None:
+    """The .bib file (``files/<name>``) a page's front matter links to, if it names one."""
+    try:
+        front = yaml.safe_load(page.read_text(encoding="utf-8").split("\n---\n", 1)[0][4:])
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    url = front.get("bibtexurl") if isinstance(front, dict) else None
+    return url.removeprefix("/") if isinstance(url, str) and url.startswith("/files/") else None
 
 
 def _written_before(listing: Path) -> dict[str, str]:

@@ -92,6 +92,60 @@ def test_init_writes_a_repository_that_points_editors_at_its_schema(tmp_path):
     assert again.exit_code == 1 and "already exists" in again.output
 
 
+def _fake_npm(folder: Path) -> dict[str, str]:
+    """An environment whose npm records its arguments and installs citeproc-js from bibcv's
+    own node_modules (the tests have no network), as `npm install citeproc@...` would."""
+    folder.mkdir()
+    npm = folder / "npm"
+    npm.write_text(f"""#!/bin/sh
+echo "$@" >> "{folder / 'calls'}"
+mkdir -p node_modules && cp -r "{REPO / 'node_modules' / 'citeproc'}" node_modules/
+""")
+    npm.chmod(0o755)
+    return {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+
+
+def test_the_ci_workflow_of_init_installs_citeproc_for_a_cv_with_a_csl_style(tmp_path):
+    """CI once lacked Node.js and citeproc-js, so a CV with `style: apa` failed there.
+    The workflow's citeproc step runs here as CI runs it (bash -e, in the repository),
+    with an npm that installs offline, then `make cv` as the workflow's next step."""
+    from bibcv.csl import CITEPROC_VERSION, find_citeproc
+
+    folder = tmp_path / "cvs"
+    assert CliRunner().invoke(main, ["init", str(folder), "--name", "Ada Lovelace"]).exit_code == 0
+    workflow = yaml.safe_load((folder / ".github" / "workflows" / "cv.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    names = [step.get("uses", step.get("name")) for step in steps]
+    assert names == ["actions/checkout@v4", "Install TeX and the fonts", "Install bibcv",
+                     "actions/setup-node@v4", "Install citeproc-js if a CV has a CSL style",
+                     "Build", "actions/upload-artifact@v4"]
+    pinned = json.loads((REPO / "package.json").read_text())["dependencies"]["citeproc"]
+    assert pinned == CITEPROC_VERSION
+    install = steps[4]["run"]
+    assert f"npm install --no-save --no-package-lock --no-audit --no-fund citeproc@{pinned}" \
+        in install
+    assert "node_modules/" in (folder / ".gitignore").read_text().splitlines()
+
+    env = _fake_npm(tmp_path / "bin")
+    env.pop("BIBCV_CITEPROC", None)
+    calls = tmp_path / "bin" / "calls"
+    subprocess.run(["bash", "-e", "-c", install], cwd=folder, env=env, check=True)
+    assert not calls.exists()  # the starter CV is in bibcv's own style: nothing to install
+    cv = folder / "cv" / "ada-lovelace.yaml"
+    cv.write_text(cv.read_text(encoding="utf-8") + "style: apa\n", encoding="utf-8")
+    subprocess.run(["bash", "-e", "-c", install], cwd=folder, env=env, check=True)
+    assert calls.read_text().split() == [
+        "install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund",
+        f"citeproc@{pinned}"]
+    # The build finds it there before any other copy (the CV's folder and those above it).
+    assert find_citeproc(folder / "cv") == folder / "node_modules/citeproc/citeproc_commonjs.js"
+    built = subprocess.run(["make", "cv", f"BIBCV={Path(sys.executable).parent / 'bibcv'}"],
+                           cwd=folder, env=env, capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    text = squash(pdf_text(folder / "build" / "ada-lovelace.pdf"))
+    assert "Lovelace, A., & Example, A." in text  # APA, from citeproc-js
+
+
 def test_the_wheel_installed_in_a_fresh_venv_builds_a_cv_made_by_init(tmp_path):
     """The wheel carries every file bibcv needs; its command starts and builds a repository.
 

@@ -50,12 +50,15 @@ def create_starter(stem: str, name: str | None, cv_dir: Path, bib_dir: Path) -> 
 
 def create_repository(folder: Path, stem: str, name: str | None) -> list[Path]:
     """A CV repository for one person: cv/, bib/, schema/, a Makefile, .gitignore and CI."""
+    from bibcv.csl import CITEPROC_VERSION  # what CI installs for a CV with a CSL style
+
     targets = [(STARTER / "repository" / "Makefile", folder / "Makefile"),
                (STARTER / "repository" / "gitignore", folder / ".gitignore"),
                (STARTER / "repository" / "cv.yml", folder / ".github" / "workflows" / "cv.yml")]
     _refuse_existing([target for _source, target in targets])
     written = create_starter(stem, name, folder / "cv", folder / "bib")
-    replacements = {"__VERSION__": __version__, "__DEBIAN_PACKAGES__": DEBIAN_PACKAGES}
+    replacements = {"__VERSION__": __version__, "__DEBIAN_PACKAGES__": DEBIAN_PACKAGES,
+                    "__CITEPROC_VERSION__": CITEPROC_VERSION}
     for source, target in targets:
         _write(target, _filled(source, replacements))
         written.append(target)

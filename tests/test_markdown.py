@@ -107,6 +107,7 @@ def test_any_rich_text_renders_as_exactly_its_text_in_kramdown(rich):
         assert set(rendered.tags) <= INLINE_TAGS, markdown
         assert rendered.links == [KRAMDOWN_URL] * markdown.count("](<https://x.org/"), markdown
     assert shown(rendered) == words("before " + shown_text(rich.parts).translate(TYPOGRAPHY))
+    assert words(render_gfm(markdown).text) == words(shown_text(rich.parts))  # still CommonMark
 
 
 # Characters that meet only once the nodes are joined: each was printed as markup, or

@@ -337,15 +337,15 @@ def test_ampersands_angle_brackets_and_latex_quotes_reach_a_csl_entry_as_written
             "Field & Tuer <b>") in entry, entry
 
 
-def test_translators_and_book_authors_reach_a_csl_style(tmp_path):
-    """From biblatex-archaeologie's examples: a translator and a bookauthor were never given
-    to citeproc-js, so no style printed them."""
+def test_translators_book_authors_and_languages_reach_a_csl_style(tmp_path):
+    """From biblatex-archaeologie's examples: a translator, a bookauthor and the langid were
+    never given to citeproc-js, so no style printed them, and Chicago title-cased German."""
     write(tmp_path / "a.bib", r"""
         @book{Vitr, author = {Vitruvius}, title = {Zehn Bücher über Architektur},
           translator = {Fensterbusch, Curt}, publisher = {WBG}, year = {2008}}
         @inbook{Ganzert1984, author = {Herz, Peter}, title = {Gaius Caesar und Artavasdes},
           booktitle = {Das Kenotaph für Gaius Caesar in Limyra}, bookauthor = {Ganzert, Joachim},
-          publisher = {Wasmuth}, year = {1984}, pages = {118--126}}
+          publisher = {Wasmuth}, year = {1984}, pages = {118--126}, langid = {ngerman}}
         """)
     cv = write(tmp_path / "cv.yaml", """\
         bibliography: [a.bib]
@@ -357,3 +357,6 @@ def test_translators_and_book_authors_reach_a_csl_style(tmp_path):
     markdown = build_cv(cv, tmp_path / "out", formats=["md"]).outputs[0].read_text()
     assert "Translated by Curt Fensterbusch" in markdown, markdown
     assert "Joachim Ganzert" in markdown, markdown
+    # langid: a German title is not title-cased as an English one ("Und", "Für")
+    assert "“Gaius Caesar und Artavasdes.” In *Das Kenotaph für Gaius" in markdown, markdown
+    assert "*Zehn Bücher Über Architektur*" in markdown, markdown  # no langid: as English

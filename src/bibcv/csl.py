@@ -202,6 +202,7 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     item["title"] = ": ".join(filter(None, [_markup(p, "title"), _markup(p, "subtitle")]))
     item["title-short"] = _markup(p, "shorttitle")
     item["genre"] = _genre(p, item["type"])
+    item["language"] = _language(p)
     item["DOI"] = bare_doi(p.text("doi"))
     item["URL"] = p.link_target or item.pop("arxiv-url", "")
     item["status"] = dict(options.terms).get(p.text("pubstate").casefold(),
@@ -218,6 +219,18 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
             item[variable] = _names(names_in(p, name), p, options, annotated=False)
     item["bibcv-et-al"] = _owner_et_al(p.authors, options)
     return {key: value for key, value in item.items() if value}
+
+
+# biblatex's names of English (babel's), which do not start with "en" as citeproc-js expects.
+_ENGLISH = {"american", "british", "usenglish", "ukenglish", "australian", "canadian",
+            "newzealand"}
+
+
+def _language(p: Publication) -> str:
+    """biblatex's langid (else language): styles that title-case English titles leave those
+    in other languages as written ("Gaius Caesar und Artavasdes", not "… Und …")."""
+    written = p.text("langid") or p.text("language")
+    return "en" if written.casefold() in _ENGLISH else written
 
 
 def _csl_type(p: Publication) -> str:

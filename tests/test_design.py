@@ -266,6 +266,18 @@ def test_a_theme_extending_itself_is_refused(tmp_path):
         load_theme(tmp_path / "a")
 
 
+def test_a_theme_extending_another_changes_a_contact_kind_by_what_it_writes(tmp_path):
+    from bibcv.theme import ContactKind, load_theme
+
+    write(tmp_path / "theme.yaml", "extends: classic\n"
+          "contact: {email: {label: Mail}, phone: {icon: null}, matrix: {label: Matrix}}\n")
+    contact = load_theme(tmp_path).contact
+    assert contact["email"] == ContactKind(icon="F0E0", label="Mail", link="mailto:{value}")
+    assert contact["phone"] == ContactKind()  # a key written empty clears the inherited one
+    assert contact["github"].link == "https://github.com/{value}"  # not written: classic's
+    assert list(contact)[-1] == "matrix" and contact["matrix"] == ContactKind(label="Matrix")
+
+
 def test_bibcv_themes_lists_every_built_in_theme():
     from click.testing import CliRunner
 

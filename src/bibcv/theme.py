@@ -8,13 +8,14 @@ data, not Python.
 
 A theme may ``extends:`` another (a built-in name or a folder relative to its
 own): it inherits every template its folder does not hold, and every key of
-theme.yaml it does not write; ``layouts``, ``terms`` and ``design`` (and
-``design.colors``) are merged key by key, the child's winning.
+theme.yaml it does not write; ``layouts``, ``terms``, ``contact`` (and each contact
+kind's ``icon``, ``label`` and ``link``) and ``design`` (and ``design.colors``) are merged
+key by key, the child's winning.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
@@ -105,14 +106,10 @@ def _load_theme(folder: Path, children: tuple[Path, ...]) -> Theme:
     parent = _parent(data, folder, children)
     try:
         layouts = {name: _layout(spec) for name, spec in data.get("layouts", {}).items()}
-        contact = {
-            kind: ContactKind(icon=spec.get("icon"), label=spec.get("label"), link=spec.get("link"))
-            for kind, spec in data.get("contact", {}).items()
-        }
+        contact = _contact(data.get("contact", {}), parent.contact if parent else {})
         design = dict(data.get("design", {}))
         if parent is not None:
             layouts = {**parent.layouts, **layouts}
-            contact = contact or parent.contact
             colors = {**parent.design.get("colors", {}), **design.get("colors", {})}
             design = {**parent.design, **design, **({"colors": colors} if colors else {})}
         if not layouts:
@@ -136,6 +133,16 @@ def _load_theme(folder: Path, children: tuple[Path, ...]) -> Theme:
         )
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise BibcvError(f"invalid theme description: {error}", origin) from None
+
+
+def _contact(specs: dict[str, Any], inherited: dict[str, ContactKind]) -> dict[str, ContactKind]:
+    """The inherited contact kinds, each with what the theme writes for it (a theme that
+    extends another gives a kind a label and keeps its link); then the theme's new kinds."""
+    contact = dict(inherited)
+    for kind, spec in specs.items():
+        written = {key.name: spec[key.name] for key in fields(ContactKind) if key.name in spec}
+        contact[kind] = replace(contact.get(kind, ContactKind()), **written)
+    return contact
 
 
 def _term(word: Any) -> str | dict[str, str]:

@@ -138,7 +138,7 @@ def test_the_english_cv_shows_every_english_word(outputs):
     """The test data exercises every word, so the other languages' checks mean something."""
     english = outputs["en"]
     everything = " ".join(english[kind] for kind in ("pdf", "html", "scholar html"))
-    # No built-in theme labels GitLab (scholar has no gitlab contact).
+    # The test CV lists no GitLab address, so no theme prints the word.
     missing = [key for key, word in ENGLISH.items() if key not in NOT_WORDS | {"contact_gitlab"}
                and not occurs(phrase(word), everything)]
     assert missing == []

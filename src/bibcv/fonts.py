@@ -18,11 +18,7 @@ def find_cjk_font(language: str = "zh", preferred: tuple[str, ...] = PREFERRED_C
                   ) -> str | None:
     """A font family that fontconfig says covers a CJK language, the first preferred one
     found, else any (Noto Serif CJK SC for Chinese, … JP for Japanese)."""
-    if shutil.which("fc-list") is None:
-        return None
-    listing = subprocess.run(["fc-list", f":lang={language}", "family"], capture_output=True,
-                             text=True, check=False).stdout
-    families = {name.strip() for line in listing.splitlines() for name in line.split(",")}
+    families = _families(f":lang={language}")
     for family in preferred:
         if family in families:
             return family
@@ -36,17 +32,22 @@ FONT_INSTALL_HINT = (
 )
 
 
-@cache
 def installed_font_families() -> frozenset[str]:
     """Every family name fontconfig knows (a font may have several, e.g. "LM Roman 10")."""
-    if shutil.which("fc-list") is None:
-        return frozenset()
-    listing = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True,
-                             check=False).stdout
-    return frozenset(name.strip() for line in listing.splitlines() for name in line.split(",")
-                     if name.strip())
+    return _families(":")
 
 
 def is_font_installed(family: str) -> bool:
     """As XeTeX finds a font by name: through fontconfig, case aside."""
     return family.casefold() in {name.casefold() for name in installed_font_families()}
+
+
+@cache
+def _families(pattern: str) -> frozenset[str]:
+    """The family names of the fonts fontconfig matches to a pattern (none without it)."""
+    if shutil.which("fc-list") is None:
+        return frozenset()
+    listing = subprocess.run(["fc-list", pattern, "family"], capture_output=True, text=True,
+                             check=False).stdout
+    return frozenset(name.strip() for line in listing.splitlines() for name in line.split(",")
+                     if name.strip())

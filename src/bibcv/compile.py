@@ -118,8 +118,10 @@ def compile_pdf(tex_source: str, stem: str, out_dir: Path,
     try:
         with engines.finished(tex_source, stem, out_dir, env, timeout) as warm:
             if warm is not None:
+                log = warm.work / f"{JOB_NAME}.log"
                 compiled = replace(_published(
-                    warm.document, warm.work / f"{JOB_NAME}.pdf", warm.work / f"{JOB_NAME}.log",
+                    warm.document, warm.work / f"{JOB_NAME}.pdf",
+                    log.read_text(encoding="utf-8", errors="replace"),
                     out_dir, stem, 1, warm.line_offset), warm=True)
         if warm is None:
             compiled = _compile_cold(tex_source, stem, out_dir, env, timeout, None)
@@ -145,16 +147,18 @@ def _compile_cold(tex_source: str, stem: str, out_dir: Path, env: dict[str, str]
         log = work / f"{JOB_NAME}.log"
         if not succeeded or not pdf.is_file():
             raise _compile_error(tex, log, output, out_dir, stem)
-        missing = MISSING_GLYPH.search(log.read_text(encoding="utf-8", errors="replace"))
+        log_text = log.read_text(encoding="utf-8", errors="replace")
+        missing = MISSING_GLYPH.search(log_text)
         if missing:
             raise _missing_glyph_error(tex, log, out_dir, stem, missing)
         passes = 1 if one_pass else len(_ENGINE_RUN.findall(output))
-        return _published(tex, pdf, log, out_dir, stem, passes)
+        return _published(tex, pdf, log_text, out_dir, stem, passes)
 
 
-def _published(tex: Path, pdf: Path, log: Path, out_dir: Path, stem: str, passes: int,
+def _published(tex: Path, pdf: Path, log: str, out_dir: Path, stem: str, passes: int,
                line_offset: int = 0) -> CompiledCV:
-    """Move the .tex and PDF of a successful run into out_dir as ``stem.tex``, ``stem.pdf``.
+    """Move the .tex and PDF of a successful run into out_dir as ``stem.tex``, ``stem.pdf``,
+    with the overfull lines of its log (the text, read once: the run has checked it).
 
     line_offset: what to add to the log's line numbers to get lines of the .tex
     (a warm pass typesets a file that holds only the body).
@@ -164,7 +168,7 @@ def _published(tex: Path, pdf: Path, log: Path, out_dir: Path, stem: str, passes
     for stale in _failure_files(out_dir, stem):
         stale.unlink(missing_ok=True)
     overfull = [replace(line, tex_line=line.tex_line + line_offset)
-                for line in overfull_lines(log.read_text(encoding="utf-8", errors="replace"))]
+                for line in overfull_lines(log)]
     return CompiledCV(published_tex, published_pdf, passes, overfull)
 
 

@@ -328,8 +328,11 @@ def test_every_theme_places_the_photo_in_its_pdf_and_page(tmp_path, theme):
 def test_a_theme_whose_font_is_missing_is_blamed_at_its_line(tmp_path):
     (tmp_path / "mine").mkdir()
     write(tmp_path / "mine" / "theme.yaml", "extends: classic\ndesign:\n  font: No Such Font\n")
-    cv = write(tmp_path / "cv.yaml", "theme: mine\nperson: {name: Ada Lovelace}\n")
-    with pytest.raises(BibcvError) as caught:
-        build_cv(cv, tmp_path / "out")
-    assert str(caught.value).startswith(
-        f"{tmp_path / 'mine' / 'theme.yaml'}:3: the font 'No Such Font' is not installed")
+    (tmp_path / "child").mkdir()  # one that extends it and names no font: the same line
+    write(tmp_path / "child" / "theme.yaml", "extends: ../mine\ndesign: {header: left}\n")
+    for theme in ("mine", "child"):
+        cv = write(tmp_path / "cv.yaml", f"theme: {theme}\nperson: {{name: Ada Lovelace}}\n")
+        with pytest.raises(BibcvError) as caught:
+            build_cv(cv, tmp_path / "out")
+        assert str(caught.value).startswith(
+            f"{tmp_path / 'mine' / 'theme.yaml'}:3: the font 'No Such Font' is not installed")

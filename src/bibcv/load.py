@@ -45,7 +45,7 @@ from bibcv.theme import (
     find_theme,
     load_theme,
 )
-from bibcv.yamlsource import LocatedDict, LocatedList, read_yaml
+from bibcv.yamlsource import LocatedDict, LocatedList
 
 if TYPE_CHECKING:
     from bibcv.bibliography import Bibliography
@@ -243,21 +243,11 @@ def _design(chosen: Any, data: LocatedDict, theme: Theme) -> Design:
     )
     if not is_font_installed(design.font):
         origin = (raw.origin_of("font") if "font" in _set_values(chosen)
-                  else _theme_font_origin(theme))
+                  else theme.font_origin or theme_file)
         raise BibcvError(f"the font {design.font!r} is not installed on this machine"
                          f"{did_you_mean(design.font, installed_font_families())}; "
                          f"{FONT_INSTALL_HINT}", origin)
     return design
-
-
-def _theme_font_origin(theme: Theme) -> Origin:
-    """The line of the theme.yaml (the theme's own, else the nearest ancestor's) that names
-    the font."""
-    for folder in theme.template_folders:
-        design = read_yaml(folder / "theme.yaml").get("design")
-        if isinstance(design, LocatedDict) and "font" in design:
-            return design.origin_of("font")
-    return Origin(theme.folder / "theme.yaml")
 
 
 def _set_values(model: Any) -> dict[str, Any]:

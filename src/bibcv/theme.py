@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
-from bibcv.errors import BibcvError
+from bibcv.errors import BibcvError, Origin
 from bibcv.yamlsource import LocatedDict, read_yaml
 
 if TYPE_CHECKING:
@@ -65,6 +65,9 @@ class Theme:
     description: str = ""  # one line, for `bibcv themes`
     # The theme's design defaults (cvformat.Design's keys), its ancestors' merged in.
     design: dict[str, Any] = field(default_factory=dict)
+    # The line that names the design's font (the nearest theme.yaml that does), for an error
+    # when the font is not installed.
+    font_origin: Origin | None = None
     # Where templates are looked up: this theme's folder, then each ancestor's.
     folders: tuple[Path, ...] = ()
     ancestors: tuple[str, ...] = ()  # the names of the themes it extends, nearest first
@@ -107,7 +110,10 @@ def _load_theme(folder: Path, children: tuple[Path, ...]) -> Theme:
     try:
         layouts = {name: _layout(spec) for name, spec in data.get("layouts", {}).items()}
         contact = _contact(data.get("contact", {}), parent.contact if parent else {})
-        design = dict(data.get("design", {}))
+        written = data.get("design", {})
+        design = dict(written)
+        font_origin = (written.origin_of("font") if "font" in written
+                       else parent.font_origin if parent else None)
         if parent is not None:
             layouts = {**parent.layouts, **layouts}
             colors = {**parent.design.get("colors", {}), **design.get("colors", {})}
@@ -128,6 +134,7 @@ def _load_theme(folder: Path, children: tuple[Path, ...]) -> Theme:
                            else parent.html_document if parent else None),
             description=str(data.get("description", "")),
             design=design,
+            font_origin=font_origin,
             folders=(folder, *(parent.template_folders if parent else ())),
             ancestors=(parent.name, *parent.ancestors) if parent else (),
         )

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from bibcv.bibliography import Publication, normalised_title
 from bibcv.citecounts import Counts
-from bibcv.fetch.http import Http, service_url
+from bibcv.fetch.http import Http
 from bibcv.fetch.records import doi_of, normalise_doi, title_of
+from bibcv.fetch.sources import openalex_works
 
 DOIS_PER_REQUEST = 50
 SELECT = "id,doi,title,publication_year,cited_by_count"
@@ -71,9 +72,5 @@ def _by_title(http: Http, entry: Publication) -> dict | None:
 
 
 def _works(http: Http, params: dict[str, str]) -> list[dict]:
-    params = {**params, "select": SELECT}
-    if http.mailto:
-        params["mailto"] = http.mailto
-    page = http.json(f"{service_url('openalex')}/works", params=params)
-    results = page.get("results") if isinstance(page, dict) else None
+    results = openalex_works(http, {**params, "select": SELECT}).get("results")
     return [work for work in results or [] if isinstance(work, dict)]

@@ -119,15 +119,20 @@ def openalex(http: Http, id_text: str) -> Listing:
     author = match.group(1).upper()
     entries, cursor, name = [], "*", author
     while cursor:
-        params = {"filter": f"author.id:{author}", "per-page": "200", "cursor": cursor}
-        if http.mailto:
-            params["mailto"] = http.mailto
-        page = _dict(http.json(f"{service_url('openalex')}/works", params=params))
+        page = openalex_works(http, {"filter": f"author.id:{author}", "per-page": "200",
+                                     "cursor": cursor})
         for work in page.get("results") or []:
             entries.append(from_openalex(work))
             name = _author_name(work, author) or name
         cursor = _dict(page.get("meta")).get("next_cursor")
     return Listing(name, entries)
+
+
+def openalex_works(http: Http, params: dict[str, str]) -> dict:
+    """One page of OpenAlex's /works (``results``, ``meta``), asked with the user's address
+    when there is one, as OpenAlex asks."""
+    mailto = {"mailto": http.mailto} if http.mailto else {}
+    return _dict(http.json(f"{service_url('openalex')}/works", params={**params, **mailto}))
 
 
 OPENALEX_TYPES = {"journal": ("article", "journal"), "conference": ("inproceedings", "booktitle"),

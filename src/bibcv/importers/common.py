@@ -17,7 +17,6 @@ from bibcv.richtext import MarkupError, is_web_address, parse_markdown
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\*^\[\]])")
 _TAG = re.compile(r"<[^>]+>")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "June", "July", "Aug", "Sept", "Oct", "Nov", "Dec")
 
 
@@ -30,7 +29,6 @@ class Imported:
     sections: dict[str, dict] = field(default_factory=dict)
     entries: list[Publication] = field(default_factory=list)
     not_carried: list[str] = field(default_factory=list)
-    shown: list[str] = field(default_factory=list)  # a plain-text trace of each item carried
 
     def section(self, title: str, layout: str, **content: object) -> None:
         ident = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_") or "section"
@@ -58,7 +56,6 @@ class Imported:
             return
         self.entries += entries
         self.section(title, "publications", query={"keys": [e.key for e in entries]})
-        self.shown += [entry.text("title") for entry in entries if entry.text("title")]
 
 
 def plain(value: object) -> str:
@@ -74,12 +71,6 @@ def markdown(value: object) -> str:
     except MarkupError:
         return plain(text)
     return text
-
-
-def trace(text: str) -> str:
-    """What a reader sees of Markdown text: for the shown-items check."""
-    text = _LINK.sub(r"\1", text)
-    return " ".join(re.sub(r"\\(.)|[*^]", lambda m: m.group(1) or "", text).split())
 
 
 def linked(text: str, url: object) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from bibcv.bibliography import Publication
 from bibcv.errors import BibcvError
 from bibcv.fetch.records import make_key, plain_to_bibtex, publication
-from bibcv.importers.common import Imported, date_range, linked, plain, trace, when
+from bibcv.importers.common import Imported, date_range, linked, plain, when
 
 NETWORKS = {"github": "github", "gitlab": "gitlab", "linkedin": "linkedin", "twitter": "twitter",
             "x": "twitter", "orcid": "orcid", "google scholar": "scholar"}
@@ -39,14 +39,10 @@ def fill(data: dict, imported: Imported) -> None:
             title, read = readers[key]
             items = [read(entry) for entry in value]
             imported.items(title, "entries", items)
-            for item in items:
-                imported.shown += [trace(item["title"]), *(trace(b) for b in
-                                                           item.get("bullets", []))]
         elif key in LISTS and value:
             title, layout, line = LISTS[key]
             items = [line(entry) for entry in value]
             imported.items(title, layout, items)
-            imported.shown += [trace(item["text"]) for item in items]
         elif key == "publications" and value:
             imported.publications("Publications", _publications(value))
         elif key not in ("basics", "$schema", "meta") and value:
@@ -75,9 +71,7 @@ def _basics(basics: dict, imported: Imported) -> None:
             continue
         imported.add_contact(kind, value, f"basics.profiles {network}")
     if basics.get("summary"):
-        text = plain(basics["summary"])
-        imported.section("About", "paragraph", text=text)
-        imported.shown.append(trace(text))
+        imported.section("About", "paragraph", text=plain(basics["summary"]))
     for key in ("label", "image"):
         if basics.get(key):
             imported.not_carried.append(f"basics.{key}: {basics[key]!r} (the classic theme "

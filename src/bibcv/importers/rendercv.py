@@ -15,7 +15,7 @@ import yaml
 from bibcv.bibliography import Publication
 from bibcv.errors import BibcvError
 from bibcv.fetch.records import DEFAULT_KEY_PATTERN, make_key, plain_to_bibtex, publication
-from bibcv.importers.common import Imported, date_range, linked, markdown, trace
+from bibcv.importers.common import Imported, date_range, linked, markdown
 
 KNOWN = {"institution", "area", "degree", "company", "position", "name", "title", "authors",
          "date", "start_date", "end_date", "location", "summary", "highlights", "doi", "url",
@@ -77,7 +77,6 @@ def _title(key: str) -> str:
 def _section(title: str, entries: list, imported: Imported) -> None:
     if all(isinstance(entry, str) for entry in entries):
         imported.section(title, "paragraph", text="\n\n".join(markdown(e) for e in entries))
-        imported.shown += [trace(markdown(e)) for e in entries]
         return
     first = entries[0]
     if "authors" in first and "title" in first:
@@ -86,7 +85,6 @@ def _section(title: str, entries: list, imported: Imported) -> None:
             "number", "reversed_number"} & set(first):
         items = [{"text": markdown(_one_line(entry))} for entry in entries]
         imported.items(title, "bullets", items)
-        imported.shown += [trace(item["text"]) for item in items]
     else:
         items = [_entry(entry, imported) for entry in entries]
         imported.items(title, "entries", items)
@@ -120,7 +118,6 @@ def _entry(entry: dict, imported: Imported) -> dict:
         item["location"] = markdown(entry["location"])
     if bullets:
         item["bullets"] = bullets
-    imported.shown += [trace(item["title"]), *(trace(b) for b in bullets)]
     return item
 
 

@@ -12,7 +12,7 @@ import yaml
 from bibcv.bibliography import Publication, load_bibliography
 from bibcv.errors import BibcvError
 from bibcv.fetch.records import make_key, plain_to_bibtex, publication
-from bibcv.importers.common import Imported, markdown, plain, trace, when
+from bibcv.importers.common import Imported, markdown, plain, when
 from bibcv.importers.jsonresume import fill
 from bibcv.names import parse_names
 
@@ -115,7 +115,6 @@ def _cv_section(section: dict, imported: Imported) -> None:
             if bullets:
                 item["bullets"] = bullets
             items.append(item)
-            imported.shown += [trace(item["title"]), *(trace(b) for b in bullets)]
         imported.items(str(title), "entries", items)
         return
     if kind == "map":
@@ -130,7 +129,6 @@ def _cv_section(section: dict, imported: Imported) -> None:
         imported.not_carried.append(f"_data/cv.yml section {title!r} of type {kind!r}")
         return
     imported.items(str(title), "bullets", [{"text": line} for line in lines])
-    imported.shown += [trace(line) for line in lines]
 
 
 # --- academicpages -------------------------------------------------------------------
@@ -175,7 +173,6 @@ def import_academicpages(folder: Path) -> Imported:
                                    if front.get(k)))
             items.append({"text": text, "date": when(front.get("date"))} if front.get("date")
                          else {"text": text})
-            imported.shown.append(trace(text))
             if body.strip():
                 imported.not_carried.append(f"{folder_name}/{page.name}: the page's text")
         imported.items(title, "dated_list", items)
@@ -252,4 +249,3 @@ def _list_page(page: Path, front: dict, body: str, imported: Imported) -> None:
     items = [" ".join(chunk.split()) for chunk in _ITEM.split(body) if chunk.strip()]
     lines = [{"text": markdown(item)} for item in items]
     imported.items(str(front.get("title") or page.stem), "bullets", lines)
-    imported.shown += [trace(line["text"]) for line in lines]

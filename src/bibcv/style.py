@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -174,74 +174,83 @@ def view_publications(publications: list[Publication], style: CitationStyle,
 def view_publication(publication: Publication, style: CitationStyle, label: str = "",
                      warnings: list[BibcvError] | None = None) -> PublicationView:
     sink = warnings if warnings is not None else []
-    if style.csl is not None:
-        return _csl_view(publication, style, label, sink)
     entry = _Entry(publication, style)
     title = _title(entry)
+    identifiers = tuple(_identifiers(entry))
+    links = tuple(_paper_links(entry, sink))
+    facts = _facts(entry, title, label, sink)
+    if style.csl is not None:
+        return _csl_view(entry, identifiers, links, facts)
     details = _details(entry)
-    identifiers = _identifiers(entry)
-    links = _paper_links(entry, sink)
     notes = join(" ", _notes(entry))
     extras = join(" ", [notes, _sentence(join(", ", [i.rich for i in identifiers])),
                         join(" ", [link(x.url, f"[{x.text}]") for x in links])])
     authors = format_authors(publication, style)
     sentences = [_sentence(authors), _sentence(join(", ", [title, details])), extras]
-    venue = venue_of(publication)
-    badge = _badge(publication, venue, style, sink)
-    year = publication.year_text
     return PublicationView(
-        key=publication.key,
-        entry_type=publication.entry_type,
-        label=label,
         citation=RichText(join(" ", sentences).parts, publication.origin),
         authors=authors,
         title=title,
         details=details,
         extras=extras,
         venue_line=join(" ", [_sentence(details) if extras else details, extras]),
-        identifiers=tuple(identifiers),
-        links=tuple(links),
+        identifiers=identifiers,
+        links=links,
         reference=join(" ", [*sentences[:2], notes]),
         details_notes=join(" ", [_sentence(details) if notes else details, notes]),
-        short=as_rich(entry.text("shorttitle")) or as_rich(str(title)),
-        venue=venue,
-        venue_short=style.venues.abbreviate(venue) if venue else "",
-        badge=badge,
-        year=year,
-        year_short=year[-2:] if publication.has_clean_year else year,
-        date=_date(entry),
-        status=_status(entry),
-        award=entry.text("award"),
-        selected=is_selected(publication),
-        has_equal_contribution=any(
-            EQUAL_CONTRIBUTION in publication.author_annotations(index)
-            for index in range(len(publication.authors))),
+        **facts,
     )
 
 
-def _csl_view(publication: Publication, style: CitationStyle, label: str,
-              warnings: list[BibcvError]) -> PublicationView:
-    """The same view from a CSL style: the whole entry as citeproc-js writes it (your name
+def _facts(entry: _Entry, title: RichText, label: str,
+           warnings: list[BibcvError]) -> dict[str, Any]:
+    """The view's fields that do not depend on how the entry is styled (bibcv's own or CSL)."""
+    publication = entry.publication
+    venue = venue_of(publication)
+    year = publication.year_text
+    return {
+        "key": publication.key,
+        "entry_type": publication.entry_type,
+        "label": label,
+        "short": as_rich(entry.text("shorttitle")) or as_rich(str(title)),
+        "venue": venue,
+        "venue_short": entry.style.venues.abbreviate(venue) if venue else "",
+        "badge": _badge(publication, venue, entry.style, warnings),
+        "year": year,
+        "year_short": year[-2:] if publication.has_clean_year else year,
+        "date": _date(entry),
+        "status": _status(entry),
+        "award": entry.text("award"),
+        "selected": is_selected(publication),
+        "has_equal_contribution": any(
+            EQUAL_CONTRIBUTION in publication.author_annotations(index)
+            for index in range(len(publication.authors))),
+    }
+
+
+def _csl_view(entry: _Entry, identifiers: tuple[LabelledLink, ...],
+              links: tuple[LabelledLink, ...], facts: dict[str, Any]) -> PublicationView:
+    """The view from a CSL style: the whole entry as citeproc-js writes it (your name
     in bold, equal contributions marked, addresses and the DOI linked), then what the
     style leaves out that a CV links (the DOI, the arXiv id), the award and "Cited by N",
-    and the per-paper links.  The
-    entry is one piece, so a theme that sets the title and authors apart (scholar) shows
-    it whole in the venue line."""
+    and the per-paper links.  The entry is one piece, so a theme that sets the title and
+    authors apart (scholar) shows it whole in the venue line."""
+    style, publication = entry.style, entry.publication
     assert style.csl is not None and style.bibliographies is not None
-    entry = _Entry(publication, style)
     html = style.bibliographies.entry(style.csl, style.csl_item(publication))
     rendered = linked(markup_to_rich(html, EQUAL_CONTRIBUTION_MARK), _doi(entry))
     reference = join(" ", [rendered, *(_sentence(note) for note in _cv_notes(entry))])
     reference = RichText(reference.parts, publication.origin)
-    view = view_publication(publication, replace(style, csl=None), label, warnings)
-    unsaid = [i for i in view.identifiers if i.url not in _link_targets(reference)
+    unsaid = [i for i in identifiers if i.url not in _link_targets(reference)
               and i.text.removeprefix("arXiv:").split(" ")[0] not in str(reference)]
     extras = join(" ", [_sentence(join(", ", [i.rich for i in unsaid])),
-                        join(" ", [link(x.url, f"[{x.text}]") for x in view.links])])
+                        join(" ", [link(x.url, f"[{x.text}]") for x in links])])
     citation = join(" ", [reference, extras])
-    return replace(view, citation=RichText(citation.parts, publication.origin),
-                   authors=RichText(), title=RichText(), details=citation, extras=extras,
-                   venue_line=citation, reference=reference, details_notes=reference)
+    return PublicationView(
+        citation=RichText(citation.parts, publication.origin), authors=RichText(),
+        title=RichText(), details=citation, extras=extras, venue_line=citation,
+        identifiers=identifiers, links=links, reference=reference, details_notes=reference,
+        **facts)
 
 
 def _link_targets(rich: RichText) -> set[str]:

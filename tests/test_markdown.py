@@ -246,7 +246,7 @@ def test_a_theme_without_markdown_templates_gets_markdown(tmp_path):
     for template in theme.glob("sections/*.md.j2"):
         template.unlink()
     description = yaml.safe_load((theme / "theme.yaml").read_text(encoding="utf-8"))
-    description["layouts"]["grants"] = {
+    description.setdefault("layouts", {})["grants"] = {  # with scholar's, from classic
         "kind": "items", "required": ["name"],
         "fields": {"name": "text", "amount": "text", "papers": "query",
                    "parts": {"items": {"part": "text", "notes": "list"}}}}

@@ -24,7 +24,6 @@ from bibcv.latexrich import FORMULA_END, FORMULA_MARK, FORMULA_START, FORMULA_TE
 from bibcv.load import load_cv
 from bibcv.pipeline import build_cv
 from bibcv.richtext import Styled, Text
-from bibcv.select import editors_of
 from bibcv.style import CitationStyle, doi_url
 from bibcv.venues import load_venue_table
 from conftest import REPO, elements, pdf_bold_runs, pdf_links, write
@@ -192,7 +191,7 @@ def test_the_corpus_in_the_pdf_has_your_name_bold_every_doi_linked_no_overfull_l
     assert [w for w in built.warnings if "margin" in w.message] == []
     bibliography = list(load_bibliography([CORPUS]))
     hers = [entry for entry in bibliography
-            if any("Lovelace" in name.last for name in entry.authors or editors_of(entry))]
+            if any("Lovelace" in name.last for name in entry.authors or entry.editors)]
     runs = [run for run in pdf_bold_runs(pdf) if "lovelace" in run.casefold()]
     # Every entry of hers, in every style, has her name in bold, and nothing else is bold
     # with it (the rest of the author list stays regular).  Nature prints no editors of a

@@ -18,7 +18,6 @@ from bibcv.document import load_document
 from bibcv.latex import breakable
 from bibcv.pipeline import build_cv, export_bib
 from bibcv.richtext import plain
-from bibcv.select import editors_of
 from bibcv.style import latex_quotes
 from bibcv.texdecode import decode_latex
 from bibcv.texlog import overfull_lines
@@ -128,7 +127,7 @@ def test_no_field_bibtex_prints_is_left_out(tmp_path):
             for p in load_document(THEMES["classic"]).sections[0].publications}
     for key, bibitem in printed_by_bibtex:
         publication = bibliography.entries[key]
-        names = [*publication.authors, *editors_of(publication)]  # not BibTeX's "and"
+        names = [*publication.authors, *publication.editors]  # not BibTeX's "and"
         values = _words(" ".join([*(name.display() for name in names), *(
             publication.text(field) for field in publication.raw_fields
             if field not in ("month", "author", "editor"))]))

@@ -109,7 +109,16 @@ class Publication:
 
     @cached_property
     def authors(self) -> list[Name]:
-        raw = self.raw_fields.get("author", "")
+        return self.names("author")
+
+    @property
+    def editors(self) -> list[Name]:
+        return self.names("editor")
+
+    def names(self, name: str) -> list[Name]:
+        """The names of a name field (author, editor, translator, bookauthor), split as
+        BibTeX splits them."""
+        raw = self.raw_fields.get(name, "")
         try:
             return parse_names(raw) if raw.strip() else []
         except ValueError as error:

@@ -191,7 +191,6 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
              item_id: str | None = None) -> dict[str, Any]:
     """The entry as CSL-JSON, with every field a style can use (less ISBN and ISSN, which a
     CV does not show)."""
-    from bibcv.select import editors_of, names_in  # select imports the model, which imports this
     from bibcv.style import bare_doi
 
     p = publication
@@ -212,11 +211,11 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
         item["issued"] = {"date-parts": [parts]}
     if p.authors:
         item["author"] = _names(p.authors, p, options, annotated=True)
-    if editors_of(p):
-        item["editor"] = _names(editors_of(p), p, options, annotated=False)
+    if p.editors:
+        item["editor"] = _names(p.editors, p, options, annotated=False)
     for variable, name in (("translator", "translator"), ("container-author", "bookauthor")):
-        if names_in(p, name):
-            item[variable] = _names(names_in(p, name), p, options, annotated=False)
+        if p.names(name):
+            item[variable] = _names(p.names(name), p, options, annotated=False)
     item["bibcv-et-al"] = _owner_et_al(p.authors, options)
     return {key: value for key, value in item.items() if value}
 

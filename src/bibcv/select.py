@@ -8,7 +8,7 @@ from typing import Any
 from bibcv.bibliography import Bibliography, Publication
 from bibcv.errors import BibcvError
 from bibcv.model import CV, Person, PublicationQuery
-from bibcv.names import Name, parse_name, parse_names, same_person
+from bibcv.names import Name, parse_name, same_person
 
 NEWEST_FIRST = ["-date"]
 
@@ -89,22 +89,9 @@ def _matches(publication: Publication, query: PublicationQuery, person: Person) 
         return False
     if query.author:
         wanted = person.names if query.author == "self" else [_query_name(query)]
-        people = publication.authors or editors_of(publication)  # an edited volume's editors
+        people = publication.authors or publication.editors  # an edited volume's editors
         return any(is_any_of(name, wanted) for name in people)
     return True
-
-
-def editors_of(publication: Publication) -> list[Name]:
-    return names_in(publication, "editor")
-
-
-def names_in(publication: Publication, field_name: str) -> list[Name]:
-    """The names of a name field (editor, translator, bookauthor), split as BibTeX splits them."""
-    raw = publication.raw_fields.get(field_name, "")
-    try:
-        return parse_names(raw) if raw.strip() else []
-    except ValueError as error:
-        raise BibcvError(f"entry {publication.key!r}: {error}", publication.origin) from error
 
 
 def _query_name(query: PublicationQuery) -> Name:

@@ -45,7 +45,7 @@ from bibcv.richtext import (
     link,
     styled,
 )
-from bibcv.select import editors_of, is_any_of, is_selected
+from bibcv.select import is_any_of, is_selected
 from bibcv.venues import VenueTable
 
 EQUAL_CONTRIBUTION_MARK = "*"
@@ -278,7 +278,7 @@ def format_authors(publication: Publication, style: CitationStyle) -> RichText:
     names = list(publication.authors)
     if names:
         return _name_list(names, publication, style, annotated=True)
-    editors = editors_of(publication)
+    editors = publication.editors
     if not editors:
         return RichText()
     return style.rich_pattern("editors" if len(editors) > 1 else "editor",
@@ -326,7 +326,7 @@ def _one_name(name: Name, index: int, publication: Publication, style: CitationS
 
 def _editor_phrase(entry: _Entry) -> RichText:
     """"edited by A, B and C" -- for entries whose authors are not the editors."""
-    editors = editors_of(entry.publication)
+    editors = entry.publication.editors
     if not editors or not entry.publication.authors or "editor" in entry.style.omit:
         return RichText()
     cut_short = editors[-1].is_others

@@ -46,6 +46,13 @@ def normalise_doi(doi: str) -> str:
     return bare_doi(doi).lower()
 
 
+def year_and_month(date: str) -> dict[str, str]:
+    """The year and month fields of an ISO date ("2024-03-23": 2024 and 3); either is empty
+    where the date does not give it."""
+    return {"year": date[:4] if date[:4].isdigit() else "",
+            "month": date[5:7].lstrip("0") if len(date) >= 7 else ""}
+
+
 def publication(entry_type: str, fields: dict[str, str], key: str = "") -> Publication:
     kept = {name: value for name, value in fields.items() if value and value.strip()}
     return Publication(key, entry_type, kept, SOURCE)
@@ -142,8 +149,7 @@ def from_arxiv_atom(text: str, where: str) -> list[tuple[Publication, str]]:
                 plain_to_bibtex(author.findtext("atom:name", "", ATOM))
                 for author in entry.findall("atom:author", ATOM)),
             "title": plain_to_bibtex(title),
-            "year": published[:4],
-            "month": published[5:7].lstrip("0"),
+            **year_and_month(published),
             "eprint": _ARXIV_VERSION.sub("", match.group(1)),
             "eprinttype": "arxiv",
             "eprintclass": category.get("term", "") if category is not None else "",

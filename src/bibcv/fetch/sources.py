@@ -17,7 +17,13 @@ from bibcv.bibliography import Publication
 from bibcv.errors import BibcvError
 from bibcv.fetch.add import fetch_arxiv, fetch_doi
 from bibcv.fetch.http import FetchError, Http, service_url
-from bibcv.fetch.records import bare_doi, from_bibtex, plain_to_bibtex, publication
+from bibcv.fetch.records import (
+    bare_doi,
+    from_bibtex,
+    plain_to_bibtex,
+    publication,
+    year_and_month,
+)
 
 _ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 _OPENALEX_AUTHOR = re.compile(r"^(?:https?://openalex\.org/)?(A\d+)$", re.IGNORECASE)
@@ -167,7 +173,7 @@ def from_openalex(work: dict) -> Publication:
         "publisher": plain_to_bibtex(str(source.get("host_organization_name") or ""))
         if entry_type in ("book", "incollection") else "",
         "year": str(work.get("publication_year") or ""),
-        "month": date[5:7].lstrip("0") if len(date) >= 7 else "",
+        "month": year_and_month(date)["month"],
         "doi": "" if is_arxiv_only else bare_doi(str(work.get("doi") or "")),
         "eprint": re.sub(r"v\d+$", "", arxiv),
         "eprinttype": "arxiv" if arxiv else "",

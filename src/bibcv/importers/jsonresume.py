@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bibcv.bibliography import Publication
 from bibcv.errors import BibcvError
-from bibcv.fetch.records import make_key, plain_to_bibtex, publication
+from bibcv.fetch.records import make_key, plain_to_bibtex, publication, year_and_month
 from bibcv.importers.common import Imported, date_range, linked, plain, when
 
 NETWORKS = {"github": "github", "gitlab": "gitlab", "linkedin": "linkedin", "twitter": "twitter",
@@ -149,8 +149,7 @@ def _publications(entries: list[dict]) -> list[Publication]:
         fields = {
             "title": plain_to_bibtex(str(entry.get("name", ""))),
             "howpublished": plain_to_bibtex(str(entry.get("publisher") or "")),
-            "year": date[:4] if date[:4].isdigit() else "",
-            "month": date[5:7].lstrip("0") if len(date) >= 7 else "",
+            **year_and_month(date),
             "url": str(entry.get("url") or ""),
             "note": plain_to_bibtex(str(entry.get("summary") or "")),
         }

@@ -14,7 +14,13 @@ import yaml
 
 from bibcv.bibliography import Publication
 from bibcv.errors import BibcvError
-from bibcv.fetch.records import DEFAULT_KEY_PATTERN, make_key, plain_to_bibtex, publication
+from bibcv.fetch.records import (
+    DEFAULT_KEY_PATTERN,
+    make_key,
+    plain_to_bibtex,
+    publication,
+    year_and_month,
+)
 from bibcv.importers.common import Imported, date_range, linked, markdown
 
 KNOWN = {"institution", "area", "degree", "company", "position", "name", "title", "authors",
@@ -131,8 +137,7 @@ def _publications(entries: list[dict], imported: Imported) -> list[Publication]:
             "author": " and ".join(plain_to_bibtex(a) for a in authors),
             "title": plain_to_bibtex(str(entry.get("title", ""))),
             "howpublished": plain_to_bibtex(str(entry.get("journal") or "")),
-            "year": date[:4] if date[:4].isdigit() else "",
-            "month": date[5:7].lstrip("0") if len(date) >= 7 else "",
+            **year_and_month(date),
             "doi": str(entry.get("doi") or ""),
             "url": str(entry.get("url") or ""),
             "note": plain_to_bibtex(str(entry.get("summary") or "")),

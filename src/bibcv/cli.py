@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import math
 import os
 import signal
@@ -141,6 +142,7 @@ def _build_all(stale: list[Path], output_dir: Path, timeout: float, jobs: int,
 
         from bibcv.pipeline import build_cv
 
+        gc.enable()  # off while these were imported, when launch started the build
         pool = ThreadPoolExecutor(max_workers=jobs)
         futures = {pool.submit(build_cv, path, output_dir, timeout, formats, engines): path
                    for path in stale}

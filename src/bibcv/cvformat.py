@@ -297,9 +297,16 @@ class Photo(Strict):
     shape: Literal["round", "square"] = Field("round", description="round or square.")
 
 
-def _one_or_object(short: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
-    """A key that takes a short form (one value) or the model's keys, inline in the schema."""
-    return {"anyOf": [short, model.model_json_schema()]}
+class _OneOrObject:
+    """The JSON Schema of a key that takes a short form (one value) or the model's keys,
+    inline; made when a schema is asked for (`bibcv schema`), not when bibcv is imported,
+    where building the model's schema would be most of the import's time."""
+
+    def __init__(self, short: dict[str, Any], model: type[BaseModel]) -> None:
+        self.short, self.model = short, model
+
+    def __get_pydantic_json_schema__(self, _core_schema: Any, _handler: Any) -> dict[str, Any]:
+        return {"anyOf": [self.short, self.model.model_json_schema()]}
 
 
 class Design(Strict):
@@ -309,7 +316,7 @@ class Design(Strict):
         None, description="The paper: " + ", ".join(PAGE_SIZES) + " (also the web page's "
         "print size).")
     margins: Annotated[Margins, BeforeValidator(_margins),
-                       WithJsonSchema(_one_or_object(_LENGTH_SCHEMA, Margins))] = Field(
+                       _OneOrObject(_LENGTH_SCHEMA, Margins)] = Field(
         None, description="The page margins: one length for every side (2cm), or "
         "{top, bottom, left, right}.")
     font: FontName = Field(None, description="The main font: any font family installed on "
@@ -329,7 +336,7 @@ class Design(Strict):
         None, description="Where entries and dated items put their dates: right (a column at "
         "the right) or left (a column at the left, as moderncv does).")
     photo: Annotated[Photo, BeforeValidator(_photo),
-                     WithJsonSchema(_one_or_object({"type": "string"}, Photo))] = Field(
+                     _OneOrObject({"type": "string"}, Photo)] = Field(
         None, description="Your photo: a path, or {path, shape}; the theme places it.")
     last_page_footer: MarkdownText = Field(None, description="Text at the foot of the last "
                                            "page (and the end of the web page).")

@@ -15,10 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bibcv import __version__
 
@@ -29,9 +28,12 @@ STATE_DIR = ".bibcv"  # inside the output folder: build records and the BibTeX c
 PACKAGE = Path(__file__).parent
 
 
-@dataclass(frozen=True)
-class Inputs:
-    """What a build reads: files, and a theme folder (whose file list counts too)."""
+class Inputs(NamedTuple):
+    """What a build reads: files, and a theme folder (whose file list counts too).
+
+    A named tuple, not a dataclass: `make cv` with nothing changed imports this module,
+    and dataclasses would bring inspect and ast along.
+    """
 
     files: tuple[Path, ...]
     theme: Path

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bibcv.cli import main
@@ -349,6 +349,7 @@ def test_markup_in_cv_text_is_printed_in_markdown(tmp_path, attack):
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.text(ALPHABET + "<>&!{}|~$`_#\n", min_size=1, max_size=60).filter(lambda t: t.strip()))
+@example("京 京")  # a space typed between two Chinese characters was dropped as if folded
 def test_generated_text_survives_markdown(tmp_path_factory, text):
     folder = tmp_path_factory.mktemp("generated-md")
     rendered = render_gfm(markdown_build(folder, cv_with(folder, [literal(text)])))

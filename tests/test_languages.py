@@ -22,6 +22,7 @@ from bibcv.errors import BibcvError, BibcvErrors
 from bibcv.load import load_cv
 from bibcv.locales import available, load_locale, locale_code
 from bibcv.pipeline import build_cv
+from bibcv.yamlsource import read_yaml
 from conftest import pdf_bold_runs, pdf_text, write
 
 HERE = Path(__file__).parent / "locales"
@@ -352,6 +353,16 @@ def test_folded_chinese_lines_join_without_a_space():
     assert join_unspaced_lines("性能、\n可扩展性 and AI 推理") == "性能、可扩展性 and AI 推理"
     assert join_unspaced_lines("第一段\n\n第二段") == "第一段\n\n第二段"
     assert join_unspaced_lines("한국어 문장\n입니다") == "한국어 문장\n입니다"  # Korean: spaced
+
+
+def test_only_a_line_break_between_chinese_characters_is_dropped(tmp_path):
+    """A space typed between two characters on one line is the writer's (two names,
+    张三 李四); only a value written over several lines had its breaks folded by YAML."""
+    data = read_yaml(write(tmp_path / "cv.yaml", "typed: 张三 李四\n"
+                           "folded: >\n  性能、\n  可扩展性\nplain: 第一\n  第二 三\n"))
+    assert data["typed"] == "张三 李四"
+    assert data["folded"] == "性能、可扩展性\n"
+    assert data["plain"] == "第一第二三"  # within a value written over lines, every one
 
 
 # --- a bilingual pair: one base, two languages ------------------------------------------

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from bibcv.chain import path_from, read_chain
-from bibcv.cjk import join_unspaced_lines
 from bibcv.csl import BUILTIN_STYLE, CslError, CslStyle, find_style
 from bibcv.cvfiles import file_problem, is_base_file
 from bibcv.cvformat import Design as DesignFormat
@@ -368,7 +367,6 @@ def _parse(text: str, origin: Origin, paragraphs: bool = False) -> RichText:
     Elsewhere (titles, bullets, dates) any run of white space is one space: a
     paragraph break inside a heading or a table cell would stop TeX.
     """
-    text = join_unspaced_lines(text)
     source = text.strip() if paragraphs else " ".join(text.split())
     try:
         return parse_markdown(source, origin)

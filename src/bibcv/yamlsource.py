@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from bibcv.cjk import join_unspaced_lines
 from bibcv.errors import BibcvError, Origin
 from bibcv.richtext import MarkupError, check_characters
 
@@ -181,4 +182,6 @@ def _build(node: yaml.Node, path: Path, scalars: yaml.SafeLoader,
             check_characters(value)
         except MarkupError as error:
             raise BibcvError(str(error), origin) from None
+        if node.end_mark.line > node.start_mark.line:  # written over lines: YAML folded them
+            value = join_unspaced_lines(value)
     return value

@@ -20,7 +20,7 @@ import click
 
 from bibcv import DEFAULT_TIMEOUT, OUTPUT_FORMATS, __version__
 from bibcv.errors import BibcvError, BibcvErrors, Origin, in_reading_order
-from bibcv.launch import DEFAULT_OUTPUT_DIR, started_engines
+from bibcv.launch import DEFAULT_OUTPUT_DIR, progress_prefix, started_engines
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -381,8 +381,7 @@ class _Progress:
 
     def say(self, line: str, err: bool = False) -> None:
         self.done += 1
-        prefix = f"[{self.done}/{self.total}] " if self.total > 1 else ""
-        _echo(f"{prefix}{line}", err=err)
+        _echo(f"{progress_prefix(self.done, self.total)}{line}", err=err)
 
 
 @main.command()

@@ -118,11 +118,9 @@ def compile_pdf(tex_source: str, stem: str, out_dir: Path,
     try:
         with engines.finished(tex_source, stem, out_dir, env, timeout) as warm:
             if warm is not None:
-                log = warm.work / f"{JOB_NAME}.log"
                 compiled = replace(_published(
-                    warm.document, warm.work / f"{JOB_NAME}.pdf",
-                    log.read_text(encoding="utf-8", errors="replace"),
-                    out_dir, stem, 1, warm.line_offset), warm=True)
+                    warm.document, warm.work / f"{JOB_NAME}.pdf", warm.log, out_dir, stem, 1,
+                    warm.line_offset), warm=True)
         if warm is None:
             compiled = _compile_cold(tex_source, stem, out_dir, env, timeout, None)
     except BibcvError:

@@ -107,11 +107,16 @@ def _stale(cv_files: list[Path], output_dir: Path) -> list[Path]:
     return [path for path in cv_files if not is_up_to_date(path, output_dir)]
 
 
+def progress_prefix(done: int, total: int) -> str:
+    """The [done/total] before a CV's line when a command handles more than one."""
+    return f"[{done}/{total}] " if total > 1 else ""
+
+
 def _said_up_to_date(cv_files: list[Path]) -> bool:
     """Say that each CV is up to date, as cli would; False when standard output refuses
     the lines (cli then says so plainly)."""
     total = len(cv_files)
-    said = "".join(f"{f'[{done}/{total}] ' if total > 1 else ''}{path}: up to date\n"
+    said = "".join(f"{progress_prefix(done, total)}{path}: up to date\n"
                    for done, path in enumerate(cv_files, 1))
     try:
         data = said.encode(sys.stdout.encoding, sys.stdout.errors)

@@ -78,11 +78,12 @@ def split_document(tex_source: str) -> tuple[str, str] | None:
 
 @dataclass(frozen=True)
 class WarmResult:
-    """A finished warm pass: its folder holds JOB.pdf, JOB.log and the whole document."""
+    """A finished warm pass: its folder holds JOB.pdf and the whole document."""
 
     work: Path
     document: Path  # the whole .tex, as a cold pass would have had it
     line_offset: int  # add to a line of the body file to get the line in the whole .tex
+    log: str  # the pass's log, read once: checked for missing glyphs, then for overfull lines
 
 
 class WarmEngine:
@@ -138,12 +139,12 @@ class WarmEngine:
             stop_on_overrun(self.process, _left(deadline), self.process.wait)
         if self.process.returncode != 0 or not made:
             return None
-        log = self.work / f"{self.job}.log"
-        if MISSING_GLYPH.search(log.read_text(encoding="utf-8", errors="replace")):
+        log = (self.work / f"{self.job}.log").read_text(encoding="utf-8", errors="replace")
+        if MISSING_GLYPH.search(log):
             return None
         document = self.work / "document.tex"
         document.write_text(tex_source, encoding="utf-8")
-        return WarmResult(self.work, document, self.preamble.count("\n"))
+        return WarmResult(self.work, document, self.preamble.count("\n"), log)
 
     def _xdv_to_pdf(self, env: dict[str, str], timeout: float) -> bool:
         xdv = self.work / f"{self.job}.xdv"

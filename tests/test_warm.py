@@ -135,6 +135,35 @@ def test_a_discarded_engine_leaves_no_process_and_no_folder(tmp_path, private_tm
     assert bibcv_folders(private_tmp) == []
 
 
+@pytest.mark.parametrize("interrupted", ["listener", "keep"])
+def test_ctrl_c_as_an_engine_starts_leaves_no_process_and_no_folder(tmp_path, private_tmp,
+                                                                     monkeypatch, interrupted):
+    """`bibcv watch` starts the next engine when it is quiet; a Ctrl-C or SIGTERM landing
+    just after TeX started (while its listener starts, or before the engines keep it) left
+    a TeX that close() did not know of (test_watch's stop test saw it, once in a while)."""
+    preamble, _body = split_document(starter_tex(tmp_path, "classic"))
+    started: list[subprocess.Popen] = []
+    real_popen = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    def interrupt(*_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("bibcv.warmtex.subprocess.Popen", popen)
+    if interrupted == "listener":
+        monkeypatch.setattr("bibcv.warmtex.threading.Thread.start", interrupt)
+    else:
+        monkeypatch.setattr(WarmEngines, "_keep", interrupt)
+    with WarmEngines(keep_warm=True) as engines, pytest.raises(KeyboardInterrupt):
+        engines.prepare("cv", tmp_path / "warm", preamble + "\\begin{document}\nx\n")
+    assert len(started) == 1 and started[0].returncode is not None
+    assert not Path(f"/proc/{started[0].pid}").exists()
+    assert bibcv_folders(private_tmp) == []
+
+
 def test_only_a_one_pass_document_split_at_a_line_is_made_warm():
     assert split_document("\\documentclass{article}\\nofiles\n\\begin{document}x\\end{document}")
     assert split_document("\\documentclass{article}\n\\begin{document}x\\end{document}") is None

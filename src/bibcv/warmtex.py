@@ -93,20 +93,24 @@ class WarmEngine:
         self.preamble, self.job = preamble, JOB_NAME
         self._folder = tempfile.TemporaryDirectory(prefix=f"{work_folder_prefix()}warm-")
         self.work = Path(self._folder.name)
+        self._xdv_closed = threading.Event()
+        process = None
         try:
             (self.work / f"{self.job}-preamble.tex").write_text(preamble, encoding="utf-8")
             (self.work / f"{self.job}.tex").write_text(_DRIVER.format(job=self.job),
                                                        encoding="utf-8")
             # Its date does not matter: the line that lets it go sets the build's.
-            self.process = subprocess.Popen(
+            process = self.process = subprocess.Popen(
                 [*XELATEX_COMMAND, "-no-pdf", f"{self.job}.tex"], cwd=self.work,
                 env=engine_env(None), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL, start_new_session=True)
-        except BaseException:
+            threading.Thread(target=self._listen, daemon=True).start()
+        except BaseException:  # also Ctrl-C or SIGTERM just as TeX started: no TeX is left
+            if process is not None:
+                kill_group(process)
+                process.wait()
             self._folder.cleanup()
             raise
-        self._xdv_closed = threading.Event()
-        threading.Thread(target=self._listen, daemon=True).start()
 
     def _listen(self) -> None:
         """Read what TeX says (a full pipe would stop it); note when its XDV is closed."""
@@ -225,11 +229,16 @@ class WarmEngines:
             return
         if old is not None:
             old.discard()
+        engine = None
         try:
             engine = WarmEngine(split[0])
+            self._keep(key, engine)
         except OSError:
             return  # no xelatex, no room for a folder: the build runs cold and says why
-        self._keep(key, engine)
+        except BaseException:  # Ctrl-C or SIGTERM before it was kept: close() cannot see it
+            if engine is not None:
+                engine.discard()
+            raise
 
     def prepare_from_last_builds(self, cv_files: Sequence[Path], out_dir: Path,
                                  formats: Sequence[str] | None) -> None:

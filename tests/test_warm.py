@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bibcv import launch
 from bibcv.cli import main
 from bibcv.compile import LatexError, compile_pdf
 from bibcv.errors import BibcvError
 from bibcv.pipeline import build_cv
 from bibcv.starter import create_starter
+from bibcv.texstart import WaitingTeX, split_document
 from bibcv.theme import BUILTIN_THEMES
-from bibcv.warmtex import WarmEngine, WarmEngines, split_document
+from bibcv.warmtex import WarmEngine, WarmEngines
 from conftest import pdf_text, squash
 from test_reproducible import creation_date
 from test_watch import tex_children
@@ -127,7 +129,7 @@ def test_a_changed_preamble_discards_the_warm_engine_and_builds_right(tmp_path, 
 def test_a_discarded_engine_leaves_no_process_and_no_folder(tmp_path, private_tmp):
     source = starter_tex(tmp_path, "classic")
     preamble, _body = split_document(source)
-    engine = WarmEngine(preamble)
+    engine = WarmEngine(WaitingTeX(preamble))
     assert engine.waiting() and bibcv_folders(private_tmp)
     engine.discard()
     assert engine.process.returncode is not None
@@ -152,9 +154,9 @@ def test_ctrl_c_as_an_engine_starts_leaves_no_process_and_no_folder(tmp_path, pr
     def interrupt(*_args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("bibcv.warmtex.subprocess.Popen", popen)
+    monkeypatch.setattr("bibcv.texstart.subprocess.Popen", popen)
     if interrupted == "listener":
-        monkeypatch.setattr("bibcv.warmtex.threading.Thread.start", interrupt)
+        monkeypatch.setattr("bibcv.texstart.threading.Thread.start", interrupt)
     else:
         monkeypatch.setattr(WarmEngines, "_keep", interrupt)
     with WarmEngines(keep_warm=True) as engines, pytest.raises(KeyboardInterrupt):
@@ -175,7 +177,7 @@ def test_tex_stops_when_bibcv_dies_without_discarding_it(tmp_path):
     """The engine waits on a pipe from bibcv: its end closes with bibcv, and TeX stops."""
     source = starter_tex(tmp_path, "classic")
     preamble, _body = split_document(source)
-    engine = WarmEngine(preamble)
+    engine = WarmEngine(WaitingTeX(preamble))
     try:
         engine.process.stdin.close()  # what the system does when bibcv dies
         assert engine.process.wait(timeout=60) != 0
@@ -203,15 +205,17 @@ def test_a_build_runs_tex_on_the_preamble_its_last_build_had(tmp_path, monkeypat
 
 
 def test_a_new_bibcv_process_starts_tex_before_it_imports_the_rest(tmp_path):
-    """`bibcv build` starts TeX on the last preamble before it imports click, pydantic or
-    Jinja2, and the build then uses that engine: one TeX in all, and the same PDF."""
+    """`bibcv build` starts TeX on the last preamble before it imports click, pydantic,
+    Jinja2, or even pathlib, typing and bibcv's compile module (0.03 s together), and the
+    build then uses that engine: one TeX in all, and the same PDF."""
     cv, *_rest = create_starter("ada-lovelace", None, tmp_path / "cv", tmp_path / "bib")
     out = tmp_path / "out"
     build_cv(cv, out, formats=("pdf",))
     script = ("import atexit, sys\nstarted = []\n"
               "def seen(event, args):\n"
               "    if event == 'subprocess.Popen' and args[0] == 'xelatex':\n"
-              "        started.append([m for m in ('click', 'pydantic', 'jinja2')"
+              "        started.append([m for m in ('click', 'pydantic', 'jinja2', 'pathlib',"
+              " 'typing', 'bibcv.compile')"
               " if m in sys.modules])\n"
               "sys.addaudithook(seen)\natexit.register(lambda: print(started))\n"
               "from bibcv.launch import main\nmain()\n")
@@ -222,6 +226,44 @@ def test_a_new_bibcv_process_starts_tex_before_it_imports_the_rest(tmp_path):
     cold = build_cv(cv, tmp_path / "cold", formats=("pdf",))
     [cold_pdf] = [path for path in cold.outputs if path.suffix == ".pdf"]
     assert subprocess.run(["cmp", out / "ada-lovelace.pdf", cold_pdf]).returncode == 0
+
+
+@pytest.mark.parametrize("cvs", [1, 2])
+def test_ctrl_c_as_launch_hands_its_engines_over_leaves_no_tex(tmp_path, private_tmp,
+                                                               monkeypatch, cvs):
+    """launch starts TeX before the engines exist, then hands each over: a Ctrl-C or
+    SIGTERM in between (here, at the last hand-over) leaves no TeX and no folder."""
+    cv, *_rest = create_starter("ada-lovelace", None, tmp_path / "cv", tmp_path / "bib")
+    out = tmp_path / "out"
+    names = [cv]
+    if cvs == 2:
+        names.append(cv.with_name("grace-hopper.yaml"))
+        names[1].write_text(cv.read_text())
+    for name in names:
+        build_cv(name, out, formats=("pdf",))
+    adopt, handed = WarmEngines.adopt, []
+
+    def interrupted_at_last(engines, *args):
+        if len(handed) == cvs - 1:
+            raise KeyboardInterrupt
+        handed.append(adopt(engines, *args))
+
+    monkeypatch.setattr(WarmEngines, "adopt", interrupted_at_last)
+    monkeypatch.setattr(sys, "argv", ["bibcv", "build", *map(str, names), "-o", str(out),
+                                      "--force"])
+    started = []
+    real = WaitingTeX.__init__
+
+    def record(tex, preamble):
+        real(tex, preamble)
+        started.append(tex.process)
+
+    monkeypatch.setattr(WaitingTeX, "__init__", record)
+    with pytest.raises(KeyboardInterrupt):
+        launch.main()
+    assert len(started) == cvs and all(process.returncode is not None for process in started)
+    assert not [p for p in started if Path(f"/proc/{p.pid}").exists()]
+    assert bibcv_folders(private_tmp) == []
 
 
 def test_sigterm_during_a_build_leaves_no_warm_tex_and_no_folder(tmp_path):

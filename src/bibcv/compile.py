@@ -28,7 +28,6 @@ import contextlib
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -41,27 +40,24 @@ from bibcv import DEFAULT_TIMEOUT
 from bibcv.atomic import temporary_beside
 from bibcv.errors import BibcvError, Origin
 from bibcv.texlog import Overfull, overfull_lines
+from bibcv.texstart import (
+    ENGINE_OPTIONS,
+    JOB_NAME,
+    WORK_FOLDER_PREFIX,
+    XELATEX_COMMAND,
+    kill_group,
+    locked_down_env,
+    needs_one_pass,
+    work_folder_prefix,
+)
 
 if TYPE_CHECKING:
     from bibcv.warmtex import WarmEngines
 
 T = TypeVar("T")
 
-ENGINE_OPTIONS = ["-no-shell-escape", "-halt-on-error", "-interaction=nonstopmode",
-                  "-file-line-error"]
-XELATEX_COMMAND = ["xelatex", *ENGINE_OPTIONS]
 LATEXMK_COMMAND = ["latexmk", "-norc", "-xelatex", *ENGINE_OPTIONS]
-LOCKED_DOWN_ENV = {
-    "openin_any": "p",
-    "openout_any": "p",
-    "shell_escape": "f",
-    "max_print_line": "10000",  # one log line per message, so errors can be read back
-}
-JOB_NAME = "cv"  # TeX's file name inside the private folder, whatever the CV is called
-WORK_FOLDER_PREFIX = "bibcv-"
 _WORK_FOLDER = re.compile(rf"^{WORK_FOLDER_PREFIX}(\d+)-")
-# \nofiles in the preamble, outside a comment: the document needs one pass.
-_ONE_PASS = re.compile(r"^[^%\n]*\\nofiles\b", re.MULTILINE)
 _ENGINE_RUN = re.compile(r"^Run number \d+ of rule '(?:xe)?latex'", re.MULTILINE)
 # The first error TeX reports: "./cv.tex:12: message" (-file-line-error) or "! message".
 _FIRST_ERROR = re.compile(r"^(?:\./[^:\n]+\.tex:(?P<line>\d+): |! )(?P<message>.+)$",
@@ -170,11 +166,6 @@ def _published(tex: Path, pdf: Path, log: str, out_dir: Path, stem: str, passes:
     return CompiledCV(published_tex, published_pdf, passes, overfull)
 
 
-def work_folder_prefix() -> str:
-    """A private folder's name starts with this: its process id, for remove_stale_work_folders."""
-    return f"{WORK_FOLDER_PREFIX}{os.getpid()}-"
-
-
 def remove_stale_work_folders() -> None:
     """Remove private folders left by bibcv processes that no longer run (killed with -9).
 
@@ -215,15 +206,9 @@ def stop_all_engines() -> None:
         kill_group(process)
 
 
-def needs_one_pass(tex_source: str) -> bool:
-    """True when the preamble declares \\nofiles: no .aux, so nothing a rerun could fix."""
-    preamble = tex_source.split("\\begin{document}", 1)[0]
-    return _ONE_PASS.search(preamble) is not None
-
-
 def engine_env(source_date: int | None) -> dict[str, str]:
     """The locked-down environment, with a fixed date when there is one (see module doc)."""
-    env = {**os.environ, **LOCKED_DOWN_ENV}
+    env = locked_down_env()
     given = env.get("SOURCE_DATE_EPOCH")
     if given is not None and not re.fullmatch(r"[0-9]{1,12}", given):
         raise BibcvError(
@@ -315,12 +300,6 @@ def timed_out(timeout: float) -> BibcvError:
     return BibcvError(
         f"TeX did not finish within {timeout:g} seconds and was stopped; "
         "a very long or looping input is the usual cause (--timeout gives it longer)")
-
-
-def kill_group(process: subprocess.Popen) -> None:
-    """Kill the program and everything it started (latexmk starts xelatex, xelatex xdvipdfmx)."""
-    with contextlib.suppress(ProcessLookupError):  # already gone
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _compile_error(tex: Path, log: Path, output: str, out_dir: Path, stem: str) -> LatexError:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-CV_SUFFIXES = (".yaml", ".yml")
+from bibcv import BASE_FILE_PREFIX, CV_SUFFIXES
+
+__all__ = ["CV_SUFFIXES", "file_problem", "is_base_file"]
 
 
 def is_base_file(path: Path) -> bool:
     """A base file (``_name.yaml``) holds facts that CVs share through ``extends``; never built."""
-    return path.name.startswith("_")
+    return path.name.startswith(BASE_FILE_PREFIX)
 
 
 def file_problem(path: Path) -> str | None:

@@ -10,6 +10,10 @@ otherwise it starts TeX on each stale CV's last preamble and hands over to the
 command line (cli), which parses the arguments as always and takes the engines
 over. Any other command or form, and anything unusual (a base file, a folder,
 an output that cannot be written), goes straight to cli, which handles it.
+
+Until TeX has started, this module works on the arguments as strings and imports
+nothing but texstart: pathlib, typing and bibcv's compile module cost 0.03 s
+together, a tenth of a bare pass (see texstart).
 """
 
 from __future__ import annotations
@@ -18,41 +22,74 @@ import gc
 import os
 import signal
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING
 
+from bibcv import BASE_FILE_PREFIX, CV_SUFFIXES
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing before TeX starts
 if TYPE_CHECKING:
+    from bibcv.texstart import WaitingTeX
     from bibcv.warmtex import WarmEngines
 
-DEFAULT_OUTPUT_DIR = Path("build")  # where `build` writes without -o (cli shows it in --help)
+DEFAULT_OUTPUT_DIR = "build"  # where `build` writes without -o (cli shows it in --help)
 _started: WarmEngines | None = None  # the engines main started for the build cli runs
 
 
 def main() -> None:
     """The `bibcv` command."""
-    global _started
-    request = _plain_build(sys.argv[1:])
-    if request is not None:
-        # Python's cyclic garbage collector walks the growing heap again and again while
-        # a build imports pydantic, Jinja2 and bibcv (a tenth of their time) and finds
-        # nothing to free; cli's build turns it back on once they are imported.
-        gc.disable()
-        cv_files, output_dir, force = request
-        stale = cv_files if force else _stale(cv_files, output_dir)
-        if not stale and _said_up_to_date(cv_files):
-            sys.exit(0)
-        from bibcv.warmtex import WarmEngines
-
-        signal.signal(signal.SIGTERM, _stop)  # until cli's build takes over, as it then does
-        _started = WarmEngines()  # as cli's build would, one per processor it builds at once
-        _started.prepare_from_last_builds(stale[:os.cpu_count() or 1], output_dir, None)
     try:
+        request = _plain_build(sys.argv[1:])
+        if request is not None:
+            # Python's cyclic garbage collector walks the growing heap again and again while
+            # a build imports pydantic, Jinja2 and bibcv (a tenth of their time) and finds
+            # nothing to free; cli's build turns it back on once they are imported.
+            gc.disable()
+            cv_files, output_dir, force = request
+            stale = cv_files if force else _stale(cv_files, output_dir)
+            if not stale and _said_up_to_date(cv_files):
+                sys.exit(0)
+            signal.signal(signal.SIGTERM, _stop)  # until cli's build takes over, as it does
+            _start_engines(stale[:os.cpu_count() or 1], output_dir)
         from bibcv.cli import main as command_line
 
         command_line()
     finally:
         if _started is not None:
             _started.close()  # those cli did not take over: no TeX is left waiting
+        # Python's last act is a full garbage collection over every object still alive
+        # (pydantic's schemas, Jinja2's templates, the document): 40-90 ms after a build,
+        # when the process is ending and the system takes its memory back anyway. Frozen
+        # objects are out of the collector's sight; everything else is finalized as usual.
+        gc.freeze()
+
+
+def _start_engines(cv_files: list[str], output_dir: str) -> None:
+    """Start TeX on each CV's last preamble, as cli's build would (one per processor it
+    builds at once), then hand them to the engines that cli's build takes over."""
+    global _started
+    from bibcv.texstart import WaitingTeX, last_preamble
+
+    waiting: list[tuple[str, WaitingTeX]] = []
+    try:
+        for cv_file in cv_files:
+            stem = _stem(cv_file)
+            preamble = last_preamble(os.path.join(output_dir, f"{stem}.tex"))
+            if preamble is not None:
+                try:
+                    waiting.append((stem, WaitingTeX(preamble)))
+                except OSError:  # no xelatex, no room for a folder: the build says why
+                    continue
+        from pathlib import Path
+
+        from bibcv.warmtex import WarmEngines
+
+        _started = WarmEngines()
+        while waiting:
+            stem, tex = waiting[0]
+            _started.adopt(stem, Path(output_dir), tex)
+            waiting.pop(0)
+    finally:
+        for _name, tex in waiting:  # Ctrl-C or SIGTERM before the engines kept them
+            tex.discard()
 
 
 def _stop(signal_number: int, _frame: object) -> None:
@@ -66,7 +103,7 @@ def started_engines() -> WarmEngines | None:
     return _started
 
 
-def _plain_build(args: list[str]) -> tuple[list[Path], Path, bool] | None:
+def _plain_build(args: list[str]) -> tuple[list[str], str, bool] | None:
     """``build`` with CV files and at most -o DIR and --force: its CVs, folder and force;
     None for any other command or option, left to cli."""
     if not args or args[0] != "build":
@@ -78,33 +115,44 @@ def _plain_build(args: list[str]) -> tuple[list[Path], Path, bool] | None:
             value = next(rest, None)
             if value is None:
                 return None
-            output_dir = Path(value)
+            output_dir = value
         elif arg.startswith("--output-dir="):
-            output_dir = Path(arg.partition("=")[2])
+            output_dir = arg.partition("=")[2]
         elif arg == "--force":
             force = True
         elif arg.startswith("-"):
             return None
         else:
-            cv_files.append(Path(arg))
+            cv_files.append(arg)
     return (cv_files, output_dir, force) if _plain_cvs(cv_files, output_dir) else None
 
 
-def _plain_cvs(cv_files: list[Path], output_dir: Path) -> bool:
-    """CV files cli builds as named: no base file, other file or folder, none named twice."""
-    from bibcv.cvfiles import CV_SUFFIXES, is_base_file
-
-    return (bool(cv_files) and not output_dir.is_file()
-            and all(path.suffix in CV_SUFFIXES and not is_base_file(path)
-                    and not path.is_dir() for path in cv_files)
-            and len({path.stem for path in cv_files}) == len(cv_files)
-            and len({path.resolve() for path in cv_files}) == len(cv_files))
+def _plain_cvs(cv_files: list[str], output_dir: str) -> bool:
+    """CV files cli builds as named: no base file (``_name.yaml``), other file or folder,
+    none named twice."""
+    return (bool(cv_files) and not os.path.isfile(output_dir)
+            and all(_is_cv_file(path) for path in cv_files)
+            and len({_stem(path) for path in cv_files}) == len(cv_files)
+            and len({os.path.realpath(path) for path in cv_files}) == len(cv_files))
 
 
-def _stale(cv_files: list[Path], output_dir: Path) -> list[Path]:
+def _is_cv_file(path: str) -> bool:
+    name = os.path.basename(path)
+    return (os.path.splitext(name)[1] in CV_SUFFIXES and not name.startswith(BASE_FILE_PREFIX)
+            and not os.path.isdir(path))
+
+
+def _stem(cv_file: str) -> str:
+    """A CV's name, which names its outputs: the file's name without its suffix."""
+    return os.path.splitext(os.path.basename(cv_file))[0]
+
+
+def _stale(cv_files: list[str], output_dir: str) -> list[str]:
+    from pathlib import Path
+
     from bibcv.incremental import is_up_to_date
 
-    return [path for path in cv_files if not is_up_to_date(path, output_dir)]
+    return [path for path in cv_files if not is_up_to_date(Path(path), Path(output_dir))]
 
 
 def progress_prefix(done: int, total: int) -> str:
@@ -112,7 +160,7 @@ def progress_prefix(done: int, total: int) -> str:
     return f"[{done}/{total}] " if total > 1 else ""
 
 
-def _said_up_to_date(cv_files: list[Path]) -> bool:
+def _said_up_to_date(cv_files: list[str]) -> bool:
     """Say that each CV is up to date, as cli would; False when standard output refuses
     the lines (cli then says so plainly)."""
     total = len(cv_files)

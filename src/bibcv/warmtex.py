@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -44,36 +43,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bibcv.compile import (
-    JOB_NAME,
     MISSING_GLYPH,
-    XELATEX_COMMAND,
     communicate_or_stop,
-    engine_env,
     engine_missing,
-    kill_group,
-    needs_one_pass,
     stop_on_overrun,
     tracked,
-    work_folder_prefix,
 )
+from bibcv.texstart import JOB_NAME, WaitingTeX, last_preamble, split_document
 
-_BEGIN_DOCUMENT = "\\begin{document}"
-# The driver: the preamble, then wait for one line (read in scroll mode, the only mode
-# that may read the terminal), run it (it sets the date and nonstop mode back), go on.
-_DRIVER = ("\\input{{{job}-preamble}}\\scrollmode\\read16 to\\bibcvgo"
-           "\\bibcvgo\\input{{{job}-body}}\n")
 XDV_TO_PDF = ["xdvipdfmx", "-q", "-E"]  # what XeTeX runs itself, with "-o JOB.pdf"
-# What XeTeX says on its terminal once it has closed the XDV file (xetex.web, part 32).
-_XDV_CLOSED = b"Output written on "
-
-
-def split_document(tex_source: str) -> tuple[str, str] | None:
-    """The preamble and the body (from ``\\begin{document}`` on), when a warm engine can
-    make this document: one pass (``\\nofiles``) and ``\\begin{document}`` starting a line."""
-    at = tex_source.find(_BEGIN_DOCUMENT)
-    if at < 0 or (at > 0 and tex_source[at - 1] != "\n") or not needs_one_pass(tex_source):
-        return None
-    return tex_source[:at], tex_source[at:]
 
 
 @dataclass(frozen=True)
@@ -87,43 +65,16 @@ class WarmResult:
 
 
 class WarmEngine:
-    """One XeLaTeX waiting at ``\\begin{document}`` with one preamble loaded."""
+    """One XeLaTeX waiting at ``\\begin{document}`` with one preamble loaded, and what
+    it takes to finish the document with it."""
 
-    def __init__(self, preamble: str) -> None:
-        self.preamble, self.job = preamble, JOB_NAME
-        self._folder = tempfile.TemporaryDirectory(prefix=f"{work_folder_prefix()}warm-")
-        self.work = Path(self._folder.name)
-        self._xdv_closed = threading.Event()
-        process = None
-        try:
-            (self.work / f"{self.job}-preamble.tex").write_text(preamble, encoding="utf-8")
-            (self.work / f"{self.job}.tex").write_text(_DRIVER.format(job=self.job),
-                                                       encoding="utf-8")
-            # Its date does not matter: the line that lets it go sets the build's.
-            process = self.process = subprocess.Popen(
-                [*XELATEX_COMMAND, "-no-pdf", f"{self.job}.tex"], cwd=self.work,
-                env=engine_env(None), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, start_new_session=True)
-            threading.Thread(target=self._listen, daemon=True).start()
-        except BaseException:  # also Ctrl-C or SIGTERM just as TeX started: no TeX is left
-            if process is not None:
-                kill_group(process)
-                process.wait()
-            self._folder.cleanup()
-            raise
-
-    def _listen(self) -> None:
-        """Read what TeX says (a full pipe would stop it); note when its XDV is closed."""
-        assert self.process.stdout is not None
-        with self.process.stdout as said:
-            for line in said:
-                if line.startswith(_XDV_CLOSED):
-                    self._xdv_closed.set()
-        self._xdv_closed.set()  # TeX has ended, perhaps failing: nothing more to wait for
+    def __init__(self, tex: WaitingTeX) -> None:
+        self.tex, self.preamble, self.job = tex, tex.preamble, JOB_NAME
+        self.process, self.work = tex.process, Path(tex.folder)
 
     def waiting(self) -> bool:
         """Still running: loading its preamble, or done with it and waiting."""
-        return self.process.poll() is None
+        return self.tex.waiting()
 
     def finish(self, tex_source: str, env: dict[str, str], timeout: float) -> WarmResult | None:
         """Typeset the body of tex_source (whose preamble is this engine's) and write the PDF;
@@ -136,7 +87,7 @@ class WarmEngine:
             with contextlib.suppress(BrokenPipeError):  # TeX ended: its exit status says how
                 self.process.stdin.write(_go_line(env).encode("ascii"))
                 self.process.stdin.flush()
-            stop_on_overrun(self.process, timeout, self._xdv_closed.wait)
+            stop_on_overrun(self.process, timeout, self.tex.xdv_closed.wait)
             # TeX then takes about as long to end (freeing its memory) as xdvipdfmx takes to
             # make the PDF: they run side by side.
             made = self._xdv_to_pdf(env, _left(deadline))
@@ -168,13 +119,7 @@ class WarmEngine:
 
     def discard(self) -> None:
         """Stop TeX (its whole process group) and remove its folder."""
-        if self.process.poll() is None:
-            kill_group(self.process)
-            self.process.wait()
-        if self.process.stdin is not None:
-            with contextlib.suppress(OSError):
-                self.process.stdin.close()
-        self._folder.cleanup()
+        self.tex.discard()
 
 
 def _left(deadline: float) -> float:
@@ -219,26 +164,8 @@ class WarmEngines:
     def prepare(self, stem: str, out_dir: Path, tex_source: str) -> None:
         """Have an engine with this document's preamble wait for the CV's next build."""
         split = split_document(tex_source)
-        if split is None:
-            return
-        key = _key(stem, out_dir)
-        with self._lock:
-            old = self._engines.pop(key, None)
-        if old is not None and old.preamble == split[0] and old.waiting():
-            self._keep(key, old)
-            return
-        if old is not None:
-            old.discard()
-        engine = None
-        try:
-            engine = WarmEngine(split[0])
-            self._keep(key, engine)
-        except OSError:
-            return  # no xelatex, no room for a folder: the build runs cold and says why
-        except BaseException:  # Ctrl-C or SIGTERM before it was kept: close() cannot see it
-            if engine is not None:
-                engine.discard()
-            raise
+        if split is not None:
+            self._prepare_preamble(stem, out_dir, split[0])
 
     def prepare_from_last_builds(self, cv_files: Sequence[Path], out_dir: Path,
                                  formats: Sequence[str] | None) -> None:
@@ -249,11 +176,33 @@ class WarmEngines:
 
     def prepare_from_last_build(self, stem: str, out_dir: Path) -> None:
         """Guess the next build's preamble from the last one's .tex: it rarely changes."""
-        try:
-            source = (out_dir / f"{stem}.tex").read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        preamble = last_preamble(str(out_dir / f"{stem}.tex"))
+        if preamble is not None:
+            self._prepare_preamble(stem, out_dir, preamble)
+
+    def adopt(self, stem: str, out_dir: Path, tex: WaitingTeX) -> None:
+        """Keep a TeX started on the CV's preamble before this module was imported (launch)."""
+        self._keep(_key(stem, out_dir), WarmEngine(tex))
+
+    def _prepare_preamble(self, stem: str, out_dir: Path, preamble: str) -> None:
+        key = _key(stem, out_dir)
+        with self._lock:
+            old = self._engines.pop(key, None)
+        if old is not None and old.preamble == preamble and old.waiting():
+            self._keep(key, old)
             return
-        self.prepare(stem, out_dir, source)
+        if old is not None:
+            old.discard()
+        engine = None
+        try:
+            engine = WarmEngine(WaitingTeX(preamble))
+            self._keep(key, engine)
+        except OSError:
+            return  # no xelatex, no room for a folder: the build runs cold and says why
+        except BaseException:  # Ctrl-C or SIGTERM before it was kept: close() cannot see it
+            if engine is not None:
+                engine.discard()
+            raise
 
     @contextlib.contextmanager
     def finished(self, tex_source: str, stem: str, out_dir: Path, env: dict[str, str],

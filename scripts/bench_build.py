@@ -321,7 +321,9 @@ def many_cvs(work: Path, runs: int, count: int = 20) -> dict[str, float]:
     return {"parallel": parallel, "serial": one_by_one, "count": count}
 
 
-GOALS = {"watch": 0.3, "watch scholar": 0.3, "cold": 1.1, "first": 1.1, "make": 0.15}
+# Issue #19's goals. A CV's first build has none: TeX cannot start before Python has
+# rendered the preamble, which takes the imports and the whole document (see README, Speed).
+GOALS = {"watch": 0.3, "watch scholar": 0.3, "cold": 1.1, "make": 0.15}
 SERVE_GOAL = 0.5  # seconds from an edit saved to the open page showing it
 
 
@@ -360,7 +362,7 @@ def main() -> None:
          against_bare("watch scholar")),
         ("bibcv build, one CV, new process, --force", f"{one['cold'].wall:.3f} s",
          against_bare("cold")),
-        ("the same without an earlier .tex (TeX cannot start ahead)",
+        ("the same, a first build: no earlier .tex (TeX cannot start ahead)",
          f"{one['first'].wall:.3f} s", against_bare("first")),
         ("the same without Python's bytecode caches (all compiled again)",
          f"{one['uncached'].wall:.3f} s", against_bare("uncached")),

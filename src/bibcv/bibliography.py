@@ -70,6 +70,14 @@ _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 # biblatex's dates: 2024, 2024-03, 2024-03-23, and ranges (2024/2025, 2024-01/2024-03, 2024/).
 _ISO_DATE = re.compile(r"\s*([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
                        r"(?:/(?:(?P<end>[0-9]{4})(?:-[0-9]{2}(?:-[0-9]{2})?)?)?)?\s*")
+# A season written in month (BibTeX's styles print it as written; biber ignores it), and
+# biblatex's season dates (EDTF: 2020-21 is spring 2020, -24 winter).
+SEASONS = ("spring", "summer", "autumn", "winter")
+_SEASON_WORDS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn",
+                 "winter": "winter"}
+_SEASON_MONTH = re.compile(r"\s*(spring|summer|autumn|fall|winter)\.?(?:\s+[0-9]{4})?\s*",
+                           re.IGNORECASE)
+_SEASON_DATE = re.compile(r"\s*[0-9]{4}-(2[1-4])\s*")
 # biblatex data annotations: "1=equal" (an item), "1:family=..." (a part), "=uncertain" (the field)
 _ITEM_ANNOTATION = re.compile(r"\s*(\d*)(?::[\w-]+)?\s*=\s*(.+?)\s*")
 
@@ -157,6 +165,15 @@ class Publication:
     def month(self) -> int | None:
         date = re.match(r"\s*\d{4}-(\d{1,2})", self.raw_fields.get("date", ""))
         return month_number(date.group(1) if date else self.raw_fields.get("month", ""))
+
+    @cached_property
+    def season(self) -> str | None:
+        """"winter" for month = {Winter} (or {Winter 2020}, {Fall}) or date = {2020-24}."""
+        date = _SEASON_DATE.fullmatch(self.raw_fields.get("date", ""))
+        if date:
+            return SEASONS[int(date.group(1)) - 21]
+        written = _SEASON_MONTH.fullmatch(self.text("month"))
+        return _SEASON_WORDS[written.group(1).casefold()] if written else None
 
     @cached_property
     def day(self) -> int | None:
@@ -544,7 +561,8 @@ def _check_date(publication: Publication, bibliography: Bibliography) -> None:
         if date is None:
             problem = (f"cannot read the date {written!r}, so the CV shows it as written; "
                        "write it as 2024, 2024-03 or 2024-03-23")
-        elif date.group(2) and not _is_date(date.group(1), date.group(2), date.group(3)):
+        elif date.group(2) and not publication.season and not _is_date(
+                date.group(1), date.group(2), date.group(3)):
             problem = (f"the date {written!r} is not on the calendar, so the CV leaves out "
                        "what is wrong in it; write it as 2024-03-23 (year-month-day)")
     day = publication.raw_fields.get("day", "").strip()
@@ -572,7 +590,14 @@ def _month_and_year(publication: Publication) -> str:
 def _check_month(publication: Publication, bibliography: Bibliography) -> None:
     """A month the CV cannot read would vanish from the citation: say so."""
     written = publication.text("month")
-    if written and publication.month is None:
+    if written and publication.season:
+        number = SEASONS.index(publication.season) + 21
+        bibliography.warn(
+            f"entry {publication.key!r}: the month {written!r} is a season, which the CV "
+            "prints with the year, as BibTeX's styles do; biblatex (biber) ignores a season "
+            f"in month, so for biblatex write date = {{{publication.year or 2020}-{number}}} "
+            "instead (-21 spring, -22 summer, -23 autumn, -24 winter)", publication.origin)
+    elif written and publication.month is None:
         bibliography.warn(
             f"entry {publication.key!r}: cannot read the month {written!r}, so the CV shows "
             "the year alone; write month = feb (or 2), and a day as day = {1} or "

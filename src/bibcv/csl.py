@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bibcv.atomic import write_text_atomically
-from bibcv.bibliography import EQUAL_CONTRIBUTION, Publication
+from bibcv.bibliography import EQUAL_CONTRIBUTION, SEASONS, Publication
 from bibcv.latexrich import FORMULA_END, FORMULA_MARK, formula_source, latex_markup
 from bibcv.names import Name
 from bibcv.richtext import Link, Math, Node, RichText, Styled, Text, check_url, styled
@@ -209,6 +209,8 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     if p.year is not None:
         parts = [p.year, *([p.month, *([p.day] if p.day else [])] if p.month else [])]
         item["issued"] = {"date-parts": [parts]}
+        if p.season and not p.month:
+            item["issued"]["season"] = SEASONS.index(p.season) + 1  # CSL's 1 spring … 4 winter
     if p.authors:
         item["author"] = _names(p.authors, p, options, annotated=True)
     if p.editors:

@@ -484,12 +484,15 @@ def _type_word(entry: _Entry, default: str) -> str:
 
 
 def _date(entry: _Entry) -> str:
-    """"Nov. 2024"; a year that is not a clean one ("in press", "2024a") as written."""
-    year = entry.publication.year_text
-    month = entry.publication.month
-    if month is None or "month" in entry.style.omit or not entry.publication.has_clean_year:
+    """"Nov. 2024", "Winter 2024" (a season, in month or a biblatex date); a year that is
+    not a clean one ("in press", "2024a") as written."""
+    publication = entry.publication
+    year = publication.year_text
+    month = (f"month_{publication.month}" if publication.month
+             else f"season_{publication.season}" if publication.season else "")
+    if not month or "month" in entry.style.omit or not publication.has_clean_year:
         return year
-    return entry.style.pattern("date", month=entry.style.term(f"month_{month}"), year=year)
+    return entry.style.pattern("date", month=entry.style.term(month), year=year)
 
 
 def _status(entry: _Entry) -> str:
@@ -780,8 +783,11 @@ def venue_of(publication: Publication) -> str:
 
 def _badge(publication: Publication, venue: str, style: CitationStyle,
            warnings: list[BibcvError]) -> str:
-    """A badge shows a short, known abbreviation only: never a whole name, never an address."""
+    """A badge shows a short name only: a known abbreviation, or the venue itself when it is
+    short; never a long name, never an address."""
     badge = style.venues.lookup(venue, BADGE_LENGTH) if venue else None
+    if not badge and len(venue) <= BADGE_LENGTH:
+        badge = venue  # already short ("HotOS", "Nature"): its own badge
     if badge and len(badge) <= BADGE_LENGTH and not _WEB_ADDRESS.match(badge) and (
             "/" not in badge):
         return badge

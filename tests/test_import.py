@@ -136,3 +136,60 @@ def test_authors_are_read_from_an_apa_or_mla_citation_and_an_import_never_overwr
     again = CliRunner().invoke(main, arguments)
     assert again.exit_code == 1
     assert f"{cv} exists already" in again.output and cv.read_bytes() == before
+
+
+def rendercv_import(tmp_path: Path, text: str) -> tuple[Path, str]:
+    """Import RenderCV YAML text; the CV written and what `bibcv import` printed."""
+    source = tmp_path / "cv.yaml"
+    source.write_text(text, encoding="utf-8")
+    cv = tmp_path / "cv" / "imported.yaml"
+    result = CliRunner().invoke(main, ["import", "rendercv", str(source), "-o", str(cv)])
+    assert result.exit_code == 0, result.output
+    return cv, result.output
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("John_Doe_ClassicTheme_CV.yaml", {  # "NeurIPS 2022, Spotlight": a conference's name
+        "DoeWP23": ("inproceedings", "booktitle", "NeurIPS 2023"),
+        "LiuD22": ("inproceedings", "booktitle", "NeurIPS 2022, Spotlight"),
+        "GarciaDA22": ("inproceedings", "booktitle", "ICML 2022"),
+        "DoeW21": ("inproceedings", "booktitle", "ICLR 2021, Best Paper Award")}),
+    ("fridljand_cv.yaml", {"GeldsetzerFKB24": ("article", "journal", "Nature Medicine")}),
+    ("John_Doe_ClassicTheme_CV-v1.yaml", {"SmithDDT04": ("misc", "howpublished", "")}),
+])
+def test_a_rendercv_venue_makes_an_article_or_a_conference_paper(tmp_path, name, expected):
+    text = (SOURCES / "rendercv" / name).read_text(encoding="utf-8")
+    rendercv_import(tmp_path, text)
+    entries = load_bibliography([tmp_path / "bib" / "imported.bib"]).entries
+    assert {key: (entry.entry_type, field, entry.text(field))
+            for key, entry in entries.items()
+            for field in ("journal", "booktitle", "howpublished")
+            if entry.text(field) or field == expected[key][1]} == expected
+
+
+def test_rendercv_venue_words_tell_the_type():
+    from bibcv.importers.rendercv import _venue_kind
+
+    assert [_venue_kind(venue)[0] for venue in (
+        "Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition",
+        "ICML'22", "NeurIPS Workshop on Efficient Learning", "arXiv preprint arXiv:2310.03138",
+        "bioRxiv", "IEEE Transactions on Applied Superconductivity", "Science", "")] == [
+        "inproceedings", "inproceedings", "inproceedings", "misc", "misc", "article",
+        "article", "misc"]
+
+
+@pytest.mark.parametrize(("written", "language", "listed"), [
+    ("language: spanish", "es", None),  # RenderCV 2.4 and later name the language
+    ("language: mandarin_chinese", "zh", None),
+    ("language: de", "de", None),  # RenderCV 2.0 to 2.3: an ISO 639-1 code
+    ("language: english", None, None),
+    ("language: russian", None, "locale: language 'russian' (bibcv has no words for it"),
+])
+def test_a_rendercv_locale_becomes_the_cvs_language(tmp_path, written, language, listed):
+    text = (SOURCES / "rendercv" / "John_Doe_ClassicTheme_CV.yaml").read_text(encoding="utf-8")
+    assert "\n  language: english\n" in text
+    cv, output = rendercv_import(tmp_path, text.replace("language: english", written))
+    assert yaml.safe_load(cv.read_text(encoding="utf-8")).get("language") == language
+    assert (listed in output) if listed else "not carried over: locale" not in output
+    checked = CliRunner().invoke(main, ["check", str(cv)])
+    assert checked.exit_code == 0 and checked.output.strip() == f"{cv}: ok", checked.output

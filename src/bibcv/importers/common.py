@@ -29,6 +29,7 @@ class Imported:
     sections: dict[str, dict] = field(default_factory=dict)
     entries: list[Publication] = field(default_factory=list)
     not_carried: list[str] = field(default_factory=list)
+    language: str = ""  # a BCP 47 code bibcv has words for; "" for English
 
     def section(self, title: str, layout: str, **content: object) -> None:
         ident = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_") or "section"
@@ -112,6 +113,8 @@ def write(imported: Imported, cv_path: Path, bib_path: Path) -> list[Path]:
     if imported.contact:
         person["contact"] = imported.contact
     data: dict[str, object] = {"theme": "classic", "formats": ["pdf", "html"]}
+    if imported.language:
+        data["language"] = imported.language
     written = [cv_path]
     if imported.entries:
         data["bibliography"] = [Path(_relative(bib_path, cv_path.parent)).as_posix()]

@@ -2,12 +2,20 @@
 
 RenderCV tells its entry types apart by their keys, and so does this: text,
 education, experience, normal, publication, one-line, bullet and numbered
-entries.  Its `design`, `locale` and `settings` are its look, which a bibcv
-theme replaces: they are listed as not carried over.
+entries.  Its `design` and `settings` are its look, which a bibcv theme
+replaces: they are listed as not carried over.  Of its `locale`, the language
+becomes the CV's `language:` (bibcv has its own words for it); RenderCV 1.x's
+`locale_catalog` names no language.
+
+A publication's venue is RenderCV's one `journal` key, which its schema calls
+"the journal, conference, or venue": its words tell a conference paper
+("Proceedings of …", "NeurIPS 2023") and a preprint ("arXiv preprint") from a
+journal article.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -22,11 +30,26 @@ from bibcv.fetch.records import (
     year_and_month,
 )
 from bibcv.importers.common import Imported, date_range, linked, markdown
+from bibcv.locales import BASE_LANGUAGE, locale_code
 
 KNOWN = {"institution", "area", "degree", "company", "position", "name", "title", "authors",
          "date", "start_date", "end_date", "location", "summary", "highlights", "doi", "url",
          "journal", "label", "details", "bullet", "number", "reversed_number"}
 SCHOLAR = "https://scholar.google.com/citations?user={}"
+# RenderCV 2.4 and later name a locale (its schema/models/locale/other_locales/*.yaml);
+# 2.0 to 2.3 took an ISO 639-1 code, which is already a BCP 47 code.
+LANGUAGES = {"english": "en", "arabic": "ar", "danish": "da", "dutch": "nl", "french": "fr",
+             "german": "de", "hebrew": "he", "hindi": "hi", "hungarian": "hu",
+             "indonesian": "id", "italian": "it", "japanese": "ja", "korean": "ko",
+             "mandarin_chinese": "zh", "norwegian_bokmål": "nb", "norwegian_nynorsk": "nn",
+             "persian": "fa", "portuguese": "pt", "russian": "ru", "spanish": "es",
+             "turkish": "tr", "vietnamese": "vi"}
+_PREPRINT = re.compile(r"\b(arxiv|biorxiv|medrxiv|chemrxiv|ssrn|preprint)\b", re.IGNORECASE)
+_CONFERENCE = re.compile(r"\b(conference|conf\.|proceedings|proc\.|symposium|workshop|"
+                         r"congress|colloquium|meeting)\b", re.IGNORECASE)
+# A short name with its edition's year, as conferences are named (NeurIPS 2023, ICML'22);
+# a journal is named without a year.
+_SHORT_NAME_AND_YEAR = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*\s*(?:'\d{2}|(?:19|20)\d{2})\b")
 
 
 def import_rendercv(path: Path) -> Imported:
@@ -37,13 +60,31 @@ def import_rendercv(path: Path) -> Imported:
     cv = data.get("cv") or {}
     imported = Imported(str(cv.get("name") or ""), f"the RenderCV file {path.name}")
     for key, value in data.items():
-        if key != "cv" and value:
+        if key == "locale" and isinstance(value, dict):
+            _locale(value, imported)
+        elif key != "cv" and value:
             imported.not_carried.append(f"{key}: RenderCV's {key} (a bibcv theme "
                                         "sets the look)")
     _contact(cv, imported)
     for title, entries in (cv.get("sections") or {}).items():
         _section(_title(str(title)), entries or [], imported)
     return imported
+
+
+def _locale(locale: dict, imported: Imported) -> None:
+    """The language, as a code bibcv has words for; RenderCV's own words are not kept."""
+    name = str(locale.get("language") or BASE_LANGUAGE)
+    code = LANGUAGES.get(name.casefold(), name)
+    known = locale_code(code)
+    if known is None:
+        imported.not_carried.append(f"locale: language {name!r} (bibcv has no words for it; "
+                                    "the CV is in English)")
+    elif known != BASE_LANGUAGE:
+        imported.language = code
+    words = sorted(key for key, value in locale.items() if key != "language" and value)
+    if words:
+        imported.not_carried.append(f"locale: RenderCV's {', '.join(words)} (bibcv prints "
+                                    "its own words and dates for the CV's language)")
 
 
 def _contact(cv: dict, imported: Imported) -> None:
@@ -133,19 +174,30 @@ def _publications(entries: list[dict], imported: Imported) -> list[Publication]:
     for entry in entries:
         authors = [str(a).replace("*", "").strip() for a in entry.get("authors") or []]
         date = str(entry.get("date") or "")
+        venue = str(entry.get("journal") or "").strip()
+        entry_type, venue_field = _venue_kind(venue)
         fields = {
             "author": " and ".join(plain_to_bibtex(a) for a in authors),
             "title": plain_to_bibtex(str(entry.get("title", ""))),
-            "howpublished": plain_to_bibtex(str(entry.get("journal") or "")),
+            venue_field: plain_to_bibtex(venue),
             **year_and_month(date),
             "doi": str(entry.get("doi") or ""),
             "url": str(entry.get("url") or ""),
             "note": plain_to_bibtex(str(entry.get("summary") or "")),
         }
-        paper = publication("misc", fields)
+        paper = publication(entry_type, fields)
         paper.key = make_key(paper, DEFAULT_KEY_PATTERN, taken)
         found.append(paper)
         for key in sorted(set(entry) - KNOWN):
             if entry[key]:
                 imported.not_carried.append(f"publication {entry.get('title')!r}: {key}")
     return found
+
+
+def _venue_kind(venue: str) -> tuple[str, str]:
+    """The BibTeX type a venue's words show, and the field that holds the venue."""
+    if not venue or _PREPRINT.search(venue):
+        return "misc", "howpublished"
+    if _CONFERENCE.search(venue) or _SHORT_NAME_AND_YEAR.match(venue):
+        return "inproceedings", "booktitle"
+    return "article", "journal"

@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -257,17 +257,15 @@ def serve(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...]
     try:
         check_address(host, allow_remote)
     except BibcvError as error:
-        _report(error)
-        sys.exit(1)
+        _fail(error)
     cv_files = _watched_cvs("serve", cv_files, output_dir)
     states = BuildStates(path.stem for path in cv_files)
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
         server = CVServer(host, port, output_dir, states)
     except OSError as error:
-        _report(BibcvError(f"cannot serve on {host} port {port}: {error.strerror or error}; "
-                           "choose another --port (0 picks a free one)"))
-        sys.exit(1)
+        _fail(BibcvError(f"cannot serve on {host} port {port}: {error.strerror or error}; "
+                         "choose another --port (0 picks a free one)"))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     _echo(f"serving {output_dir}/ at {server.url} (open it in a browser; Ctrl-C stops)")
     try:
@@ -284,8 +282,7 @@ def _watched_cvs(command: str, cv_files: tuple[Path, ...], output_dir: Path) -> 
     """The CVs to watch: those named, else every cv/*.yaml but base files."""
     cv_files, _refused = _cv_files(command, cv_files or tuple(sorted(Path("cv").glob("*.yaml"))))
     if not cv_files:
-        _report(BibcvError(f"no CV to {command}: name the CV files, or run where cv/*.yaml are"))
-        sys.exit(1)
+        _fail(BibcvError(f"no CV to {command}: name the CV files, or run where cv/*.yaml are"))
     _refuse_shared_stems(cv_files, output_dir)
     return cv_files
 
@@ -355,10 +352,9 @@ def _refuse_shared_stems(cv_files: tuple[Path, ...], output_dir: Path) -> None:
     for path in cv_files:
         other = seen.setdefault(path.stem, path)
         if other != path:
-            _report(BibcvError(f"{other} and {path} would both write "
-                               f"{output_dir / path.stem}.pdf; rename one, or build them "
-                               "into different folders with -o"))
-            sys.exit(1)
+            _fail(BibcvError(f"{other} and {path} would both write "
+                             f"{output_dir / path.stem}.pdf; rename one, or build them "
+                             "into different folders with -o"))
 
 
 def _formats(value: str | None) -> tuple[str, ...] | None:
@@ -424,8 +420,7 @@ def export_bib_command(sources: tuple[Path, ...], output: Path | None,
     try:
         exported = export_bib(list(sources), strip_cv_fields)
     except BibcvError as error:
-        _report(error)
-        sys.exit(1)
+        _fail(error)
     _warn(exported.warnings)
     if output is None or str(output) == "-":
         _echo(exported.text, nl=False)
@@ -433,11 +428,9 @@ def export_bib_command(sources: tuple[Path, ...], output: Path | None,
     try:
         write_output(output, exported.text)
     except BibcvError as error:
-        _report(error)
-        sys.exit(1)
+        _fail(error)
     except OSError as error:
-        _report(BibcvError(f"cannot write {output}: {error.strerror or error}"))
-        sys.exit(1)
+        _fail(BibcvError(f"cannot write {output}: {error.strerror or error}"))
     none = " (no publications section or query selects any entry)" if not exported.count else ""
     _echo(f"wrote {exported.count} entries to {output}{none}", err=True)
 
@@ -454,11 +447,9 @@ def export_academicpages_command(cv_file: Path, output_dir: Path) -> None:
     try:
         exported = export_academicpages(load_document(cv_file), output_dir)
     except BibcvError as error:
-        _report(error)
-        sys.exit(1)
+        _fail(error)
     except OSError as error:
-        _report(BibcvError(f"cannot write into {output_dir}: {error}"))
-        sys.exit(1)
+        _fail(BibcvError(f"cannot write into {output_dir}: {error}"))
     _warn(exported.warnings)
     for removed in exported.removed:
         _echo(f"removed {removed}: its paper is no longer shown", err=True)
@@ -502,8 +493,7 @@ def add(identifiers: tuple[str, ...], target: Path | None, key_pattern: str | No
         if added.entries:
             bib.write()
     except BibcvError as error:
-        _report_unchanged(error)
-        sys.exit(1)
+        _fail(error, unchanged=True)
     for message in added.refused:
         _echo(message, err=True)
     for entry in added.entries:
@@ -540,8 +530,7 @@ def sync(source: str, person: str, target: Path | None, dry_run: bool,
         if summary.changes and not dry_run:
             bib.write()
     except BibcvError as error:
-        _report_unchanged(error)
-        sys.exit(1)
+        _fail(error, unchanged=True)
     would = "would be " if dry_run else ""
     for kind, lines in (("added", summary.added), ("merged", summary.merged),
                         ("conflicting", summary.conflicting)):
@@ -579,8 +568,7 @@ def import_command(kind: str, source: Path, output: Path) -> None:
         imported = getattr(importlib.import_module(module), function)(source)
         written = write(imported, output, bib)
     except BibcvError as error:
-        _report(error)
-        sys.exit(1)
+        _fail(error)
     for line in imported.not_carried:
         _echo(f"not carried over: {line}", err=True)
     _echo(f"wrote {', '.join(map(str, written))}; next: bibcv build {output}")
@@ -610,11 +598,9 @@ def cite_counts(sources: tuple[Path, ...], output: Path, mailto: str | None) -> 
             fetched = fetch_counts(entries, http, today)
         write_text_atomically(output, fetched.counts.text())
     except BibcvError as error:
-        _report_unchanged(error)
-        sys.exit(1)
+        _fail(error, unchanged=True)
     except OSError as error:
-        _report_unchanged(BibcvError(f"cannot write {output}: {error}"))
-        sys.exit(1)
+        _fail(BibcvError(f"cannot write {output}: {error}"), unchanged=True)
     for entry in fetched.not_found:
         _echo(f"{entry.origin}: {entry.key}: OpenAlex has no work with this "
                    + ("DOI" if entry.has("doi") else "title") + "; no count", err=True)
@@ -650,11 +636,6 @@ def _key_pattern(option: str | None) -> str:
     return option or os.environ.get("BIBCV_KEY_PATTERN") or DEFAULT_KEY_PATTERN
 
 
-def _report_unchanged(error: BibcvError) -> None:
-    """A fetch command that stops writes nothing: say so after the reason."""
-    _echo(f"{error}; nothing was changed", err=True)
-
-
 @main.command()
 @click.argument("stem")
 @click.option("--name", help="Your name as it should appear (default: from STEM).")
@@ -669,8 +650,7 @@ def new(stem: str, name: str | None, cv_dir: Path, bib_dir: Path) -> None:
     try:
         written = create_starter(stem, name, cv_dir, bib_dir)
     except BibcvError as error:
-        _report(error)
-        sys.exit(1)
+        _fail(error)
     for path in written:
         _echo(f"wrote {path}")
     _echo(f"next: bibcv build {written[0]}")
@@ -688,8 +668,7 @@ def init(folder: Path, name: str | None, stem: str | None) -> None:
     try:
         written = create_repository(folder, stem, name)
     except BibcvError as error:
-        _report(error)
-        sys.exit(1)
+        _fail(error)
     for path in written:
         _echo(f"wrote {path}")
     _echo(f"next: cd {folder} && make cv   (or: bibcv build {written[0].relative_to(folder)})")
@@ -717,11 +696,9 @@ def schema(theme: str) -> None:
     try:
         found = load_theme(find_theme(theme, Path.cwd()))
     except LookupError as error:
-        _report(BibcvError(str(error)))
-        sys.exit(1)
+        _fail(BibcvError(str(error)))
     except BibcvError as error:
-        _report(error)
-        sys.exit(1)
+        _fail(error)
     _echo(json.dumps(json_schema(found), indent=2, ensure_ascii=False))
 
 
@@ -739,6 +716,13 @@ def themes() -> None:
 
 def _report(error: BibcvError) -> None:
     _echo(f"{error}", err=True)
+
+
+def _fail(error: BibcvError, unchanged: bool = False) -> NoReturn:
+    """Say what stopped the command, and exit 1; a fetch command that stops has written
+    nothing (``unchanged``), which it says after the reason."""
+    _echo(f"{error}; nothing was changed" if unchanged else f"{error}", err=True)
+    sys.exit(1)
 
 
 def _warn(warnings: list[BibcvError]) -> None:

@@ -11,7 +11,16 @@ import re
 import unicodedata
 
 from bibcv.cjk import is_cjk
-from bibcv.richtext import Link, Math, Node, RichText, Styled, Text, link_label
+from bibcv.richtext import (
+    PARAGRAPH_BREAK,
+    Link,
+    Math,
+    Node,
+    RichText,
+    Styled,
+    Text,
+    link_label,
+)
 from bibcv.texmath import FormulaError, TextArgument, formula_pieces
 
 
@@ -48,7 +57,6 @@ _SPECIALS = {
 }
 # TeX font ligatures would turn "--" into a dash, ",," into „ and "<<" into «.
 _LIGATURE_PAIRS = {"--", ",,", "<<", ">>"}
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SPACES = re.compile(r"([ \t\r\n]+)")  # not U+00A0: a no-break space stays one
 LONG_WORD = 30  # longer words are set breakable, as addresses are (see ``breakable``)
 LONG_RUN = 12
@@ -71,7 +79,7 @@ _URL_ESCAPES = {"%": r"\%", "#": r"\#", "\\": r"\%5C", "{": r"\%7B", "}": r"\%7D
 
 def escape_text(text: str) -> Latex:
     """Escape plain text so that TeX prints every character as written."""
-    paragraphs = _PARAGRAPH_BREAK.split(text)
+    paragraphs = PARAGRAPH_BREAK.split(text)
     return Latex("\n\n".join(_escape_paragraph(p) for p in paragraphs))
 
 

@@ -89,6 +89,23 @@ def as_rich(value: RichText | str) -> RichText:
     return RichText((Text(value),)) if value else RichText()
 
 
+# A blank line, as LaTeX reads it: what separates a text's paragraphs in every backend.
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def split_paragraphs(rich: RichText) -> list[RichText]:
+    """The text cut at its blank lines; one inside a style (*a\n\nb*) stays white space."""
+    pieces: list[list[Node]] = [[]]
+    for node in rich.parts:
+        if not isinstance(node, Text):
+            pieces[-1].append(node)
+            continue
+        first, *rest = PARAGRAPH_BREAK.split(node.value)
+        pieces[-1].append(Text(first))
+        pieces += [[Text(text)] for text in rest]
+    return [RichText(tuple(piece)) for piece in pieces]
+
+
 def styled(style: Style, content: RichText | str) -> RichText:
     return RichText((Styled(style, as_rich(content).parts),))
 

@@ -37,9 +37,11 @@ from bibcv.richtext import (
     RichText,
     Styled,
     Text,
+    as_rich,
     check_url,
     link_label,
     plain,
+    split_paragraphs,
 )
 from bibcv.style import PublicationView
 from bibcv.theme import Theme, theme_loader
@@ -54,7 +56,6 @@ _DESCRIPTION_LENGTH = 200
 # design.page_size for CSS's @page (executive has no CSS keyword).
 CSS_PAGE_SIZES = {"a4": "A4", "a5": "A5", "b5": "B5", "letter": "letter", "legal": "legal",
                   "us-executive": "7.25in 10.5in"}
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")  # a blank line, as LaTeX and Markdown read it
 
 
 def to_html(rich: RichText) -> Markup:
@@ -91,15 +92,7 @@ def paragraphs(value: RichText | str | None) -> list[RichText]:
     """A text split at blank lines, as LaTeX reads it; each piece becomes one <p>."""
     if value is None:
         return []
-    pieces: list[list[Node]] = [[]]
-    for node in value.parts if isinstance(value, RichText) else (Text(value),):
-        if not isinstance(node, Text):
-            pieces[-1].append(node)
-            continue
-        first, *rest = _PARAGRAPH_BREAK.split(node.value)
-        pieces[-1].append(Text(first))
-        pieces += [[Text(text)] for text in rest]
-    return [rich for rich in (RichText(tuple(p)) for p in pieces) if plain(rich).strip()]
+    return [rich for rich in split_paragraphs(as_rich(value)) if plain(rich).strip()]
 
 
 def anchor(value: Any) -> str:

@@ -46,6 +46,7 @@ from bibcv.richtext import (
     as_rich,
     join,
     link_label,
+    split_paragraphs,
     styled,
 )
 from bibcv.style import EQUAL_CONTRIBUTION_MARK, PublicationView
@@ -66,7 +67,6 @@ _ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-
 _LINE_START = re.compile(r"^(?:[-+>=]|(\d{1,9})[.)](?=\s|$))")
 # What browsers percent-encode in an address: so written in a link target for kramdown.
 _PERCENT_ENCODED = {char: f"%{ord(char):02X}" for char in "\\<>{}"}
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
 _WHITE_SPACE = re.compile(r"\s+")
 _STRONG, _EMPHASIS = "**", "*"
 _SUPERSCRIPTS = dict(zip(
@@ -114,20 +114,7 @@ def to_markdown(rich: RichText, kramdown: bool = False) -> Markdown:
 def paragraphs(rich: RichText, kramdown: bool = False) -> Markdown:
     """A text that may hold blank lines: one Markdown paragraph for each of its paragraphs."""
     return Markdown("\n\n".join(
-        p for p in (to_markdown(part, kramdown) for part in _split(rich)) if p))
-
-
-def _split(rich: RichText) -> list[RichText]:
-    """The rich text cut at its paragraph breaks (a break inside a style stays a space)."""
-    pieces: list[list[Node]] = [[]]
-    for node in rich.parts:
-        if not isinstance(node, Text):
-            pieces[-1].append(node)
-            continue
-        first, *rest = _PARAGRAPH_BREAK.split(node.value)
-        pieces[-1].append(Text(first))
-        pieces += [[Text(part)] for part in rest]
-    return [RichText(tuple(piece)) for piece in pieces]
+        p for p in (to_markdown(part, kramdown) for part in split_paragraphs(rich)) if p))
 
 
 def _merged(parts: Iterable[Node]) -> list[Node]:

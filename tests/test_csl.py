@@ -4,7 +4,11 @@ styles, in the web page (word for word) and the PDF (your name bold, DOIs linked
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
+import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -359,3 +363,80 @@ def test_translators_book_authors_and_languages_reach_a_csl_style(tmp_path):
     # langid: a German title is not title-cased as an English one ("Und", "Für")
     assert "“Gaius Caesar und Artavasdes.” In *Das Kenotaph für Gaius" in markdown, markdown
     assert "*Zehn Bücher Über Architektur*" in markdown, markdown  # no langid: as English
+
+
+def slow_cv(folder: Path) -> Path:
+    """A CV whose bibliography takes citeproc-js half a minute of CPU or more: 600 papers of
+    40 authors whose names keep APA's disambiguation busy (bibcv's part takes 2-3 s)."""
+    papers = "\n".join(
+        f"@article{{k{i}, author = {{{' and '.join(f'Fam{j % 7}, G{i % 5}' for j in range(40))}}},"
+        f" title = {{Study {i}}}, journal = {{J}}, year = {{{2000 + i % 3}}}}}"
+        for i in range(600))
+    write(folder / "slow.bib", papers)
+    return write(folder / "cv.yaml", """\
+        bibliography: [slow.bib]
+        style: apa
+        person: {name: Ada Lovelace}
+        sections:
+          pubs: {title: Publications, layout: publications, query: {types: [article]}}
+        """)
+
+
+def node_children(pid: int) -> list[int]:
+    """The Node.js processes a process started, with the CPU seconds each has used."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, fields = stat.read_text().split("(", 1)[1].rsplit(")", 1)
+        except (OSError, IndexError, ValueError):
+            continue
+        if name == "node" and int(fields.split()[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_citeproc_js_is_stopped_at_the_builds_time_limit(tmp_path):
+    """It had a fixed 120 s of its own, whatever --timeout said."""
+    with pytest.raises(BibcvError, match=r"cv\.yaml: citeproc-js did not finish within 2 "
+                                         r"seconds and was stopped.*--timeout"):
+        build_cv(slow_cv(tmp_path), tmp_path / "out", timeout=2, formats=["md"])
+    assert node_children(os.getpid()) == []
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM to bibcv", "Ctrl-C"])
+def test_a_signal_stops_citeproc_js_at_once_and_leaves_no_node(tmp_path, stop):
+    """SIGTERM (to bibcv alone) and Ctrl-C (SIGINT to the terminal's process group, which
+    citeproc-js, in a session of its own, is not in) both waited for Node to finish."""
+    build = subprocess.Popen([sys.executable, "-m", "bibcv", "build", str(slow_cv(tmp_path)),
+                              "-o", str(tmp_path / "out"), "-f", "md"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (nodes := node_children(build.pid)) or cpu_seconds(nodes[0]) < 0.5:
+            assert time.monotonic() < deadline and build.poll() is None, build.stderr
+            time.sleep(0.05)
+        signalled = time.monotonic()
+        if stop == "Ctrl-C":
+            os.killpg(build.pid, signal.SIGINT)
+        else:
+            build.send_signal(signal.SIGTERM)
+        _stdout, stderr = build.communicate(timeout=60)
+        stopped_in = time.monotonic() - signalled
+    finally:
+        build.kill()
+    number = signal.SIGINT if stop == "Ctrl-C" else signal.SIGTERM
+    assert build.returncode == 128 + number, stderr
+    assert "stopped: the outputs of the CVs not finished are unchanged" in stderr
+    assert "Traceback" not in stderr
+    assert not Path(f"/proc/{nodes[0]}").exists()
+    assert stopped_in < 10  # Node had half a minute of work left (seconds more under load)
+    assert not (tmp_path / "out" / "cv.md").exists()

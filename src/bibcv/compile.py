@@ -67,7 +67,7 @@ _ERROR_CONTEXT_LINE = re.compile(r"^l\.(\d+) ", re.MULTILINE)
 # "! Unable to read an entire line---bufsize=200000." or "xelatex: fatal: ...".
 _TERMINAL_ERROR = re.compile(r"(?:^|(?<=\)))! (?P<message>.+)$|^\S+: fatal: (?P<fatal>.+)$",
                              re.MULTILINE)
-_RUNNING: set[subprocess.Popen] = set()  # TeX runs in progress, for stop_all_engines
+_RUNNING: set[subprocess.Popen] = set()  # TeX and citeproc-js runs, for stop_all_engines
 _RUNNING_LOCK = threading.Lock()
 _STOPPING = threading.Event()  # set by stop_all_engines: no run may start or succeed after it
 MISSING_GLYPH = re.compile(
@@ -198,7 +198,8 @@ def _is_running(pid: int) -> bool:
 
 
 def stop_all_engines() -> None:
-    """Kill every TeX run of this process (SIGTERM to `bibcv build`): their builds then fail."""
+    """Kill every TeX and citeproc-js run of this process (SIGTERM to `bibcv build`): their
+    builds then fail."""
     _STOPPING.set()
     with _RUNNING_LOCK:
         running = list(_RUNNING)
@@ -243,10 +244,12 @@ def communicate_or_stop(process: subprocess.Popen, timeout: float) -> str:
     return stop_on_overrun(process, timeout, lambda: process.communicate()[0]) or ""
 
 
-def stop_on_overrun(process: subprocess.Popen, timeout: float, wait: Callable[[], T]) -> T:
-    """What ``wait()`` gives once the TeX program has done what it waits for; on a timeout or
-    an interruption (Ctrl-C in `bibcv watch`) the program's whole process group is stopped, as
-    it runs in a session of its own, and ``wait()`` is called again to see it end.
+def stop_on_overrun(process: subprocess.Popen, timeout: float, wait: Callable[[], T],
+                    program: str = "TeX") -> T:
+    """What ``wait()`` gives once the program (TeX, or citeproc-js on Node) has done what it
+    waits for; on a timeout or an interruption (Ctrl-C in `bibcv watch`) the program's whole
+    process group is stopped, as it runs in a session of its own, and ``wait()`` is called
+    again to see it end.
 
     The time limit is a timer that kills the group, not a timeout of the wait itself: with
     that, Python polls for a program's end, sleeping up to 50 ms between looks, and an edit in
@@ -270,13 +273,14 @@ def stop_on_overrun(process: subprocess.Popen, timeout: float, wait: Callable[[]
     finally:
         timer.cancel()
     if overran.is_set():
-        raise timed_out(timeout)
+        raise timed_out(timeout, program)
     return result
 
 
 @contextlib.contextmanager
-def tracked(process: subprocess.Popen) -> Iterator[None]:
-    """Let stop_all_engines find a TeX run while it goes on; once stopped, no run succeeds."""
+def tracked(process: subprocess.Popen, program: str = "TeX") -> Iterator[None]:
+    """Let stop_all_engines find a run of TeX (or of citeproc-js) while it goes on; once
+    stopped, no run succeeds."""
     with _RUNNING_LOCK:
         _RUNNING.add(process)
         if _STOPPING.is_set():
@@ -287,7 +291,7 @@ def tracked(process: subprocess.Popen) -> Iterator[None]:
         with _RUNNING_LOCK:
             _RUNNING.discard(process)
     if _STOPPING.is_set():
-        raise BibcvError("stopped before TeX finished; nothing was written")
+        raise BibcvError(f"stopped before {program} finished; nothing was written")
 
 
 def engine_missing(program: str) -> BibcvError:
@@ -296,9 +300,9 @@ def engine_missing(program: str) -> BibcvError:
         "TeX, elsewhere it prints what to install (scripts/system-deps.sh lists it)")
 
 
-def timed_out(timeout: float) -> BibcvError:
+def timed_out(timeout: float, program: str = "TeX") -> BibcvError:
     return BibcvError(
-        f"TeX did not finish within {timeout:g} seconds and was stopped; "
+        f"{program} did not finish within {timeout:g} seconds and was stopped; "
         "a very long or looping input is the usual cause (--timeout gives it longer)")
 
 

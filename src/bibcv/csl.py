@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,8 +31,10 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from bibcv import DEFAULT_TIMEOUT
 from bibcv.atomic import write_text_atomically
 from bibcv.bibliography import EQUAL_CONTRIBUTION, SEASONS, Publication
+from bibcv.errors import BibcvError
 from bibcv.latexrich import FORMULA_END, FORMULA_MARK, formula_source, latex_markup
 from bibcv.names import Name
 from bibcv.richtext import Link, Math, Node, RichText, Styled, Text, check_url, styled
@@ -41,7 +44,6 @@ DEFAULT_LOCALE = "en-US"
 CITEPROC_VERSION = "2.4.63"  # npm's citeproc (citeproc-js 1.4.63); package.json pins it
 RUNNER = Path(__file__).with_name("citeproc_runner.js")
 CSL_NAMESPACE = "{http://purl.org/net/xbiblio/csl}"
-RUN_TIMEOUT = 120  # seconds for the whole build's citations
 _MODULE_FILE = Path("node_modules/citeproc/citeproc_commonjs.js")
 
 
@@ -364,6 +366,7 @@ class Bibliographies:
     citeproc: Path | None = None
     lang: str | None = None  # the CV's language; None: each style's own, else en-US
     cache_dir: Path | None = None  # bibliographies rendered before, by their request
+    timeout: float = DEFAULT_TIMEOUT  # seconds for the run, as for TeX (--timeout)
     styles: dict[str, CslStyle] = field(default_factory=dict)
     pending: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     rendered: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -384,7 +387,7 @@ class Bibliographies:
                                    for index, item in enumerate(items.values())]})
         if not jobs:
             return
-        results = run_citeproc(jobs, self.citeproc, self.cache_dir)
+        results = run_citeproc(jobs, self.citeproc, self.cache_dir, self.timeout)
         for (name, items), result in zip(self.pending.items(), results, strict=True):
             self.rendered.setdefault(name, {}).update(
                 {digest: result["entries"][f"i{index}"] for index, digest in enumerate(items)})
@@ -439,7 +442,8 @@ def _resolved_et_al(item: dict[str, Any], xml: str) -> dict[str, Any]:
 
 
 def run_citeproc(jobs: list[dict[str, Any]], citeproc: Path | None = None,
-                 cache_dir: Path | None = None) -> list[dict[str, Any]]:
+                 cache_dir: Path | None = None,
+                 timeout: float = DEFAULT_TIMEOUT) -> list[dict[str, Any]]:
     """Render every job in one Node.js process (starting it, and citeproc-js reading a
     large style, cost more than rendering).  With a cache_dir, a job rendered before (same
     style, locale and items, same runner and citeproc-js) is read back instead: an edit in
@@ -451,7 +455,7 @@ def run_citeproc(jobs: list[dict[str, Any]], citeproc: Path | None = None,
         for path in cached]
     missing = [index for index, result in enumerate(results) if result is None]
     if missing:
-        fresh = _run_node([jobs[index] for index in missing], module)
+        fresh = _run_node([jobs[index] for index in missing], module, timeout)
         for index, result in zip(missing, fresh, strict=True):
             results[index] = result
             path = cached[index]
@@ -468,23 +472,34 @@ def _cache_file(job: dict[str, Any], module: Path, cache_dir: Path | None) -> Pa
     return cache_dir / f"csl-{hashlib.sha256(key.encode()).hexdigest()}.json"
 
 
-def _run_node(jobs: list[dict[str, Any]], module: Path) -> list[dict[str, Any]]:
+def _run_node(jobs: list[dict[str, Any]], module: Path, timeout: float) -> list[dict[str, Any]]:
+    """citeproc-js run as TeX is (compile.py): in a session of its own, its whole process
+    group killed when it overruns the build's --timeout, on Ctrl-C, or on SIGTERM
+    (stop_all_engines), so that no Node process outlives the build.  The request is a file,
+    not a pipe, so that waiting for its end again after a kill has nothing left to write."""
+    from bibcv.compile import stop_on_overrun, tracked
+
     node = shutil.which("node")
     if node is None:
         raise CslError("CSL styles need Node.js (the `node` command), which is not installed; "
                        "on Debian: apt-get install nodejs npm, then run `make cv` in bibcv's "
                        "folder")
-    request = json.dumps({"locales": str(locales_folder()), "jobs": jobs})
-    try:
-        finished = subprocess.run([node, str(RUNNER), str(module)], input=request,
-                                  capture_output=True, text=True, timeout=RUN_TIMEOUT,
-                                  check=False)
-    except subprocess.TimeoutExpired:
-        raise CslError(f"citeproc-js did not finish within {RUN_TIMEOUT} s") from None
-    if finished.returncode != 0:
-        last = (finished.stderr.strip().splitlines() or ["no message"])[-1]
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as request:
+        json.dump({"locales": str(locales_folder()), "jobs": jobs}, request)
+        request.seek(0)
+        process = subprocess.Popen([node, str(RUNNER), str(module)], stdin=request,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   start_new_session=True)
+        try:
+            with tracked(process, "citeproc-js"):
+                stdout, stderr = stop_on_overrun(process, timeout, process.communicate,
+                                                 "citeproc-js")
+        except BibcvError as error:  # overran or stopped: said of the CV, as CslErrors are
+            raise CslError(error.message) from None
+    if process.returncode != 0:
+        last = (stderr.strip().splitlines() or ["no message"])[-1]
         raise CslError(f"citeproc-js failed: {last}")
-    return json.loads(finished.stdout)["results"]
+    return json.loads(stdout)["results"]
 
 
 # --- citeproc-js's HTML as rich text --------------------------------------------------

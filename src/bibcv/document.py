@@ -15,6 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from bibcv import DEFAULT_TIMEOUT
 from bibcv.bibliography import Bibliography, Publication, load_bibliography
 from bibcv.citecounts import Counts, h_index, read_counts
 from bibcv.csl import Bibliographies, CslError, find_citeproc
@@ -95,15 +96,17 @@ class Document:
         return self.cv.source.stem
 
 
-def load_document(path: Path, cache_dir: Path | None = None) -> Document:
-    """Read a CV file and everything it names, and resolve it into a Document."""
+def load_document(path: Path, cache_dir: Path | None = None,
+                  timeout: float = DEFAULT_TIMEOUT) -> Document:
+    """Read a CV file and everything it names, and resolve it into a Document (citeproc-js,
+    for CSL styles, given ``timeout`` seconds, as TeX is)."""
     cv, theme = load_cv(path)
     inputs = cv_inputs(cv, theme)
     digest = inputs.digest()
     bibliography = load_bibliography(cv.bibliography_files, cache_dir,
                                      cv.bibliography_encodings)
     check_queries(cv, bibliography)
-    return build_document(cv, theme, bibliography, inputs, digest, cache_dir)
+    return build_document(cv, theme, bibliography, inputs, digest, cache_dir, timeout)
 
 
 def cv_inputs(cv: CV, theme: Theme) -> Inputs:
@@ -125,12 +128,14 @@ def cv_inputs(cv: CV, theme: Theme) -> Inputs:
 
 
 def build_document(cv: CV, theme: Theme, bibliography: Bibliography, inputs: Inputs,
-                   inputs_digest: str, cache_dir: Path | None = None) -> Document:
+                   inputs_digest: str, cache_dir: Path | None = None,
+                   timeout: float = DEFAULT_TIMEOUT) -> Document:
     """The Document; with a cache_dir, CSL bibliographies rendered before are kept there."""
     warnings = [*bibliography.warnings, *cv.warnings]
     resolver = _QueryResolver(cv, theme, bibliography, load_venue_table(cv.venue_table),
                               warnings, read_counts(cv.citations) if cv.citations else None,
-                              bibliographies=Bibliographies(cache_dir=cache_dir))
+                              bibliographies=Bibliographies(cache_dir=cache_dir,
+                                                            timeout=timeout))
     sections = resolver.sections()
     for publication in resolver.shown.values():
         warnings += formula_warnings(publication)

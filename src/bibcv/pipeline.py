@@ -94,7 +94,7 @@ def build_cv(path: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
     ``written``: told each format's main files as soon as they are in place
     (`bibcv serve` reloads the page while TeX makes the PDF).
     """
-    document = load_document(path, cache_dir=out_dir / STATE_DIR)
+    document = load_document(path, cache_dir=out_dir / STATE_DIR, timeout=timeout)
     chosen = tuple(formats or document.cv.formats)
     built = BuiltCV(warnings=document.bibliography.errors + document.warnings)
     for name in chosen:

@@ -30,7 +30,7 @@ BIB = HERE / "every-word.bib"
 # Keys checked otherwise: separators and punctuation, and the ordinals, the date pattern and
 # the citation summary, whose filled-in forms ("2nd edition", "Mar. 2024") are checked instead.
 NOT_WORDS = {"colon", "list_separator", "name_separator", "date", "ordinal", "ordinal_1",
-             "ordinal_2", "ordinal_3", "citation_summary"}
+             "ordinal_2", "ordinal_3", "citation_summary", "quote", "quote_inner"}
 ENGLISH = load_locale("en").terms
 
 
@@ -178,6 +178,15 @@ def test_dates_and_editions_in_the_language_form(outputs, code):
         assert "".join(march.split()) in text, kind
         assert "".join(edition.split()) in text, kind
     assert f'<html lang="{code}">' in outputs[code]["raw html"]
+
+
+@pytest.mark.parametrize("code", available())
+def test_enquote_in_the_languages_quotation_marks(outputs, code):
+    """every-word.bib's \\enquote{Verbum \\enquote{citatum} est}, nested as csquotes nests."""
+    terms = load_locale(code).terms
+    quoted = terms["quote"].format("Verbum " + terms["quote_inner"].format("citatum") + " est")
+    for kind in ("pdf", "html", "scholar html", "md", "scholar md"):
+        assert "".join(quoted.split()) in "".join(outputs[code][kind].split()), kind
 
 
 def test_known_forms_of_dates():

@@ -11,6 +11,7 @@ from bibcv.bibliography import load_bibliography
 from bibcv.csl import csl_item
 from bibcv.document import load_document
 from bibcv.richtext import plain
+from bibcv.texdecode import decode_latex
 from conftest import write
 
 
@@ -85,3 +86,30 @@ def test_a_season_reaches_csl_styles_as_csls_season(tmp_path):
     entries = load_bibliography([write(tmp_path / "refs.bib", SEASONS)]).entries
     assert [csl_item(entries[key])["issued"] for key in ("winter", "edtf")] == [
         {"date-parts": [[2020]], "season": 4}, {"date-parts": [[2021]], "season": 2}]
+
+
+ENQUOTE = r"""@article{q, author = {Ada Lovelace}, journal = {J}, year = 2020,
+  title = {On \enquote{Engines \emph{and \enquote{Looms}}} and \mkbibquote{Cards}},
+  note = {See \enquote*{Notes}}}
+"""
+
+
+@pytest.mark.parametrize(("language", "title", "note"), [
+    ("en", "On “Engines and ‘Looms’” and “Cards”", "See “Notes”"),
+    ("de", "On „Engines and ‚Looms‘“ and „Cards“", "See „Notes“"),
+    ("fr", "On «\u00a0Engines and “Looms”\u00a0» and «\u00a0Cards\u00a0»",
+     "See «\u00a0Notes\u00a0»"),
+    ("zh", "On “Engines and ‘Looms’” and “Cards”", "See “Notes”")])
+def test_enquote_prints_the_languages_quotation_marks(tmp_path, language, title, note):
+    [paper] = load_document(cv(tmp_path, ENQUOTE, language)).sections[0].publications
+    assert plain(paper.title) == title
+    assert note in plain(paper.citation)
+
+
+def test_enquote_in_a_csl_style_gets_the_styles_language_marks(tmp_path):
+    """citeproc-js sets straight quotes in its locale's marks, nested with the style's own."""
+    assert decode_latex(r"\enquote{a \enquote{b}} c") == "“a ‘b’” c"  # plain text: English
+    [entry] = load_bibliography([write(tmp_path / "refs.bib", ENQUOTE)]).entries.values()
+    assert csl_item(entry)["title"] == "On \"Engines <i>and 'Looms'</i>\" and \"Cards\""
+    [paper] = load_document(cv(tmp_path, ENQUOTE, "de", "style: apa")).sections[0].publications
+    assert "On „Engines and ‚Looms‘“ and „Cards“" in plain(paper.citation)

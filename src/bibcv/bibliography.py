@@ -37,7 +37,7 @@ from bibcv.names import (
     split_name_list,
 )
 from bibcv.richtext import MarkupError, check_characters, is_web_address
-from bibcv.texdecode import decode_latex
+from bibcv.texdecode import ENGLISH_QUOTES, Quotes, decode_latex
 
 EQUAL_CONTRIBUTION = "equal"
 # Fields that are never LaTeX (biblatex's verbatim and URI fields, dates, BibDesk's links):
@@ -92,12 +92,13 @@ class Publication:
     parent_key: str | None = None  # the crossref parent its missing fields came from
     inherited: set[str] = field(default_factory=set)  # the names of those fields
 
-    def text(self, name: str) -> str:
-        """The field as Unicode text, or '' when the entry does not have it."""
+    def text(self, name: str, quotes: Quotes = ENGLISH_QUOTES) -> str:
+        """The field as Unicode text, or '' when the entry does not have it; \\enquote{…}
+        in the quotation marks given."""
         raw = self.raw_fields.get(name)
         if not raw:
             return ""
-        return raw.strip(" ") if is_verbatim(name) else decode_latex(raw)
+        return raw.strip(" ") if is_verbatim(name) else decode_latex(raw, quotes)
 
     @property
     def link_target(self) -> str:

@@ -38,6 +38,7 @@ from bibcv.errors import BibcvError
 from bibcv.latexrich import FORMULA_END, FORMULA_MARK, formula_source, latex_markup
 from bibcv.names import Name
 from bibcv.richtext import Link, Math, Node, RichText, Styled, Text, check_url, styled
+from bibcv.texdecode import set_quotes
 
 BUILTIN_STYLE = "bibcv"
 DEFAULT_LOCALE = "en-US"
@@ -280,6 +281,9 @@ def _markup(publication: Publication, name: str) -> str:
 # BibTeX's quotes become what LaTeX prints (`` '' ` ' as “ ” ‘ ’), as in bibcv's own style,
 # so that the style nests them with its own quotation marks.
 _LESS_THAN = "\ue001"
+# \enquote{…} as straight quotes, which citeproc-js sets in its locale's quotation marks
+# („…“ in German, « … » in French), nesting them with the style's own.
+_CITEPROC_QUOTES = ('"', '"', "'", "'")
 _TAG = re.compile(r"(<[^<>]*>)")
 
 
@@ -287,8 +291,9 @@ def _citeproc_text(markup: str) -> str:
     from bibcv.style import latex_quotes
 
     parts = _TAG.split(markup)  # text, tag, text, …
-    return "".join(part if index % 2 else latex_quotes(unescape(part.replace("&lt;", _LESS_THAN)))
-                   for index, part in enumerate(parts))
+    return set_quotes("".join(
+        part if index % 2 else latex_quotes(unescape(part.replace("&lt;", _LESS_THAN)))
+        for index, part in enumerate(parts)), _CITEPROC_QUOTES)
 
 
 def _publisher(p: Publication, csl_type: str) -> str:

@@ -27,19 +27,20 @@ import re
 from functools import cache
 from html import escape
 
-from bibcv.texdecode import decode_latex
+from bibcv.texdecode import QUOTE_CLOSE, QUOTE_COMMANDS, QUOTE_OPEN, decode_latex, decode_marked
 from bibcv.texmath import FormulaError, formula_pieces
 
 SMALL_CAPS = '<span style="font-variant:small-caps;">'
 NO_CASE = '<span class="nocase">'
 # Commands with one argument, and the declarations ({\em …}), that are formatting.
 _COMMANDS = {"emph": "<i>", "textit": "<i>", "textsl": "<i>", "textbf": "<b>",
-             "textsc": SMALL_CAPS, "textsuperscript": "<sup>", "textsubscript": "<sub>"}
+             "textsc": SMALL_CAPS, "textsuperscript": "<sup>", "textsubscript": "<sub>",
+             **dict.fromkeys(QUOTE_COMMANDS, QUOTE_OPEN)}  # \\enquote: texdecode's marks
 _DECLARATIONS = {"em": "<i>", "it": "<i>", "itshape": "<i>", "sl": "<i>", "bf": "<b>",
                  "bfseries": "<b>", "sc": SMALL_CAPS, "scshape": SMALL_CAPS}
 _CLOSE = {"<i>": "</i>", "<b>": "</b>", "<sup>": "</sup>", "<sub>": "</sub>",
-          SMALL_CAPS: "</span>", NO_CASE: "</span>"}
-_CONTROL_WORD = re.compile(r"\\([A-Za-z]+)\s*")
+          SMALL_CAPS: "</span>", NO_CASE: "</span>", QUOTE_OPEN: QUOTE_CLOSE}
+_CONTROL_WORD = re.compile(r"\\([A-Za-z]+)\*?\s*")  # \\enquote*{…} too
 _MARKUP_CHARACTERS = re.compile(r"[\\{}$]")
 # (csl.py's stand-in for "<" is U+E001: none of these.)
 FORMULA_START, FORMULA_TEXT, FORMULA_END = "\ue010", "\ue011", "\ue012"
@@ -175,7 +176,7 @@ class _Converter:
         source = self.raw[start:end]
         if not source:
             return ""
-        decoded = escape(decode_latex(source).strip(" \t\n"), quote=False)
+        decoded = escape(decode_marked(source).strip(" \t\n"), quote=False)
         lead = " " if source[:1].isspace() and decoded else ""
         trail = " " if source[-1:].isspace() else ""
         return f"{lead}{decoded}{trail}" if decoded else trail or lead

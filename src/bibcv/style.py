@@ -46,6 +46,7 @@ from bibcv.richtext import (
     styled,
 )
 from bibcv.select import is_any_of, is_selected
+from bibcv.texdecode import QUOTE_CLOSE, QUOTE_OPEN, Quotes, set_quotes
 from bibcv.venues import VenueTable
 
 EQUAL_CONTRIBUTION_MARK = "*"
@@ -104,6 +105,12 @@ class CitationStyle:
 
     def term(self, name: str) -> str:
         return self.terms[name]
+
+    @property
+    def quotes(self) -> Quotes:
+        """The language's quotation marks, outer then inner, from its quote terms ("“{}”")."""
+        outer, inner = self.terms["quote"].split("{}"), self.terms["quote_inner"].split("{}")
+        return (outer[0], outer[-1], inner[0], inner[-1])
 
     def pattern(self, name: str, *values: str, **named: str) -> str:
         """A pattern term with its values: "pp. {}" and "1–5" give "pp. 1–5"."""
@@ -352,7 +359,9 @@ class _Entry:
         """The field (or its biblatex name: journaltitle, location) as the reader sees it."""
         if name in self.style.omit:
             return ""
-        value = self.publication.text(name) or self.publication.text(BIBLATEX_NAMES.get(name, ""))
+        quotes = self.style.quotes
+        value = self.publication.text(name, quotes) or self.publication.text(
+            BIBLATEX_NAMES.get(name, ""), quotes)
         return value if name in VERBATIM_FIELDS else latex_quotes(value)
 
     def emph(self, name: str) -> RichText:
@@ -367,14 +376,20 @@ class _Entry:
         raw = fields.get(name) or fields.get(BIBLATEX_NAMES.get(name, ""), "")
         if not raw.strip():
             return RichText()
-        return _quoted(markup_to_rich(latex_markup(raw)))
+        return _quoted(markup_to_rich(latex_markup(raw)), self.style.quotes)
 
 
-def _quoted(rich: RichText) -> RichText:
-    """latex_quotes over every text of a rich value."""
+def _quoted(rich: RichText, quotes: Quotes) -> RichText:
+    """latex_quotes over every text of a rich value, and \\enquote's marks as the
+    language's quotation marks (nested across emphasis: \\enquote{\\emph{\\enquote{…}}})."""
+    depth = 0
+
     def convert(node: Node) -> Node:
+        nonlocal depth
         if isinstance(node, Text):
-            return Text(latex_quotes(node.value))
+            text = set_quotes(node.value, quotes, depth)
+            depth += node.value.count(QUOTE_OPEN) - node.value.count(QUOTE_CLOSE)
+            return Text(latex_quotes(text))
         if isinstance(node, Styled):
             return Styled(node.style, tuple(convert(child) for child in node.children))
         return node

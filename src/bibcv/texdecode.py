@@ -59,6 +59,12 @@ _ASCII_SPACE = " \t\n\r"  # str.strip() would also strip no-break spaces, which 
 _SPACES = re.compile(r"[ \t\n]{2,}")
 _TIE = re.compile(r"(?<!\\)~")
 _NO_BREAK_STAND_IN = "\ue000"  # a private-use character: not expected in any text
+# csquotes' \enquote{…} (and biblatex's \mkbibquote{…}) stand as these private-use marks
+# until the CV's language puts its quotation marks there (set_quotes).
+QUOTE_OPEN, QUOTE_CLOSE = "\ue020", "\ue021"
+QUOTE_COMMANDS = ("enquote", "mkbibquote")
+Quotes = tuple[str, str, str, str]  # outer opening and closing marks, then inner ones
+ENGLISH_QUOTES: Quotes = ("\u201c", "\u201d", "\u2018", "\u2019")
 
 
 @cache
@@ -71,6 +77,8 @@ def _decoder() -> LatexNodes2Text:
         *(MacroTextSpec(name, simplify_repl=char) for name, char in _SYMBOLS.items()),
         *(MacroTextSpec(name, simplify_repl=" ") for name in _LINE_BREAKS),
         MacroTextSpec("iflanguage", simplify_repl="%(2)s"),
+        *(MacroTextSpec(name, simplify_repl=f"{QUOTE_OPEN}%(2)s{QUOTE_CLOSE}")
+          for name in QUOTE_COMMANDS),
     ])
     # A command LaTeX does not define (\Thanh, a private macro) keeps its name as the word:
     # dropping it would lose a word of a name or title; see _command_name.
@@ -85,7 +93,8 @@ def _parsing_context() -> LatexContextDb:
     context.add_context_category(
         "bibcv", prepend=True,
         macros=[*(MacroSpec(name, "{") for name in _HIDDEN_ARGUMENT + _ONE_ARGUMENT_AS_TEXT),
-                MacroSpec("iflanguage", "{{{")])
+                MacroSpec("iflanguage", "{{{"),
+                *(MacroSpec(name, "*{") for name in QUOTE_COMMANDS)])
     return context
 
 
@@ -143,8 +152,33 @@ def to_ascii(text: str) -> str:
 
 
 @cache
-def decode_latex(value: str) -> str:
-    """Unicode text for a BibTeX value: braces dropped, math as text ($\\alpha$ -> α)."""
+def decode_latex(value: str, quotes: Quotes = ENGLISH_QUOTES) -> str:
+    """Unicode text for a BibTeX value: braces dropped, math as text ($\\alpha$ -> α),
+    \\enquote{…} in the quotation marks given (the CV's language's)."""
+    return set_quotes(decode_marked(value), quotes)
+
+
+def set_quotes(text: str, quotes: Quotes, depth: int = 0) -> str:
+    """The quote marks of \\enquote as quotation marks, inner ones alternating as csquotes
+    nests them: “a ‘b’ c”, „a ‚b‘ c“; ``depth``: how many quotes the text is inside."""
+    if QUOTE_OPEN not in text and QUOTE_CLOSE not in text:
+        return text
+    out = []
+    for char in text:
+        if char == QUOTE_OPEN:
+            out.append(quotes[2 if depth % 2 else 0])
+            depth += 1
+        elif char == QUOTE_CLOSE:
+            depth -= 1
+            out.append(quotes[3 if depth % 2 else 1])
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+@cache
+def decode_marked(value: str) -> str:
+    """decode_latex's text with \\enquote's marks (QUOTE_OPEN, QUOTE_CLOSE) left in."""
     if not any(char in value for char in "\\{}$~-"):
         return value
     value = decode_text_commands(value)

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from bibcv.bibliography import load_bibliography
+from bibcv.cjk import is_cjk
 from bibcv.csl import (
     CslError,
+    csl_item,
     find_citeproc,
     find_style,
     locales_folder,
@@ -86,17 +88,41 @@ def oracle_text(entry_html: str) -> str:
 
 
 def oracle(folder: Path) -> dict[str, dict[str, str]]:
-    """Stock citeproc-js over the CSL-JSON bibcv makes, highlighting off: one run."""
+    """Stock citeproc-js over the CSL-JSON bibcv makes, highlighting off: one run.  GB/T
+    7714 with its layout for English entries on, and an entry without a langid English
+    there when its title and names hold no CJK character, as README says."""
     bibliography = load_bibliography([CORPUS])
     cv, _ = load_cv(corpus_cv(folder, "corpus", "Nobody Here"))
     style = CitationStyle(person=cv.person, terms=cv.terms, venues=load_venue_table(None))
     items = [style.csl_item(entry) for entry in bibliography]
-    jobs = [{"style": find_style(name, REPO).xml, "items": items} for name in STYLES]
+    english = [{**item, "language": "en"} if not item.get("language") and not any(
+        is_cjk(char) for char in json.dumps(item, ensure_ascii=False)) else item
+        for item in items]
+    jobs = [{"style": bilingual(find_style(name, REPO).path.read_text(encoding="utf-8")),
+             "items": english if name.startswith("china") else items} for name in STYLES]
+    return {name: {key: oracle_text(entry) for key, entry in result.items()}
+            for name, result in zip(STYLES, stock_citeproc(jobs), strict=True)}
+
+
+def stock_citeproc(jobs: list[dict]) -> list[dict[str, str]]:
+    """Each job's entries (its style's XML, its CSL-JSON items) by stock citeproc-js."""
     finished = subprocess.run(
         ["node", str(ORACLE), str(find_citeproc())], check=True, capture_output=True,
         text=True, input=json.dumps({"locales": str(locales_folder()), "jobs": jobs}))
-    return {name: {key: oracle_text(entry) for key, entry in result.items()}
-            for name, result in zip(STYLES, json.loads(finished.stdout), strict=True)}
+    return json.loads(finished.stdout)
+
+
+GBT_ENGLISH_LAYOUT = ('<!-- <layout suffix="." locale="en"><text variable="citation-number" '
+                      'prefix="[" suffix="]"/><text macro="entry-layout"/></layout>\n    -->')
+
+
+def bilingual(xml: str) -> str:
+    """GB/T 7714 numeric with its comment marks around the English layout removed, as its
+    comment says to; any other style as it is."""
+    if "gb-t-7714-2015-numeric" not in xml:
+        return xml
+    assert GBT_ENGLISH_LAYOUT in xml
+    return xml.replace(GBT_ENGLISH_LAYOUT, GBT_ENGLISH_LAYOUT[5:-8])
 
 
 def test_the_corpus_covers_every_type_and_shape():
@@ -274,7 +300,7 @@ def test_a_cv_in_german_cites_in_german_and_gb_t_keeps_its_chinese(tmp_path):
     assert "Hrsg." in built.outputs[0].read_text()
     without = write(tmp_path / "gbt.yaml", cv.read_text().replace("language: de\n", "").replace(
         "style: ieee", "style: china-national-standard-gb-t-7714-2015-numeric").replace(
-        "proceedings_edited", "particles"))
+        "proceedings_edited", "chinese_four_authors"))
     assert "等" in build_cv(without, tmp_path / "out", formats=["md"]).outputs[0].read_text()
 
 
@@ -440,3 +466,63 @@ def test_a_signal_stops_citeproc_js_at_once_and_leaves_no_node(tmp_path, stop):
     assert not Path(f"/proc/{nodes[0]}").exists()
     assert stopped_in < 10  # Node had half a minute of work left (seconds more under load)
     assert not (tmp_path / "out" / "cv.md").exists()
+
+
+LANGUAGES = r"""
+@article{en_langid, langid = {english}, title = {English}, AUTHORS}
+@article{en_american, langid = {american}, title = {American}, AUTHORS}
+@article{en_british, langid = {british}, title = {British}, AUTHORS}
+@article{en_usenglish, langid = {USenglish}, title = {USenglish}, AUTHORS}
+@article{en_language, language = {English}, title = {Language Field}, AUTHORS}
+@article{en_tag, language = {en-GB}, title = {A Tag}, AUTHORS}
+@article{en_none, title = {No Langid}, AUTHORS}
+@article{de_langid, langid = {ngerman}, title = {Deutsch mit Langid}, AUTHORS}
+@article{fr_langid, langid = {french}, title = {En français}, AUTHORS}
+@article{ja_langid, langid = {japanese}, title = {計算機}, AUTHORS}
+@article{zh_langid, langid = {chinese}, title = {An English Title of a Chinese Paper}, AUTHORS}
+@article{zh_none, author = {张三 and 李四 and 王五 and 赵六}, title = {分析机的计算方法},
+  journal = {计算机学报}, year = {2020}}
+@article{zh_title, title = {分析机}, AUTHORS}
+@article{unknown, language = {Klingon}, title = {Unknown Language}, AUTHORS}
+""".replace("AUTHORS", "author = {Alpha, A and Bravo, B and Charlie, C and Delta, D}, "
+                       "journal = {J}, year = {2020}")
+# The CSL language each entry gets: its langid or language as a BCP 47 tag; None: none.
+LANGUAGE_TAGS = {"en_langid": "en", "en_american": "en-US", "en_british": "en-GB",
+                 "en_usenglish": "en-US", "en_language": "en", "en_tag": "en-GB",
+                 "en_none": None, "de_langid": "de", "fr_langid": "fr", "ja_langid": "ja",
+                 "zh_langid": "zh", "zh_none": None, "zh_title": None, "unknown": "Klingon"}
+
+
+def test_langids_and_languages_become_csl_language_tags(tmp_path):
+    """biblatex's langid (english, american, ngerman, …) and BibTeX's language (English)
+    went to citeproc-js as written, which it reads as no language it knows."""
+    bibliography = load_bibliography([write(tmp_path / "a.bib", LANGUAGES)])
+    assert {entry.key: csl_item(entry).get("language") for entry in bibliography} \
+        == LANGUAGE_TAGS
+
+
+def test_gb_t_7714_writes_et_al_for_english_entries_and_deng_for_chinese_ones(tmp_path):
+    """It wrote 等 after every entry's third author; the official style's English layout
+    (commented out, to be turned on) chooses by the entry's CSL language.  An entry without
+    a langid is English there when its title and names are in Latin letters only."""
+    write(tmp_path / "a.bib", LANGUAGES)
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [a.bib]
+        style: china-national-standard-gb-t-7714-2015-numeric
+        person: {name: Ada Lovelace}
+        sections:
+          pubs: {title: Publications, layout: publications, query: {types: [article], sort: [file]}}
+        """)
+    page = build_cv(cv, tmp_path / "out", formats=["html"]).outputs[0]
+    ours = [text for _, text in elements(page).all("span", **{"class": "citation"})]
+    bibliography = list(load_bibliography([tmp_path / "a.bib"]))
+    items = [{**csl_item(entry), "language": LANGUAGE_TAGS[entry.key] or (
+        "en" if entry.key == "en_none" else "")} for entry in bibliography]
+    xml = find_style("china-national-standard-gb-t-7714-2015-numeric", REPO).path.read_text(
+        encoding="utf-8")
+    [expected] = stock_citeproc([{"style": bilingual(xml), "items": items}])
+    assert ours == [oracle_text(expected[entry.key]) for entry in bibliography]
+    english = {"en_langid", "en_american", "en_british", "en_usenglish", "en_language",
+               "en_tag", "en_none"}
+    assert [("et al." in text, "等" in text) for text in ours] == [
+        (entry.key in english, entry.key not in english) for entry in bibliography]

@@ -34,6 +34,7 @@ from typing import Any
 from bibcv import DEFAULT_TIMEOUT
 from bibcv.atomic import write_text_atomically
 from bibcv.bibliography import EQUAL_CONTRIBUTION, SEASONS, Publication
+from bibcv.cjk import is_cjk
 from bibcv.errors import BibcvError
 from bibcv.latexrich import FORMULA_END, FORMULA_MARK, formula_source, latex_markup
 from bibcv.names import Name
@@ -62,12 +63,27 @@ class CslStyle:
 
     @property
     def xml(self) -> str:
-        return _read(self.path)
+        return _with_language_layouts(_read(self.path))
 
 
 @cache
 def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
+
+
+# GB/T 7714's official styles hold a second layout for entries in English, with "et al."
+# where Chinese ones have "等": CSL-M's <layout locale="en">, which citeproc-js (Zotero's
+# processor) reads.  They ship it commented out, as the official repository's schema (CSL
+# 1.0) has no such layout, with a note to remove the comment marks to turn it on: bibcv
+# does, for these and any style written so.
+_COMMENTED_LAYOUT = re.compile(
+    r'<!--\s*(<layout\b[^>]*\slocale="[^"]+"[^>]*>.*?</layout>)\s*-->', re.DOTALL)
+_LANGUAGE_LAYOUT = re.compile(r'<layout\b[^>]*\slocale="')
+
+
+@cache
+def _with_language_layouts(xml: str) -> str:
+    return _COMMENTED_LAYOUT.sub(r"\1", xml)
 
 
 def styles_folder() -> Path:
@@ -225,16 +241,44 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     return {key: value for key, value in item.items() if value}
 
 
-# biblatex's names of English (babel's), which do not start with "en" as citeproc-js expects.
-_ENGLISH = {"american", "british", "usenglish", "ukenglish", "australian", "canadian",
-            "newzealand"}
+# biblatex's langids (babel's and polyglossia's names), the names BibTeX exports write in
+# `language` (English, Chinese) and ISO 639-2 codes, as the BCP 47 tags CSL's `language`
+# takes: citeproc-js reads "english" as no language it knows, so GB/T 7714 printed "等"
+# after an English entry's third author.  A tag (en, en-GB, zh-CN) is taken as written.
+LANGUAGE_CODES = {
+    "english": "en", "american": "en-US", "usenglish": "en-US", "british": "en-GB",
+    "ukenglish": "en-GB", "australian": "en-AU", "canadian": "en-CA", "newzealand": "en-NZ",
+    "eng": "en", "英文": "en", "英语": "en",
+    "german": "de", "ngerman": "de", "deutsch": "de", "austrian": "de-AT",
+    "naustrian": "de-AT", "swissgerman": "de-CH", "nswissgerman": "de-CH", "ger": "de",
+    "deu": "de",
+    "french": "fr", "francais": "fr", "français": "fr", "acadian": "fr-CA",
+    "canadien": "fr-CA", "fre": "fr", "fra": "fr",
+    "chinese": "zh", "schinese": "zh-CN", "simplifiedchinese": "zh-CN",
+    "tchinese": "zh-TW", "traditionalchinese": "zh-TW", "chi": "zh", "zho": "zh",
+    "中文": "zh", "汉语": "zh", "japanese": "ja", "jpn": "ja", "日本語": "ja",
+    "korean": "ko", "kor": "ko", "spanish": "es", "español": "es", "spa": "es",
+    "catalan": "ca", "italian": "it", "ita": "it", "portuguese": "pt-PT",
+    "portuges": "pt-PT", "brazil": "pt-BR", "brazilian": "pt-BR", "por": "pt",
+    "dutch": "nl", "danish": "da", "norsk": "nb", "norwegian": "nb", "nynorsk": "nn",
+    "swedish": "sv", "finnish": "fi", "icelandic": "is", "polish": "pl", "czech": "cs",
+    "slovak": "sk", "slovene": "sl", "slovenian": "sl", "croatian": "hr", "serbian": "sr",
+    "bulgarian": "bg", "russian": "ru", "rus": "ru", "ukrainian": "uk", "greek": "el",
+    "polutonikogreek": "el", "hungarian": "hu", "magyar": "hu", "romanian": "ro",
+    "turkish": "tr", "estonian": "et", "latvian": "lv", "lithuanian": "lt",
+    "hebrew": "he", "arabic": "ar", "persian": "fa", "farsi": "fa", "latin": "la",
+    "basque": "eu", "galician": "gl", "afrikaans": "af", "vietnamese": "vi", "thai": "th",
+    "indonesian": "id", "malay": "ms", "hindi": "hi", "welsh": "cy", "irish": "ga",
+}
 
 
 def _language(p: Publication) -> str:
-    """biblatex's langid (else language): styles that title-case English titles leave those
-    in other languages as written ("Gaius Caesar und Artavasdes", not "… Und …")."""
-    written = p.text("langid") or p.text("language")
-    return "en" if written.casefold() in _ENGLISH else written
+    """biblatex's langid (else the first language of `language`), as a BCP 47 tag: styles
+    that title-case English titles leave others as written ("Gaius Caesar und Artavasdes",
+    not "… Und …"), and GB/T 7714 writes "et al." for English entries, "等" for Chinese
+    ones.  A name not in LANGUAGE_CODES goes as written."""
+    written = p.text("langid") or p.text("language").split(" and ")[0].strip()
+    return LANGUAGE_CODES.get(written.casefold().replace(" ", ""), written)
 
 
 def _csl_type(p: Publication) -> str:
@@ -388,7 +432,8 @@ class Bibliographies:
             style = self.styles[name]
             jobs.append({"style": style.xml, "lang": self.lang or style.default_locale
                          or DEFAULT_LOCALE, "force": self.lang is not None,
-                         "items": [{**_resolved_et_al(item, style.xml), "id": f"i{index}"}
+                         "items": [{**_resolved_et_al(_script_language(item, style.xml),
+                                                      style.xml), "id": f"i{index}"}
                                    for index, item in enumerate(items.values())]})
         if not jobs:
             return
@@ -404,6 +449,22 @@ class Bibliographies:
             self.add(style, item)
             self.render()
         return self.rendered[style.name][_digest(item)]
+
+
+def _script_language(item: dict[str, Any], xml: str) -> dict[str, Any]:
+    """An entry without a langid, in a style with a layout per language (GB/T 7714's):
+    English when its title and names are in Latin letters, with no Chinese, Japanese or
+    Korean character (as Typst's gb7714-bilingual tells them), else the style's own
+    language.  Other styles get no language, as from Zotero: a German style does not
+    title-case a German title that lacks a langid as an English one."""
+    if item.get("language") or not _LANGUAGE_LAYOUT.search(xml):
+        return item
+    names = [part for role in ("author", "editor") for name in item.get(role, [])
+             for part in name.values() if isinstance(part, str)]
+    text = " ".join([item.get("title", ""), *names])
+    if any(is_cjk(char) for char in text) or not re.search("[A-Za-z]", text):
+        return item
+    return {**item, "language": "en"}
 
 
 def _digest(item: dict[str, Any]) -> str:

@@ -81,6 +81,16 @@ def test_a_family_name_of_several_words_matches_however_it_is_split(written):
     assert same_person(me, parse_name(written))
 
 
+@pytest.mark.parametrize("hyphen", ["\u2010", "\u2011", "\u2013", "\u2212"])
+def test_a_unicode_hyphen_in_a_family_or_given_name_matches(hyphen):
+    """Wiley's BibTeX writes "Alexander Meyer‐Gohde" with U+2010: the paper was left out
+    of `author: self` (found on a public economics .bib)."""
+    me = parse_name("Jean-Marc Meyer-Gohde")
+    assert same_person(parse_name(f"Jean{hyphen}Marc Meyer{hyphen}Gohde"), me)
+    assert same_person(parse_name(f"Meyer{hyphen}Gohde, J.{hyphen}M."), me)
+    assert not same_person(parse_name(f"Jean{hyphen}Marc Meyer{hyphen}Gohdes"), me)
+
+
 @pytest.mark.parametrize("other", [
     "Fernández de la Cruz-Østergaard, Pedro", "Pedro Fernández de la Cruz-Østergaard",
     "Cruz-Østergaard, María-José Fernando",

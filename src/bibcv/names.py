@@ -417,8 +417,13 @@ def _given_words(words: tuple[str, ...]) -> list[str]:
     return [word for word in re.split(r"[\s.\-]+", _fold(words)) if word]
 
 
+# Hyphens that publishers' and Word's exports put in double-barrelled names (Wiley's
+# "Meyer‐Gohde" has U+2010): each is the ASCII hyphen for comparison.
+_HYPHENS = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d", "-"))
+
+
 def _fold(words: tuple[str, ...]) -> str:
-    """Case-, accent- and spacing-insensitive form for comparison."""
-    text = unicodedata.normalize("NFKD", " ".join(words))
+    """Case-, accent-, hyphen- and spacing-insensitive form for comparison."""
+    text = unicodedata.normalize("NFKD", " ".join(words).translate(_HYPHENS))
     text = "".join(char for char in text if not unicodedata.combining(char))
     return " ".join(text.casefold().split())

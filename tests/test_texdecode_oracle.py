@@ -13,10 +13,12 @@ import re
 import string
 import subprocess
 import unicodedata
+from pathlib import Path
 
 import pytest
 
-from bibcv.texdecode import ACCENTS, LETTERS, decode_latex, to_ascii
+from bibcv.latexrich import latex_markup
+from bibcv.texdecode import AAS_JOURNALS, ACCENTS, LETTERS, decode_latex, to_ascii
 
 BASES = [*string.ascii_letters, r"\i", r"\j"]
 WORD_ACCENTS = {name for name in ACCENTS if name.isalpha()}
@@ -128,3 +130,22 @@ def test_letters_without_an_accent_to_drop_become_ascii_as_latex_spells_them(tex
     """`bibcv init --name "Zoë van der Berg-Ørsted"` wrote cv/zoe-van-der-berg-rsted.yaml:
     NFKD drops accents but has no ASCII for ø, ł, ß, æ (also academicpages slugs, sync keys)."""
     assert to_ascii(text) == ascii_text
+
+
+def aastex_journals() -> dict[str, str]:
+    """Each journal macro of the AASTeX class TeX Live ships, as its last definition
+    reads: \\newcommand\\mnras{\\ref@jnl{MNRAS}}."""
+    found = subprocess.run(["kpsewhich", "aastex631.cls"], capture_output=True, text=True)
+    assert found.stdout.strip(), "aastex631.cls comes with texlive-publishers, a test package"
+    source = Path(found.stdout.strip()).read_text(encoding="latin-1")
+    return dict(re.findall(r"^\\(?:re)?newcommand\\(\w+)\{\\ref@jnl\{(.*?)\}\}", source, re.M))
+
+
+def test_ads_journal_macros_read_as_aastex_defines_them():
+    """ADS exports write journal = {\\aap}: found printed as "aap" in a French CV built
+    from an astronomer's public .bib."""
+    journals = aastex_journals()
+    assert len(journals) == len(AAS_JOURNALS) == 60
+    for name, body in journals.items():
+        assert decode_latex(f"\\{name}") == decode_latex(body) == AAS_JOURNALS[name], name
+    assert latex_markup(r"{\aap} and \mnras") == "A&amp;A and MNRAS"  # what citeproc-js gets

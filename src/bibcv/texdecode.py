@@ -75,6 +75,7 @@ def _decoder() -> LatexNodes2Text:
         *(MacroTextSpec(name, simplify_repl="") for name in _INVISIBLE + _HIDDEN_ARGUMENT),
         *(MacroTextSpec(name, simplify_repl="%s") for name in _ONE_ARGUMENT_AS_TEXT),
         *(MacroTextSpec(name, simplify_repl=char) for name, char in _SYMBOLS.items()),
+        *(MacroTextSpec(name, simplify_repl=text) for name, text in AAS_JOURNALS.items()),
         *(MacroTextSpec(name, simplify_repl=" ") for name in _LINE_BREAKS),
         MacroTextSpec("iflanguage", simplify_repl="%(2)s"),
         *(MacroTextSpec(name, simplify_repl=f"{QUOTE_OPEN}%(2)s{QUOTE_CLOSE}")
@@ -117,6 +118,26 @@ _ONE_ARGUMENT_AS_TEXT = ("mbox", "hbox", "textsf", "texttt", "textup", "textnorm
 _SYMBOLS = {"S": "§", "P": "¶", "copyright": "©", "pounds": "£", "ddag": "‡",
             "textunderscore": "_", "textbar": "|", "textless": "<", "textgreater": ">",
             "euro": "€", "textasciicircum": "^"}
+
+# The journal macros of NASA ADS's BibTeX (journal = {\\mnras}), as AASTeX 6.31 defines them
+# (~ a no-break space; a test compiles them with aastex631.cls): every astronomer's .bib
+# has them, and a CV would otherwise print "mnras" for MNRAS.
+AAS_JOURNALS = {name: text.replace("~", "\u00a0") for name, text in {
+    "aj": "AJ", "psj": "PSJ", "araa": "ARA&A", "apj": "ApJ", "apjl": "ApJL", "apjs": "ApJS",
+    "ao": "ApOpt", "apss": "Ap&SS", "aap": "A&A", "aapr": "A&A~Rv", "aaps": "A&AS", "azh": "AZh",
+    "baas": "BAAS", "icarus": "Icarus", "jaavso": "JAAVSO", "jrasc": "JRASC", "memras": "MmRAS",
+    "mnras": "MNRAS", "pra": "PhRvA", "prb": "PhRvB", "prc": "PhRvC", "prd": "PhRvD",
+    "pre": "PhRvE", "prl": "PhRvL", "pasp": "PASP", "pasj": "PASJ", "qjras": "QJRAS",
+    "skytel": "S&T", "solphys": "SoPh", "sovast": "Soviet~Ast.", "ssr": "SSRv", "zap": "ZA",
+    "nat": "Nature", "iaucirc": "IAUC", "aplett": "Astrophys.~Lett.",
+    "apspr": "Astrophys.~Space~Phys.~Res.", "bain": "BAN", "fcp": "FCPh", "gca": "GeoCoA",
+    "grl": "Geophys.~Res.~Lett.", "jcp": "JChPh", "jgr": "J.~Geophys.~Res.", "jqsrt": "JQSRT",
+    "memsai": "Mem.~Soc.~Astron.~Italiana", "nphysa": "NuPhA", "physrep": "PhR", "physscr": "PhyS",
+    "planss": "Planet.~Space~Sci.", "procspie": "Proc.~SPIE", "actaa": "AcA", "caa": "ChA&A",
+    "cjaa": "ChJA&A", "jcap": "JCAP", "na": "NewA", "nar": "NewAR", "pasa": "PASA",
+    "rmxaa": "RMxAA", "maps": "M&PS", "aas": "AAS Meeting Abstracts",
+    "dps": "AAS/DPS Meeting Abstracts",
+}.items()}
 
 
 def _command_name(node: object, _decoder: object = None) -> str:

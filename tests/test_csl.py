@@ -526,3 +526,23 @@ def test_gb_t_7714_writes_et_al_for_english_entries_and_deng_for_chinese_ones(tm
                "en_tag", "en_none"}
     assert [("et al." in text, "等" in text) for text in ours] == [
         (entry.key in english, entry.key not in english) for entry in bibliography]
+
+
+@pytest.mark.parametrize("node", [True, False])
+def test_a_missing_citeproc_names_a_command_that_installs_it_for_a_cv_kept_anywhere(
+        monkeypatch, tmp_path, node):
+    """The advice was `make cv` in bibcv's folder, which installs citeproc-js only when one of
+    that folder's own CVs has a CSL style: none does, so it installed nothing (a newcomer's
+    French CV with `style: apa`, kept in a folder of its own). Node.js was said to be missing
+    when only citeproc-js was."""
+    import bibcv.csl
+
+    monkeypatch.delenv("BIBCV_CITEPROC", raising=False)
+    monkeypatch.setattr(bibcv.csl, "_MODULE_FILE", Path("node_modules/nothing-here.js"))
+    monkeypatch.setattr(bibcv.csl.shutil, "which", lambda name: "/usr/bin/node" if node else None)
+    with pytest.raises(CslError) as error:
+        find_citeproc(tmp_path)
+    assert ("citeproc-js is not installed here" if node else "neither is installed") \
+        in str(error.value)
+    assert "`npm install citeproc@2.4.63` in your CV's folder" in str(error.value)
+    assert "make cv" not in str(error.value)

@@ -158,10 +158,16 @@ def find_citeproc(start: Path | None = None) -> Path:
     for place in places:
         if (place / _MODULE_FILE).is_file():
             return place / _MODULE_FILE
-    raise CslError("CSL styles are rendered by citeproc-js on Node.js, which is not "
-                   "installed here; run `make cv` in bibcv's folder (it installs both), or "
-                   f"install Node.js and run `npm install citeproc@{CITEPROC_VERSION}` in "
-                   "your CV's folder")
+    missing = "citeproc-js is not" if shutil.which("node") else "neither is"
+    raise CslError(f"CSL styles are rendered by citeproc-js on Node.js, and {missing} "
+                   f"installed here; {_INSTALL_ADVICE}")
+
+
+# What installs citeproc-js wherever the CV is: `make cv` in bibcv's folder installs it only
+# when a CV of that folder has a CSL style, so it is no advice for a CV kept elsewhere.
+_INSTALL_ADVICE = (f"run `npm install citeproc@{CITEPROC_VERSION}` in your CV's folder (on "
+                   "Debian, `apt-get install nodejs npm` first if `node` is missing), or "
+                   "`npm ci` in bibcv's folder")
 
 
 # --- CSL-JSON from bibcv's publications ------------------------------------------------
@@ -548,8 +554,7 @@ def _run_node(jobs: list[dict[str, Any]], module: Path, timeout: float) -> list[
     node = shutil.which("node")
     if node is None:
         raise CslError("CSL styles need Node.js (the `node` command), which is not installed; "
-                       "on Debian: apt-get install nodejs npm, then run `make cv` in bibcv's "
-                       "folder")
+                       f"{_INSTALL_ADVICE}")
     with tempfile.TemporaryFile("w+", encoding="utf-8") as request:
         json.dump({"locales": str(locales_folder()), "jobs": jobs}, request)
         request.seek(0)

@@ -193,3 +193,12 @@ def test_a_rendercv_locale_becomes_the_cvs_language(tmp_path, written, language,
     assert (listed in output) if listed else "not carried over: locale" not in output
     checked = CliRunner().invoke(main, ["check", str(cv)])
     assert checked.exit_code == 0 and checked.output.strip() == f"{cv}: ok", checked.output
+
+
+def test_a_section_titled_with_accents_keeps_its_letters_in_its_id(tmp_path):
+    """A French RenderCV section `résumé` became `r_sum`, the id a CV's `order:` and a
+    variant's `extends` name it by."""
+    cv, _ = rendercv_import(tmp_path, "cv:\n  name: Jeanne Dupré\n  sections:\n"
+                                      "    résumé: [Historienne.]\n    Études: [Lyon.]\n")
+    assert list(yaml.safe_load(cv.read_text(encoding="utf-8"))["sections"]) == [
+        "resume", "etudes"]

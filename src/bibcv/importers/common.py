@@ -14,6 +14,7 @@ from bibcv.bibliography import Publication
 from bibcv.errors import BibcvError
 from bibcv.export import export_bibtex
 from bibcv.richtext import MarkupError, is_web_address, parse_markdown
+from bibcv.texdecode import to_ascii
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\*^\[\]])")
 _TAG = re.compile(r"<[^>]+>")
@@ -32,7 +33,7 @@ class Imported:
     language: str = ""  # a BCP 47 code bibcv has words for; "" for English
 
     def section(self, title: str, layout: str, **content: object) -> None:
-        ident = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_") or "section"
+        ident = re.sub(r"[^a-z0-9]+", "_", to_ascii(title).lower()).strip("_") or "section"
         while ident in self.sections:
             ident += "_"
         self.sections[ident] = {"title": markdown(title), "layout": layout, **content}

@@ -528,6 +528,27 @@ def test_gb_t_7714_writes_et_al_for_english_entries_and_deng_for_chinese_ones(tm
         (entry.key in english, entry.key not in english) for entry in bibliography]
 
 
+def test_your_name_last_in_a_long_list_is_not_cut_off(tmp_path):
+    """IEEE cuts seven or more names to one: with you last of eight, the list was cut after
+    seven names and your name lost (a physics CV, the 37th author of 37). citeproc-js kept
+    the style's et-al-min as the length of a list the CV's rule did not shorten."""
+    names = " and ".join([*(f"{letter} Author" for letter in "ABCDEFG"), "Ada Lovelace"])
+    write(tmp_path / "mine.bib", f"@article{{last, author = {{{names}}}, title = {{Last}},"
+                                 " journal = {J}, year = {2016}}\n")
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [mine.bib]
+        style: ieee
+        person: {name: Ada Lovelace}
+        sections:
+          ieee: {title: IEEE, layout: publications, query: {author: self}}
+          short: {title: Short, layout: publications, query: {author: self}, maxnames: 3}
+        """)
+    built = build_cv(cv, tmp_path / "out", formats=["md"])
+    lines = [line for line in built.outputs[0].read_text().splitlines() if line.startswith("- ")]
+    assert lines == 2 * ["- [1] A. Author, B. Author, C. Author, D. Author, E. Author, F. Author, "
+                         "G. Author, and **A. Lovelace**, “Last,” *J*, 2016."]
+
+
 @pytest.mark.parametrize("node", [True, False])
 def test_a_missing_citeproc_names_a_command_that_installs_it_for_a_cv_kept_anywhere(
         monkeypatch, tmp_path, node):

@@ -41,14 +41,19 @@ const imposeNameConstraints = CSL.NameOutput.prototype._imposeNameConstraints;
 CSL.NameOutput.prototype._imposeNameConstraints = function (lst, count, key, pos) {
   const etAl = this.Item && this.Item["bibcv-et-al"];
   if (!etAl) return imposeNameConstraints.call(this, lst, count, key, pos);
-  const saved = [this.etal_min, this.etal_use_first, this.etal_use_last];
+  // citeproc-js starts from state.tmp["et-al-min"] (the style's) as the number of names to
+  // show and keeps it when the list is shorter than etal_min: a list that the override does
+  // not shorten (your name last) was still cut there, your name with it.
+  const tmp = this.state.tmp;
+  const saved = [this.etal_min, this.etal_use_first, this.etal_use_last, tmp["et-al-min"]];
   this.etal_min = etAl.min;
   this.etal_use_first = etAl["use-first"];
   this.etal_use_last = etAl["use-last"];
+  tmp["et-al-min"] = etAl.min;
   try {
     return imposeNameConstraints.call(this, lst, count, key, pos);
   } finally {
-    [this.etal_min, this.etal_use_first, this.etal_use_last] = saved;
+    [this.etal_min, this.etal_use_first, this.etal_use_last, tmp["et-al-min"]] = saved;
   }
 };
 

@@ -62,3 +62,25 @@ def test_a_date_no_calendar_has_is_warned_about(tmp_path, fields, shown, warning
     citation, warnings = cited(tmp_path, fields)
     assert citation == f"Ada Lovelace. T, J, {shown}."
     assert warnings == [warning]
+
+
+def test_a_year_as_written_reaches_a_csl_style_too(tmp_path):
+    """CSL got date parts only: "forthcoming" became APA's "n.d.", "2024--2025" and
+    date = {2023/2024} their first year, and GB/T 7714 lost a Chinese book's reign year
+    (thuthesis's refs.bib: year = {1865（清同治四年）})."""
+    from bibcv.pipeline import build_cv
+
+    years = ["forthcoming", "1865（清同治四年）", "2024--2025", "2024a"]
+    (tmp_path / "refs.bib").write_text("".join(
+        f"@book{{k{index}, author = {{Ada Lovelace}}, title = {{T{index}}}, publisher = {{P}}, "
+        f"year = {{{year}}}}}\n" for index, year in enumerate(years))
+        + "@book{k4, author = {Ada Lovelace}, title = {T4}, publisher = {P}, date = {2023/2024}}\n",
+        encoding="utf-8")
+    (tmp_path / "cv.yaml").write_text(
+        "bibliography: [refs.bib]\nstyle: apa\nperson: {name: Ada Lovelace}\nsections:\n"
+        "  p: {title: P, layout: publications, query: {keys: [k0, k1, k2, k3, k4]}}\n",
+        encoding="utf-8")
+    built = build_cv(tmp_path / "cv.yaml", tmp_path / "out", formats=["md"])
+    lines = [line for line in built.outputs[0].read_text().splitlines() if line.startswith("- ")]
+    assert [line.split("(")[1].split(")")[0] for line in lines] == [
+        "forthcoming", "1865（清同治四年）", "2024–2025", "2024a", "2023–2024"]

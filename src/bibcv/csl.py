@@ -231,11 +231,7 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     item["URL"] = p.link_target or item.pop("arxiv-url", "")
     item["status"] = dict(options.terms).get(p.text("pubstate").casefold(),
                                              p.text("pubstate"))
-    if p.year is not None:
-        parts = [p.year, *([p.month, *([p.day] if p.day else [])] if p.month else [])]
-        item["issued"] = {"date-parts": [parts]}
-        if p.season and not p.month:
-            item["issued"]["season"] = SEASONS.index(p.season) + 1  # CSL's 1 spring … 4 winter
+    item["issued"] = _issued(p)
     if p.authors:
         item["author"] = _names(p.authors, p, options, annotated=True)
     if p.editors:
@@ -245,6 +241,26 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
             item[variable] = _names(p.names(name), p, options, annotated=False)
     item["bibcv-et-al"] = _owner_et_al(p.authors, options)
     return {key: value for key, value in item.items() if value}
+
+
+_YEAR_RANGE = re.compile(r"([0-9]{4}) *[–/-] *([0-9]{4})")
+
+
+def _issued(p: Publication) -> dict[str, Any] | None:
+    """CSL's date: year, month and day as date parts; a range of years ("2023/2024",
+    "2024--2025") as a range; any other year as written ("forthcoming", "2024a",
+    "1865（清同治四年）"), as bibcv's own style prints it. Date parts alone made these
+    "n.d.", "2024" and "1865"."""
+    if p.has_clean_year:
+        assert p.year is not None
+        issued: dict[str, Any] = {"date-parts": [[p.year, *(
+            [p.month, *([p.day] if p.day else [])] if p.month else [])]]}
+        if p.season and not p.month:
+            issued["season"] = SEASONS.index(p.season) + 1  # CSL's 1 spring … 4 winter
+        return issued
+    if years := _YEAR_RANGE.fullmatch(p.year_text):
+        return {"date-parts": [[int(years.group(1))], [int(years.group(2))]]}
+    return {"literal": p.year_text} if p.year_text else None
 
 
 # biblatex's langids (babel's and polyglossia's names), the names BibTeX exports write in

@@ -202,3 +202,16 @@ def test_a_section_titled_with_accents_keeps_its_letters_in_its_id(tmp_path):
                                       "    résumé: [Historienne.]\n    Études: [Lyon.]\n")
     assert list(yaml.safe_load(cv.read_text(encoding="utf-8"))["sections"]) == [
         "resume", "etudes"]
+
+
+def test_a_site_imported_from_its_own_folder_is_named_in_the_cvs_first_comment(
+        tmp_path, monkeypatch):
+    """`bibcv import al-folio . -o …`, run in the site, wrote "from the al-folio site ."."""
+    site = tmp_path / "ada-site"
+    site.mkdir()
+    (site / "_config.yml").write_text("first_name: Ada\nlast_name: Lovelace\n", encoding="utf-8")
+    monkeypatch.chdir(site)
+    result = CliRunner().invoke(main, ["import", "al-folio", ".", "-o", "cv/ada.yaml"])
+    assert result.exit_code == 0, result.output
+    first = (site / "cv" / "ada.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# Imported by `bibcv import` from the al-folio site ada-site."

@@ -38,7 +38,7 @@ def _yaml(path: Path) -> dict:
 def import_al_folio(folder: Path) -> Imported:
     config = _yaml(folder / "_config.yml")
     name = " ".join(str(config.get(k) or "") for k in ("first_name", "middle_name", "last_name"))
-    imported = Imported(" ".join(name.split()), f"the al-folio site {folder.name}")
+    imported = Imported(" ".join(name.split()), f"the al-folio site {folder.resolve().name}")
     scholar = config.get("scholar") or {}
     lasts, firsts = scholar.get("last_name") or [], scholar.get("first_name") or []
     imported.aliases = [f"{first} {last}" for last in lasts for first in firsts
@@ -141,7 +141,7 @@ def import_academicpages(folder: Path) -> Imported:
     config = _yaml(folder / "_config.yml")
     author = config.get("author") or {}
     imported = Imported(str(author.get("name") or config.get("name") or ""),
-                        f"the academicpages site {folder.name}")
+                        f"the academicpages site {folder.resolve().name}")
     imported.add_contact("email", author.get("email"), "_config.yml author.email")
     imported.add_contact("location", author.get("location"), "_config.yml author.location")
     for key, kind in (("github", "github"), ("linkedin", "linkedin"), ("twitter", "twitter")):

@@ -85,6 +85,23 @@ def test_an_error_inside_one_entry_loses_only_the_rest_of_that_entry(tmp_path):
         "and reads on, and so does bibcv"]
 
 
+def test_a_comma_missing_after_the_key_is_named(tmp_path):
+    """An economist's public .bib had `@Article{meyer-gohde_neuhoff_2015` with
+    no comma: the error named only the field BibTeX stopped at."""
+    path = tmp_path / "econ.bib"
+    path.write_text("@Article{lan_2014,\n  author={Lan, Hong},\n  year=2014}\n"
+                    "@Article{neuhoff_2015\n  author={Neuhoff, Daniel},\n  year=2015}\n",
+                    encoding="utf-8")
+    bib = load_bibliography([path])
+    assert "I was expecting a `,' or a `}'---line 5" in read_by_bibtex(path, tmp_path).messages
+    assert list(bib.entries) == ["lan_2014", "neuhoff_2015"]
+    assert [str(error) for error in bib.errors] == [
+        f"{path}:5: BibTeX cannot read this: in entry 'neuhoff_2015' (begun on line 4): "
+        "expected ',' or '}', found 'author={Neuhoff, Dan': a comma is missing after the key; "
+        "write 'neuhoff_2015,' on line 4; BibTeX skips the rest of the entry (or command) and "
+        "reads on, and so does bibcv"]
+
+
 def test_an_entry_with_an_empty_key_is_read_as_bibtex_reads_it(tmp_path):
     path = tmp_path / "leitbild.bib"
     path.write_text(DIN1505_CASE, encoding="utf-8")

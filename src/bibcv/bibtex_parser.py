@@ -30,6 +30,7 @@ _WHITE_RUN = re.compile(r"[ \t\n\r\f\v]+")
 _IDENTIFIER = re.compile(r"[^ \t\n\r\f\v\"#%'(),={}]+")
 # A line that starts a field ("  journal = "): inside a value, a sign that its end is missing.
 _FIELD_LINE = re.compile(r"\n[ \t]*([A-Za-z][A-Za-z0-9_+:.-]*)[ \t]*=")
+_FIELD_START = re.compile(r"[A-Za-z][A-Za-z0-9_+:.-]*[ \t\r\n]*=")
 _KEY_IN_BRACES = re.compile(r"[^ \t\n\r\f\v,}]*")
 _KEY_IN_PARENS = re.compile(r"[^ \t\n\r\f\v,]*")
 _DIGITS = re.compile(r"[0-9]+")
@@ -241,6 +242,7 @@ class _Reader:
                     "inside an entry; move the comment above the entry)"))
             if self.source[position : position + 1] != ",":
                 self._swallowed_field(entry, position, closer)
+                self._comma_after_key(entry, position, closer)
                 self.expect(position, f"',' or '{closer}'")
             position = self.white(position + 1)
             if position < len(self.source) and self.source[position] == closer:
@@ -278,6 +280,16 @@ class _Reader:
             f"line {self.line(last.position)} runs on over {swallowed.group(1)!r} on line "
             f"{self.line(swallowed.start(1))}; close it on line {self.line(last.position)} "
             "(a '}' or '\"' is missing there)"))
+
+    def _comma_after_key(self, entry: RawEntry, position: int, closer: str) -> None:
+        """A field right after the key (`@article{key` and a new line): name the comma that
+        is missing, not only the field that BibTeX stopped at."""
+        if entry.fields or not entry.key or not _FIELD_START.match(self.source, position):
+            return
+        found = self.source[position : position + 20].split("\n", 1)[0]
+        raise _SyntaxProblem(position, (
+            f"expected ',' or '{closer}', found {found!r}: a comma is missing after the key; "
+            f"write '{entry.key},' on line {entry.line}"))
 
     def simple_field(self, position: int) -> tuple[RawField, int] | None:
         """The common case in one regular-expression match (speed); None for the rest."""

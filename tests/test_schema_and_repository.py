@@ -18,6 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from bibcv.cli import main
+from bibcv.starter import DEBIAN_PACKAGES
 from bibcv.theme import builtin_themes
 from conftest import REPO, pdf_text, squash, write
 
@@ -220,3 +221,30 @@ def test_a_two_page_cv_numbers_its_later_pages_and_repeats_the_name(tmp_path, th
 def pdf_text_of_page(pdf: Path, page: int) -> str:
     return subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf),
                            "-"], check=True, capture_output=True, text=True).stdout
+
+
+def test_the_ci_workflow_of_init_installs_cjk_packages_for_chinese_text(tmp_path):
+    """The workflow said only 'add fonts-noto-cjk' for Chinese text, so a Chinese CV failed in
+    CI for want of xeCJK (texlive-lang-cjk) and ctexhook.sty (texlive-lang-chinese). The
+    step's script runs here as CI runs it, with a sudo that records what it was asked."""
+    folder = tmp_path / "cvs"
+    assert CliRunner().invoke(main, ["init", str(folder), "--name", "Ada Lovelace"]).exit_code == 0
+    workflow = yaml.safe_load((folder / ".github" / "workflows" / "cv.yml").read_text())
+    script = workflow["jobs"]["build"]["steps"][1]["run"]
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    (bin_folder / "sudo").write_text(f'#!/bin/sh\necho "$@" >> "{bin_folder / "calls"}"\n')
+    (bin_folder / "sudo").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"}
+
+    def installed() -> list[str]:
+        (bin_folder / "calls").unlink(missing_ok=True)
+        subprocess.run(["bash", "-e", "-c", script], cwd=folder, env=env, check=True)
+        return [line.split(" --no-install-recommends ")[1]
+                for line in (bin_folder / "calls").read_text().splitlines() if "install" in line]
+
+    assert installed() == [DEBIAN_PACKAGES]
+    bib = folder / "bib" / "ada-lovelace.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "@misc{zh, title = {分析机}}\n",
+                   encoding="utf-8")
+    assert installed() == [DEBIAN_PACKAGES, "fonts-noto-cjk texlive-lang-cjk texlive-lang-chinese"]

@@ -15,6 +15,8 @@ STARTER_THEME = "classic"
 # What a fresh Debian or Ubuntu machine needs to build a CV (see scripts/system-deps.sh).
 DEBIAN_PACKAGES = ("texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk "
                    "fonts-sil-gentiumplus fonts-font-awesome")
+# What a CV with Chinese, Japanese or Korean text needs too (scripts/system-deps.sh's list).
+CJK_PACKAGES = "fonts-noto-cjk texlive-lang-cjk texlive-lang-chinese"
 _STEM = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
@@ -58,7 +60,7 @@ def create_repository(folder: Path, stem: str, name: str | None) -> list[Path]:
     _refuse_existing([target for _source, target in targets])
     written = create_starter(stem, name, folder / "cv", folder / "bib")
     replacements = {"__VERSION__": __version__, "__DEBIAN_PACKAGES__": DEBIAN_PACKAGES,
-                    "__CITEPROC_VERSION__": CITEPROC_VERSION}
+                    "__CJK_PACKAGES__": CJK_PACKAGES, "__CITEPROC_VERSION__": CITEPROC_VERSION}
     for source, target in targets:
         _write(target, _filled(source, replacements))
         written.append(target)

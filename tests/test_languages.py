@@ -172,11 +172,13 @@ def test_dates_and_editions_in_the_language_form(outputs, code):
     terms = load_locale(code).terms
     march = terms["date"].format(month=terms["month_3"], year=2022)
     edition = terms["edition"].format(terms["ordinal_2"].format(2))
+    event_day = terms["date_day"].format(month=terms["month_9"], day=5, year=2008)
     for kind in ("pdf", "html", "md"):
         # xeCJK spaces Chinese from digits ("2022 年 3 月"), which pdftotext reads as spaces.
         text = "".join(outputs[code][kind].split())
         assert "".join(march.split()) in text, kind
         assert "".join(edition.split()) in text, kind
+        assert "".join(event_day.split()) in text, kind
     assert f'<html lang="{code}">' in outputs[code]["raw html"]
 
 

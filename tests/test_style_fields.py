@@ -3,6 +3,7 @@ translators, book authors, original titles and events, in the CV's language."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,9 @@ from bibcv.csl import csl_item
 from bibcv.document import load_document
 from bibcv.richtext import plain
 from bibcv.texdecode import decode_latex
-from conftest import write
+from conftest import pdf_text, write
+
+TYPES = "[article, book, inbook, inproceedings]"
 
 
 def cv(tmp_path: Path, bib: str, language: str = "en", extra: str = "") -> Path:
@@ -24,7 +27,7 @@ def cv(tmp_path: Path, bib: str, language: str = "en", extra: str = "") -> Path:
         person: {{name: Ada Lovelace}}
         {extra}
         sections:
-          all: {{title: A, layout: publications, query: {{author: self}}}}
+          all: {{title: A, layout: publications, query: {{types: {TYPES}}}}}
         """)
 
 
@@ -113,3 +116,87 @@ def test_enquote_in_a_csl_style_gets_the_styles_language_marks(tmp_path):
     assert csl_item(entry)["title"] == "On \"Engines <i>and 'Looms'</i>\" and \"Cards\""
     [paper] = load_document(cv(tmp_path, ENQUOTE, "de", "style: apa")).sections[0].publications
     assert "On „Engines and ‚Looms‘“ and „Cards“" in plain(paper.citation)
+
+
+TRANSLATIONS = r"""@book{capital, author = {Karl Marx}, title = {Capital},
+  translator = {Ben Fowkes}, origlanguage = {German}, origtitle = {Das Kapital}, origdate = {1867},
+  publisher = {Penguin}, address = {London}, year = 1976}
+@inbook{sketch, author = {Luigi Menabrea}, title = {Sketch of the Analytical Engine},
+  bookauthor = {Richard Taylor}, booktitle = {Scientific Memoirs},
+  translator = {Ada Lovelace}, publisher = {Taylor}, year = 1843}
+@inproceedings{talk, author = {Ada Lovelace}, title = {Engines},
+  booktitle = {Proceedings of the Analytical Society}, eventtitle = {Fourth Meeting},
+  venue = {Turin}, eventdate = {1840-09-05/1840-09-07}, year = 1840}
+"""
+EXPECTED_EN = {
+    "capital": "Karl Marx. Capital, translated by Ben Fowkes, original language: German, "
+               "original title: Das Kapital, first published 1867, Penguin, London, 1976.",
+    "sketch": "Luigi Menabrea. Sketch of the Analytical Engine, translated by Ada Lovelace, In "
+              "Richard Taylor, Scientific Memoirs, Taylor, 1843.",
+    "talk": "Ada Lovelace. Engines, In Proceedings of the Analytical Society, Fourth Meeting "
+            "(Turin, Sept. 5, 1840–Sept. 7, 1840), 1840.",
+}
+
+
+def test_translations_book_authors_and_events_are_shown(tmp_path):
+    path = cv(tmp_path, TRANSLATIONS, )
+    assert citations(path) == EXPECTED_EN
+    assert [w for w in load_document(path).warnings if "does not show" in str(w)] == []
+
+
+def test_their_words_are_the_languages(tmp_path):
+    shown = citations(cv(tmp_path, TRANSLATIONS, "de"))
+    assert "übersetzt von Ben Fowkes, Originalsprache: German, Originaltitel: Das Kapital, " \
+        "Erstveröffentlichung 1867" in shown["capital"]
+    assert "(Turin, 5. Sept. 1840–7. Sept. 1840)" in shown["talk"]
+    assert "In: Richard Taylor, Scientific Memoirs" in shown["sketch"]
+
+
+def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path):
+    """The oracle: biblatex's standard style (biber, XeLaTeX); each field's words it prints
+    are in bibcv's citation too (bibcv prints more: the original title and date)."""
+    bib = write(tmp_path / "refs.bib", TRANSLATIONS)
+    tex = write(tmp_path / "oracle.tex", rf"""
+        \documentclass{{article}}
+        \usepackage[style=numeric,maxnames=99]{{biblatex}}
+        \addbibresource{{{bib}}}
+        \begin{{document}}\nocite{{*}}\printbibliography\end{{document}}
+        """)
+    for command in (["xelatex"], ["biber", "--quiet"], ["xelatex"]):
+        subprocess.run([*command, *(["-no-shell-escape", "-interaction=batchmode"]
+                                    if command == ["xelatex"] else []), tex.stem],
+                       cwd=tmp_path, check=True, capture_output=True, timeout=120,
+                       stdin=subprocess.DEVNULL)
+    biblatex = " ".join(pdf_text(tmp_path / "oracle.pdf").split())
+    ours = " ".join(citations(cv(tmp_path, TRANSLATIONS)).values())
+    values = ["Ben Fowkes", "Richard Taylor", "Ada Lovelace", "Fourth Meeting", "Turin",
+              "German", "Scientific Memoirs", "1840"]
+    assert [value for value in values if value in biblatex] == values
+    assert [value for value in values if value not in ours] == []
+
+
+def test_a_field_the_style_cannot_show_is_a_warning_naming_entry_field_and_line(tmp_path):
+    path = cv(tmp_path, """\
+        @article{a, author = {Ada Lovelace}, title = {T}, journal = {J}, year = 2020}
+        @article{b, author = {Ada Lovelace}, title = {T}, journal = {J}, year = 2020,
+          maintitle = {Opera}, part = {2}, publisher = {ACM}, doi = {10.1/x}}
+        @article{c, author = {Ada Lovelace}, title = {T}, journal = {CoRR},
+          volume = {abs/2401.00001}, year = 2024}
+        """)
+    bib = tmp_path / "refs.bib"
+    assert [str(w) for w in load_document(path).warnings] == [
+        f"{bib}:2: entry 'b': bibcv's own style does not show the field '{name}' ('{value}') "
+        "of an @article; move it to `note` (or `addendum`), or use a CSL style that shows it "
+        "(`style:`, see README \"Citation styles (CSL)\")"
+        for name, value in (("maintitle", "Opera"), ("part", "2"))]
+
+
+def test_a_csl_style_gets_the_same_fields(tmp_path):
+    entries = load_bibliography([write(tmp_path / "refs.bib", TRANSLATIONS)]).entries
+    capital, talk = csl_item(entries["capital"]), csl_item(entries["talk"])
+    assert (capital["original-title"], capital["original-date"]) == (
+        "Das Kapital", {"date-parts": [[1867]]})
+    assert (talk["event-title"], talk["event-place"], talk["event-date"]) == (
+        "Fourth Meeting", "Turin", {"date-parts": [[1840, 9, 5], [1840, 9, 7]]})
+    assert csl_item(entries["sketch"])["container-author"] == [
+        {"family": "Taylor", "given": "Richard"}]

@@ -236,6 +236,10 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
         item["author"] = _names(p.authors, p, options, annotated=True)
     if p.editors:
         item["editor"] = _names(p.editors, p, options, annotated=False)
+    for variable, name in (("original-date", "origdate"), ("event-date", "eventdate")):
+        item[variable] = _csl_date(p.raw_fields.get(name, ""))
+    item["original-title"] = _markup(p, "origtitle")
+    item["event-place"] = _markup(p, "venue")
     for variable, name in (("translator", "translator"), ("container-author", "bookauthor")):
         if p.names(name):
             item[variable] = _names(p.names(name), p, options, annotated=False)
@@ -261,6 +265,20 @@ def _issued(p: Publication) -> dict[str, Any] | None:
     if years := _YEAR_RANGE.fullmatch(p.year_text):
         return {"date-parts": [[int(years.group(1))], [int(years.group(2))]]}
     return {"literal": p.year_text} if p.year_text else None
+
+
+def _csl_date(written: str) -> dict[str, Any] | None:
+    """A biblatex date (1867, 2020-01-05, 2020-01-05/2020-01-07) as CSL's date-parts."""
+    parts = []
+    for date in written.split("/") if written.strip() else ():
+        match = _DATE_PARTS.fullmatch(date.strip())
+        if match is None:
+            return {"literal": written.strip()}
+        parts.append([int(number) for number in match.groups() if number])
+    return {"date-parts": parts} if parts else None
+
+
+_DATE_PARTS = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 # biblatex's langids (babel's and polyglossia's names), the names BibTeX exports write in

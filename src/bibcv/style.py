@@ -68,6 +68,23 @@ _PAGE_RANGE = re.compile(r"^\s*(\S+?)\s*(?:-+|\u2013|\u2014)\s*(\S+)\s*$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _WEB_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _PLACE = re.compile(r"\{(\w*)\}")  # where a pattern term's value goes: {} or {name}
+_ISO_DAY = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+# Fields a reader expects to see, which bibcv's own style shows or warns about: every field
+# biblatex's standard style prints (less ISBN, ISSN, urldate and the like, which a CV
+# leaves out), and the names of a translation.
+CHECKED_FIELDS = (
+    "editor", "translator", "bookauthor", "editora", "editorb", "editorc", "commentator",
+    "annotator", "introduction", "foreword", "afterword", "holder", "subtitle", "titleaddon",
+    "booktitle", "booksubtitle", "booktitleaddon", "maintitle", "mainsubtitle",
+    "maintitleaddon", "journal", "journaltitle", "journalsubtitle", "issuetitle",
+    "issuesubtitle", "eventtitle", "eventtitleaddon", "venue", "eventdate", "origtitle",
+    "origlanguage", "origdate", "origlocation", "origpublisher", "reprinttitle", "series",
+    "volume", "volumes", "part", "number", "issue", "pages", "eid", "chapter", "edition",
+    "version", "type", "publisher", "organization", "institution", "school", "address",
+    "location", "howpublished", "note", "addendum", "pubstate")
+# What biblatex's standard style does not print for a type either (ACM's and Google
+# Scholar's exports give an @article its publisher and address): no warning.
+UNPRINTED_FIELDS = {"article": frozenset({"publisher", "address", "location", "organization"})}
 
 
 @dataclass(frozen=True)
@@ -190,6 +207,7 @@ def view_publication(publication: Publication, style: CitationStyle, label: str 
         return _csl_view(entry, identifiers, links, facts)
     details = _details(entry)
     notes = join(" ", _notes(entry))
+    sink += _unshown_warnings(entry)
     extras = join(" ", [notes, _sentence(join(", ", [i.rich for i in identifiers])),
                         join(" ", [link(x.url, f"[{x.text}]") for x in links])])
     authors = format_authors(publication, style)
@@ -258,6 +276,20 @@ def _csl_view(entry: _Entry, identifiers: tuple[LabelledLink, ...],
         title=RichText(), details=citation, extras=extras, venue_line=citation,
         identifiers=identifiers, links=links, reference=reference, details_notes=reference,
         **facts)
+
+
+def _unshown_warnings(entry: _Entry) -> list[BibcvError]:
+    """A field a reader expects that this entry type's template does not print is said, never
+    dropped in silence (a theme's `omit` is a choice, not a loss)."""
+    publication = entry.publication
+    shown = (entry.shown | entry.style.omit | UNPRINTED_FIELDS.get(publication.entry_type, set())
+             | ({"editor"} if not publication.authors else set()))
+    return [BibcvError(
+        f"entry {publication.key!r}: bibcv's own style does not show the field {name!r} "
+        f"({publication.text(name)!r}) of an @{publication.entry_type}; move it to `note` "
+        "(or `addendum`), or use a CSL style that shows it (`style:`, see README \"Citation "
+        "styles (CSL)\")", publication.origin)
+        for name in CHECKED_FIELDS if name not in shown and publication.has(name)]
 
 
 def _link_targets(rich: RichText) -> set[str]:
@@ -333,17 +365,67 @@ def _one_name(name: Name, index: int, publication: Publication, style: CitationS
 
 def _editor_phrase(entry: _Entry) -> RichText:
     """"edited by A, B and C" -- for entries whose authors are not the editors."""
-    editors = entry.publication.editors
-    if not editors or not entry.publication.authors or "editor" in entry.style.omit:
+    editors = entry.names("editor")
+    if not editors or not entry.publication.authors:
         return RichText()
-    cut_short = editors[-1].is_others
-    names = [latex_quotes(name.display()) for name in editors if not name.is_others]
+    return as_rich(entry.style.pattern("edited_by", _names_phrase(editors, entry.style)))
+
+
+def _names_phrase(names: list[Name], style: CitationStyle) -> str:
+    """"A, B and C", "A et al." (for "and others")."""
+    shown = [latex_quotes(name.display()) for name in names if not name.is_others]
+    phrase = shown[-1] if len(shown) == 1 else (
+        style.term("list_separator").join(shown[:-1]) + f" {style.term('and')} {shown[-1]}")
+    return phrase + (f" {style.term('et_al')}" if names[-1].is_others else "")
+
+
+def _translation(entry: _Entry) -> list[RichText | str]:
+    """What a translation says of its original, as biblatex's standard style does and more:
+    "translated by A", and the original's language, title and date."""
+    translators = entry.names("translator")
     style = entry.style
-    phrase = names[-1] if len(names) == 1 else (
-        style.term("list_separator").join(names[:-1]) + f" {style.term('and')} {names[-1]}")
-    if cut_short:
-        phrase += f" {style.term('et_al')}"
-    return as_rich(style.pattern("edited_by", phrase))
+    parts: list[RichText | str] = [
+        style.pattern("translated_by", _names_phrase(translators, style)) if translators else "",
+        style.pattern("original_language", entry.text("origlanguage"))
+        if entry.text("origlanguage") else ""]
+    origtitle = entry.rich("origtitle")
+    if origtitle:
+        parts.append(style.rich_pattern("original_title", styled("emph", origtitle)))
+    origdate = _iso_date(entry, "origdate")
+    if origdate:
+        parts.append(style.pattern("original_date", origdate))
+    return parts
+
+
+def _event(entry: _Entry) -> RichText:
+    """biblatex's event: "Eventtitle (Venue, Jan. 5, 2020–Jan. 7, 2020)"."""
+    where_when = join(", ", [entry.text("venue"), _iso_date(entry, "eventdate")])
+    return join(" ", [entry.rich("eventtitle"), "(" + where_when + ")" if where_when else ""])
+
+
+def _iso_date(entry: _Entry, name: str) -> str:
+    """A biblatex date field (origdate, eventdate) in the language's form: "1867",
+    "Jan. 2020", "Jan. 5, 2020", a range as "start–end"; as written when it is no date."""
+    written = entry.text(name)
+    if not written:
+        return ""
+    dates = [_one_date(part, entry.style) for part in written.split("/")]
+    return written if None in dates else "\u2013".join(dict.fromkeys(
+        date for date in dates if date))
+
+
+def _one_date(written: str, style: CitationStyle) -> str | None:
+    """"2020-01-05" as "Jan. 5, 2020"; "" for an open end; None when it is no date."""
+    match = _ISO_DAY.fullmatch(written.strip())
+    if match is None:
+        return "" if not written.strip() else None
+    year, month, day = match.groups()
+    if not month or not 1 <= int(month) <= 12:
+        return year if not month else None
+    month_word = style.term(f"month_{int(month)}")
+    if not day:
+        return style.pattern("date", month=month_word, year=year)
+    return style.pattern("date_day", month=month_word, day=str(int(day)), year=year)
 
 
 # --- the parts of an entry -------------------------------------------------------
@@ -354,11 +436,13 @@ class _Entry:
 
     publication: Publication
     style: CitationStyle
+    shown: set[str] = field(default_factory=set)  # the fields read, for _unshown_warnings
 
     def text(self, name: str) -> str:
         """The field (or its biblatex name: journaltitle, location) as the reader sees it."""
         if name in self.style.omit:
             return ""
+        self.shown.update((name, BIBLATEX_NAMES.get(name, name)))
         quotes = self.style.quotes
         value = self.publication.text(name, quotes) or self.publication.text(
             BIBLATEX_NAMES.get(name, ""), quotes)
@@ -372,11 +456,18 @@ class _Entry:
         """The field with the formatting its LaTeX gives it (emphasis, small capitals, H₂O)."""
         if name in self.style.omit:
             return RichText()
+        self.shown.update((name, BIBLATEX_NAMES.get(name, name)))
         fields = self.publication.raw_fields
         raw = fields.get(name) or fields.get(BIBLATEX_NAMES.get(name, ""), "")
         if not raw.strip():
             return RichText()
         return _quoted(markup_to_rich(latex_markup(raw)), self.style.quotes)
+
+    def names(self, name: str) -> list[Name]:
+        if name in self.style.omit:
+            return []
+        self.shown.add(name)
+        return self.publication.names(name)
 
 
 def _quoted(rich: RichText, quotes: Quotes) -> RichText:
@@ -428,7 +519,7 @@ def _title_target(entry: _Entry) -> str:
 def _details(entry: _Entry) -> RichText:
     """Where and when, by entry type; the state of unpublished work; the date last."""
     template = _TEMPLATES.get(entry.publication.entry_type, _misc)
-    parts = [part for part in template(entry) if part]
+    parts = [part for part in [*_translation(entry), *template(entry)] if part]
     status = _status(entry)
     if status:
         parts.append(as_rich(status) if parts else styled("emph", status))
@@ -437,6 +528,10 @@ def _details(entry: _Entry) -> RichText:
 
 
 def _in(entry: _Entry, booktitle: RichText) -> RichText:
+    """"In *Booktitle*", "In Bookauthor, *Booktitle*" (a book by others than the authors)."""
+    bookauthors = entry.names("bookauthor") if booktitle else []
+    if bookauthors and bookauthors != entry.publication.authors:
+        booktitle = join(", ", [_names_phrase(bookauthors, entry.style), booktitle])
     if not booktitle or not entry.style.term("in") or "in" in entry.style.omit:
         return booktitle
     return entry.style.rich_pattern("in", booktitle)
@@ -456,14 +551,13 @@ def _dashed(pages: str) -> str:
 
 def _series(entry: _Entry) -> RichText:
     """"vol. 12 of *Series*", "*Series* 34" (a number in a series), or either alone."""
-    series, volume, number = entry.emph("series"), entry.text("volume"), entry.text("number")
+    series, volume = entry.emph("series"), entry.text("volume")
     if volume:
         phrase = entry.style.pattern("volume", volume)
         return entry.style.rich_pattern("volume_of_series", volume=phrase, series=series) \
             if series else as_rich(phrase)
-    if series and number:
-        return series + f" {number}"
-    return series
+    number = entry.text("number") if series else ""
+    return series + f" {number}" if number else series
 
 
 def _edition(entry: _Entry) -> str:
@@ -512,7 +606,7 @@ def _date(entry: _Entry) -> str:
 
 def _status(entry: _Entry) -> str:
     """The theme's words for pubstate ("submitted" -> "Under review"); unknown states as written."""
-    state = entry.publication.text("pubstate")
+    state = entry.text("pubstate")
     return entry.style.terms.get(state.casefold(), state)
 
 
@@ -537,6 +631,7 @@ def _howpublished(entry: _Entry) -> RichText:
 
 def _article(entry: _Entry) -> list[RichText | str]:
     if arxiv_journal(entry.publication):
+        entry.shown.update(("journal", "journaltitle", "volume"))  # shown as the arXiv id
         return [styled("emph", entry.style.term("arxiv_preprint"))]
     volume, number = entry.text("volume"), entry.text("number")
     pages = _dashed(entry.text("pages") or entry.text("eid"))  # eid: an article number
@@ -547,13 +642,20 @@ def _article(entry: _Entry) -> list[RichText | str]:
     return [entry.emph("journal"), issue, _pages(entry)]
 
 
+def _booktitle(entry: _Entry) -> RichText:
+    """*Booktitle: Booksubtitle*."""
+    title = join(": ", [entry.rich("booktitle"), entry.rich("booksubtitle")])
+    return styled("emph", title) if title else RichText()
+
+
 def _inproceedings(entry: _Entry) -> list[RichText | str]:
-    return [_in(entry, entry.emph("booktitle")), _editor_phrase(entry), _series(entry),
+    return [_in(entry, _booktitle(entry)), _event(entry), _editor_phrase(entry),
+            _series(entry),
             _pages(entry), *_place(entry, "organization", "publisher")]
 
 
 def _incollection(entry: _Entry) -> list[RichText | str]:
-    return [_in(entry, entry.emph("booktitle")), _editor_phrase(entry), _edition(entry),
+    return [_in(entry, _booktitle(entry)), _editor_phrase(entry), _edition(entry),
             _series(entry), *_place(entry, "publisher"), _chapter(entry), _pages(entry)]
 
 
@@ -575,7 +677,7 @@ def _book(entry: _Entry) -> list[RichText | str]:
 
 
 def _proceedings(entry: _Entry) -> list[RichText | str]:
-    return [_series(entry), *_place(entry, "organization", "publisher")]
+    return [_event(entry), _series(entry), *_place(entry, "organization", "publisher")]
 
 
 def _booklet(entry: _Entry) -> list[RichText | str]:
@@ -623,7 +725,7 @@ def _misc(entry: _Entry) -> list[RichText | str]:
     venue: RichText = _howpublished(entry)
     if not venue and _is_arxiv(entry.publication):
         venue = styled("emph", entry.style.term("arxiv_preprint"))
-    return [venue, entry.text("type"), _version(entry),
+    return [venue, _event(entry), entry.text("type"), _version(entry),
             *_place(entry, "organization", "institution", "publisher")]
 
 
@@ -635,6 +737,13 @@ _TEMPLATES: dict[str, _Template] = {
     "incollection": _incollection,
     "inbook": _inbook,
     "book": _book,
+    "collection": _book,  # biblatex's: an edited book, its multi-volume and reference works
+    "mvbook": _book,
+    "mvcollection": _book,
+    "reference": _book,
+    "mvreference": _book,
+    "inreference": _incollection,
+    "mvproceedings": _proceedings,
     "proceedings": _proceedings,
     "booklet": _booklet,
     "manual": _manual,
@@ -659,8 +768,7 @@ def _notes(entry: _Entry) -> list[RichText]:
     uses_howpublished = _TEMPLATES.get(entry.publication.entry_type, _misc) in (_misc, _booklet)
     if not uses_howpublished and entry.text("howpublished"):
         notes.append(_howpublished(entry))
-    if entry.text("note"):
-        notes.append(as_rich(entry.text("note")))
+    notes += [as_rich(entry.text(name)) for name in ("note", "addendum") if entry.text(name)]
     eprint = entry.text("eprint")
     if eprint and not arxiv_id(entry.publication):  # HAL, PubMed, ...: shown, not linked
         kind = entry.text("eprinttype") or entry.text("archiveprefix") or "eprint"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from click.testing import CliRunner
 
@@ -208,3 +210,113 @@ def test_newcomers_slips_say_how_to_fix_them(tmp_path):
     ]
     write(cv, "theme: moderncvv\nperson: {name: Ada Lovelace}\nsections: {}\n")
     assert "; did you mean 'moderncv'?" in run("check", str(cv)).output
+
+
+def test_problems_found_by_different_stages_are_reported_together(tmp_path):
+    """The language, the styles, the design and the format are checked whatever the others
+    found: before, an unknown language hid a missing style, and a missing photo the font."""
+    cv = write(tmp_path / "cv.yaml", """\
+        language: xx-nope
+        style: apa-nonexistent
+        design: {page_size: a3, font: No Such Font, photo: nope.jpg}
+        person: {name: Ada Lovelace}
+        sections:
+          papers: {title: Papers, layout: publications, query: {author: self}, style: ieee3}
+        """)
+    lines = run("check", str(cv)).output.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == [
+        f"{cv}:1", f"{cv}:2", f"{cv}:3", f"{cv}:3", f"{cv}:3", f"{cv}:6"]
+    assert lines[0].startswith(f"{cv}:1: bibcv has no words for the language 'xx-nope'")
+    assert lines[1].startswith(f"{cv}:2: there is no citation style 'apa-nonexistent'; "
+                               "did you mean")
+    assert sorted(lines[2:5]) == [
+        f"{cv}:3: 'design.page_size': 'a3' is not one of a4, a5, b5, letter, legal, "
+        "us-executive",
+        f"{cv}:3: photo 'nope.jpg' not found (looked for {tmp_path / 'nope.jpg'}); give the "
+        "path of a JPEG or PNG file, relative to this file",
+        f"{cv}:3: the font 'No Such Font' is not installed on this machine; install it (on "
+        "Debian or Ubuntu `apt-cache search FONT` names its package, then `sudo apt-get "
+        "install PACKAGE`), or copy its .otf/.ttf files to ~/.local/share/fonts and run "
+        "`fc-cache`; `fc-list : family` lists the fonts installed"]
+    assert lines[5].startswith(f"{cv}:6: there is no citation style 'ieee3'; did you mean")
+
+
+def test_an_unknown_theme_does_not_hide_the_rest_and_build_writes_nothing(tmp_path):
+    cv = write(tmp_path / "cv.yaml", """\
+        theme: sidebr
+        person: {name: Ada Lovelace}
+        sections:
+          about: {title: About, layout: paragraph, txet: Hello}
+          jobs: {title: Jobs, layout: entries, items: [{title: Engineer, dtae: "1843"}]}
+        """)
+    result = run("build", str(cv), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{cv}:1: theme 'sidebr' not found; built-in themes: classic, compact, moderncv, "
+        "scholar, sidebar, or give the path of a folder that holds a theme.yaml; did you mean "
+        "'sidebar'? (the rest of the CV was checked against the theme 'sidebar')",
+        f"{cv}:4: unknown key 'txet' in section 'about'; did you mean 'text'? (it is required)",
+        f"{cv}:5: unknown key 'dtae' in item 1 of section 'jobs'; did you mean 'date'? "
+        "(allowed: bullets, date, id, location, subtitle, title)",
+    ]
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_check_without_node_says_how_to_get_it_and_reports_the_rest(tmp_path, monkeypatch):
+    """citeproc-js runs the style (check renders everything but TeX); without Node.js the
+    message is at the `style:` line and says what to install, and the .bib's own error and
+    the warnings are still reported. Before, one line at no line number was all."""
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "fc-list").symlink_to(shutil.which("fc-list"))
+    (tmp_path / "refs.bib").write_text(
+        "@article{lovelace1843, author = {Ada Lovelace}, title = {Notes},\n"
+        "  journal = {Scientific Memoirs}, year = 1843}\n"
+        "@article{broken, author = {Ada Lovelace}, title = {Unclosed, year = 1844}\n\n"
+        "@misc{sketch, author = {Ada Lovelace}, title = {Sketch}}\n", encoding="utf-8")
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        style: apa
+        person: {name: Ada Lovelace}
+        sections:
+          papers: {title: Papers, layout: publications, query: {author: self}}
+        """)
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    node = (f"{cv}:2: CSL styles need Node.js (the `node` command), which is not installed; "
+            "run `npm install citeproc@2.4.63` in your CV's folder (on Debian, `apt-get install "
+            "nodejs npm` first if `node` is missing), or `npm ci` in bibcv's folder; or write "
+            "`style: bibcv` for bibcv's own style, which needs neither")
+    checked = run("check", str(cv))
+    assert checked.exit_code == 1
+    lines = checked.output.splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'refs.bib'}:3: warning: entry 'broken'")
+    assert lines[1:] == [node, f"{tmp_path / 'refs.bib'}:5: BibTeX cannot read this: in entry "
+                         "'broken' (begun on line 3): expected ',' or '}', found '@misc{sketch, "
+                         "author'; BibTeX skips the rest of the entry (or command) and reads on, "
+                         "and so does bibcv"]
+    built = run("build", str(cv), "-o", str(tmp_path / "out"), "--format", "md")
+    assert built.exit_code == 1 and node in built.output.splitlines()
+
+
+def test_a_broken_csl_style_is_blamed_at_its_line_not_a_crash(tmp_path):
+    """citeproc-js gives no text for a style that calls a macro it lacks; bibcv crashed
+    (KeyError) reading its answer."""
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    (tmp_path / "broken.csl").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">\n'
+        "  <info><title>Broken</title><id>broken</id>"
+        "<updated>2020-01-01T00:00:00+00:00</updated></info>\n"
+        '  <citation><layout><text variable="title"/></layout></citation>\n'
+        '  <bibliography><layout><text macro="undefined-macro"/></layout></bibliography>\n'
+        "</style>\n", encoding="utf-8")
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        person: {name: Ada Lovelace}
+        sections:
+          papers: {title: Papers, layout: publications, query: {author: self},
+                   style: broken.csl}
+        """)
+    assert run("check", str(cv)).output.splitlines() == [
+        f"{cv}:5: the style 'broken.csl' rendered nothing for 1 of its 1 entries (citeproc-js "
+        "gave no text back); the style is likely broken, e.g. it uses a macro it does not "
+        "define: check it at https://validator.citationstyles.org, or choose another style"]

@@ -35,7 +35,7 @@ from bibcv import DEFAULT_TIMEOUT
 from bibcv.atomic import write_text_atomically
 from bibcv.bibliography import EQUAL_CONTRIBUTION, SEASONS, Publication
 from bibcv.cjk import is_cjk
-from bibcv.errors import BibcvError
+from bibcv.errors import BibcvError, Origin
 from bibcv.latexrich import FORMULA_END, FORMULA_MARK, formula_source, latex_markup
 from bibcv.names import Name
 from bibcv.richtext import Link, Math, Node, RichText, Styled, Text, check_url, styled
@@ -52,6 +52,10 @@ _MODULE_FILE = Path("node_modules/citeproc/citeproc_commonjs.js")
 class CslError(Exception):
     """A style that cannot be found or read, or a processor that cannot run."""
 
+    def __init__(self, message: str, style: CslStyle | None = None) -> None:
+        super().__init__(message)
+        self.style = style  # the style at fault, when one is
+
 
 @dataclass(frozen=True)
 class CslStyle:
@@ -60,6 +64,7 @@ class CslStyle:
     name: str  # as the CV writes it: "apa", "vancouver", "styles/my.csl"
     path: Path
     default_locale: str  # "zh-CN" for GB/T 7714; "" when the style names none
+    origin: Origin | None = field(default=None, compare=False)  # the CV's `style:` line
 
     @property
     def xml(self) -> str:
@@ -115,6 +120,7 @@ def find_style(name: str, folder: Path) -> CslStyle:
                    "of a .csl file")
 
 
+@cache  # as the file's text is (_read): load checks each style, then builds with it
 def _style_from(name: str, path: Path) -> CslStyle:
     try:
         root = ET.fromstring(_read(path))
@@ -147,9 +153,14 @@ def available_ids() -> frozenset[str]:
 
 # --- finding the processor -----------------------------------------------------------
 
+class ProcessorMissing(CslError):
+    """Node.js or citeproc-js is not installed: no CSL style can be rendered here."""
+
+
 def find_citeproc(start: Path | None = None) -> Path:
     """citeproc-js's module file: $BIBCV_CITEPROC, else node_modules/citeproc in the CV's
-    folder or one above it, in the working folder or above, or beside bibcv's source."""
+    folder or one above it, in the working folder or above, or beside bibcv's source.
+    Node.js is looked for only when a bibliography is not in the cache (``_run_node``)."""
     given = os.environ.get("BIBCV_CITEPROC")
     if given:
         return Path(given)
@@ -159,15 +170,24 @@ def find_citeproc(start: Path | None = None) -> Path:
         if (place / _MODULE_FILE).is_file():
             return place / _MODULE_FILE
     missing = "citeproc-js is not" if shutil.which("node") else "neither is"
-    raise CslError(f"CSL styles are rendered by citeproc-js on Node.js, and {missing} "
-                   f"installed here; {_INSTALL_ADVICE}")
+    raise ProcessorMissing(f"CSL styles are rendered by citeproc-js on Node.js, and {missing} "
+                           f"installed here; {_INSTALL_ADVICE}")
 
 
 # What installs citeproc-js wherever the CV is: `make cv` in bibcv's folder installs it only
 # when a CV of that folder has a CSL style, so it is no advice for a CV kept elsewhere.
 _INSTALL_ADVICE = (f"run `npm install citeproc@{CITEPROC_VERSION}` in your CV's folder (on "
                    "Debian, `apt-get install nodejs npm` first if `node` is missing), or "
-                   "`npm ci` in bibcv's folder")
+                   "`npm ci` in bibcv's folder; or write `style: bibcv` for bibcv's own style, "
+                   "which needs neither")
+
+
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        raise ProcessorMissing("CSL styles need Node.js (the `node` command), which is not "
+                               f"installed; {_INSTALL_ADVICE}")
+    return node
 
 
 # --- CSL-JSON from bibcv's publications ------------------------------------------------
@@ -479,6 +499,14 @@ class Bibliographies:
             return
         results = run_citeproc(jobs, self.citeproc, self.cache_dir, self.timeout)
         for (name, items), result in zip(self.pending.items(), results, strict=True):
+            missing = len(items) - len(result["entries"])
+            if missing:
+                raise CslError(
+                    f"the style {name!r} rendered nothing for {missing} of its {len(items)} "
+                    "entries (citeproc-js gave no text back); the style "
+                    "is likely broken, e.g. it uses a macro it does not define: check it at "
+                    "https://validator.citationstyles.org, or choose another style",
+                    self.styles[name])
             self.rendered.setdefault(name, {}).update(
                 {digest: result["entries"][f"i{index}"] for index, digest in enumerate(items)})
         self.pending.clear()
@@ -585,10 +613,7 @@ def _run_node(jobs: list[dict[str, Any]], module: Path, timeout: float) -> list[
     not a pipe, so that waiting for its end again after a kill has nothing left to write."""
     from bibcv.compile import stop_on_overrun, tracked
 
-    node = shutil.which("node")
-    if node is None:
-        raise CslError("CSL styles need Node.js (the `node` command), which is not installed; "
-                       f"{_INSTALL_ADVICE}")
+    node = _node()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as request:
         json.dump({"locales": str(locales_folder()), "jobs": jobs}, request)
         request.seek(0)

@@ -219,7 +219,7 @@ PAGE_SIZES = ("a4", "a5", "b5", "letter", "legal", "us-executive")
 _LENGTH = re.compile(r"(\d+(?:\.\d+)?|\.\d+) ?(mm|cm|in|pt)")
 _COLOR = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 # A font family as fontconfig names it; no quotes or braces, so it is safe in CSS and LaTeX.
-_FONT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._+-]*")
+FONT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._+-]*")
 
 
 def _length(value: Any) -> Any:
@@ -245,7 +245,7 @@ def _color(value: Any) -> Any:
 
 
 def _font(value: Any) -> Any:
-    if isinstance(value, str) and not _FONT.fullmatch(value.strip()):
+    if isinstance(value, str) and not FONT_NAME.fullmatch(value.strip()):
         raise PydanticCustomError("font", "'{value}' is not a font family name (letters, "
                                   "digits, spaces, . _ + -), e.g. Gentium Book Plus",
                                   {"value": value})

@@ -258,5 +258,11 @@ def _sort_keys() -> list[str]:
 
 
 def did_you_mean(word: Any, choices: Any) -> str:
+    close = closest(word, choices)
+    return f"; did you mean {close!r}?" if close else ""
+
+
+def closest(word: Any, choices: Any) -> str | None:
+    """The choice a misspelt word most likely stands for, if one is close enough."""
     close = difflib.get_close_matches(str(word), [str(choice) for choice in choices], n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return close[0] if close else None

@@ -18,10 +18,10 @@ from typing import Any
 from bibcv import DEFAULT_TIMEOUT
 from bibcv.bibliography import Bibliography, Publication, load_bibliography
 from bibcv.citecounts import Counts, h_index, read_counts
-from bibcv.csl import Bibliographies, CslError, find_citeproc
-from bibcv.errors import BibcvError, Origin
+from bibcv.csl import Bibliographies, CslError, ProcessorMissing, find_citeproc
+from bibcv.errors import BibcvError, BibcvErrors, Origin
 from bibcv.incremental import Inputs
-from bibcv.load import check_queries, load_cv
+from bibcv.load import load_cv, query_problems
 from bibcv.model import CV, PublicationOptions, PublicationQuery, Section
 from bibcv.photo import PreparedPhoto, prepare_photo
 from bibcv.richtext import RichText, as_rich, link, styled
@@ -90,6 +90,7 @@ class Document:
     inputs_digest: str  # taken as the inputs were read: an edit during a build rebuilds later
     warnings: list[BibcvError] = field(default_factory=list)
     photo: PreparedPhoto | None = None  # design.photo, upright and cropped, for every backend
+    errors: list[BibcvError] = field(default_factory=list)  # kept for `check` (load_document)
 
     @property
     def stem(self) -> str:
@@ -97,16 +98,25 @@ class Document:
 
 
 def load_document(path: Path, cache_dir: Path | None = None,
-                  timeout: float = DEFAULT_TIMEOUT) -> Document:
+                  timeout: float = DEFAULT_TIMEOUT, keep_errors: bool = False) -> Document:
     """Read a CV file and everything it names, and resolve it into a Document (citeproc-js,
-    for CSL styles, given ``timeout`` seconds, as TeX is)."""
+    for CSL styles, given ``timeout`` seconds, as TeX is).
+
+    No Node.js for a CSL style is an error a build stops at; with ``keep_errors``
+    (`bibcv check`) it is kept in ``errors``, and the rest is checked.
+    """
     cv, theme = load_cv(path)
     inputs = cv_inputs(cv, theme)
     digest = inputs.digest()
     bibliography = load_bibliography(cv.bibliography_files, cache_dir,
                                      cv.bibliography_encodings)
-    check_queries(cv, bibliography)
-    return build_document(cv, theme, bibliography, inputs, digest, cache_dir, timeout)
+    problems = query_problems(cv, bibliography)
+    if problems:  # selecting would stop at the first
+        raise BibcvErrors(problems)
+    document = build_document(cv, theme, bibliography, inputs, digest, cache_dir, timeout)
+    if document.errors and not keep_errors:
+        raise BibcvErrors(document.errors)
+    return document
 
 
 def cv_inputs(cv: CV, theme: Theme) -> Inputs:
@@ -144,7 +154,8 @@ def build_document(cv: CV, theme: Theme, bibliography: Bibliography, inputs: Inp
         sections=sections, terms=cv.terms, bibliography=bibliography,
         publications=list(resolver.shown.values()), inputs=inputs,
         inputs_digest=inputs_digest, warnings=warnings,
-        photo=prepare_photo(cv.design.photo) if cv.design.photo else None)
+        photo=prepare_photo(cv.design.photo) if cv.design.photo else None,
+        errors=resolver.errors)
 
 
 @dataclass
@@ -163,6 +174,8 @@ class _QueryResolver:
     counts: Counts | None = None  # the CV's citation counts file, when it names one
     shown: dict[str, Publication] = field(default_factory=dict)
     bibliographies: Bibliographies = field(default_factory=Bibliographies)
+    errors: list[BibcvError] = field(default_factory=list)
+    without_csl: bool = False  # no CSL processor here: bibcv's own style stands in
 
     def sections(self) -> list[DocumentSection]:
         chosen = {section.id: self._grouped(section) for section in self.cv.sections
@@ -221,7 +234,13 @@ class _QueryResolver:
                     self.bibliographies.add(style.csl, style.csl_item(paper))
             self.bibliographies.render()
         except CslError as error:
-            raise BibcvError(str(error), Origin(self.cv.source)) from None
+            style = error.style or wanted[0][0].csl
+            problem = BibcvError(str(error), style.origin if style and style.origin
+                                 else Origin(self.cv.source))
+            if not isinstance(error, ProcessorMissing):
+                raise problem from None
+            self.errors.append(problem)  # the rest is checked, in bibcv's own style
+            self.without_csl = True
 
     def _grouped(self, section: Section) -> list[tuple[str, list[Publication]]]:
         """The section's publications under their sub-headings, in the order shown."""
@@ -341,7 +360,8 @@ class _QueryResolver:
             last_author=options.last_author,
             omit=frozenset([*citation.get("omit", ()), *options.omit]),
             badges=in_section and bool(citation.get("badges", False)), cited_by=cited_by,
-            csl=None if options.builtin_style else options.style or self.cv.style,
+            csl=None if options.builtin_style or self.without_csl
+            else options.style or self.cv.style,
             bibliographies=self.bibliographies)
 
     def views(self, papers: list[Publication], options: PublicationOptions,

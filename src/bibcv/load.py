@@ -8,6 +8,7 @@ named with a leading underscore and are never built.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,9 +17,9 @@ from pydantic import ValidationError
 from bibcv.chain import path_from, read_chain
 from bibcv.csl import BUILTIN_STYLE, CslError, CslStyle, find_style
 from bibcv.cvfiles import file_problem, is_base_file
+from bibcv.cvformat import FONT_NAME, cv_model
 from bibcv.cvformat import Design as DesignFormat
-from bibcv.cvformat import cv_model
-from bibcv.cvproblems import did_you_mean, validation_problems
+from bibcv.cvproblems import closest, did_you_mean, validation_problems
 from bibcv.errors import BibcvError, BibcvErrors, Origin
 from bibcv.fonts import FONT_INSTALL_HINT, installed_font_families, is_font_installed
 from bibcv.locales import Locale, load_locale, locale_code
@@ -61,7 +62,12 @@ ENTRY_TYPES = frozenset({
 
 
 def load_cv(path: Path) -> tuple[CV, Theme]:
-    """Read a CV and its ``extends`` chain, and validate it against its theme."""
+    """Read a CV and its ``extends`` chain, and validate it against its theme.
+
+    Every check runs, whatever another found: the format's, the files it names,
+    the citation styles, the font and the photo; a theme that cannot be found is
+    reported, and the rest is checked against a built-in one.
+    """
     if is_base_file(path):
         raise BibcvError(
             "this is a base file (its name starts with '_'): it only holds shared facts. "
@@ -70,9 +76,10 @@ def load_cv(path: Path) -> tuple[CV, Theme]:
         )
     data, files = read_chain(path)
     languages = resolve_languages(data)
-    theme = _theme(data)
+    theme, problems = _theme(data)
+    problems += [*languages.errors, *_file_problems(data), *_order_problems(data),
+                 *_style_problems(data), *_design_problems(data, theme)]
     model = cv_model(theme)
-    problems = languages.errors + _file_problems(data) + _order_problems(data)
     try:
         validated = model.model_validate(data)
     except ValidationError as error:
@@ -83,16 +90,22 @@ def load_cv(path: Path) -> tuple[CV, Theme]:
     return _cv(validated, data, theme, path, files, languages, design), theme
 
 
-def _theme(data: LocatedDict) -> Theme:
+def _theme(data: LocatedDict) -> tuple[Theme, list[BibcvError]]:
+    """The CV's theme; one not found is a problem, and the built-in theme its name is
+    nearest to (else the default) stands in, so that the rest of the CV is checked too."""
     name = data.get("theme", DEFAULT_THEME)
     origin = data.origin_of("theme")
-    if not isinstance(name, str):
-        raise BibcvError(f"'theme' must be text: {', '.join(builtin_themes())} or a theme's "
-                         "folder", origin)
+    if isinstance(name, (int, float)) and not isinstance(name, bool):
+        name = str(name)
+    if not isinstance(name, str):  # the format says so: 'theme' must be text
+        return load_theme(find_theme(DEFAULT_THEME, origin.file.parent)), []
     try:
-        return load_theme(find_theme(name, origin.file.parent))
+        return load_theme(find_theme(name, origin.file.parent)), []
     except LookupError as error:
-        raise BibcvError(f"{error}{did_you_mean(name, builtin_themes())}", origin) from None
+        stand_in = closest(name, builtin_themes()) or DEFAULT_THEME
+        problem = BibcvError(f"{error}{did_you_mean(name, builtin_themes())} (the rest of the "
+                             f"CV was checked against the theme {stand_in!r})", origin)
+        return load_theme(find_theme(stand_in, origin.file.parent)), [problem]
 
 
 # --- checks the format cannot make: files that must exist, sections that must be there ---
@@ -131,7 +144,45 @@ def _order_problems(data: LocatedDict) -> list[BibcvError]:
             if isinstance(section_id, str) and section_id not in sections]
 
 
-def check_queries(cv: CV, bibliography: Bibliography) -> None:
+def _style_problems(data: LocatedDict) -> list[BibcvError]:
+    """The CSL styles the CV and its sections name must exist."""
+    sections = data.get("sections")
+    places = [data, *(sections.values() if isinstance(sections, LocatedDict) else ())]
+    problems = []
+    for place in places:
+        if isinstance(place, LocatedDict) and isinstance(place.get("style"), str):
+            try:
+                _style(place, place["style"])
+            except BibcvError as error:
+                problems.append(error)
+    return problems
+
+
+def _design_problems(data: LocatedDict, theme: Theme) -> list[BibcvError]:
+    """The font must be installed and the photo must exist (a build writes nothing else)."""
+    design = data.get("design")
+    raw = design if isinstance(design, LocatedDict) else LocatedDict(data.origin)
+    problems = []
+    written = raw.get("font")
+    if isinstance(written, str):
+        font, origin = written.strip(), raw.origin_of("font")
+    else:
+        font = _theme_design(theme).font or Design().font
+        origin = theme.font_origin or Origin(theme.folder / "theme.yaml")
+    if FONT_NAME.fullmatch(font) and not is_font_installed(font):
+        problems.append(BibcvError(f"the font {font!r} is not installed on this machine"
+                                   f"{did_you_mean(font, installed_font_families())}; "
+                                   f"{FONT_INSTALL_HINT}", origin))
+    photo = _photo_file(raw)
+    if photo is not None and not photo[1].is_file():
+        name, path, origin = photo
+        problems.append(BibcvError(f"photo {name!r} not found (looked for {path.absolute()}); "
+                                   "give the path of a JPEG or PNG file, relative to this file",
+                                   origin))
+    return problems
+
+
+def query_problems(cv: CV, bibliography: Bibliography) -> list[BibcvError]:
     """Keys and entry types a query names must exist: a misspelling would hide entries."""
     from bibcv.select import all_queries
 
@@ -149,8 +200,7 @@ def check_queries(cv: CV, bibliography: Bibliography) -> None:
                 problems.append(BibcvError(
                     f"the query names the entry type {entry_type!r}, which BibTeX does not "
                     f"know{did_you_mean(entry_type, types_known)}", query.origin))
-    if problems:
-        raise BibcvErrors(problems)
+    return problems
 
 
 # --- the validated data as the CV model the later stages read ---
@@ -216,19 +266,14 @@ def _theme_word(words: dict[str, str], languages: Resolved) -> str | None:
 
 
 def _design(chosen: Any, data: LocatedDict, theme: Theme) -> Design:
-    """The theme's design defaults with the CV's choices on top; the font must be installed
-    and the photo must exist (checked here, so that a build writes nothing otherwise)."""
-    theme_file = Origin(theme.folder / "theme.yaml")
-    try:
-        defaults = DesignFormat.model_validate(theme.design)
-    except ValidationError as error:
-        raise BibcvError(f"the theme's `design:` is invalid: {error}", theme_file) from None
+    """The theme's design defaults with the CV's choices on top."""
+    defaults = _theme_design(theme)
     raw = data.get("design") or LocatedDict(data.origin)
     merged = {**_set_values(defaults), **_set_values(chosen)}
     colors = {**_set_values(defaults.colors), **_set_values(chosen and chosen.colors)}
     margins = {**_set_values(defaults.margins), **_set_values(chosen and chosen.margins)}
     base = Design()
-    design = Design(
+    return Design(
         **{key: merged[key] for key in ("page_size", "font", "font_size", "line_spacing",
                                         "section_title", "header", "date_position")
            if key in merged},
@@ -240,13 +285,15 @@ def _design(chosen: Any, data: LocatedDict, theme: Theme) -> Design:
         theme_font=defaults.font or base.font,
         theme_font_size=defaults.font_size or base.font_size,
     )
-    if not is_font_installed(design.font):
-        origin = (raw.origin_of("font") if "font" in _set_values(chosen)
-                  else theme.font_origin or theme_file)
-        raise BibcvError(f"the font {design.font!r} is not installed on this machine"
-                         f"{did_you_mean(design.font, installed_font_families())}; "
-                         f"{FONT_INSTALL_HINT}", origin)
-    return design
+
+
+def _theme_design(theme: Theme) -> Any:
+    """The theme's own `design:`, validated as a CV's is."""
+    try:
+        return DesignFormat.model_validate(theme.design)
+    except ValidationError as error:
+        raise BibcvError(f"the theme's `design:` is invalid: {error}",
+                         Origin(theme.folder / "theme.yaml")) from None
 
 
 def _set_values(model: Any) -> dict[str, Any]:
@@ -258,19 +305,24 @@ def _set_values(model: Any) -> dict[str, Any]:
 
 
 def _photo(photo: Any, raw: LocatedDict) -> PhotoChoice | None:
-    if photo is None:
+    found = _photo_file(raw) if photo is not None else None
+    if found is None:
         return None
-    spec = raw.get("photo")
-    origin = raw.origin_of("photo")
-    if isinstance(spec, LocatedDict):
-        origin = spec.origin_of("path")
-        path = path_from(spec, "path", photo.path)
-    else:
-        path = path_from(raw, "photo", photo.path)
-    if not path.is_file():
-        raise BibcvError(f"photo {photo.path!r} not found (looked for {path.absolute()}); "
-                         "give the path of a JPEG or PNG file, relative to this file", origin)
+    _name, path, origin = found
     return PhotoChoice(path=path, shape=photo.shape, origin=origin)
+
+
+def _photo_file(raw: LocatedDict) -> tuple[str, Path, Origin] | None:
+    """The photo's name as written, its path (relative to the file that names it), its line;
+    None without a photo, or with one the format refuses."""
+    spec, key = raw.get("photo"), "photo"
+    if isinstance(spec, LocatedDict):
+        raw, spec, key = spec, spec.get("path"), "path"
+    if isinstance(spec, (int, float)) and not isinstance(spec, bool):
+        spec = str(spec)  # `path: 2024` names the file 2024, as the format reads it
+    if not isinstance(spec, str):
+        return None
+    return spec, path_from(raw, key, spec), raw.origin_of(key)
 
 
 def _person(person: Any, raw: LocatedDict, other_names: list[str]) -> Person:
@@ -312,10 +364,11 @@ def _style(data: LocatedDict, name: str | None) -> CslStyle | None:
     """A CSL style by id or path (relative to the file that names it); None for bibcv's."""
     if name is None or name == BUILTIN_STYLE:
         return None
+    origin = data.origin_of("style")
     try:
-        return find_style(name, data.origin_of("style").file.parent)
+        return replace(find_style(name, origin.file.parent), origin=origin)
     except CslError as error:
-        raise BibcvError(str(error), data.origin_of("style")) from None
+        raise BibcvError(str(error), origin) from None
 
 
 def _items(items: list[Any], raw: LocatedList,

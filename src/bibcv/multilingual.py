@@ -30,22 +30,19 @@ class Resolved:
     errors: list[BibcvError] = field(default_factory=list)
 
 
-def cv_language(data: LocatedDict) -> tuple[str, str]:
-    """The CV's language tag and the locale that serves it; an unknown one is an error."""
-    tag = data.get("language", BASE_LANGUAGE)
-    origin = data.origin_of("language")
-    if not isinstance(tag, str):
-        raise BibcvError("'language' takes a language code such as en, zh or de", origin)
-    code = locale_code(tag)
-    if code is None:
-        raise BibcvError(unknown_language(tag), origin)
-    return tag, code
-
-
 def resolve_languages(data: LocatedDict) -> Resolved:
-    """Replace, in place, every language mapping by the text in the CV's language."""
-    tag, code = cv_language(data)
-    resolved = Resolved(tag, code)
+    """Replace, in place, every language mapping by the text in the CV's language.
+
+    An unknown language is an error, and the text is resolved in English, so that
+    the rest of the CV is checked as well.
+    """
+    tag = data.get("language", BASE_LANGUAGE)
+    if isinstance(tag, (int, float)) and not isinstance(tag, bool):
+        tag = str(tag)
+    code = locale_code(tag) if isinstance(tag, str) else None
+    resolved = Resolved(tag, code) if code else Resolved(BASE_LANGUAGE, BASE_LANGUAGE)
+    if isinstance(tag, str) and code is None:  # not text: the format says so
+        resolved.errors.append(BibcvError(unknown_language(tag), data.origin_of("language")))
     person = data.get("person")
     if isinstance(person, LocatedDict) and _is_language_mapping(person.get("name")):
         resolved.names = [name for name in person["name"].values() if isinstance(name, str)]

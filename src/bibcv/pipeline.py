@@ -109,7 +109,8 @@ def build_cv(path: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
 
 @dataclass
 class Checked:
-    """What `check` says of a CV: BibTeX errors it read past (a build warns), and warnings."""
+    """What `check` says of a CV: errors (a build stops at them, but BibTeX errors it reads
+    past and warns of), and warnings."""
 
     errors: list[BibcvError]
     warnings: list[BibcvError]
@@ -121,12 +122,12 @@ def check_cv(path: Path) -> Checked:
     from bibcv.backends.latex import render_tex
     from bibcv.backends.markdown import render_markdown
 
-    document = load_document(path)
+    document = load_document(path, keep_errors=True)
     render_tex(document)
     if document.theme.html_document is not None:
         render_html(document)
     render_markdown(document)
-    return Checked(errors=document.bibliography.errors,
+    return Checked(errors=document.errors + document.bibliography.errors,
                    warnings=document.warnings + document.bibliography.incomplete)
 
 

@@ -121,3 +121,41 @@ def _layout_words(theme: str, cv: str, out: Path) -> set[str]:
                           for paper in section.publications
                           for word in re.findall(r"\w+", str(paper.badge))}
     return words
+
+
+# Subtitles of the lengths whose last line, in the sidebar's main column, came within 2-4 pt
+# of the date or pushed the date to the left of a line of its own (found by adding a word
+# at a time, with TEXT\hfill DATE).
+_SUBTITLE = ("Translator annotator and author of the first published algorithm for a general "
+             "purpose computing machine with notes on Bernoulli numbers and the operations of "
+             "the engine")
+_LONG_ROWS = [" ".join(_SUBTITLE.split()[:n]) for n in (12, 13, 19, 22, 23, 25, 26)]
+
+
+@pytest.mark.parametrize("theme", ["sidebar", "classic"])
+def test_a_long_subtitle_wraps_short_of_its_date(tmp_path, theme):
+    """The date stays whole, flush right on the subtitle's first line, at least 1em from
+    every other word on the lines beside it; nothing is overfull."""
+    items = "\n".join(f'      - {{title: "Role {n}", subtitle: "{text}", '
+                      'date: "Sept 1842 – Dec 1843"}' for n, text in enumerate(_LONG_ROWS))
+    cv = tmp_path / "cv.yaml"
+    cv.write_text(f"theme: {theme}\nperson: {{name: Ada Lovelace}}\nsections:\n  jobs:\n"
+                  f"    title: Experience\n    layout: entries\n    items:\n{items}\n",
+                  encoding="utf-8")
+    built = build_cv(cv, tmp_path / "out", formats=("pdf",))
+    assert not [w for w in built.warnings if "into the margin" in w.message]
+    [(_width, _height, words)] = word_boxes(built.outputs[0])
+    date = ("Sept", "1842", "–", "Dec", "1843")
+    rows = [words[i:i + 5] for i in range(len(words)) if tuple(
+        word for word, _ in words[i:i + 5]) == date]
+    assert len(rows) == len(_LONG_ROWS)
+    right = max(box[2] for row in rows for _, box in row)
+    em = 11.0  # pt: the body text's size
+    for row in rows:
+        first, last = row[0][1], row[-1][1]
+        assert last[2] == pytest.approx(right, abs=0.5)  # flush right, whole on one line
+        assert all(abs(box[1] - first[1]) < 0.5 for _, box in row)
+        beside = [box for word, box in words if (word, box) not in row
+                  and min(box[3], first[3]) - max(box[1], first[1]) > 0]
+        assert beside  # the subtitle's first line
+        assert max(box[2] for box in beside) <= first[0] - em

@@ -233,11 +233,12 @@ class _QueryResolver:
                 for paper in papers:
                     self.bibliographies.add(style.csl, style.csl_item(paper))
             self.bibliographies.render()
-        except CslError as error:
-            style = error.style or wanted[0][0].csl
+        except CslError as error:  # at the style's line when it is the style's, or Node's
+            missing = isinstance(error, ProcessorMissing)
+            style = error.style or (wanted[0][0].csl if missing else None)
             problem = BibcvError(str(error), style.origin if style and style.origin
                                  else Origin(self.cv.source))
-            if not isinstance(error, ProcessorMissing):
+            if not missing:
                 raise problem from None
             self.errors.append(problem)  # the rest is checked, in bibcv's own style
             self.without_csl = True

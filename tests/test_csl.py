@@ -1,10 +1,11 @@
-"""CSL citation styles: every entry of a 46-entry corpus as citeproc-js writes it, in six
+"""CSL citation styles: every entry of a 47-entry corpus as citeproc-js writes it, in six
 styles, in the web page (word for word) and the PDF (your name bold, DOIs linked)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -95,13 +96,19 @@ def oracle(folder: Path) -> dict[str, dict[str, str]]:
     cv, _ = load_cv(corpus_cv(folder, "corpus", "Nobody Here"))
     style = CitationStyle(person=cv.person, terms=cv.terms, venues=load_venue_table(None))
     items = [style.csl_item(entry) for entry in bibliography]
-    english = [{**item, "language": "en"} if not item.get("language") and not any(
-        is_cjk(char) for char in json.dumps(item, ensure_ascii=False)) else item
-        for item in items]
+    english = [as_english(item) for item in items]
     jobs = [{"style": bilingual(find_style(name, REPO).path.read_text(encoding="utf-8")),
              "items": english if name.startswith("china") else items} for name in STYLES]
     return {name: {key: oracle_text(entry) for key, entry in result.items()}
             for name, result in zip(STYLES, stock_citeproc(jobs), strict=True)}
+
+
+def as_english(item: dict) -> dict:
+    """README's rule for GB/T 7714: an entry without a langid and without a CJK character
+    in its title and names is English."""
+    plain = item.get("language") or any(is_cjk(char) for char in json.dumps(
+        [item.get("title"), item.get("author"), item.get("editor")], ensure_ascii=False))
+    return item if plain else {**item, "language": "en"}
 
 
 def stock_citeproc(jobs: list[dict]) -> list[dict[str, str]]:
@@ -567,3 +574,71 @@ def test_a_missing_citeproc_names_a_command_that_installs_it_for_a_cv_kept_anywh
         in str(error.value)
     assert "`npm install citeproc@2.4.63` in your CV's folder" in str(error.value)
     assert "make cv" not in str(error.value)
+
+
+AND_OTHERS = r"""
+@article{three, author = {Alpha, A and Bravo, B and Charlie, C and others},
+  title = {Three and Others}, journal = {J}, year = {2020}}
+@article{three_zh, author = {张三 and 李四 and 王五 and others}, title = {分析机},
+  journal = {计算机学报}, year = {2020}}
+@book{editors, editor = {Foxtrot, F and Golf, G and Hotel, H and others},
+  title = {Edited and Others}, publisher = {P}, year = {2020}}
+"""
+# Chicago left out: its rules are plain, and each run of it costs citeproc-js 3 s.
+AND_OTHERS_STYLES = [style for style in STYLES if style != "chicago-author-date"]
+
+
+def cut_after_three(xml: str) -> str:
+    """The style with et-al rules that shorten a list of four names to three (and no
+    "… last author")."""
+    xml = re.sub(r'et-al-min="\d+"', 'et-al-min="4"', xml)
+    xml = re.sub(r'et-al-use-first="\d+"', 'et-al-use-first="3"', xml)
+    return xml.replace('et-al-use-last="true"', 'et-al-use-last="false"')
+
+
+def test_and_others_is_et_al_in_every_csl_style(tmp_path):
+    """BibTeX's `and others` reached citeproc-js as nothing (the names before it alone), so
+    a style wrote "et al." only past its own et-al-min: GB/T lost its 等 or "et al." after
+    three authors, APA and IEEE after any number below 20 and 7.  Stock citeproc-js, given
+    a fourth name in place of "others" and et-al rules that cut the list after three,
+    writes the same."""
+    write(tmp_path / "a.bib", AND_OTHERS)
+    sections = "".join(f"  s{index}: {{title: {style}, layout: publications, style: {style}, "
+                       "query: {types: [article, book], sort: [file]}}\n"
+                       for index, style in enumerate(AND_OTHERS_STYLES))
+    cv = write(tmp_path / "cv.yaml", "bibliography: [a.bib]\nperson: {name: Nobody Here}\n"
+                                     f"sections:\n{sections}")
+    page = build_cv(cv, tmp_path / "out", formats=["html"]).outputs[0]
+    ours = [text for _, text in elements(page).all("span", **{"class": "citation"})]
+    bibliography = list(load_bibliography([tmp_path / "a.bib"]))
+    items = []
+    for entry in bibliography:
+        item = {k: v for k, v in csl_item(entry).items() if k != "bibcv-and-others"}
+        variable = "author" if entry.authors else "editor"
+        items.append({**item, variable: [*item[variable], {"family": "Fourth", "given": "F"}]})
+    jobs = [{"style": cut_after_three(bilingual(find_style(style, REPO).path.read_text(
+        encoding="utf-8"))), "items": [as_english(item) for item in items]
+        if style.startswith("china") else items} for style in AND_OTHERS_STYLES]
+    assert ours == [oracle_text(result[entry.key]) for result in stock_citeproc(jobs)
+                    for entry in bibliography]
+    apa, gbt = ours[:3], ours[-3:]
+    assert gbt[0].startswith("ALPHA A, BRAVO B, CHARLIE C, et al. Three"), gbt
+    assert gbt[1].startswith("张三, 李四, 王五, 等. 分析机"), gbt
+    assert apa[0].startswith("Alpha, A., Bravo, B., Charlie, C., et al. (2020)"), apa
+
+
+def test_and_others_after_your_name_keeps_it(tmp_path):
+    """The list is cut after your name, and "et al." still says there are more."""
+    write(tmp_path / "a.bib", r"""
+        @article{mine, author = {Alpha, A and Bravo, B and Charlie, C and Lovelace, Ada and
+                                 others}, title = {Mine}, journal = {J}, year = {2020}}
+        """)
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [a.bib]
+        style: china-national-standard-gb-t-7714-2015-numeric
+        person: {name: Ada Lovelace}
+        sections:
+          pubs: {title: Publications, layout: publications, query: {author: self}}
+        """)
+    markdown = build_cv(cv, tmp_path / "out", formats=["md"]).outputs[0].read_text()
+    assert "ALPHA A, BRAVO B, CHARLIE C, **LOVELACE A**, et al. Mine" in markdown, markdown

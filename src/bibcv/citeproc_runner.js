@@ -14,7 +14,12 @@
 //   <span class="bibcv-equal">, so bibcv can set your name in bold and mark equal
 //   contributions, however the style writes names (initials, upper case, order);
 // - an item with "bibcv-et-al": {"min", "use-first", "use-last"} overrides the style's
-//   et-al rules for that item's name lists, so a shortened list never hides your name.
+//   et-al rules for that item's name lists, so a shortened list never hides your name;
+// - an item with "bibcv-and-others": ["author", ...] has those lists end in BibTeX's
+//   "and others", which CSL-JSON cannot say: each is taken as one name longer than
+//   given, so the style's et-al rules shorten it as such a list, and "et al." follows
+//   the names given whatever the style's et-al-min; never et-al-use-last's "… last
+//   author", as the last author is not known.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -56,6 +61,26 @@ CSL.NameOutput.prototype._imposeNameConstraints = function (lst, count, key, pos
     [this.etal_min, this.etal_use_first, this.etal_use_last, tmp["et-al-min"]] = saved;
   }
 };
+
+const getEtAlConfig = CSL.NameOutput.prototype.getEtAlConfig;
+CSL.NameOutput.prototype.getEtAlConfig = function () {
+  getEtAlConfig.call(this);
+  if (andOthers(this.Item).length) this.etal_use_last = false;
+};
+
+const truncatePersonalNameLists = CSL.NameOutput.prototype.truncatePersonalNameLists;
+CSL.NameOutput.prototype.truncatePersonalNameLists = function () {
+  truncatePersonalNameLists.call(this);
+  for (const variable of andOthers(this.Item)) {
+    if (this.freeters[variable] && this.freeters[variable].length) {
+      this.freeters_count[variable] += 1;
+    }
+  }
+};
+
+function andOthers(item) {
+  return (item && item["bibcv-and-others"]) || [];
+}
 
 function localeReader(folder) {
   const dialects = JSON.parse(fs.readFileSync(path.join(folder, "locales.json"), "utf8"));

@@ -210,6 +210,8 @@ _TEXT_FIELDS = {  # CSL variable: the BibTeX fields it comes from, the first one
     "publisher-place": ("address", "location"), "note": ("note",),
     "chapter-number": ("chapter",), "event-title": ("eventtitle",),
 }
+_NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator",
+                "container-author": "bookauthor"}  # CSL variable: BibTeX field
 _PUBLISHER_FIELDS = {"thesis": ("school", "institution", "publisher"),
                      "report": ("institution", "organization", "publisher"),
                      "patent": ("holder", "publisher")}
@@ -252,17 +254,16 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     item["status"] = dict(options.terms).get(p.text("pubstate").casefold(),
                                              p.text("pubstate"))
     item["issued"] = _issued(p)
-    if p.authors:
-        item["author"] = _names(p.authors, p, options, annotated=True)
-    if p.editors:
-        item["editor"] = _names(p.editors, p, options, annotated=False)
+    for variable, name in _NAME_FIELDS.items():
+        names = p.authors if name == "author" else p.names(name)
+        if any(not written.is_others for written in names):
+            item[variable] = _names(names, p, options, annotated=name == "author")
+            if names[-1].is_others:
+                item.setdefault("bibcv-and-others", []).append(variable)
     for variable, name in (("original-date", "origdate"), ("event-date", "eventdate")):
         item[variable] = _csl_date(p.raw_fields.get(name, ""))
     item["original-title"] = _markup(p, "origtitle")
     item["event-place"] = _markup(p, "venue")
-    for variable, name in (("translator", "translator"), ("container-author", "bookauthor")):
-        if p.names(name):
-            item[variable] = _names(p.names(name), p, options, annotated=False)
     item["bibcv-et-al"] = _owner_et_al(p.authors, options)
     return {key: value for key, value in item.items() if value}
 
@@ -429,7 +430,7 @@ def _names(names: list[Name], p: Publication, options: ItemOptions,
     result = []
     for index, name in enumerate(names):
         if name.is_others:
-            continue  # CSL has no "and others"; the style's own et-al rules apply
+            continue  # CSL-JSON has no "and others": "bibcv-and-others" says it (csl_item)
         result.append(_name(name))
         marks = []
         if _is_you(name, options):
@@ -564,9 +565,10 @@ def _resolved_et_al(item: dict[str, Any], xml: str) -> dict[str, Any]:
     style_min, style_first, style_last = _bibliography_et_al(xml)
     minimum = et_al["min"] or style_min
     first = et_al["use-first"] or style_first
-    use_last = style_last if et_al["use-last"] is None else et_al["use-last"]
+    others = "author" in item.get("bibcv-and-others", ())  # one author more, not known
+    use_last = not others and (style_last if et_al["use-last"] is None else et_al["use-last"])
     owner = et_al["owner"]
-    shortened = len(item.get("author", [])) >= minimum
+    shortened = len(item.get("author", [])) + others >= minimum
     if et_al["min"] is None and (not shortened or owner <= first):
         return {k: v for k, v in item.items() if k != "bibcv-et-al"}
     if shortened and owner > first:

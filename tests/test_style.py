@@ -272,6 +272,23 @@ def test_google_scholar_arxiv_journal_is_an_eprint(tmp_path):
     assert citation == "[1] Ada Lovelace. Looms, arXiv preprint, 2024. arXiv:2401.00001."
 
 
+def test_nasa_ads_arxiv_e_prints_is_an_arxiv_preprint(tmp_path):
+    """ADS writes every preprint as journal = {arXiv e-prints} with its id as the pages: an
+    astronomer's CV printed "arXiv e-prints, pp. arXiv:2605.16917" (found on a public ADS
+    export), and APA "arXiv e-prints, arXiv:…" instead of its preprint form."""
+    bib = write(tmp_path / "ads.bib", """\
+        @ARTICLE{2026arXiv260516917T, author = {{Lovelace}, Ada}, title = "{Looms}",
+          journal = {arXiv e-prints}, year = 2026, eid = {arXiv:2605.16917},
+          pages = {arXiv:2605.16917}, archivePrefix = {arXiv}, eprint = {2605.16917},
+          primaryClass = {astro-ph.GA}}
+        """)
+    [[citation]] = citations(cv(tmp_path, """
+        all: {title: A, layout: publications, query: {author: self}}
+        """, bib=bib))
+    assert citation == ("[1] Ada Lovelace. Looms, arXiv preprint, 2026. "
+                        "arXiv:2605.16917 [astro-ph.GA].")
+
+
 def test_a_link_field_that_is_not_an_address_is_a_warning(tmp_path):
     bib = write(tmp_path / "links.bib", """\
         @misc{local, author = {Ada Lovelace}, title = {Looms}, year = {2024},

@@ -874,11 +874,15 @@ def arxiv_id(publication: Publication) -> tuple[str, str] | None:
 
 
 def arxiv_journal(publication: Publication) -> str:
-    """The arXiv id an @article's journal and volume give (DBLP, Google Scholar), or ''."""
+    """The arXiv id an @article's journal and volume give (DBLP, Google Scholar), or that
+    of an eprint whose journal is NASA ADS's "arXiv e-prints"; or ''."""
     journal = publication.text("journal").strip()
     volume = publication.text("volume").strip()
     if journal.casefold() in _DBLP_ARXIV_JOURNALS and volume.startswith("abs/"):
         return volume.removeprefix("abs/")
+    if journal.casefold() == "arxiv e-prints":
+        eprint = _ARXIV_ID.match(publication.text("eprint") or publication.text("eid"))
+        return eprint.group(1) if eprint else ""
     scholar = _SCHOLAR_ARXIV.match(journal)
     return scholar.group(1) if scholar else ""
 

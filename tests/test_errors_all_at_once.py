@@ -133,6 +133,20 @@ def test_query_keys_entry_types_and_terms_get_did_you_mean(tmp_path):
     ]
 
 
+def test_a_query_may_name_every_type_bibcv_cites_before_the_bib_has_one(tmp_path):
+    """`types: [standard, newspaper]` (types bibcv cites, from biblatex-gb7714) was an error,
+    "which BibTeX does not know", in a CV whose .bib had none yet."""
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        person: {name: Ada Lovelace}
+        sections:
+          other: {title: O, layout: publications, query: {types: [standard, newspaper]}}
+        """)
+    assert run("check", str(cv)).output.splitlines() == [
+        f"{cv}:4: warning: this publication query matches no bibliography entry", f"{cv}: ok"]
+
+
 @pytest.mark.parametrize(("yaml_text", "line", "hint"), [
     ("person:\n\tname: Ada\n", 2, "a tab character; YAML indents with spaces only"),
     ("person:\n  name: Ada\n   email: a@b.c\n", 3, "this line is indented differently"),

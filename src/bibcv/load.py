@@ -50,14 +50,15 @@ from bibcv.yamlsource import LocatedDict, LocatedList
 if TYPE_CHECKING:
     from bibcv.bibliography import Bibliography
 
-# biblatex's entry types and their BibTeX aliases: a query's `types` names these.
+# biblatex's entry types and their BibTeX aliases, and the types of biblatex-gb7714 and
+# biblatex-ieee that bibcv cites (standard, newspaper): a query's `types` names these.
 ENTRY_TYPES = frozenset({
     "article", "book", "mvbook", "inbook", "bookinbook", "suppbook", "booklet", "collection",
     "mvcollection", "incollection", "suppcollection", "dataset", "manual", "misc", "online",
     "patent", "periodical", "suppperiodical", "proceedings", "mvproceedings", "inproceedings",
     "reference", "mvreference", "inreference", "report", "set", "software", "thesis",
     "unpublished", "xdata", "conference", "electronic", "mastersthesis", "phdthesis",
-    "techreport", "www",
+    "techreport", "www", "standard", "newspaper",
 })
 
 

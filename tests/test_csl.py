@@ -535,6 +535,24 @@ def test_gb_t_7714_writes_et_al_for_english_entries_and_deng_for_chinese_ones(tm
         (entry.key in english, entry.key not in english) for entry in bibliography]
 
 
+def test_howpublished_gives_a_misc_entry_its_address_or_publisher(tmp_path):
+    """A historian's public .bib gave a blog post as @misc with howpublished = {\\url{…}}, as
+    BibTeX-era files do: every CSL style printed the entry without it."""
+    bibliography = load_bibliography([write(tmp_path / "a.bib", r"""
+        @misc{web, author = {A Alpha}, title = {Charts}, year = {2015},
+          howpublished = {\url{https://example.org/charts}}}
+        @booklet{print, author = {A Alpha}, title = {Notes}, year = {1843},
+          howpublished = {Privately printed}}
+        @article{art, author = {A Alpha}, title = {A}, journal = {J}, year = {2020},
+          howpublished = {Privately printed}}
+        """)])
+    items = {entry.key: csl_item(entry) for entry in bibliography}
+    assert (items["web"]["URL"], items["web"].get("publisher")) == (
+        "https://example.org/charts", None)
+    assert (items["print"].get("URL"), items["print"]["publisher"]) == (None, "Privately printed")
+    assert "publisher" not in items["art"]
+
+
 def test_your_name_last_in_a_long_list_is_not_cut_off(tmp_path):
     """IEEE cuts seven or more names to one: with you last of eight, the list was cut after
     seven names and your name lost (a physics CV, the 37th author of 37). citeproc-js kept

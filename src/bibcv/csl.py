@@ -38,7 +38,17 @@ from bibcv.cjk import is_cjk
 from bibcv.errors import BibcvError, Origin
 from bibcv.latexrich import FORMULA_END, FORMULA_MARK, formula_source, latex_markup
 from bibcv.names import Name
-from bibcv.richtext import Link, Math, Node, RichText, Styled, Text, check_url, styled
+from bibcv.richtext import (
+    Link,
+    Math,
+    Node,
+    RichText,
+    Styled,
+    Text,
+    check_url,
+    is_web_address,
+    styled,
+)
 from bibcv.texdecode import set_quotes
 
 BUILTIN_STYLE = "bibcv"
@@ -250,7 +260,7 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     item["genre"] = _genre(p, item["type"])
     item["language"] = _language(p)
     item["DOI"] = bare_doi(p.text("doi"))
-    item["URL"] = p.link_target or item.pop("arxiv-url", "")
+    item["URL"] = p.link_target or item.pop("arxiv-url", "") or _howpublished(p)[1]
     item["status"] = dict(options.terms).get(p.text("pubstate").casefold(),
                                              p.text("pubstate"))
     item["issued"] = _issued(p)
@@ -403,7 +413,18 @@ def _citeproc_text(markup: str) -> str:
 
 def _publisher(p: Publication, csl_type: str) -> str:
     fields = _PUBLISHER_FIELDS.get(csl_type, ("publisher", "organization"))
-    return next((_markup(p, name) for name in fields if p.text(name)), "")
+    publisher = next((_markup(p, name) for name in fields if p.text(name)), "")
+    if publisher or csl_type not in ("document", "pamphlet"):
+        return publisher
+    return _howpublished(p)[0]
+
+
+def _howpublished(p: Publication) -> tuple[str, str]:
+    """(publisher, address) from howpublished, the field @misc and @booklet say where with:
+    an address (\\url{https://…}, as BibTeX-era files give a web page) is the URL, other
+    text the publisher, as Zotero imports it. Both were left out: Chicago printed neither."""
+    written = p.text("howpublished")
+    return ("", written) if is_web_address(written) else (_markup(p, "howpublished"), "")
 
 
 def _genre(p: Publication, csl_type: str) -> str:

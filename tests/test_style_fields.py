@@ -200,3 +200,14 @@ def test_a_csl_style_gets_the_same_fields(tmp_path):
         "Fourth Meeting", "Turin", {"date-parts": [[1840, 9, 5], [1840, 9, 7]]})
     assert csl_item(entries["sketch"])["container-author"] == [
         {"family": "Taylor", "given": "Richard"}]
+
+
+def test_an_entry_shown_twice_is_warned_about_once(tmp_path):
+    path = cv(tmp_path, """\
+        @article{b, author = {Ada Lovelace}, title = {T}, journal = {J}, year = 2020,
+          maintitle = {Opera}, pdf = {b.pdf}}
+        """, extra="order: [all, again]")
+    path.write_text(path.read_text(encoding="utf-8") + "  again: {title: B, layout: "
+                    "publications, query: {keys: [b]}}\n", encoding="utf-8")
+    warnings = [str(w) for w in load_document(path).warnings]
+    assert [sum(f"'{name}'" in w for w in warnings) for name in ("maintitle", "pdf")] == [1, 1]

@@ -149,6 +149,8 @@ def build_document(cv: CV, theme: Theme, bibliography: Bibliography, inputs: Inp
     sections = resolver.sections()
     for publication in resolver.shown.values():
         warnings += formula_warnings(publication)
+    # An entry shown in two sections (selected, then all) is styled twice: warned about once.
+    warnings = list({str(warning): warning for warning in warnings}.values())
     return Document(
         cv=cv, theme=theme, name=cv.person.display_name, contact=_contact(cv, theme),
         sections=sections, terms=cv.terms, bibliography=bibliography,

@@ -660,3 +660,38 @@ def test_and_others_after_your_name_keeps_it(tmp_path):
         """)
     markdown = build_cv(cv, tmp_path / "out", formats=["md"]).outputs[0].read_text()
     assert "ALPHA A, BRAVO B, CHARLIE C, **LOVELACE A**, et al. Mine" in markdown, markdown
+
+
+def test_gb_t_newspapers_and_years_with_their_era_as_the_standard_writes_them(tmp_path):
+    """The examples of GB/T 7714-2015 (8.1.1, 8.8.2) as thuthesis writes them for
+    biblatex-gb7714: the newspaper's 版次 (its number) was not printed, and "1865（清同治四
+    年）" lost its era.  Stock citeproc-js on the CSL-JSON Zotero would hold writes the same."""
+    write(tmp_path / "a.bib", r"""
+        @newspaper{fugang, author = {傅刚 and 赵承 and 李佳路}, title = {大风沙过后的思考},
+          journal = {北京青年报}, date = {2000-04-12}, number = {14}}
+        @book{wangfuzhi, author = {王夫之}, title = {宋论}, edition = {刻本}, address = {金陵},
+          publisher = {湘乡曾国荃}, year = {1865（清同治四年）}}
+        """)
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [a.bib]
+        style: china-national-standard-gb-t-7714-2015-numeric
+        person: {name: 张昆}
+        sections:
+          refs: {title: 参考文献, layout: publications, query: {types: [newspaper, book],
+                 sort: [file]}}
+        """)
+    page = build_cv(cv, tmp_path / "out", formats=["html"]).outputs[0]
+    ours = [text for _, text in elements(page).all("span", **{"class": "citation"})]
+    assert ours == ["傅刚, 赵承, 李佳路. 大风沙过后的思考[N]. 北京青年报, 2000-04-12(14).",
+                    "王夫之. 宋论[M]. 刻本. 金陵: 湘乡曾国荃, 1865（清同治四年）."]
+    zotero = [{"id": "fugang", "type": "article-newspaper", "title": "大风沙过后的思考",
+               "container-title": "北京青年报", "page": "14",
+               "issued": {"date-parts": [[2000, 4, 12]]}, "author": [
+                   {"family": "傅", "given": "刚"}, {"family": "赵", "given": "承"},
+                   {"family": "李", "given": "佳路"}]},
+              {"id": "wangfuzhi", "type": "book", "title": "宋论", "edition": "刻本",
+               "publisher-place": "金陵", "publisher": "湘乡曾国荃",
+               "issued": {"literal": "1865（清同治四年）"}, "author": [{"literal": "王夫之"}]}]
+    xml = find_style("china-national-standard-gb-t-7714-2015-numeric", REPO).xml
+    [expected] = stock_citeproc([{"style": xml, "items": zotero}])
+    assert ours == [oracle_text(expected[key]) for key in ("fugang", "wangfuzhi")]

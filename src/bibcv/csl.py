@@ -379,6 +379,11 @@ def _where(p: Publication, csl_type: str) -> dict[str, str]:
     number = "issue" if csl_type in ("article-journal", "article-newspaper", "periodical") \
         else "number"
     where[number] = p.text("number") or p.text("issue")
+    if csl_type == "article-newspaper" and not where["page"]:
+        # biblatex-gb7714's @newspaper (and gbt7714-bibtex-style's) writes the 版次, the
+        # page of the paper, in number: GB/T 7714 prints a newspaper's page after its date,
+        # "北京青年报, 2000-04-12(14)"; as an issue it was not printed.
+        where["page"], where["issue"] = p.text("number"), p.text("issue")
     if arxiv:
         where["arxiv-url"] = arxiv_url(arxiv[0])
     return where

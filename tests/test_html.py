@@ -150,6 +150,27 @@ def test_json_ld_describes_each_publication_shown(built_pages):
     assert rolex["datePublished"] == "2023"
 
 
+def test_json_ld_dates_have_the_month_and_day_the_entry_gives(tmp_path):
+    """An astronomer's ADS export gives year and month: the page said only the year."""
+    write(tmp_path / "a.bib", """\
+        @article{a, author = {Ada Lovelace}, title = {A}, journal = {J}, year = 2024, month = jun}
+        @article{b, author = {Ada Lovelace}, title = {B}, journal = {J}, date = {2023-03-05}}
+        @article{c, author = {Ada Lovelace}, title = {C}, journal = {J}, year = {2022}}
+        @article{d, author = {Ada Lovelace}, title = {D}, journal = {J}, year = {2021a},
+          month = may}
+        """)
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [a.bib]
+        person: {name: Ada Lovelace}
+        sections:
+          p: {title: P, layout: publications, query: {author: self, sort: [title]}}
+        """)
+    page = elements(build_cv(cv, tmp_path / "out", formats=["html"]).outputs[0])
+    [(_, data)] = page.all("script", type="application/ld+json")
+    assert [article["datePublished"] for article in json.loads(data)["@graph"][1:]] == [
+        "2024-06", "2023-03-05", "2022", "2021"]
+
+
 def test_homepage_layout_of_the_scholar_theme(built_pages):
     page = elements(built_pages["pengfei-zuo"])
     topics = [text for _, text in page.all("li") if text.startswith("Disaggregated Memory Indexes")]

@@ -26,6 +26,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from bibcv.atomic import write_text_atomically
+from bibcv.bibliography import Publication
 from bibcv.document import Document
 from bibcv.errors import BibcvError, Origin
 from bibcv.export import export_bibtex
@@ -191,7 +192,7 @@ def linked_data(document: Document) -> dict[str, Any]:
         if authors:
             article["author"] = authors
         if publication.year is not None:
-            article["datePublished"] = str(publication.year)
+            article["datePublished"] = _iso_date(publication)
         identifiers = {link.label: link.url for link in view.identifiers} if view else {}
         if "DOI" in identifiers:
             article["sameAs"] = identifiers["DOI"]
@@ -206,6 +207,16 @@ def linked_data(document: Document) -> dict[str, Any]:
         elif item.kind == "homepage":
             person["url"] = item.value
     return {"@context": "https://schema.org", "@graph": [person, *articles]}
+
+
+def _iso_date(publication: Publication) -> str:
+    """The date as ISO 8601, as far as the entry gives it (2024, 2024-06, 2024-06-05): it was
+    the year alone, though search engines read the month and day too."""
+    parts = [str(publication.year)]
+    if publication.has_clean_year and publication.month:
+        parts += [f"{publication.month:02d}", *([f"{publication.day:02d}"] if publication.day
+                                                else [])]
+    return "-".join(parts)
 
 
 def _web_address(url: str) -> str:

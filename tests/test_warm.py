@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -40,6 +41,18 @@ def private_tmp(tmp_path, monkeypatch) -> Path:
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
     return folder
+
+
+@pytest.fixture
+def signal_handlers_restored():
+    """The test sets SIGINT's and SIGTERM's handlers, or runs launch.main, which sets them
+    and freezes the garbage collector's objects as a command's end does: this test process
+    gets its own back."""
+    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for number, handler in saved.items():
+        signal.signal(number, handler)
+    gc.unfreeze()
 
 
 def bibcv_folders(folder: Path) -> list[Path]:
@@ -166,6 +179,34 @@ def test_ctrl_c_as_an_engine_starts_leaves_no_process_and_no_folder(tmp_path, pr
     assert bibcv_folders(private_tmp) == []
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_tex_starts_leaves_no_tex(tmp_path, private_tmp, monkeypatch,
+                                                 signal_handlers_restored, stop):
+    """A signal that lands inside subprocess.Popen, once TeX runs but before Popen has
+    returned it, waits until TeX can be stopped: it left TeX running (in 2 runs of 40
+    of test_sigterm_during_a_build… at load 10). raise_signal is that moment."""
+    preamble, _body = split_document(starter_tex(tmp_path, "classic"))
+    started: list[subprocess.Popen] = []
+    real_popen = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        started.append(real_popen(*args, **kwargs))
+        signal.raise_signal(stop)
+        return started[-1]
+
+    def stopped(_number, _frame):
+        raise SystemExit(1)
+
+    monkeypatch.setattr("bibcv.texstart.subprocess.Popen", popen)
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, stopped)  # as launch's SIGTERM handler does
+    with pytest.raises(SystemExit):
+        WaitingTeX(preamble)
+    assert len(started) == 1 and started[0].returncode is not None
+    assert not Path(f"/proc/{started[0].pid}").exists()
+    assert bibcv_folders(private_tmp) == []
+
+
 def test_only_a_one_pass_document_split_at_a_line_is_made_warm():
     assert split_document("\\documentclass{article}\\nofiles\n\\begin{document}x\\end{document}")
     assert split_document("\\documentclass{article}\n\\begin{document}x\\end{document}") is None
@@ -229,8 +270,8 @@ def test_a_new_bibcv_process_starts_tex_before_it_imports_the_rest(tmp_path):
 
 
 @pytest.mark.parametrize("cvs", [1, 2])
-def test_ctrl_c_as_launch_hands_its_engines_over_leaves_no_tex(tmp_path, private_tmp,
-                                                               monkeypatch, cvs):
+def test_ctrl_c_as_launch_hands_its_engines_over_leaves_no_tex(
+        tmp_path, private_tmp, monkeypatch, signal_handlers_restored, cvs):
     """launch starts TeX before the engines exist, then hands each over: a Ctrl-C or
     SIGTERM in between (here, at the last hand-over) leaves no TeX and no folder."""
     cv, *_rest = create_starter("ada-lovelace", None, tmp_path / "cv", tmp_path / "bib")
@@ -264,6 +305,20 @@ def test_ctrl_c_as_launch_hands_its_engines_over_leaves_no_tex(tmp_path, private
     assert len(started) == cvs and all(process.returncode is not None for process in started)
     assert not [p for p in started if Path(f"/proc/{p.pid}").exists()]
     assert bibcv_folders(private_tmp) == []
+
+
+def test_a_sigterm_once_the_build_is_done_ends_the_process_as_the_system_does(tmp_path):
+    """A SIGTERM during Python's shutdown (here from an atexit callback) ran bibcv's handler,
+    which said "stopped" and raised, and Python ignores an exception there: the process
+    ended with status 0 (test_sigterm_during_a_build… saw it under load)."""
+    cv, *_rest = create_starter("ada-lovelace", None, tmp_path / "cv", tmp_path / "bib")
+    script = ("import atexit, os, signal, time\n"
+              "atexit.register(lambda: (os.kill(os.getpid(), signal.SIGTERM), time.sleep(5)))\n"
+              "from bibcv.launch import main\nmain()\n")
+    result = subprocess.run([sys.executable, "-c", script, "build", str(cv), "-o",
+                             str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == -signal.SIGTERM, (result.returncode, result.stderr)
+    assert "wrote" in result.stdout and result.stderr == ""
 
 
 def test_sigterm_during_a_build_leaves_no_warm_tex_and_no_folder(tmp_path):

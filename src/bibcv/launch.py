@@ -55,6 +55,11 @@ def main() -> None:
     finally:
         if _started is not None:
             _started.close()  # those cli did not take over: no TeX is left waiting
+        # Done: a signal from now on ends the process the system's way. A handler that
+        # raises would run inside Python's shutdown, which ignores the exception, and the
+        # process would say it stopped yet end with status 0.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         # Python's last act is a full garbage collection over every object still alive
         # (pydantic's schemas, Jinja2's templates, the document): 40-90 ms after a build,
         # when the process is ending and the system takes its memory back anyway. Frozen

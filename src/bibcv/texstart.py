@@ -22,6 +22,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+from collections.abc import Iterator
 
 ENGINE_OPTIONS = ["-no-shell-escape", "-halt-on-error", "-interaction=nonstopmode",
                   "-file-line-error"]
@@ -86,6 +87,33 @@ def last_preamble(tex_file: str) -> str | None:
     return split[0] if split else None
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done, then act as usual.
+
+    subprocess.Popen returns once it has heard that the program started; a handler
+    that raises meanwhile (launch's, on SIGTERM, or Ctrl-C's) ends Popen with no
+    process object, and the TeX already running was left behind, loading its
+    preamble (2 runs in 40 at load 10). Only the main thread runs signal handlers;
+    an engine started from another thread is stopped as every TeX run is
+    (stop_all_engines).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = {number: signal.signal(number, lambda number, _frame: held.append(number))
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            if handler is not None:  # None: a handler set outside Python, left in place
+                signal.signal(number, handler)
+        for number in held:
+            signal.raise_signal(number)
+
+
 class WaitingTeX:
     """A XeLaTeX started on a preamble, in a private folder of its own, that waits at
     ``\\begin{document}`` for one line on its standard input (see warmtex)."""
@@ -100,10 +128,11 @@ class WaitingTeX:
             self._write(f"{JOB_NAME}-preamble.tex", preamble)
             self._write(f"{JOB_NAME}.tex", _DRIVER.format(job=JOB_NAME))
             # Its date does not matter: the line that lets it go sets the build's.
-            process = self.process = subprocess.Popen(
-                [*XELATEX_COMMAND, "-no-pdf", f"{JOB_NAME}.tex"], cwd=self.folder,
-                env=locked_down_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, start_new_session=True)
+            with _signals_held():
+                process = self.process = subprocess.Popen(
+                    [*XELATEX_COMMAND, "-no-pdf", f"{JOB_NAME}.tex"], cwd=self.folder,
+                    env=locked_down_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL, start_new_session=True)
             threading.Thread(target=self._listen, daemon=True).start()
         except BaseException:  # also Ctrl-C or SIGTERM just as TeX started: no TeX is left
             if process is not None:

@@ -3,6 +3,7 @@ translators, book authors, original titles and events, in the CV's language."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -67,6 +68,18 @@ def test_a_season_in_month_is_advised_as_a_season_not_as_feb(tmp_path):
         "biblatex write date = {2019-23} instead (-21 spring, -22 summer, -23 autumn, -24 "
         "winter)"]
     assert not any("feb" in warning for warning in warnings)
+
+
+def test_a_season_without_a_year_field_is_advised_with_its_own_year(tmp_path):
+    """The advice read date = {2020-24} whatever the season's year, when no year field
+    gave it: now the year written in month, else YYYY for the writer to fill in."""
+    bib = write(tmp_path / "refs.bib", """\
+        @article{w, author = {Ada Lovelace}, title = {W}, journal = {J}, month = {Winter 2018}}
+        @article{n, author = {Ada Lovelace}, title = {N}, journal = {J}, month = {Spring}}
+        """)
+    advice = [re.search(r"write date = \{[^}]*\}", str(warning)).group()
+              for warning in load_bibliography([bib]).warnings if "season" in str(warning)]
+    assert advice == ["write date = {2018-24}", "write date = {YYYY-21}"]
 
 
 def test_a_short_venue_is_its_own_badge_and_gets_no_advice(tmp_path):

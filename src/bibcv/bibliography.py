@@ -593,10 +593,12 @@ def _check_month(publication: Publication, bibliography: Bibliography) -> None:
     written = publication.text("month")
     if written and publication.season:
         number = SEASONS.index(publication.season) + 21
+        year_in_month = re.search(r"(?<![0-9])[0-9]{4}(?![0-9])", written)
+        year = publication.year or (year_in_month.group() if year_in_month else "YYYY")
         bibliography.warn(
             f"entry {publication.key!r}: the month {written!r} is a season, which the CV "
             "prints with the year, as BibTeX's styles do; biblatex (biber) ignores a season "
-            f"in month, so for biblatex write date = {{{publication.year or 2020}-{number}}} "
+            f"in month, so for biblatex write date = {{{year}-{number}}} "
             "instead (-21 spring, -22 summer, -23 autumn, -24 winter)", publication.origin)
     elif written and publication.month is None:
         bibliography.warn(

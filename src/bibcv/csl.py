@@ -37,6 +37,7 @@ from bibcv.bibliography import EQUAL_CONTRIBUTION, SEASONS, Publication
 from bibcv.cjk import is_cjk
 from bibcv.errors import BibcvError, Origin
 from bibcv.latexrich import FORMULA_END, FORMULA_MARK, formula_source, latex_markup
+from bibcv.locales import language_tag
 from bibcv.names import Name
 from bibcv.richtext import (
     Link,
@@ -312,44 +313,12 @@ def _csl_date(written: str) -> dict[str, Any] | None:
 _DATE_PARTS = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
-# biblatex's langids (babel's and polyglossia's names), the names BibTeX exports write in
-# `language` (English, Chinese) and ISO 639-2 codes, as the BCP 47 tags CSL's `language`
-# takes: citeproc-js reads "english" as no language it knows, so GB/T 7714 printed "等"
-# after an English entry's third author.  A tag (en, en-GB, zh-CN) is taken as written.
-LANGUAGE_CODES = {
-    "english": "en", "american": "en-US", "usenglish": "en-US", "british": "en-GB",
-    "ukenglish": "en-GB", "australian": "en-AU", "canadian": "en-CA", "newzealand": "en-NZ",
-    "eng": "en", "英文": "en", "英语": "en",
-    "german": "de", "ngerman": "de", "deutsch": "de", "austrian": "de-AT",
-    "naustrian": "de-AT", "swissgerman": "de-CH", "nswissgerman": "de-CH", "ger": "de",
-    "deu": "de",
-    "french": "fr", "francais": "fr", "français": "fr", "acadian": "fr-CA",
-    "canadien": "fr-CA", "fre": "fr", "fra": "fr",
-    "chinese": "zh", "schinese": "zh-CN", "simplifiedchinese": "zh-CN",
-    "tchinese": "zh-TW", "traditionalchinese": "zh-TW", "chi": "zh", "zho": "zh",
-    "中文": "zh", "汉语": "zh", "japanese": "ja", "jpn": "ja", "日本語": "ja",
-    "korean": "ko", "kor": "ko", "spanish": "es", "español": "es", "spa": "es",
-    "catalan": "ca", "italian": "it", "ita": "it", "portuguese": "pt-PT",
-    "portuges": "pt-PT", "brazil": "pt-BR", "brazilian": "pt-BR", "por": "pt",
-    "dutch": "nl", "danish": "da", "norsk": "nb", "norwegian": "nb", "nynorsk": "nn",
-    "swedish": "sv", "finnish": "fi", "icelandic": "is", "polish": "pl", "czech": "cs",
-    "slovak": "sk", "slovene": "sl", "slovenian": "sl", "croatian": "hr", "serbian": "sr",
-    "bulgarian": "bg", "russian": "ru", "rus": "ru", "ukrainian": "uk", "greek": "el",
-    "polutonikogreek": "el", "hungarian": "hu", "magyar": "hu", "romanian": "ro",
-    "turkish": "tr", "estonian": "et", "latvian": "lv", "lithuanian": "lt",
-    "hebrew": "he", "arabic": "ar", "persian": "fa", "farsi": "fa", "latin": "la",
-    "basque": "eu", "galician": "gl", "afrikaans": "af", "vietnamese": "vi", "thai": "th",
-    "indonesian": "id", "malay": "ms", "hindi": "hi", "welsh": "cy", "irish": "ga",
-}
-
-
 def _language(p: Publication) -> str:
     """biblatex's langid (else the first language of `language`), as a BCP 47 tag: styles
     that title-case English titles leave others as written ("Gaius Caesar und Artavasdes",
     not "… Und …"), and GB/T 7714 writes "et al." for English entries, "等" for Chinese
-    ones.  A name not in LANGUAGE_CODES goes as written."""
-    written = p.text("langid") or p.text("language").split(" and ")[0].strip()
-    return LANGUAGE_CODES.get(written.casefold().replace(" ", ""), written)
+    ones.  A name locales does not know goes as written."""
+    return language_tag(p.text("langid") or p.text("language").split(" and ")[0].strip())
 
 
 def _csl_type(p: Publication) -> str:

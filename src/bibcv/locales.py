@@ -121,3 +121,42 @@ def _read(path: Path) -> dict:
     if not isinstance(data, dict):
         raise BibcvError("a locale file is a mapping with 'name' and 'terms'", Origin(path))
     return data
+
+
+# Names of languages as BCP 47 tags: biblatex's langids (babel's and polyglossia's names),
+# the names BibTeX exports write in `language` (English, Chinese), ISO 639-2 codes and
+# RenderCV's locale names. CSL's `language` takes the tags: citeproc-js reads "english"
+# as no language it knows, so GB/T 7714 printed "等" after an English entry's third
+# author.  A tag (en, en-GB, zh-CN) is taken as written.
+LANGUAGE_CODES = {
+    "english": "en", "american": "en-US", "usenglish": "en-US", "british": "en-GB",
+    "ukenglish": "en-GB", "australian": "en-AU", "canadian": "en-CA", "newzealand": "en-NZ",
+    "eng": "en", "英文": "en", "英语": "en",
+    "german": "de", "ngerman": "de", "deutsch": "de", "austrian": "de-AT",
+    "naustrian": "de-AT", "swissgerman": "de-CH", "nswissgerman": "de-CH", "ger": "de",
+    "deu": "de",
+    "french": "fr", "francais": "fr", "français": "fr", "acadian": "fr-CA",
+    "canadien": "fr-CA", "fre": "fr", "fra": "fr",
+    "chinese": "zh", "schinese": "zh-CN", "simplifiedchinese": "zh-CN",
+    "tchinese": "zh-TW", "traditionalchinese": "zh-TW", "chi": "zh", "zho": "zh",
+    "中文": "zh", "汉语": "zh", "japanese": "ja", "jpn": "ja", "日本語": "ja",
+    "korean": "ko", "kor": "ko", "spanish": "es", "español": "es", "spa": "es",
+    "catalan": "ca", "italian": "it", "ita": "it", "portuguese": "pt-PT",
+    "portuges": "pt-PT", "brazil": "pt-BR", "brazilian": "pt-BR", "por": "pt",
+    "dutch": "nl", "danish": "da", "norsk": "nb", "norwegian": "nb", "nynorsk": "nn",
+    "swedish": "sv", "finnish": "fi", "icelandic": "is", "polish": "pl", "czech": "cs",
+    "slovak": "sk", "slovene": "sl", "slovenian": "sl", "croatian": "hr", "serbian": "sr",
+    "bulgarian": "bg", "russian": "ru", "rus": "ru", "ukrainian": "uk", "greek": "el",
+    "polutonikogreek": "el", "hungarian": "hu", "magyar": "hu", "romanian": "ro",
+    "turkish": "tr", "estonian": "et", "latvian": "lv", "lithuanian": "lt",
+    "hebrew": "he", "arabic": "ar", "persian": "fa", "farsi": "fa", "latin": "la",
+    "basque": "eu", "galician": "gl", "afrikaans": "af", "vietnamese": "vi", "thai": "th",
+    "indonesian": "id", "malay": "ms", "hindi": "hi", "welsh": "cy", "irish": "ga",
+    "mandarin_chinese": "zh", "norwegian_bokmål": "nb", "norwegian_nynorsk": "nn",
+}
+
+
+def language_tag(name: str) -> str:
+    """A language's name (english, ngerman, English, eng) as its BCP 47 tag; a tag, or a
+    name not in LANGUAGE_CODES, as written."""
+    return LANGUAGE_CODES.get(name.casefold().replace(" ", ""), name)

@@ -30,20 +30,16 @@ from bibcv.fetch.records import (
     year_and_month,
 )
 from bibcv.importers.common import Imported, date_range, linked, markdown
-from bibcv.locales import BASE_LANGUAGE, locale_code
+from bibcv.locales import BASE_LANGUAGE, language_tag, locale_code
 
 KNOWN = {"institution", "area", "degree", "company", "position", "name", "title", "authors",
          "date", "start_date", "end_date", "location", "summary", "highlights", "doi", "url",
          "journal", "label", "details", "bullet", "number", "reversed_number"}
 SCHOLAR = "https://scholar.google.com/citations?user={}"
-# RenderCV 2.4 and later name a locale (its schema/models/locale/other_locales/*.yaml);
-# 2.0 to 2.3 took an ISO 639-1 code, which is already a BCP 47 code.
-LANGUAGES = {"english": "en", "arabic": "ar", "danish": "da", "dutch": "nl", "french": "fr",
-             "german": "de", "hebrew": "he", "hindi": "hi", "hungarian": "hu",
-             "indonesian": "id", "italian": "it", "japanese": "ja", "korean": "ko",
-             "mandarin_chinese": "zh", "norwegian_bokmål": "nb", "norwegian_nynorsk": "nn",
-             "persian": "fa", "portuguese": "pt", "russian": "ru", "spanish": "es",
-             "turkish": "tr", "vietnamese": "vi"}
+# RenderCV 2.4 and later name a locale (its schema/models/locale/other_locales/*.yaml),
+# as locales.LANGUAGE_CODES does but for its "portuguese", which is not babel's European
+# Portuguese; 2.0 to 2.3 took an ISO 639-1 code, which is already a BCP 47 code.
+RENDERCV_PORTUGUESE = "pt"
 _PREPRINT = re.compile(r"\b(arxiv|biorxiv|medrxiv|chemrxiv|ssrn|preprint)\b", re.IGNORECASE)
 _CONFERENCE = re.compile(r"\b(conference|conf\.|proceedings|proc\.|symposium|workshop|"
                          r"congress|colloquium|meeting)\b", re.IGNORECASE)
@@ -74,7 +70,7 @@ def import_rendercv(path: Path) -> Imported:
 def _locale(locale: dict, imported: Imported) -> None:
     """The language, as a code bibcv has words for; RenderCV's own words are not kept."""
     name = str(locale.get("language") or BASE_LANGUAGE)
-    code = LANGUAGES.get(name.casefold(), name)
+    code = RENDERCV_PORTUGUESE if name.casefold() == "portuguese" else language_tag(name)
     known = locale_code(code)
     if known is None:
         imported.not_carried.append(f"locale: language {name!r} (bibcv has no words for it; "

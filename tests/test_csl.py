@@ -508,10 +508,12 @@ def test_langids_and_languages_become_csl_language_tags(tmp_path):
         == LANGUAGE_TAGS
 
 
-def test_gb_t_7714_writes_et_al_for_english_entries_and_deng_for_chinese_ones(tmp_path):
+def test_gb_t_7714_writes_et_al_for_entries_in_latin_languages_and_deng_for_cjk_ones(tmp_path):
     """It wrote 等 after every entry's third author; the official style's English layout
     (commented out, to be turned on) chooses by the entry's CSL language.  An entry without
-    a langid is English there when its title and names are in Latin letters only."""
+    a langid is English there when its title and names are in Latin letters only.  A German
+    or French entry kept 等, as the style has no layout for them: the oracle is CSL-M's own
+    way to give them the English one, a layout for "en de fr"."""
     write(tmp_path / "a.bib", LANGUAGES)
     cv = write(tmp_path / "cv.yaml", """\
         bibliography: [a.bib]
@@ -523,16 +525,18 @@ def test_gb_t_7714_writes_et_al_for_english_entries_and_deng_for_chinese_ones(tm
     page = build_cv(cv, tmp_path / "out", formats=["html"]).outputs[0]
     ours = [text for _, text in elements(page).all("span", **{"class": "citation"})]
     bibliography = list(load_bibliography([tmp_path / "a.bib"]))
-    items = [{**csl_item(entry), "language": LANGUAGE_TAGS[entry.key] or (
-        "en" if entry.key == "en_none" else "")} for entry in bibliography]
-    xml = find_style("china-national-standard-gb-t-7714-2015-numeric", REPO).path.read_text(
-        encoding="utf-8")
-    [expected] = stock_citeproc([{"style": bilingual(xml), "items": items}])
+    latin_script = {"en_none", "unknown"}  # no language it knows; a title in Latin letters
+    items = [{**csl_item(entry), "language": "en" if entry.key in latin_script
+              else LANGUAGE_TAGS[entry.key] or ""} for entry in bibliography]
+    xml = bilingual(find_style("china-national-standard-gb-t-7714-2015-numeric", REPO)
+                    .path.read_text(encoding="utf-8"))
+    assert xml.count('locale="en"') == 1
+    [expected] = stock_citeproc([{"style": xml.replace('locale="en"', 'locale="en de fr"'),
+                                  "items": items}])
     assert ours == [oracle_text(expected[entry.key]) for entry in bibliography]
-    english = {"en_langid", "en_american", "en_british", "en_usenglish", "en_language",
-               "en_tag", "en_none"}
+    cjk = {"ja_langid", "zh_langid", "zh_none", "zh_title"}
     assert [("et al." in text, "等" in text) for text in ours] == [
-        (entry.key in english, entry.key not in english) for entry in bibliography]
+        (entry.key not in cjk, entry.key in cjk) for entry in bibliography]
 
 
 def test_howpublished_gives_a_misc_entry_its_address_or_publisher(tmp_path):

@@ -12,6 +12,8 @@ CJK_RANGES = (
     (0x20000, 0x3134F),
 )
 
+# The languages written in them, as BCP 47 primary subtags.
+CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
 
 # Han, kana and CJK punctuation: scripts written without spaces between words (not Hangul).
 _UNSPACED = "".join(f"{chr(first)}-{chr(last)}" for first, last in CJK_RANGES if first != 0xAC00)

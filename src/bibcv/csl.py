@@ -34,7 +34,7 @@ from typing import Any
 from bibcv import DEFAULT_TIMEOUT
 from bibcv.atomic import write_text_atomically
 from bibcv.bibliography import EQUAL_CONTRIBUTION, SEASONS, Publication
-from bibcv.cjk import is_cjk
+from bibcv.cjk import CJK_LANGUAGES, is_cjk
 from bibcv.errors import BibcvError, Origin
 from bibcv.latexrich import FORMULA_END, FORMULA_MARK, formula_source, latex_markup
 from bibcv.locales import language_tag
@@ -94,7 +94,9 @@ def _read(path: Path) -> str:
 # does, for these and any style written so.
 _COMMENTED_LAYOUT = re.compile(
     r'<!--\s*(<layout\b[^>]*\slocale="[^"]+"[^>]*>.*?</layout>)\s*-->', re.DOTALL)
-_LANGUAGE_LAYOUT = re.compile(r'<layout\b[^>]*\slocale="')
+_LAYOUT_LOCALES = re.compile(r'<layout\b[^>]*\slocale="([^"]+)"')
+# A language's BCP 47 tag, its primary subtag first: en, de-AT, zh-Hant-TW (not "Klingon").
+_LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:-[a-z0-9]{1,8})*", re.IGNORECASE)
 
 
 @cache
@@ -488,7 +490,7 @@ class Bibliographies:
             style = self.styles[name]
             jobs.append({"style": style.xml, "lang": self.lang or style.default_locale
                          or DEFAULT_LOCALE, "force": self.lang is not None,
-                         "items": [{**_resolved_et_al(_script_language(item, style.xml),
+                         "items": [{**_resolved_et_al(_layout_language(item, style.xml),
                                                       style.xml), "id": f"i{index}"}
                                    for index, item in enumerate(items.values())]})
         if not jobs:
@@ -515,20 +517,38 @@ class Bibliographies:
         return self.rendered[style.name][_digest(item)]
 
 
-def _script_language(item: dict[str, Any], xml: str) -> dict[str, Any]:
-    """An entry without a langid, in a style with a layout per language (GB/T 7714's):
-    English when its title and names are in Latin letters, with no Chinese, Japanese or
-    Korean character (as Typst's gb7714-bilingual tells them), else the style's own
-    language.  Other styles get no language, as from Zotero: a German style does not
-    title-case a German title that lacks a langid as an English one."""
-    if item.get("language") or not _LANGUAGE_LAYOUT.search(xml):
+def _layout_language(item: dict[str, Any], xml: str) -> dict[str, Any]:
+    """The language an entry picks its layout by, in a style with a layout per language
+    (GB/T 7714's: its default layout writes "等", its English one "et al."): a language
+    the style has a layout for, or Chinese, Japanese or Korean, as it is; any other
+    language English, so a German or French entry gets "et al." as English ones do (the
+    standard keeps "等" for CJK entries).  An entry without a language, or with one that
+    is no BCP 47 tag (language = {Klingon}), is English when its title and names are in
+    Latin letters, with no CJK character (as Typst's gb7714-bilingual tells them).  Other
+    styles get the entry as it is: a German style does not title-case a German title
+    that lacks a langid as an English one."""
+    layouts = _layout_languages(xml)
+    if "en" not in layouts:
         return item
+    tag = _LANGUAGE_TAG.fullmatch(item.get("language", ""))
+    primary = tag.group(1).casefold() if tag else ""
+    if primary in layouts or primary in CJK_LANGUAGES:
+        return item
+    if primary:
+        return {**item, "language": "en"}
     names = [part for role in ("author", "editor") for name in item.get(role, [])
              for part in name.values() if isinstance(part, str)]
     text = " ".join([item.get("title", ""), *names])
     if any(is_cjk(char) for char in text) or not re.search("[A-Za-z]", text):
         return item
     return {**item, "language": "en"}
+
+
+@cache
+def _layout_languages(xml: str) -> frozenset[str]:
+    """The primary subtags of the languages a style has layouts for ("en" for GB/T's)."""
+    return frozenset(locale.split("-")[0].casefold() for written in
+                     _LAYOUT_LOCALES.findall(xml) for locale in written.split())
 
 
 def _digest(item: dict[str, Any]) -> str:

@@ -334,3 +334,42 @@ def test_a_broken_csl_style_is_blamed_at_its_line_not_a_crash(tmp_path):
         f"{cv}:5: the style 'broken.csl' rendered nothing for 1 of its 1 entries (citeproc-js "
         "gave no text back); the style is likely broken, e.g. it uses a macro it does not "
         "define: check it at https://validator.citationstyles.org, or choose another style"]
+
+
+BROKEN_CSL = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">\n'
+    "  <info><title>Broken</title><id>broken</id>"
+    "<updated>2020-01-01T00:00:00+00:00</updated></info>\n"
+    '  <citation><layout><text variable="title"/></layout></citation>\n'
+    '  <bibliography><layout><text macro="undefined-macro"/></layout></bibliography>\n'
+    "</style>\n")
+
+
+def test_a_missing_key_does_not_hide_the_styles_problems(tmp_path):
+    """A query naming a key no .bib has stopped the run before the CSL stage, and an unknown
+    style stopped it before the queries: each hid the others until fixed."""
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    (tmp_path / "broken.csl").write_text(BROKEN_CSL, encoding="utf-8")
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        person: {name: Ada Lovelace}
+        sections:
+          picked: {title: Picked, layout: publications, query: {keys: [lovelace-engin]}}
+          papers: {title: Papers, layout: publications, query: {author: self},
+                   style: broken.csl}
+          talks: {title: Talks, layout: publications, query: {types: [misc]}, style: apa-nope}
+        """)
+    expected = [
+        f"{cv}:4: the query names the key 'lovelace-engin', which no bibliography file has; "
+        "did you mean 'lovelace-engine'?",
+        f"{cv}:6: the style 'broken.csl' rendered nothing for 1 of its 1 entries",
+        f"{cv}:7: there is no citation style 'apa-nope'"]
+    checked = run("check", str(cv))
+    errors = [line for line in checked.output.splitlines() if ": warning: " not in line]
+    assert checked.exit_code == 1
+    assert [line[:len(start)] for line, start in zip(errors, expected, strict=True)] == expected
+    built = run("build", str(cv), "-o", str(tmp_path / "out"), "--format", "md")
+    assert built.exit_code == 1
+    assert [line for line in built.output.splitlines() if ": warning: " not in line] == errors
+    assert not (tmp_path / "out" / "cv.md").exists()

@@ -484,7 +484,9 @@ class Bibliographies:
         if _digest(item) not in self.rendered.get(style.name, {}):
             self.pending.setdefault(style.name, {})[_digest(item)] = item
 
-    def render(self) -> None:
+    def render(self) -> dict[str, CslError]:
+        """Render every entry asked for; each style that rendered nothing is an error,
+        returned by the style's name (for the CV to report them all); the others render."""
         jobs = []
         for name, items in self.pending.items():
             style = self.styles[name]
@@ -494,26 +496,31 @@ class Bibliographies:
                                                       style.xml), "id": f"i{index}"}
                                    for index, item in enumerate(items.values())]})
         if not jobs:
-            return
+            return {}
         results = run_citeproc(jobs, self.citeproc, self.cache_dir, self.timeout)
+        broken = {}
         for (name, items), result in zip(self.pending.items(), results, strict=True):
             missing = len(items) - len(result["entries"])
             if missing:
-                raise CslError(
+                broken[name] = CslError(
                     f"the style {name!r} rendered nothing for {missing} of its {len(items)} "
                     "entries (citeproc-js gave no text back); the style "
                     "is likely broken, e.g. it uses a macro it does not define: check it at "
                     "https://validator.citationstyles.org, or choose another style",
                     self.styles[name])
+                continue
             self.rendered.setdefault(name, {}).update(
                 {digest: result["entries"][f"i{index}"] for index, digest in enumerate(items)})
         self.pending.clear()
+        return broken
 
     def entry(self, style: CslStyle, item: dict[str, Any]) -> str:
         """The entry's HTML, as citeproc-js wrote it (rendered now if it was not asked for)."""
         if _digest(item) not in self.rendered.get(style.name, {}):
             self.add(style, item)
-            self.render()
+            broken = self.render()
+            if style.name in broken:
+                raise broken[style.name]
         return self.rendered[style.name][_digest(item)]
 
 

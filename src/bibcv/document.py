@@ -18,7 +18,7 @@ from typing import Any
 from bibcv import DEFAULT_TIMEOUT
 from bibcv.bibliography import Bibliography, Publication, load_bibliography
 from bibcv.citecounts import Counts, h_index, read_counts
-from bibcv.csl import Bibliographies, CslError, ProcessorMissing, find_citeproc
+from bibcv.csl import Bibliographies, CslError, CslStyle, ProcessorMissing, find_citeproc
 from bibcv.errors import BibcvError, BibcvErrors, Origin
 from bibcv.incremental import Inputs
 from bibcv.load import load_cv, query_problems
@@ -102,17 +102,16 @@ def load_document(path: Path, cache_dir: Path | None = None,
     """Read a CV file and everything it names, and resolve it into a Document (citeproc-js,
     for CSL styles, given ``timeout`` seconds, as TeX is).
 
-    No Node.js for a CSL style is an error a build stops at; with ``keep_errors``
-    (`bibcv check`) it is kept in ``errors``, and the rest is checked.
+    Every stage runs whatever an earlier one found, short of a CV the format refuses:
+    a file, style or key not found is left out and the rest is checked, so that one
+    run reports every problem.  A build stops at them, before writing anything; with
+    ``keep_errors`` (`bibcv check`) they are kept in ``errors``.
     """
-    cv, theme = load_cv(path)
+    cv, theme = load_cv(path, keep_errors=True)
     inputs = cv_inputs(cv, theme)
     digest = inputs.digest()
     bibliography = load_bibliography(cv.bibliography_files, cache_dir,
                                      cv.bibliography_encodings)
-    problems = query_problems(cv, bibliography)
-    if problems:  # selecting would stop at the first
-        raise BibcvErrors(problems)
     document = build_document(cv, theme, bibliography, inputs, digest, cache_dir, timeout)
     if document.errors and not keep_errors:
         raise BibcvErrors(document.errors)
@@ -145,7 +144,8 @@ def build_document(cv: CV, theme: Theme, bibliography: Bibliography, inputs: Inp
     resolver = _QueryResolver(cv, theme, bibliography, load_venue_table(cv.venue_table),
                               warnings, read_counts(cv.citations) if cv.citations else None,
                               bibliographies=Bibliographies(cache_dir=cache_dir,
-                                                            timeout=timeout))
+                                                            timeout=timeout),
+                              errors=[*cv.errors, *query_problems(cv, bibliography)])
     sections = resolver.sections()
     for publication in resolver.shown.values():
         warnings += formula_warnings(publication)
@@ -178,6 +178,7 @@ class _QueryResolver:
     bibliographies: Bibliographies = field(default_factory=Bibliographies)
     errors: list[BibcvError] = field(default_factory=list)
     without_csl: bool = False  # no CSL processor here: bibcv's own style stands in
+    broken_styles: set[str] = field(default_factory=set)  # CSL styles that rendered nothing
 
     def sections(self) -> list[DocumentSection]:
         chosen = {section.id: self._grouped(section) for section in self.cv.sections
@@ -234,16 +235,21 @@ class _QueryResolver:
                 assert style.csl is not None
                 for paper in papers:
                     self.bibliographies.add(style.csl, style.csl_item(paper))
-            self.bibliographies.render()
-        except CslError as error:  # at the style's line when it is the style's, or Node's
+            broken = self.bibliographies.render()
+        except CslError as error:  # no Node.js, an overrun: the rest in bibcv's own style
             missing = isinstance(error, ProcessorMissing)
-            style = error.style or (wanted[0][0].csl if missing else None)
-            problem = BibcvError(str(error), style.origin if style and style.origin
-                                 else Origin(self.cv.source))
-            if not missing:
-                raise problem from None
-            self.errors.append(problem)  # the rest is checked, in bibcv's own style
+            self.errors.append(self._csl_problem(error, wanted[0][0].csl if missing else None))
             self.without_csl = True
+            return
+        # A style's own fault: its sections are checked in bibcv's own style.
+        self.errors += [self._csl_problem(error) for error in broken.values()]
+        self.broken_styles = set(broken)
+
+    def _csl_problem(self, error: CslError, style: CslStyle | None = None) -> BibcvError:
+        """At the style's line when it is the style's fault (or Node's), else the CV's."""
+        style = error.style or style
+        return BibcvError(str(error), style.origin if style and style.origin
+                          else Origin(self.cv.source))
 
     def _grouped(self, section: Section) -> list[tuple[str, list[Publication]]]:
         """The section's publications under their sub-headings, in the order shown."""
@@ -344,7 +350,7 @@ class _QueryResolver:
 
     def select(self, query: PublicationQuery) -> list[Publication]:
         selected = select_publications(self.bibliography, query, self.cv.person)
-        if not selected:
+        if not selected and not self._at_fault(query):
             self.warnings.append(BibcvError(
                 "this publication query matches no bibliography entry", query.origin))
         for key in unknown_excludes(self.bibliography, query):
@@ -353,18 +359,25 @@ class _QueryResolver:
                 "check its spelling", query.origin))
         return selected
 
+    def _at_fault(self, query: PublicationQuery) -> bool:
+        """Whether a key or type the query names was not found: its error says why it
+        matches nothing (query_problems)."""
+        origins = {problem.origin for problem in self.errors}
+        return not origins.isdisjoint([query.origin, *query.key_origins])
+
     def style(self, options: PublicationOptions, in_section: bool = True,
               section: Section | None = None) -> CitationStyle:
         citation = self.theme.citation
         cited_by = self._counts(section).counts if options.cited_by and section else None
+        csl = None if options.builtin_style or self.without_csl \
+            else options.style or self.cv.style
         return CitationStyle(
             person=self.cv.person, terms=self.cv.terms, venues=self.venues,
             maxnames=options.maxnames, minnames=options.minnames,
             last_author=options.last_author,
             omit=frozenset([*citation.get("omit", ()), *options.omit]),
             badges=in_section and bool(citation.get("badges", False)), cited_by=cited_by,
-            csl=None if options.builtin_style or self.without_csl
-            else options.style or self.cv.style,
+            csl=None if csl is None or csl.name in self.broken_styles else csl,
             bibliographies=self.bibliographies)
 
     def views(self, papers: list[Publication], options: PublicationOptions,

@@ -62,12 +62,15 @@ ENTRY_TYPES = frozenset({
 })
 
 
-def load_cv(path: Path) -> tuple[CV, Theme]:
+def load_cv(path: Path, keep_errors: bool = False) -> tuple[CV, Theme]:
     """Read a CV and its ``extends`` chain, and validate it against its theme.
 
     Every check runs, whatever another found: the format's, the files it names,
     the citation styles, the font and the photo; a theme that cannot be found is
-    reported, and the rest is checked against a built-in one.
+    reported, and the rest is checked against a built-in one.  A problem of the
+    format stops here; with ``keep_errors`` the others are kept in ``cv.errors``
+    and the CV is built without what they name, so that its bibliography and
+    queries are checked too (`bibcv check`, `bibcv build`).
     """
     if is_base_file(path):
         raise BibcvError(
@@ -78,17 +81,21 @@ def load_cv(path: Path) -> tuple[CV, Theme]:
     data, files = read_chain(path)
     languages = resolve_languages(data)
     theme, problems = _theme(data)
-    problems += [*languages.errors, *_file_problems(data), *_order_problems(data),
+    missing, file_problems = _file_problems(data)
+    problems += [*languages.errors, *file_problems, *_order_problems(data),
                  *_style_problems(data), *_design_problems(data, theme)]
     model = cv_model(theme)
     try:
         validated = model.model_validate(data)
     except ValidationError as error:
-        problems += validation_problems(error, data, model, theme)
-    if problems:
+        raise BibcvErrors([*problems, *validation_problems(error, data, model, theme)]) \
+            from None
+    if problems and not keep_errors:
         raise BibcvErrors(problems)
     design = _design(validated.design, data, theme)
-    return _cv(validated, data, theme, path, files, languages, design), theme
+    cv = _cv(validated, data, theme, path, files, languages, design, missing)
+    cv.errors = problems
+    return cv, theme
 
 
 def _theme(data: LocatedDict) -> tuple[Theme, list[BibcvError]]:
@@ -111,8 +118,9 @@ def _theme(data: LocatedDict) -> tuple[Theme, list[BibcvError]]:
 
 # --- checks the format cannot make: files that must exist, sections that must be there ---
 
-def _file_problems(data: LocatedDict) -> list[BibcvError]:
-    """Paths are relative to the YAML file that wrote them, wherever it sits in the chain."""
+def _file_problems(data: LocatedDict) -> tuple[set[Path], list[BibcvError]]:
+    """The files the CV names that cannot be read, and a problem for each.  Paths are
+    relative to the YAML file that wrote them, wherever it sits in the chain."""
     named = []
     files = data.get("bibliography")
     if isinstance(files, str):
@@ -127,12 +135,14 @@ def _file_problems(data: LocatedDict) -> list[BibcvError]:
     if isinstance(data.get("citations"), str):
         named.append(("citation counts file", "citations", data["citations"],
                       data.origin_of("citations")))
-    problems = []
+    missing, problems = set(), []
     for what, key, name, origin in named:
-        problem = file_problem(path_from(data, key, name))
+        path = path_from(data, key, name)
+        problem = file_problem(path)
         if problem:
+            missing.add(path)
             problems.append(BibcvError(f"{what} {name!r} {problem}", origin))
-    return problems
+    return missing, problems
 
 
 def _order_problems(data: LocatedDict) -> list[BibcvError]:
@@ -207,12 +217,16 @@ def query_problems(cv: CV, bibliography: Bibliography) -> list[BibcvError]:
 # --- the validated data as the CV model the later stages read ---
 
 def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list[Path],
-        languages: Resolved, design: Design) -> CV:
+        languages: Resolved, design: Design, missing: set[Path]) -> CV:
+    """The CV model, without the files in ``missing``, the sections 'order' names that do
+    not exist, and the styles not found (each reported by load_cv)."""
     sections = data.get("sections") or LocatedDict(data.origin)
     validated_sections = validated.sections or {}
-    order = validated.order or list(validated_sections)
+    order = [section_id for section_id in validated.order or validated_sections
+             if section_id in validated_sections]
     listed = set(order)  # a set: a CV of 20,000 sections is no quadratic search
-    bibliography = data.get("bibliography")
+    bibliography = [(path_from(data, "bibliography", item.file), item.encoding)
+                    for item in validated.bibliography or ()]
     locale = load_locale(languages.locale)
     return CV(
         source=path,
@@ -222,21 +236,19 @@ def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list
         person=_person(validated.person, data["person"], languages.names),
         sections=[_section(section_id, validated_sections[section_id], sections, theme)
                   for section_id in order],
-        bibliography_files=[path_from(data, "bibliography", item.file)
-                            for item in validated.bibliography] if bibliography else [],
-        bibliography_encodings={path_from(data, "bibliography", item.file): item.encoding
-                                for item in validated.bibliography if item.encoding}
-        if bibliography else {},
+        bibliography_files=[file for file, _ in bibliography if file not in missing],
+        bibliography_encodings={file: encoding for file, encoding in bibliography if encoding},
         terms=_terms(locale, theme, languages,
                      validated.terms.model_dump(exclude_none=True) if validated.terms else {}),
         files=files,
-        venue_table=path_from(data, "venues", validated.venues) if validated.venues else None,
-        citations=path_from(data, "citations", validated.citations)
+        venue_table=_readable(path_from(data, "venues", validated.venues), missing)
+        if validated.venues else None,
+        citations=_readable(path_from(data, "citations", validated.citations), missing)
         if validated.citations else None,
         formats=tuple(dict.fromkeys(validated.formats)) or ("pdf",),
         last_updated=validated.last_updated,
         design=design,
-        style=_style(data, validated.style),
+        style=_found_style(data, validated.style),
         csl_language=languages.language if "language" in data else None,
         warnings=[*locale.warnings, *languages.warnings,
                   *(BibcvError(f"section {section_id!r} is not listed in 'order', so the CV "
@@ -244,6 +256,10 @@ def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list
                                sections.origin_of(section_id))
                     for section_id in validated_sections if section_id not in listed)],
     )
+
+
+def _readable(path: Path, missing: set[Path]) -> Path | None:
+    return None if path in missing else path
 
 
 def _terms(locale: Locale, theme: Theme, languages: Resolved,
@@ -306,8 +322,9 @@ def _set_values(model: Any) -> dict[str, Any]:
 
 
 def _photo(photo: Any, raw: LocatedDict) -> PhotoChoice | None:
+    """The photo chosen; None without one, or when its file is missing (a problem)."""
     found = _photo_file(raw) if photo is not None else None
-    if found is None:
+    if found is None or not found[1].is_file():
         return None
     _name, path, origin = found
     return PhotoChoice(path=path, shape=photo.shape, origin=origin)
@@ -356,7 +373,8 @@ def _section(section_id: str, section: Any, sections: LocatedDict, theme: Theme)
         result.numbered = section.numbered
         options = section.model_dump(exclude={"title", "layout", "query", "numbered"})
         result.options = PublicationOptions(**{
-            **options, "omit": tuple(options["omit"]), "style": _style(raw, section.style),
+            **options, "omit": tuple(options["omit"]),
+            "style": _found_style(raw, section.style),
             "builtin_style": section.style == BUILTIN_STYLE})
     return result
 
@@ -370,6 +388,14 @@ def _style(data: LocatedDict, name: str | None) -> CslStyle | None:
         return replace(find_style(name, origin.file.parent), origin=origin)
     except CslError as error:
         raise BibcvError(str(error), origin) from None
+
+
+def _found_style(data: LocatedDict, name: str | None) -> CslStyle | None:
+    """The style, or None (bibcv's) when it cannot be found: _style_problems said so."""
+    try:
+        return _style(data, name)
+    except BibcvError:
+        return None
 
 
 def _items(items: list[Any], raw: LocatedList,

@@ -123,6 +123,9 @@ class CV:
     venue_table: Path | None = None  # the CV's own additions to the venue abbreviations
     formats: tuple[str, ...] = ("pdf",)  # what `bibcv build` writes when not told
     warnings: list[BibcvError] = field(default_factory=list)  # e.g. a section left out of order
+    # Problems that leave the rest readable (a file, style or photo not found, an unknown
+    # language): the CV is built without what they name, so that one run reports them all.
+    errors: list[BibcvError] = field(default_factory=list)
     last_updated: str | None = None  # printed as the theme's "Last updated" line
     citations: Path | None = None  # the counts `bibcv cite-counts` wrote; read, never fetched
     language: str = "en"  # the BCP 47 tag the CV gives, for <html lang> and the CSL locale

@@ -16,9 +16,11 @@ NEWEST_FIRST = ["-date"]
 def select_publications(
     bibliography: Bibliography, query: PublicationQuery, person: Person
 ) -> list[Publication]:
-    """Apply a section's query; an explicit key list keeps its order unless a sort is given."""
+    """Apply a section's query; an explicit key list keeps its order unless a sort is given.
+    A key no entry has is left out: load.query_problems reports it."""
     if query.keys:
-        candidates = [_by_key(bibliography, key, query) for key in query.keys]
+        found = (_by_key(bibliography, key) for key in query.keys)
+        candidates = [publication for publication in found if publication is not None]
     else:
         candidates = list(bibliography)
     matches = [p for p in candidates if _matches(p, query, person)]
@@ -68,14 +70,10 @@ _SORT_KEYS: dict[str, Callable[[Publication], Any]] = {
 }
 
 
-def _by_key(bibliography: Bibliography, key: str, query: PublicationQuery) -> Publication:
+def _by_key(bibliography: Bibliography, key: str) -> Publication | None:
     """Keys compare without regard to case, as BibTeX compares them."""
-    found = bibliography.entries.get(key) or next(
+    return bibliography.entries.get(key) or next(
         (p for p in bibliography if p.key.casefold() == key.casefold()), None)
-    if found is None:
-        raise BibcvError(
-            f"the query names the key {key!r}, which no bibliography file has", query.origin)
-    return found
 
 
 def _matches(publication: Publication, query: PublicationQuery, person: Person) -> bool:

@@ -373,3 +373,53 @@ def test_a_missing_key_does_not_hide_the_styles_problems(tmp_path):
     assert built.exit_code == 1
     assert [line for line in built.output.splitlines() if ": warning: " not in line] == errors
     assert not (tmp_path / "out" / "cv.md").exists()
+
+
+def test_names_venues_and_counts_are_reported_with_the_rest(tmp_path):
+    """A name in another language that cannot be split, a venue without a short name and
+    a malformed count each stopped the run on their own (the first one found): now each
+    is at its line, with the format's problems, in one run."""
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    write(tmp_path / "venues.yaml", """\
+        Example Proceedings: EP
+        Journal of Things:
+        Annals of Stuff: [AS, Ann.]
+        """)
+    write(tmp_path / "counts.yaml", """\
+        source: OpenAlex
+        fetched: last week
+        counts:
+          lovelace-engine: 12
+          babbage-notes: many
+        """)
+    cv = write(tmp_path / "cv.yaml", """\
+        language: zh
+        bibliography: [refs.bib]
+        venues: venues.yaml
+        citations: counts.yaml
+        person:
+          name: {en: Ada Lovelace, zh: 阿达·洛夫莱斯, ja: " "}
+        sections:
+          papers: {title: Papers, layout: publications, query: {author: self}, cited_by: true}
+          talks: {title: Talks, layout: bulets}
+        """)
+    rewrite = "write the file again with `bibcv cite-counts`"
+    expected = [
+        f"{tmp_path / 'counts.yaml'}:2: 'fetched' must be the date the counts were fetched, "
+        f"as 2026-12-01, not 'last week'; {rewrite}",
+        f"{tmp_path / 'counts.yaml'}:5: the count of 'babbage-notes' must be a whole number, "
+        f"not 'many'; {rewrite}",
+        f"{cv}:6: 'name' in ja: a name cannot be empty; write the name, or leave the key out",
+        f"{cv}:9: layout 'bulets' is not in theme 'classic'; did you mean 'bullets'? (layouts: "
+        "paragraph, entries, dated_list, bullets, topics, publications)",
+        f"{tmp_path / 'venues.yaml'}:2: the venue 'Journal of Things' has no short name: write "
+        "it after the colon, as text (Journal of Things: ABBR)",
+        f"{tmp_path / 'venues.yaml'}:3: the venue 'Annals of Stuff' has no short name: write "
+        "it after the colon, as text (Annals of Stuff: ABBR)",
+    ]
+    assert run("check", str(cv)).output.splitlines() == expected
+    cv.write_text(cv.read_text().replace("layout: bulets", "layout: paragraph, text: Hi"))
+    built = run("build", str(cv), "-o", str(tmp_path / "out"), "--format", "md")
+    assert built.exit_code == 1
+    assert built.output.splitlines() == expected[:3] + expected[4:]
+    assert not (tmp_path / "out" / "cv.md").exists()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bibcv.watch import WatchedCV
 from conftest import REPO, pdf_text, squash, write
 
 DEADLINE = 60.0  # seconds to wait for one expected line; a loaded machine builds slowly
@@ -199,3 +200,14 @@ def test_stopping_watch_leaves_no_tex_and_no_temporary_folder(project, tmp_path,
     assert watch.process.returncode == 0
     assert not [pid for pid in engines if Path(f"/proc/{pid}").exists()]
     assert not list(private_tmp.glob("bibcv-*"))
+
+
+def test_a_broken_venue_table_is_watched_so_fixing_it_rebuilds(project):
+    """The venue table and the citation counts are read with the CV (their problems are
+    reported with its own); a CV whose table is broken still watches the table."""
+    write(project / "cv" / "venues.yaml", "Scientific Memoirs:\n")
+    cv = project / "cv" / "ada.yaml"
+    cv.write_text("venues: venues.yaml\n" + cv.read_text(encoding="utf-8"), encoding="utf-8")
+    watched = WatchedCV(cv)
+    watched.refresh(project / "out")  # no build before: nothing recorded to fall back on
+    assert (project / "cv" / "venues.yaml").resolve() in watched.files

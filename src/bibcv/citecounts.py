@@ -13,11 +13,13 @@ from pathlib import Path
 
 import yaml
 
-from bibcv.errors import BibcvError, Origin
+from bibcv.errors import BibcvError, BibcvErrors
+from bibcv.yamlsource import LocatedDict, read_yaml
 
 HEADER = ("# How often each paper is cited, by BibTeX key, from OpenAlex: written by\n"
           "# `bibcv cite-counts`. Builds read this file and never the network; run the\n"
           "# command again to refresh the counts.\n")
+REWRITE = "write the file again with `bibcv cite-counts`"
 
 
 @dataclass
@@ -32,25 +34,33 @@ class Counts:
         return HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-
 def read_counts(path: Path) -> Counts:
-    """The lock file, for a build: a missing or malformed file is an error at its line."""
+    """The lock file, for a build: each problem is an error at its line, all at once."""
+    data = read_yaml(path)
+    problems = []
+    written_date = data.get("fetched")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BibcvError("the citation counts file does not exist; write it with "
-                         "`bibcv cite-counts`", Origin(path)) from None
-    except yaml.YAMLError as error:
-        raise BibcvError(f"cannot read the citation counts: {error}", Origin(path)) from None
-    if not isinstance(data, dict) or not isinstance(data.get("counts") or {}, dict):
-        raise BibcvError("not a citation counts file (it needs `fetched:` and `counts:`); "
-                         "write it with `bibcv cite-counts`", Origin(path))
-    try:
-        fetched = datetime.date.fromisoformat(str(data.get("fetched")))
-        counts = {str(key): int(value) for key, value in (data.get("counts") or {}).items()}
-    except (TypeError, ValueError) as error:
-        raise BibcvError(f"a date or count cannot be read ({error}); write the file again "
-                         "with `bibcv cite-counts`", Origin(path)) from None
+        fetched = datetime.date.fromisoformat(str(written_date))
+    except ValueError:
+        problems.append(BibcvError(
+            "'fetched' must be the date the counts were fetched, as 2026-12-01"
+            f"{'' if written_date is None else f', not {written_date!r}'}; {REWRITE}",
+            data.origin_of("fetched")))
+    written = data.get("counts")
+    if not isinstance(written, LocatedDict):
+        if written is not None:
+            problems.append(BibcvError(f"'counts' must map BibTeX keys to numbers; {REWRITE}",
+                                       data.origin_of("counts")))
+        written = LocatedDict(data.origin)
+    counts = {}
+    for key, value in written.items():
+        if isinstance(value, str) and value.isdigit():
+            counts[key] = int(value)
+        else:
+            problems.append(BibcvError(f"the count of {key!r} must be a whole number, not "
+                                       f"{value!r}; {REWRITE}", written.origin_of(key)))
+    if problems:
+        raise BibcvErrors(problems)
     return Counts(fetched, counts, str(data.get("source") or "OpenAlex"))
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from bibcv import DEFAULT_TIMEOUT
 from bibcv.bibliography import Bibliography, Publication, load_bibliography
-from bibcv.citecounts import Counts, h_index, read_counts
+from bibcv.citecounts import Counts, h_index
 from bibcv.csl import Bibliographies, CslError, CslStyle, ProcessorMissing, find_citeproc
 from bibcv.errors import BibcvError, BibcvErrors, Origin
 from bibcv.incremental import Inputs
@@ -36,7 +36,6 @@ from bibcv.style import (
     view_publications,
 )
 from bibcv.theme import BUILTIN_THEMES, Theme
-from bibcv.venues import VenueTable, load_venue_table
 
 
 @dataclass(frozen=True)
@@ -141,10 +140,8 @@ def build_document(cv: CV, theme: Theme, bibliography: Bibliography, inputs: Inp
                    timeout: float = DEFAULT_TIMEOUT) -> Document:
     """The Document; with a cache_dir, CSL bibliographies rendered before are kept there."""
     warnings = [*bibliography.warnings, *cv.warnings]
-    resolver = _QueryResolver(cv, theme, bibliography, load_venue_table(cv.venue_table),
-                              warnings, read_counts(cv.citations) if cv.citations else None,
-                              bibliographies=Bibliographies(cache_dir=cache_dir,
-                                                            timeout=timeout),
+    resolver = _QueryResolver(cv, theme, bibliography, warnings,
+                              bibliographies=Bibliographies(cache_dir=cache_dir, timeout=timeout),
                               errors=[*cv.errors, *query_problems(cv, bibliography)])
     sections = resolver.sections()
     for publication in resolver.shown.values():
@@ -171,9 +168,7 @@ class _QueryResolver:
     cv: CV
     theme: Theme
     bibliography: Bibliography
-    venues: VenueTable
     warnings: list[BibcvError]
-    counts: Counts | None = None  # the CV's citation counts file, when it names one
     shown: dict[str, Publication] = field(default_factory=dict)
     bibliographies: Bibliographies = field(default_factory=Bibliographies)
     errors: list[BibcvError] = field(default_factory=list)
@@ -195,8 +190,9 @@ class _QueryResolver:
                 groups = self._styled(section, chosen[section.id], labels[section.id])
                 document_section.groups = groups
                 document_section.publications = [p for g in groups for p in g.publications]
-                if section.options.citation_summary:
-                    document_section.citation_summary = self._summary(section, chosen)
+                if section.options.citation_summary and self.cv.counts:
+                    document_section.citation_summary = self._summary(section, chosen,
+                                                                      self.cv.counts)
             resolved.append(document_section)
         return resolved
 
@@ -271,10 +267,10 @@ class _QueryResolver:
             return [(self._term(heading), papers) for heading, papers in ordered]
         return list(groups.items())
 
-    def _summary(self, section: Section,
-                 chosen: dict[str, list[tuple[str, list[Publication]]]]) -> RichText:
-        """"Citations: 1234; h-index: 12 (OpenAlex, as of 2026-12-06)" for the section's papers."""
-        counts = self._counts(section)
+    def _summary(self, section: Section, chosen: dict[str, list[tuple[str, list[Publication]]]],
+                 counts: Counts) -> RichText:
+        """"Citations: 1234; h-index: 12 (OpenAlex, as of 2026-12-06)" for the section's papers
+        (none without counts: load reported why)."""
         papers = [paper for _, group in chosen[section.id] for paper in group]
         found = [counts.counts[p.key] for p in papers if p.key in counts.counts]
         if len(found) < len(papers):
@@ -286,13 +282,6 @@ class _QueryResolver:
         return as_rich(self.cv.terms["citation_summary"].format(
             total=sum(found), h_index=h_index(found), source=counts.source,
             date=counts.fetched.isoformat()))
-
-    def _counts(self, section: Section) -> Counts:
-        if self.counts is None:
-            raise BibcvError("cited_by and citation_summary need citation counts: add "
-                             "`citations: ../bib/citations.yaml` to the CV and write that "
-                             "file with `bibcv cite-counts`", section.origin)
-        return self.counts
 
     def _term(self, name: str) -> str:
         return self.style(PublicationOptions()).term(name)
@@ -368,11 +357,12 @@ class _QueryResolver:
     def style(self, options: PublicationOptions, in_section: bool = True,
               section: Section | None = None) -> CitationStyle:
         citation = self.theme.citation
-        cited_by = self._counts(section).counts if options.cited_by and section else None
+        counts = self.cv.counts
+        cited_by = counts.counts if options.cited_by and section and counts else None
         csl = None if options.builtin_style or self.without_csl \
             else options.style or self.cv.style
         return CitationStyle(
-            person=self.cv.person, terms=self.cv.terms, venues=self.venues,
+            person=self.cv.person, terms=self.cv.terms, venues=self.cv.venues,
             maxnames=options.maxnames, minnames=options.minnames,
             last_author=options.last_author,
             omit=frozenset([*citation.get("omit", ()), *options.omit]),

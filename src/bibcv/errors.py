@@ -48,6 +48,11 @@ class BibcvErrors(BibcvError):
         return "\n".join(str(problem) for problem in self.problems)
 
 
+def each_problem(error: BibcvError) -> list[BibcvError]:
+    """The problems an error stands for: a stage's several, or the one."""
+    return error.problems if isinstance(error, BibcvErrors) else [error]
+
+
 def in_reading_order(problems: Iterable[BibcvError]) -> list[BibcvError]:
     """By file, line and message: the same input always reports in the same order."""
     return sorted(problems, key=_position)

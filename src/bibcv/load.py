@@ -8,19 +8,20 @@ named with a leading underscore and are never built.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from bibcv.chain import path_from, read_chain
+from bibcv.citecounts import Counts, read_counts
 from bibcv.csl import BUILTIN_STYLE, CslError, CslStyle, find_style
 from bibcv.cvfiles import file_problem, is_base_file
 from bibcv.cvformat import FONT_NAME, cv_model
 from bibcv.cvformat import Design as DesignFormat
 from bibcv.cvproblems import closest, did_you_mean, validation_problems
-from bibcv.errors import BibcvError, BibcvErrors, Origin
+from bibcv.errors import BibcvError, BibcvErrors, Origin, each_problem
 from bibcv.fonts import FONT_INSTALL_HINT, installed_font_families, is_font_installed
 from bibcv.locales import Locale, load_locale, locale_code
 from bibcv.model import (
@@ -45,6 +46,7 @@ from bibcv.theme import (
     find_theme,
     load_theme,
 )
+from bibcv.venues import VenueTable, load_venue_table
 from bibcv.yamlsource import LocatedDict, LocatedList
 
 if TYPE_CHECKING:
@@ -81,7 +83,7 @@ def load_cv(path: Path, keep_errors: bool = False) -> tuple[CV, Theme]:
     data, files = read_chain(path)
     languages = resolve_languages(data)
     theme, problems = _theme(data)
-    missing, file_problems = _file_problems(data)
+    named, file_problems = _named_files(data)
     problems += [*languages.errors, *file_problems, *_order_problems(data),
                  *_style_problems(data), *_design_problems(data, theme)]
     model = cv_model(theme)
@@ -90,10 +92,11 @@ def load_cv(path: Path, keep_errors: bool = False) -> tuple[CV, Theme]:
     except ValidationError as error:
         raise BibcvErrors([*problems, *validation_problems(error, data, model, theme)]) \
             from None
+    problems += _counts_problems(validated, data)
     if problems and not keep_errors:
         raise BibcvErrors(problems)
     design = _design(validated.design, data, theme)
-    cv = _cv(validated, data, theme, path, files, languages, design, missing)
+    cv = _cv(validated, data, theme, path, files, languages, design, named)
     cv.errors = problems
     return cv, theme
 
@@ -118,9 +121,20 @@ def _theme(data: LocatedDict) -> tuple[Theme, list[BibcvError]]:
 
 # --- checks the format cannot make: files that must exist, sections that must be there ---
 
-def _file_problems(data: LocatedDict) -> tuple[set[Path], list[BibcvError]]:
-    """The files the CV names that cannot be read, and a problem for each.  Paths are
-    relative to the YAML file that wrote them, wherever it sits in the chain."""
+@dataclass
+class _NamedFiles:
+    """The files besides its chain that a CV names and load reads: which cannot be read,
+    and what the venue table and the citation counts hold."""
+
+    missing: set[Path]
+    venues: VenueTable
+    counts: Counts | None
+
+
+def _named_files(data: LocatedDict) -> tuple[_NamedFiles, list[BibcvError]]:
+    """Each file must exist; the venue table and the counts are read here, so that their
+    problems join the CV's own.  Paths are relative to the YAML file that wrote them,
+    wherever it sits in the chain."""
     named = []
     files = data.get("bibliography")
     if isinstance(files, str):
@@ -135,14 +149,34 @@ def _file_problems(data: LocatedDict) -> tuple[set[Path], list[BibcvError]]:
     if isinstance(data.get("citations"), str):
         named.append(("citation counts file", "citations", data["citations"],
                       data.origin_of("citations")))
-    missing, problems = set(), []
+    found, problems = _NamedFiles(set(), load_venue_table(), None), []
     for what, key, name, origin in named:
         path = path_from(data, key, name)
         problem = file_problem(path)
         if problem:
-            missing.add(path)
+            found.missing.add(path)
             problems.append(BibcvError(f"{what} {name!r} {problem}", origin))
-    return missing, problems
+            continue
+        try:
+            if key == "venues":
+                found.venues = load_venue_table(path)
+            elif key == "citations":
+                found.counts = read_counts(path)
+        except BibcvError as error:
+            problems += each_problem(error)
+    return found, problems
+
+
+def _counts_problems(validated: Any, data: LocatedDict) -> list[BibcvError]:
+    """A section that shows citation counts needs the file that holds them."""
+    if validated.citations:
+        return []
+    sections = data.get("sections") or LocatedDict(data.origin)
+    return [BibcvError("cited_by and citation_summary need citation counts: add "
+                       "`citations: ../bib/citations.yaml` to the CV and write that file with "
+                       "`bibcv cite-counts`", sections.origin_of(section_id))
+            for section_id, section in (validated.sections or {}).items()
+            if getattr(section, "cited_by", False) or getattr(section, "citation_summary", False)]
 
 
 def _order_problems(data: LocatedDict) -> list[BibcvError]:
@@ -217,7 +251,7 @@ def query_problems(cv: CV, bibliography: Bibliography) -> list[BibcvError]:
 # --- the validated data as the CV model the later stages read ---
 
 def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list[Path],
-        languages: Resolved, design: Design, missing: set[Path]) -> CV:
+        languages: Resolved, design: Design, named: _NamedFiles) -> CV:
     """The CV model, without the files in ``missing``, the sections 'order' names that do
     not exist, and the styles not found (each reported by load_cv)."""
     sections = data.get("sections") or LocatedDict(data.origin)
@@ -236,15 +270,17 @@ def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list
         person=_person(validated.person, data["person"], languages.names),
         sections=[_section(section_id, validated_sections[section_id], sections, theme)
                   for section_id in order],
-        bibliography_files=[file for file, _ in bibliography if file not in missing],
+        bibliography_files=[file for file, _ in bibliography if file not in named.missing],
         bibliography_encodings={file: encoding for file, encoding in bibliography if encoding},
         terms=_terms(locale, theme, languages,
                      validated.terms.model_dump(exclude_none=True) if validated.terms else {}),
         files=files,
-        venue_table=_readable(path_from(data, "venues", validated.venues), missing)
+        venue_table=_readable(path_from(data, "venues", validated.venues), named.missing)
         if validated.venues else None,
-        citations=_readable(path_from(data, "citations", validated.citations), missing)
+        venues=named.venues,
+        citations=_readable(path_from(data, "citations", validated.citations), named.missing)
         if validated.citations else None,
+        counts=named.counts,
         formats=tuple(dict.fromkeys(validated.formats)) or ("pdf",),
         last_updated=validated.last_updated,
         design=design,
@@ -346,12 +382,7 @@ def _photo_file(raw: LocatedDict) -> tuple[str, Path, Origin] | None:
 def _person(person: Any, raw: LocatedDict, other_names: list[str]) -> Person:
     """The name as the CV heads it, and every name to find in author lists: the name in
     each language it is given in, and the aliases."""
-    written = [person.name, *(name for name in other_names if name != person.name),
-               *person.aliases]
-    try:
-        names = [parse_name(name) for name in written]
-    except ValueError as error:  # a name in another language: not seen by the validator
-        raise BibcvError(f"'name': {error}", raw.origin_of("name")) from None
+    names = [parse_name(name) for name in [person.name, *other_names, *person.aliases]]
     contact = raw.get("contact") or {}
     items = [ContactItem(kind=kind, value=getattr(person.contact, kind),
                          origin=contact.origin_of(kind))

@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bibcv.citecounts import Counts
 from bibcv.csl import CslStyle
 from bibcv.errors import BibcvError, Origin
 from bibcv.locales import Locale
 from bibcv.names import Name
 from bibcv.richtext import RichText
+from bibcv.venues import VenueTable, load_venue_table
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class CV:
     files: list[Path]  # the YAML chain, the CV first: everything the build depends on
     bibliography_encodings: dict[Path, str] = field(default_factory=dict)  # where the CV says
     venue_table: Path | None = None  # the CV's own additions to the venue abbreviations
+    venues: VenueTable = field(default_factory=load_venue_table)  # bibcv's, with those
     formats: tuple[str, ...] = ("pdf",)  # what `bibcv build` writes when not told
     warnings: list[BibcvError] = field(default_factory=list)  # e.g. a section left out of order
     # Problems that leave the rest readable (a file, style or photo not found, an unknown
@@ -128,6 +131,7 @@ class CV:
     errors: list[BibcvError] = field(default_factory=list)
     last_updated: str | None = None  # printed as the theme's "Last updated" line
     citations: Path | None = None  # the counts `bibcv cite-counts` wrote; read, never fetched
+    counts: Counts | None = None  # what that file holds
     language: str = "en"  # the BCP 47 tag the CV gives, for <html lang> and the CSL locale
     locale: Locale | None = None  # the built-in locale serving it (its fonts, CJK or not)
     design: Design = field(default_factory=lambda: Design())

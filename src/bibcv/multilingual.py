@@ -16,6 +16,7 @@ from typing import Any
 
 from bibcv.errors import BibcvError, Origin
 from bibcv.locales import BASE_LANGUAGE, locale_code, unknown_language
+from bibcv.names import parse_name
 from bibcv.yamlsource import LocatedDict, LocatedList
 
 
@@ -25,7 +26,7 @@ class Resolved:
 
     language: str  # the BCP 47 tag the CV gives ("en" when it gives none)
     locale: str  # the built-in locale it uses ("zh-Hant" for "zh-TW")
-    names: list[str] = field(default_factory=list)  # person.name in every language
+    names: list[str] = field(default_factory=list)  # person.name in the other languages
     warnings: list[BibcvError] = field(default_factory=list)
     errors: list[BibcvError] = field(default_factory=list)
 
@@ -44,10 +45,29 @@ def resolve_languages(data: LocatedDict) -> Resolved:
     if isinstance(tag, str) and code is None:  # not text: the format says so
         resolved.errors.append(BibcvError(unknown_language(tag), data.origin_of("language")))
     person = data.get("person")
-    if isinstance(person, LocatedDict) and _is_language_mapping(person.get("name")):
-        resolved.names = [name for name in person["name"].values() if isinstance(name, str)]
+    names = person.get("name") if isinstance(person, LocatedDict) else None
     _walk(data, resolved)
+    if _is_language_mapping(names):
+        resolved.names = _other_names(names, person["name"], resolved)
     return resolved
+
+
+def _other_names(names: LocatedDict, chosen: Any, resolved: Resolved) -> list[str]:
+    """The person's name in each language, for the own-name match; one that cannot be
+    split as BibTeX splits names is an error at its line (the CV's own language's is
+    the format's to check)."""
+    found = []
+    for tag, name in names.items():
+        if not isinstance(name, str) or name == chosen:
+            continue
+        try:
+            parse_name(name)
+        except ValueError as error:
+            resolved.errors.append(BibcvError(f"'name' in {tag}: {error}",
+                                              names.origin_of(tag)))
+            continue
+        found.append(name)
+    return found
 
 
 def _walk(node: Any, resolved: Resolved) -> None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bibcv.errors import BibcvError
+from bibcv.errors import BibcvError, BibcvErrors
 from bibcv.yamlsource import read_yaml
 
 DEFAULT_TABLE = Path(__file__).parent / "venues.yaml"
@@ -32,16 +32,23 @@ class VenueTable:
 
 
 def load_venue_table(extra: Path | None = None) -> VenueTable:
+    """bibcv's table, with the CV's own (``extra``) on top; every line of it that gives no
+    short name is an error, all of them at once."""
     table: dict[str, str] = {}
+    problems = []
     for path in (DEFAULT_TABLE, extra):
         if path is None:
             continue
         data = read_yaml(path)
         for full, short in data.items():
-            if not isinstance(short, str):
-                raise BibcvError("each venue maps a full name to a short name (text)",
-                                 data.origin_of(full))
-            table[_fold(full)] = short
+            if isinstance(short, str):
+                table[_fold(full)] = short
+            else:
+                problems.append(BibcvError(
+                    f"the venue {full!r} has no short name: write it after the colon, as "
+                    f"text ({full}: ABBR)", data.origin_of(full)))
+    if problems:
+        raise BibcvErrors(problems)
     ordered = sorted(table.items(), key=lambda pair: -len(pair[0]))
     return VenueTable(tuple(ordered))
 

@@ -85,12 +85,13 @@ class WatchedCV:
 
 
 def _current_inputs(cv_path: Path) -> Inputs | None:
-    """What a build of the CV would read, if the CV can be loaded as it is now."""
+    """What a build of the CV would read, if the CV can be loaded as it is now: a broken
+    venue table or counts file is among them, so that fixing it rebuilds."""
     from bibcv.document import cv_inputs
     from bibcv.load import load_cv
 
     try:
-        return cv_inputs(*load_cv(cv_path))
+        return cv_inputs(*load_cv(cv_path, keep_errors=True))
     except (BibcvError, OSError):
         return None
 

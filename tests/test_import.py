@@ -128,7 +128,8 @@ def test_authors_are_read_from_an_apa_or_mla_citation_and_an_import_never_overwr
                  str(cv)]
     assert CliRunner().invoke(main, arguments).exit_code == 0
     entries = load_bibliography([tmp_path / "bib" / "batra.bib"]).entries
-    names = {key: [a.display() for a in entry.authors] for key, entry in entries.items()}
+    names = {key: [a.display(tied=False) for a in entry.authors]
+             for key, entry in entries.items()}
     assert names["Pushpull2020"] == ["Priya Batra", "V. R. Krithika", "T. S. Mahesh"]
     assert names["Experimental2021"][:2] == ["Soham Pal", "Priya Batra"]
     assert names["Robust2021"] == []  # "MH Ram, VR Krithika, … - arXiv preprint": not read

@@ -98,3 +98,13 @@ def test_a_unicode_hyphen_in_a_family_or_given_name_matches(hyphen):
 def test_another_given_name_with_the_same_long_family_is_someone_else(other):
     me = parse_name("María-José Fernández de la Cruz-Østergaard")
     assert not same_person(parse_name(other), me)
+
+
+@pytest.mark.parametrize(("written", "shown"), [
+    ("Mao, S. A.", "S.\u00a0A. Mao"), ("S.~A.~Mao", "S.\u00a0A. Mao"),
+    ("Jean-Paul Sartre", "Jean-Paul Sartre"), ("J.-P. A. Sartre", "J.-P.\u00a0A. Sartre"),
+    ("Smith, John A. B.", "John A.\u00a0B. Smith"), ("Al B Cee", "Al B Cee"),
+    ("Ch. Th. de la Vall{\\'e}e Poussin", "Ch.\u00a0Th. de la Vallée Poussin")])
+def test_initials_of_a_name_are_tied_for_the_reader_not_for_machines(written, shown):
+    name = parse_name(written)
+    assert (name.display(), name.display(tied=False)) == (shown, shown.replace("\u00a0", " "))

@@ -424,3 +424,33 @@ def test_periodicals_newspapers_standards_and_chinese_editions(tmp_path, style, 
     text = markdown.replace("\\[", "[").replace("\\]", "]")
     for part in expected:
         assert part in text, (part, text)
+
+
+INITIALS = " and ".join(f"{family}, {a}. {b}." for family, a, b in itertools.islice(zip(
+    itertools.cycle(["Mao", "Li", "Chen", "Wu", "Zhou", "Sun", "Xu"]),
+    itertools.cycle("SABKTMJ"), itertools.cycle("AJCDEPR")), 42))
+
+
+def test_initials_of_one_name_never_end_a_line(tmp_path):
+    """"Mao, S." at a line's end and "A." at the next one's start: in a narrow column,
+    APA (citeproc-js) and bibcv's own style tie the initials, as biblatex does."""
+    bib = write(tmp_path / "refs.bib", f"@article{{a, author = {{{INITIALS}}}, title = {{T}}, "
+                                       "journal = {J}, year = 2020}")
+    path = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{bib}]
+        person: {{name: Ada Lovelace}}
+        design: {{margins: {{left: 2cm, right: 14cm}}}}
+        sections:
+          own: {{title: Own, layout: publications, query: {{types: [article]}}}}
+          apa: {{title: APA, layout: publications, style: apa, query: {{types: [article]}}}}
+        order: [own, apa]
+        """)
+    pdf = build_cv(path, tmp_path / "out", formats=["pdf"]).outputs[0]
+    lines: dict[tuple[int, float], list[str]] = {}
+    for page, (_, _, words) in enumerate(word_boxes(pdf)):
+        for word, box in words:
+            lines.setdefault((page, round(box[1])), []).extend(word.split())
+    ends = [(line[-1], after[0]) for line, after in itertools.pairwise(lines.values())]
+    assert len(ends) > 20  # the lists run over many lines
+    assert [(end, start) for end, start in ends
+            if re.fullmatch(r"\w\.", end) and re.fullmatch(r"\w\.,?", start)] == []

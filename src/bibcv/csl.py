@@ -38,7 +38,7 @@ from bibcv.cjk import CJK_LANGUAGES, is_cjk
 from bibcv.errors import BibcvError, Origin
 from bibcv.latexrich import FORMULA_END, FORMULA_MARK, formula_source, latex_markup
 from bibcv.locales import language_tag
-from bibcv.names import Name
+from bibcv.names import NO_BREAK_SPACE, Name, given_names
 from bibcv.richtext import (
     Link,
     Math,
@@ -79,7 +79,7 @@ class CslStyle:
 
     @property
     def xml(self) -> str:
-        return _with_language_layouts(_read(self.path))
+        return _tied_initials(_with_language_layouts(_read(self.path)))
 
 
 @cache
@@ -102,6 +102,19 @@ _LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:-[a-z0-9]{1,8})*", re.IGNORECASE)
 @cache
 def _with_language_layouts(xml: str) -> str:
     return _COMMENTED_LAYOUT.sub(r"\1", xml)
+
+
+_INITIALIZE_WITH = re.compile(r"""(\sinitialize-with=)("[^"]*"|'[^']*')""")
+
+
+@cache
+def _tied_initials(xml: str) -> str:
+    """A style's initialize-with (APA's ". ") with a no-break space for its space, so that
+    "Mao, S. A." never breaks between "S." and "A.": citeproc-js keeps the no-break space,
+    and then ties the initials to the family name too ("S. A. Mao", its rule for a style
+    whose initialize-with has one)."""
+    return _INITIALIZE_WITH.sub(
+        lambda found: found.group(1) + found.group(2).replace(" ", NO_BREAK_SPACE), xml)
 
 
 def styles_folder() -> Path:
@@ -444,7 +457,7 @@ def _name(name: Name) -> dict[str, str]:
     is an organisation, written as is."""
     if not name.first and not name.von and not name.jr and any(" " in w for w in name.last):
         return {"literal": " ".join(name.last)}
-    parts = {"family": " ".join(name.last), "given": " ".join(name.first),
+    parts = {"family": " ".join(name.last), "given": given_names(name.first),
              "non-dropping-particle": " ".join(name.von), "suffix": " ".join(name.jr)}
     return {key: value for key, value in parts.items() if value}
 

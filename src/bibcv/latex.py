@@ -46,6 +46,9 @@ _SPECIALS = {
     "[": "{[}",
     "]": "{]}",
     "\t": " ",
+    # A no-break space as TeX's tie: a space that stretches as the others do but never ends
+    # a line ("S.~A. Mao", "pp.~1–5"), and needs no glyph in the font.
+    "\u00a0": "~",
     # Unicode's fixed-width spaces as TeX's spacing, which needs no glyph: a font that has
     # none (Latin Modern Sans, the moderncv theme's) would leave a gap and fail the build.
     # citeproc-js writes U+202F before a colon that follows a space, GB/T 7714 an U+2003.
@@ -57,7 +60,7 @@ _SPECIALS = {
 }
 # TeX font ligatures would turn "--" into a dash, ",," into „ and "<<" into «.
 _LIGATURE_PAIRS = {"--", ",,", "<<", ">>"}
-_SPACES = re.compile(r"([ \t\r\n]+)")  # not U+00A0: a no-break space stays one
+_SPACES = re.compile(r"([ \t\r\n]+)")  # not U+00A0: a no-break space stays one (~)
 LONG_WORD = 30  # longer words are set breakable, as addresses are (see ``breakable``)
 LONG_RUN = 12
 _BREAK_AFTER = "/.-_?&=#:;,~%+@|\\"

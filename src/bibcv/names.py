@@ -26,6 +26,7 @@ not be.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -42,6 +43,11 @@ _DBLP_NUMBER = re.compile(r"[0-9]{4}")
 _SPECIAL_UPPER = frozenset({"OE", "AE", "AA", "O", "L"})
 _SPECIAL_LOWER = frozenset({"oe", "ae", "aa", "o", "l", "i", "j", "ss"})
 _WHITE = " \t\n\r"
+# An initial: a letter or two with a full stop ("S.", "Ch."), or one letter; hyphenated
+# ("J.-P.").  Two initials side by side are tied, as biblatex's \bibinitdelim ties them,
+# so that no line ends between "S." and "A.".
+_INITIAL = re.compile(r"(?:\w{1,2}\.|\w)(?:-(?:\w{1,2}\.|\w))*")
+NO_BREAK_SPACE = "\u00a0"
 
 
 @dataclass(frozen=True)
@@ -61,13 +67,24 @@ class Name:
         """True for BibTeX's ``and others``: the list was cut short."""
         return not (self.first or self.von or self.jr) and self.last == ("others",)
 
-    def display(self) -> str:
-        """First von Last, Jr -- the order a reader expects on a CV; a name in Chinese,
+    def display(self, tied: bool = True) -> str:
+        """First von Last, Jr -- the order a reader expects on a CV, initials tied ("S.
+        A." cannot break across lines; ``tied=False`` for machines); a name in Chinese,
         Japanese or Korean characters family name first, without spaces (陈卓夫)."""
         if self.is_cjk:
             return "".join(self.von + self.last + self.first + self.jr)
-        text = " ".join(self.first + self.von + self.last)
+        first = given_names(self.first) if tied else " ".join(self.first)
+        text = " ".join(filter(None, (first, *self.von, *self.last)))
         return f"{text}, {' '.join(self.jr)}" if self.jr else text
+
+
+def given_names(words: tuple[str, ...]) -> str:
+    """Given names joined by spaces, a no-break space between two initials: "S.\u00a0A."."""
+    text = words[0] if words else ""
+    for before, word in itertools.pairwise(words):
+        both = _INITIAL.fullmatch(before) and _INITIAL.fullmatch(word)
+        text += (NO_BREAK_SPACE if both else " ") + word
+    return text
 
 
 @dataclass(frozen=True)

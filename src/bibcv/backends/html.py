@@ -187,7 +187,7 @@ def linked_data(document: Document) -> dict[str, Any]:
         title = publication.text("title") or publication.text("shorttitle")
         if title:
             article["name"] = article["headline"] = title
-        authors = [{"@type": "Person", "name": name.display()}
+        authors = [{"@type": "Person", "name": name.display(tied=False)}
                    for name in publication.authors if not name.is_others]
         if authors:
             article["author"] = authors

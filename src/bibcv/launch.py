@@ -49,6 +49,10 @@ def main() -> None:
                 sys.exit(0)
             signal.signal(signal.SIGTERM, _stop)  # until cli's build takes over, as it does
             _start_engines(stale[:os.cpu_count() or 1], output_dir)
+            if stale:
+                from bibcv.fonts import start_listing
+
+                start_listing()  # the installed fonts, ready when the CV's font is checked
         from bibcv.cli import main as command_line
 
         command_line()

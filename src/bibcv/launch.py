@@ -18,6 +18,7 @@ together, a tenth of a bare pass (see texstart).
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 import signal
@@ -27,6 +28,8 @@ from bibcv import BASE_FILE_PREFIX, CV_SUFFIXES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing before TeX starts
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     from bibcv.texstart import WaitingTeX
     from bibcv.warmtex import WarmEngines
 
@@ -36,6 +39,7 @@ _started: WarmEngines | None = None  # the engines main started for the build cl
 
 def main() -> None:
     """The `bibcv` command."""
+    request, status = None, None
     try:
         request = _plain_build(sys.argv[1:])
         if request is not None:
@@ -56,6 +60,10 @@ def main() -> None:
         from bibcv.cli import main as command_line
 
         command_line()
+    except SystemExit as end:  # how click ends every command
+        if request is None or not isinstance(end.code, int | None):
+            raise
+        status = end.code or 0
     finally:
         if _started is not None:
             _started.close()  # those cli did not take over: no TeX is left waiting
@@ -65,10 +73,27 @@ def main() -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         # Python's last act is a full garbage collection over every object still alive
-        # (pydantic's schemas, Jinja2's templates, the document): 40-90 ms after a build,
+        # (pydantic's schemas, Jinja2's templates, the document): 40-90 ms after a command,
         # when the process is ending and the system takes its memory back anyway. Frozen
-        # objects are out of the collector's sight; everything else is finalized as usual.
+        # objects are out of the collector's sight; everything else is finalized as usual
+        # (a plain build skips even that: _end_now).
         gc.freeze()
+    if status is not None:
+        _end_now(status)
+
+
+def _end_now(status: int) -> NoReturn:
+    """End a build's process without Python's teardown, which frees every module's objects
+    one by one when the system takes the memory back anyway: 0.015-0.02 s after the PDF
+    (median of 12 interleaved builds, 0.481 s against 0.459 s). What a normal end does that
+    matters still happens: exit handlers run, standard output and error are flushed."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            status = status or 120  # as Python ends when it cannot flush its output
+    os._exit(status)
 
 
 def _start_engines(cv_files: list[str], output_dir: str) -> None:

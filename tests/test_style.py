@@ -401,7 +401,7 @@ THUTHESIS = r"""
 
 
 @pytest.mark.parametrize(("style", "expected"), [
-    ("bibcv", ["地质评论, 1(1), 地质出版社, 北京, 1936", "*北京青年报*, 第14期, 2000年4月",
+    ("bibcv", ["地质评论, 1(1), 地质出版社, 北京, 1936", "*北京青年报*, 第14版, 2000年4月",
                "ISO 690:2010, ISO, Geneva, 2010", "宋论, 刻本, 曾氏, 金陵, 1865"]),
     ("china-national-standard-gb-t-7714-2015-numeric",
      ["地质评论[J]", "大风沙过后的思考[N]. 北京青年报", "ISO 690:2010[S]. Geneva: ISO, 2010",
@@ -454,3 +454,26 @@ def test_initials_of_one_name_never_end_a_line(tmp_path):
     assert len(ends) > 20  # the lists run over many lines
     assert [(end, start) for end, start in ends
             if re.fullmatch(r"\w\.", end) and re.fullmatch(r"\w\.,?", start)] == []
+
+
+def test_a_newspapers_number_is_its_page_unless_it_has_pages(tmp_path):
+    """biblatex-gb7714's @newspaper gives the page of the paper (版次) in `number`: bibcv's
+    style printed it as an issue, 第14期 in Chinese where GB/T 7714's reader expects 第14版;
+    with `pages` the number is the issue, as CSL styles take it (csl.py)."""
+    write(tmp_path / "refs.bib", THUTHESIS + r"""
+@newspaper{times, author = {A Alpha}, title = {Storm}, journal = {The Times},
+  date = {2000-04-12}, number = {14}}
+@newspaper{paged, author = {A Alpha}, title = {Calm}, journal = {The Times},
+  date = {2000-04-13}, number = {3}, pages = {5}}
+""")
+    for language, expected in (("zh", ["*北京青年报*, 第14版"]), ("ja", ["*北京青年报*, 14面"]),
+                               ("en", ["*The Times*, p. 14, ", "*The Times*, no. 3, p. 5"])):
+        cv = write(tmp_path / f"{language}.yaml", f"""\
+            bibliography: [refs.bib]
+            language: {language}
+            person: {{name: A Alpha}}
+            sections:
+              refs: {{title: Refs, layout: publications, query: {{types: [newspaper]}}}}
+            """)
+        markdown = build_cv(cv, tmp_path / language, formats=["md"]).outputs[0].read_text()
+        assert [part for part in expected if part not in markdown] == [], markdown

@@ -715,6 +715,17 @@ def _periodical(entry: _Entry) -> list[RichText | str]:
             *_place(entry, "publisher")]
 
 
+def _newspaper(entry: _Entry) -> list[RichText | str]:
+    """biblatex-gb7714's @newspaper: the paper in `journal`, as for an article; its
+    number, when it has no pages, is the page of the paper (its 版次, as csl.py gives it
+    to CSL styles): "北京青年报, 第14版", "p. 14", not an issue's 第14期."""
+    number, volume = entry.text("number"), entry.text("volume")
+    if entry.text("pages") or not number:
+        return _article(entry)
+    return [entry.emph("journal"), entry.style.pattern("volume", volume) if volume else "",
+            entry.style.pattern("newspaper_page", number)]
+
+
 def _standard(entry: _Entry) -> list[RichText | str]:
     return [entry.text("type"), entry.text("number"),
             *_place(entry, "organization", "institution", "publisher")]
@@ -754,7 +765,7 @@ _TEMPLATES: dict[str, _Template] = {
     "report": _report,
     "patent": _patent,
     "periodical": _periodical,
-    "newspaper": _article,  # biblatex-gb7714's: the paper in `journal`, as for an article
+    "newspaper": _newspaper,  # biblatex-gb7714's
     "standard": _standard,
 }
 

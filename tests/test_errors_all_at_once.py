@@ -423,3 +423,76 @@ def test_names_venues_and_counts_are_reported_with_the_rest(tmp_path):
     assert built.exit_code == 1
     assert built.output.splitlines() == expected[:3] + expected[4:]
     assert not (tmp_path / "out" / "cv.md").exists()
+
+
+def test_a_cv_broken_in_every_file_is_reported_in_one_run(tmp_path):
+    """A linguist's first CV, with a mistake in each file it reads. Each of these stopped
+    the run alone: a theme whose theme.yaml is invalid, a .bib with a brace never closed,
+    an 'author+an' that cannot be read, a photo that is no image (and a theme template
+    that fails stopped `check` before the rest was printed)."""
+    (tmp_path / "mytheme").mkdir()
+    write(tmp_path / "mytheme" / "theme.yaml", """\
+        document: cv.tex.j2
+        layouts:
+          paragraph: {kind: txt}
+        """)
+    write(tmp_path / "mira.bib", """\
+        @article{okonkwo2021tones,
+          author = {Mira Okonkwo-Hale and Tomasz Brzęczyk},
+          author+an = {1=equal; two=equal},
+          title = {Tone Sandhi in Low-Resource Speech Models},
+          journal = {Journal of Phonetics}, year = {2021}}
+        """)
+    write(tmp_path / "talks.bib", """\
+        @misc{okonkwo2024keynote, author = {Mira Okonkwo-Hale},
+          title = {Listening {to {Igbo at Scale}, year = {2024}}
+        """)
+    (tmp_path / "mira.jpg").write_bytes(b"not a jpeg")
+    cv = write(tmp_path / "mira.yaml", """\
+        theme: mytheme
+        bibliography: [mira.bib, talks.bib]
+        person: {name: Mira Okonkwo-Hale}
+        design: {photo: mira.jpg}
+        sections:
+          papers:
+            title: Publications
+            layout: publications
+            query: {author: self, keys: [okonkwo2021tone]}
+          talks: {title: Talks, layout: publications, query: {author: self}, style: ieee-nope}
+        """)
+    checked = run("check", str(cv))
+    assert checked.exit_code == 1
+    assert [line.split(": ", 1)[0] for line in checked.output.splitlines()] == [
+        f"{tmp_path / 'mira.bib'}:1", f"{cv}:4", f"{cv}:9", f"{cv}:10",
+        f"{tmp_path / 'mytheme' / 'theme.yaml'}:1", f"{tmp_path / 'talks.bib'}:2"]
+    annotation, photo, key, style, theme, brace = checked.output.splitlines()
+    assert theme.endswith("invalid theme description: layout kind 'txt' is not one of text, "
+                          "items, publications (the CV was checked against the theme "
+                          "'classic')")
+    assert annotation.endswith("entry 'okonkwo2021tones': cannot read the annotation "
+                               "'two=equal' in 'author+an'; write it as '1=equal; 2=equal' "
+                               "(the CV leaves it out)")
+    assert "the photo 'mira.jpg' cannot be read as an image" in photo
+    assert photo.endswith("; give a JPEG or PNG file")
+    assert "the query names the key 'okonkwo2021tone'" in key
+    assert "there is no citation style 'ieee-nope'" in style
+    assert "the '{' on line 2 is never closed" in brace
+
+
+def test_a_failing_theme_template_does_not_hide_the_rest_from_check(tmp_path):
+    (tmp_path / "mytheme").mkdir()
+    write(tmp_path / "mytheme" / "theme.yaml", "extends: classic\n")
+    write(tmp_path / "mytheme" / "cv.tex.j2", "<< person.no_such_thing() >>\n")
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    cv = write(tmp_path / "cv.yaml", """\
+        theme: mytheme
+        bibliography: [refs.bib]
+        person: {name: Ada Lovelace}
+        sections:
+          papers: {title: Papers, layout: publications, query: {keys: [lovelace-engin]}}
+        """)
+    assert run("check", str(cv)).output.splitlines() == [
+        f"{cv}:5: the query names the key 'lovelace-engin', which no bibliography file has; "
+        "did you mean 'lovelace-engine'?",
+        f"{tmp_path / 'mytheme' / 'cv.tex.j2'}: template error: 'dict object' has no "
+        "attribute 'no_such_thing'"]

@@ -189,22 +189,20 @@ class Publication:
 
     @cached_property
     def _item_annotations(self) -> dict[int, frozenset[str]]:
+        """A chunk that cannot be read is left out (load_bibliography reports it)."""
         annotations: dict[int, frozenset[str]] = {}
         for chunk in self.raw_fields.get("author+an", "").split(";"):
-            if not chunk.strip():
-                continue
             match = _ITEM_ANNOTATION.fullmatch(chunk)
-            if not match:
-                raise BibcvError(
-                    f"entry {self.key!r}: cannot read the annotation {chunk.strip()!r} in "
-                    "'author+an'; write it as '1=equal; 2=equal'",
-                    self.origin,
-                )
-            if not match.group(1):
-                continue  # an annotation of the whole field: nothing a CV shows
-            words = frozenset(w.strip().casefold() for w in match.group(2).split(","))
-            annotations[int(match.group(1)) - 1] = words
+            if match and match.group(1):  # not an annotation of the whole field
+                words = frozenset(w.strip().casefold() for w in match.group(2).split(","))
+                annotations[int(match.group(1)) - 1] = words
         return annotations
+
+    def unreadable_annotations(self) -> list[str]:
+        """The chunks of 'author+an' that are no biblatex data annotation."""
+        chunks = self.raw_fields.get("author+an", "").split(";")
+        return [chunk.strip() for chunk in chunks
+                if chunk.strip() and not _ITEM_ANNOTATION.fullmatch(chunk)]
 
 
 @dataclass
@@ -225,6 +223,8 @@ class Bibliography(_Warnings):
     # BibTeX's errors inside an entry, which it (and bibcv) recovers from by skipping the
     # rest of that entry: errors for `check`, warnings for `build` and `export-bib`.
     errors: list[BibcvError] = field(default_factory=list)
+    # Files that cannot be read at all (load_bibliography's keep_errors): a build stops.
+    unread: list[BibcvError] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Publication]:
         return iter(self.entries.values())
@@ -241,21 +241,30 @@ class FileReading(_Warnings):
 
 
 def load_bibliography(paths: Iterable[Path], cache_dir: Path | None = None,
-                      encodings: dict[Path, str] | None = None) -> Bibliography:
+                      encodings: dict[Path, str] | None = None,
+                      keep_errors: bool = False) -> Bibliography:
     """Read every file in order, as BibTeX does: @string macros defined in one file serve the
     files after it; then resolve crossrefs and look for what BibTeX would flag.
 
     With a cache_dir, each file's reading is kept there under a digest of its
     content, so an unchanged file is not parsed again.  ``encodings`` gives a
-    file's encoding where the CV names it (see ``bibencoding``).
+    file's encoding where the CV names it (see ``bibencoding``).  A file that cannot be
+    read stops here; with ``keep_errors`` it is an error in ``unread``, and the other
+    files are read, so that their problems are reported in the same run.
     """
     bibliography = Bibliography()
     folded_keys: dict[str, Publication] = {}
     macros: dict[str, str] = dict(MONTH_MACROS)
     for path in paths:
         encoding = (encodings or {}).get(path)
-        read = (_read_file_cached(path, cache_dir, encoding, macros) if cache_dir
-                else _read_file(path, encoding=encoding, macros=macros))
+        try:
+            read = (_read_file_cached(path, cache_dir, encoding, macros) if cache_dir
+                    else _read_file(path, encoding=encoding, macros=macros))
+        except BibcvError as error:
+            if not keep_errors:
+                raise
+            bibliography.unread.append(error)
+            continue
         macros = read.macros
         bibliography.preambles += read.preambles
         bibliography.warnings += read.warnings
@@ -276,6 +285,7 @@ def load_bibliography(paths: Iterable[Path], cache_dir: Path | None = None,
         _check_url(publication, bibliography)
         _check_month(publication, bibliography)
         _check_date(publication, bibliography)
+        _check_annotations(publication, bibliography)
     _check_same_paper(bibliography)
     return bibliography
 
@@ -605,6 +615,14 @@ def _check_month(publication: Publication, bibliography: Bibliography) -> None:
             f"entry {publication.key!r}: cannot read the month {written!r}, so the CV shows "
             "the year alone; write month = feb (or 2), and a day as day = {1} or "
             "date = {2020-02-01}", publication.origin)
+
+
+def _check_annotations(publication: Publication, bibliography: Bibliography) -> None:
+    """An error that BibTeX reads past (it knows no annotations) and biber warns of."""
+    for chunk in publication.unreadable_annotations():
+        bibliography.errors.append(BibcvError(
+            f"entry {publication.key!r}: cannot read the annotation {chunk!r} in 'author+an'; "
+            "write it as '1=equal; 2=equal' (the CV leaves it out)", publication.origin))
 
 
 def _check_same_paper(bibliography: Bibliography) -> None:

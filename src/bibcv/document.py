@@ -110,7 +110,7 @@ def load_document(path: Path, cache_dir: Path | None = None,
     inputs = cv_inputs(cv, theme)
     digest = inputs.digest()
     bibliography = load_bibliography(cv.bibliography_files, cache_dir,
-                                     cv.bibliography_encodings)
+                                     cv.bibliography_encodings, keep_errors=True)
     document = build_document(cv, theme, bibliography, inputs, digest, cache_dir, timeout)
     if document.errors and not keep_errors:
         raise BibcvErrors(document.errors)
@@ -142,7 +142,8 @@ def build_document(cv: CV, theme: Theme, bibliography: Bibliography, inputs: Inp
     warnings = [*bibliography.warnings, *cv.warnings]
     resolver = _QueryResolver(cv, theme, bibliography, warnings,
                               bibliographies=Bibliographies(cache_dir=cache_dir, timeout=timeout),
-                              errors=[*cv.errors, *query_problems(cv, bibliography)])
+                              errors=[*cv.errors, *bibliography.unread,
+                                      *query_problems(cv, bibliography)])
     sections = resolver.sections()
     for publication in resolver.shown.values():
         warnings += formula_warnings(publication)
@@ -153,8 +154,7 @@ def build_document(cv: CV, theme: Theme, bibliography: Bibliography, inputs: Inp
         sections=sections, terms=cv.terms, bibliography=bibliography,
         publications=list(resolver.shown.values()), inputs=inputs,
         inputs_digest=inputs_digest, warnings=warnings,
-        photo=prepare_photo(cv.design.photo) if cv.design.photo else None,
-        errors=resolver.errors)
+        photo=_photo(cv, resolver.errors), errors=resolver.errors)
 
 
 @dataclass
@@ -380,6 +380,17 @@ class _QueryResolver:
         return view_publications(papers, self.style(options, in_section, section),
                                  labels or None,
                                  self.warnings)
+
+
+def _photo(cv: CV, errors: list[BibcvError]) -> PreparedPhoto | None:
+    """The photo made ready; one that cannot be read as an image is an error."""
+    if cv.design.photo is None:
+        return None
+    try:
+        return prepare_photo(cv.design.photo)
+    except BibcvError as error:
+        errors.append(error)
+        return None
 
 
 def _contact(cv: CV, theme: Theme) -> list[ContactLine]:

@@ -116,7 +116,11 @@ def _theme(data: LocatedDict) -> tuple[Theme, list[BibcvError]]:
         stand_in = closest(name, builtin_themes()) or DEFAULT_THEME
         problem = BibcvError(f"{error}{did_you_mean(name, builtin_themes())} (the rest of the "
                              f"CV was checked against the theme {stand_in!r})", origin)
-        return load_theme(find_theme(stand_in, origin.file.parent)), [problem]
+    except BibcvError as error:  # the theme's own files are broken
+        stand_in = DEFAULT_THEME
+        problem = BibcvError(f"{error.message} (the CV was checked against the theme "
+                             f"{stand_in!r})", error.origin)
+    return load_theme(find_theme(stand_in, origin.file.parent)), [problem]
 
 
 # --- checks the format cannot make: files that must exist, sections that must be there ---

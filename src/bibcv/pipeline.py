@@ -16,7 +16,7 @@ from bibcv.atomic import write_text_atomically
 from bibcv.bibliography import Publication, load_bibliography
 from bibcv.cvfiles import CV_SUFFIXES
 from bibcv.document import Document, load_document
-from bibcv.errors import BibcvError, Origin, in_reading_order
+from bibcv.errors import BibcvError, Origin, each_problem, in_reading_order
 from bibcv.export import export_bibtex
 from bibcv.incremental import STATE_DIR, record_build
 
@@ -123,11 +123,16 @@ def check_cv(path: Path) -> Checked:
     from bibcv.backends.markdown import render_markdown
 
     document = load_document(path, keep_errors=True)
-    render_tex(document)
+    errors = document.errors + document.bibliography.errors
+    renders = [render_tex, render_markdown]
     if document.theme.html_document is not None:
-        render_html(document)
-    render_markdown(document)
-    return Checked(errors=document.errors + document.bibliography.errors,
+        renders.append(render_html)
+    for render in renders:  # a theme's template that fails is reported with the rest
+        try:
+            render(document)
+        except BibcvError as error:
+            errors += each_problem(error)
+    return Checked(errors=errors,
                    warnings=document.warnings + document.bibliography.incomplete)
 
 

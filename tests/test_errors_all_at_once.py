@@ -496,3 +496,18 @@ def test_a_failing_theme_template_does_not_hide_the_rest_from_check(tmp_path):
         "did you mean 'lovelace-engine'?",
         f"{tmp_path / 'mytheme' / 'cv.tex.j2'}: template error: 'dict object' has no "
         "attribute 'no_such_thing'"]
+
+
+def test_every_value_yaml_cannot_take_is_reported_at_once(tmp_path):
+    """A key written twice, a value its tag cannot make and a control character stopped
+    reading the file at the first of them."""
+    cv = tmp_path / "cv.yaml"
+    cv.write_text('person:\n  name: Ada Lovelace\n  name: Ada King\nsections:\n'
+                  '  a: {title: "A\\x07b", layout: paragraph, text: !!int abc}\n'
+                  "  b: {title: B, title: C, layout: paragraph, text: t}\n", encoding="utf-8")
+    assert run("check", str(cv)).output.splitlines() == [
+        f"{cv}:3: the key 'name' is written twice in this mapping",
+        f"{cv}:5: cannot read this value: invalid literal for int() with base 10: 'abc'",
+        f"{cv}:5: the text contains the control character U+0007; remove it (it is invisible "
+        "and cannot be printed)",
+        f"{cv}:6: the key 'title' is written twice in this mapping"]

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from bibcv.cjk import join_unspaced_lines
-from bibcv.errors import BibcvError, Origin
+from bibcv.errors import BibcvError, BibcvErrors, Origin
 from bibcv.richtext import MarkupError, check_characters
 
 # libyaml's parser when PyYAML has it: several times faster, same nodes and marks.
@@ -88,7 +88,10 @@ def read_yaml(path: Path) -> LocatedDict:
         raise BibcvError(f"YAML cannot read this file: {error}", Origin(path, line)) from None
     if node is None:
         return LocatedDict(Origin(path, 1))
-    value = _build(node, path, yaml.SafeLoader(""), (), _AliasBudget())
+    reading = _Reading()
+    value = _build(node, path, yaml.SafeLoader(""), (), reading)
+    if reading.problems:
+        raise BibcvErrors(reading.problems)
     if not isinstance(value, LocatedDict):
         raise BibcvError("the file must be a YAML mapping (key: value lines)", Origin(path, 1))
     return value
@@ -127,10 +130,13 @@ def _syntax_hint(problem: str, context: str, line: str, column: int) -> str:
 
 
 @dataclass
-class _AliasBudget:
-    """How many values aliases may copy: ``*x`` repeats all of ``&x``, and aliases of
+class _Reading:
+    """One file's values as they are built: the problems found so far, each at its line
+    (a key written twice, a value that cannot be read: all reported together), and how
+    many values aliases may still copy: ``*x`` repeats all of ``&x``, and aliases of
     aliases multiply ("billion laughs": nine lines that would take gigabytes)."""
 
+    problems: list[BibcvError] = field(default_factory=list)
     left: int = MAX_ALIASED_VALUES
     built: set[int] = field(default_factory=set)
 
@@ -147,41 +153,45 @@ class _AliasBudget:
 
 
 def _build(node: yaml.Node, path: Path, scalars: yaml.SafeLoader,
-           enclosing: tuple[int, ...], budget: _AliasBudget) -> Any:
+           enclosing: tuple[int, ...], reading: _Reading) -> Any:
     """Our located values from YAML's nodes; enclosing guards against an alias to itself."""
     origin = Origin(path, node.start_mark.line + 1)
     if id(node) in enclosing:
         raise BibcvError("this YAML alias refers to a mapping or list that contains it", origin)
-    budget.spend(node, origin)
+    reading.spend(node, origin)
     enclosing = (*enclosing, id(node))
     if isinstance(node, yaml.MappingNode):
         mapping = LocatedDict(origin)
         for key_node, value_node in node.value:
-            key = _build(key_node, path, scalars, enclosing, budget)
+            key = _build(key_node, path, scalars, enclosing, reading)
             if not isinstance(key, str):
-                raise BibcvError(f"keys must be text, not {key!r}", origin)
+                reading.problems.append(BibcvError(f"keys must be text, not {key!r}", origin))
+                continue
             if key in mapping:
-                raise BibcvError(f"the key {key!r} is written twice in this mapping",
-                                 Origin(path, key_node.start_mark.line + 1))
-            mapping[key] = _build(value_node, path, scalars, enclosing, budget)
+                reading.problems.append(BibcvError(
+                    f"the key {key!r} is written twice in this mapping",
+                    Origin(path, key_node.start_mark.line + 1)))
+                continue
+            mapping[key] = _build(value_node, path, scalars, enclosing, reading)
             mapping.key_origins[key] = Origin(path, key_node.start_mark.line + 1)
         return mapping
     if isinstance(node, yaml.SequenceNode):
         items = LocatedList(origin)
         for item_node in node.value:
-            items.append(_build(item_node, path, scalars, enclosing, budget))
+            items.append(_build(item_node, path, scalars, enclosing, reading))
             items.item_origins.append(Origin(path, item_node.start_mark.line + 1))
         return items
     try:
         value = scalars.construct_object(node)
     except (yaml.YAMLError, ValueError) as error:  # e.g. `!!int abc`, `!!timestamp 2023-02-30`
         problem = getattr(error, "problem", None) or str(error)
-        raise BibcvError(f"cannot read this value: {problem}", origin) from None
+        reading.problems.append(BibcvError(f"cannot read this value: {problem}", origin))
+        return None
     if isinstance(value, str):
         try:
             check_characters(value)
         except MarkupError as error:
-            raise BibcvError(str(error), origin) from None
+            reading.problems.append(BibcvError(str(error), origin))
         if node.end_mark.line > node.start_mark.line:  # written over lines: YAML folded them
             value = join_unspaced_lines(value)
     return value

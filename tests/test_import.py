@@ -216,3 +216,21 @@ def test_a_site_imported_from_its_own_folder_is_named_in_the_cvs_first_comment(
     assert result.exit_code == 0, result.output
     first = (site / "cv" / "ada.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == "# Imported by `bibcv import` from the al-folio site ada-site."
+@pytest.mark.parametrize(("language", "titles"), [
+    ("french", ["Welcome to RenderCV", "Formation", "Expérience professionnelle", "Projets",
+                "Publications", "Selected Honors", "Compétences", "Brevets", "Invited Talks"]),
+    ("mandarin_chinese", ["Welcome to RenderCV", "教育背景", "工作经历", "项目经历", "发表论文",
+                          "Selected Honors", "技能", "专利", "Invited Talks"]),
+    ("english", ["Welcome to RenderCV", "Education", "Experience", "Projects", "Publications",
+                 "Selected Honors", "Skills", "Patents", "Invited Talks"]),
+])
+def test_a_rendercv_cvs_known_sections_are_titled_in_its_language(tmp_path, language, titles):
+    """A French CV's `education:` was titled "Education": the keys the locales know are
+    titled in the CV's language, any other as written; the ids stay the keys."""
+    text = (SOURCES / "rendercv" / "John_Doe_ClassicTheme_CV.yaml").read_text(encoding="utf-8")
+    cv, _ = rendercv_import(tmp_path, text.replace("language: english", f"language: {language}"))
+    sections = yaml.safe_load(cv.read_text(encoding="utf-8"))["sections"]
+    assert [section["title"] for section in sections.values()] == titles
+    assert list(sections) == ["welcome_to_rendercv", "education", "experience", "projects",
+                              "publications", "selected_honors", "skills", "patents",
+                              "invited_talks"]

@@ -133,6 +133,7 @@ def test_at_least_ten_languages_are_built_in_and_complete():
         locale = load_locale(code)
         assert locale.warnings == ()
         assert set(locale.terms) == set(ENGLISH)
+        assert set(locale.sections) == set(load_locale("en").sections)
 
 
 def test_the_english_cv_shows_every_english_word(outputs):

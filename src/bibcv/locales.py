@@ -3,9 +3,10 @@
 ``src/bibcv/locales/<code>.yaml`` holds a language's words (``terms``): the
 citation style's ("In", "pp. {}", "PhD thesis"), month names and the date
 pattern, list separators, the publication states, "Last updated", the labels
-of the web page's buttons and the contact kinds.  English (``en.yaml``) is the
-base: a word another file lacks is taken from it, with a warning naming the
-words.  Adding a language is adding a file; no code changes.
+of the web page's buttons and the contact kinds; and the titles ``bibcv import``
+gives the sections it knows (``sections``).  English (``en.yaml``) is the base:
+a word another file lacks is taken from it, with a warning naming the words.
+Adding a language is adding a file; no code changes.
 
 Only the files a CV needs are read (English and its own language), once per
 process, so a CV in English pays for one small YAML file.
@@ -42,6 +43,9 @@ class Locale:
     code: str  # the file's code: "zh-Hant"
     name: str  # the language's own name: "繁體中文"
     terms: Mapping[str, str]
+    # Titles of the sections a CV commonly has, by RenderCV's keys (education: Formation),
+    # for `bibcv import`: words a CV's author writes, so not among the terms bibcv prints.
+    sections: Mapping[str, str] = field(default_factory=dict)
     cjk: bool = False  # set as Chinese, Japanese or Korean text (xeCJK in the PDF)
     fontconfig_lang: str = ""  # fontconfig's language for its CJK font ("zh-cn", "ja")
     cjk_fonts: tuple[str, ...] = ()  # preferred CJK font families, best first
@@ -87,29 +91,44 @@ def load_locale(code: str) -> Locale:
     """A built-in locale by its file's code, English filling in what it lacks."""
     path = LOCALES / f"{code}.yaml"
     data = _read(path)
-    terms = {str(key): str(value) for key, value in (data.get("terms") or {}).items()}
     web_fonts = data.get("web_fonts") or {}
     warnings: list[BibcvError] = []
-    if code != BASE_LANGUAGE:
-        base = load_locale(BASE_LANGUAGE).terms
-        missing = [key for key in base if key not in terms]
-        if missing:
-            warnings.append(BibcvError(
-                f"the {code} locale lacks {', '.join(missing)}; English is used for "
-                f"{'it' if len(missing) == 1 else 'them'} until they are translated", Origin(path)))
-        extra = [key for key in terms if key not in base]
-        if extra:
-            warnings.append(BibcvError(
-                f"the {code} locale has words English does not: {', '.join(extra)}; they are "
-                "never printed (check their spelling against en.yaml)", Origin(path)))
-        terms = {key: terms.get(key, word) for key, word in base.items()}
-    return Locale(code=code, name=str(data.get("name", code)), terms=terms,
+    terms = _words(data, "terms", code, path, warnings)
+    sections = _words(data, "sections", code, path, warnings)
+    return Locale(code=code, name=str(data.get("name", code)), terms=terms, sections=sections,
                   cjk=bool(data.get("cjk", False)),
                   fontconfig_lang=str(data.get("fontconfig_lang", "")),
                   cjk_fonts=tuple(str(name) for name in data.get("cjk_fonts") or ()),
                   web_serif=tuple(str(name) for name in web_fonts.get("serif") or ()),
                   web_sans=tuple(str(name) for name in web_fonts.get("sans") or ()),
                   warnings=tuple(warnings))
+
+
+# How a warning names a locale's words of each part: terms are printed, section titles
+# written into an imported CV.
+_PARTS = {"terms": ("", "words", "printed"),
+          "sections": ("the section titles ", "section titles", "used")}
+
+
+def _words(data: dict, part: str, code: str, path: Path,
+           warnings: list[BibcvError]) -> dict[str, str]:
+    """A locale's `terms` (or `sections`), English's words filling in what it lacks."""
+    words = {str(key): str(value) for key, value in (data.get(part) or {}).items()}
+    if code == BASE_LANGUAGE:
+        return words
+    base = getattr(load_locale(BASE_LANGUAGE), part)
+    lacks, has, use = _PARTS[part]
+    missing = [key for key in base if key not in words]
+    if missing:
+        warnings.append(BibcvError(
+            f"the {code} locale lacks {lacks}{', '.join(missing)}; English is used for "
+            f"{'it' if len(missing) == 1 else 'them'} until they are translated", Origin(path)))
+    extra = [key for key in words if key not in base]
+    if extra:
+        warnings.append(BibcvError(
+            f"the {code} locale has {has} English does not: {', '.join(extra)}; they are "
+            f"never {use} (check their spelling against en.yaml)", Origin(path)))
+    return {key: words.get(key, word) for key, word in base.items()}
 
 
 def _read(path: Path) -> dict:

@@ -32,15 +32,18 @@ class Imported:
     not_carried: list[str] = field(default_factory=list)
     language: str = ""  # a BCP 47 code bibcv has words for; "" for English
 
-    def section(self, title: str, layout: str, **content: object) -> None:
-        ident = re.sub(r"[^a-z0-9]+", "_", to_ascii(title).lower()).strip("_") or "section"
+    def section(self, title: str, layout: str, key: str = "", **content: object) -> None:
+        """A section, its id from the source's key for it (else from its title): a
+        RenderCV key `education` titled 教育背景 stays `education`."""
+        ident = re.sub(r"[^a-z0-9]+", "_", to_ascii(key or title).lower()).strip("_")
+        ident = ident or "section"
         while ident in self.sections:
             ident += "_"
         self.sections[ident] = {"title": markdown(title), "layout": layout, **content}
 
-    def items(self, title: str, layout: str, items: list[dict]) -> None:
+    def items(self, title: str, layout: str, items: list[dict], key: str = "") -> None:
         if items:
-            self.section(title, layout, items=items)
+            self.section(title, layout, key, items=items)
 
     def add_contact(self, kind: str, value: object, where: str) -> None:
         text = str(value or "").strip()
@@ -53,11 +56,11 @@ class Imported:
         else:
             self.contact[kind] = text
 
-    def publications(self, title: str, entries: list[Publication]) -> None:
+    def publications(self, title: str, entries: list[Publication], key: str = "") -> None:
         if not entries:
             return
         self.entries += entries
-        self.section(title, "publications", query={"keys": [e.key for e in entries]})
+        self.section(title, "publications", key, query={"keys": [e.key for e in entries]})
 
 
 def plain(value: object) -> str:

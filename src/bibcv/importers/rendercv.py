@@ -4,7 +4,8 @@ RenderCV tells its entry types apart by their keys, and so does this: text,
 education, experience, normal, publication, one-line, bullet and numbered
 entries.  Its `design` and `settings` are its look, which a bibcv theme
 replaces: they are listed as not carried over.  Of its `locale`, the language
-becomes the CV's `language:` (bibcv has its own words for it); RenderCV 1.x's
+becomes the CV's `language:` (bibcv has its own words for it), and the sections
+it knows (education, experience, …) are titled in it; RenderCV 1.x's
 `locale_catalog` names no language.
 
 A publication's venue is RenderCV's one `journal` key, which its schema calls
@@ -16,6 +17,7 @@ journal article.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
@@ -30,7 +32,7 @@ from bibcv.fetch.records import (
     year_and_month,
 )
 from bibcv.importers.common import Imported, date_range, linked, markdown
-from bibcv.locales import BASE_LANGUAGE, language_tag, locale_code
+from bibcv.locales import BASE_LANGUAGE, language_tag, load_locale, locale_code
 
 KNOWN = {"institution", "area", "degree", "company", "position", "name", "title", "authors",
          "date", "start_date", "end_date", "location", "summary", "highlights", "doi", "url",
@@ -62,8 +64,9 @@ def import_rendercv(path: Path) -> Imported:
             imported.not_carried.append(f"{key}: RenderCV's {key} (a bibcv theme "
                                         "sets the look)")
     _contact(cv, imported)
-    for title, entries in (cv.get("sections") or {}).items():
-        _section(_title(str(title)), entries or [], imported)
+    titles = load_locale(locale_code(imported.language) or BASE_LANGUAGE).sections
+    for key, entries in (cv.get("sections") or {}).items():
+        _section(str(key), _title(str(key), titles), entries or [], imported)
     return imported
 
 
@@ -110,27 +113,32 @@ def _contact(cv: dict, imported: Imported) -> None:
             imported.not_carried.append(f"{key}: {cv[key]!r}")
 
 
-def _title(key: str) -> str:
-    """RenderCV's section titles: snake_case keys become Title Case words."""
+def _title(key: str, titles: Mapping[str, str]) -> str:
+    """A section's title: a key the locales know (education, experience, publications,
+    …) in the CV's language, so that a French CV's `education:` is "Formation"; any
+    other key as written, its snake_case words in Title Case."""
+    known = titles.get(key.casefold().replace(" ", "_"))
+    if known:
+        return known
     if "_" in key or key.islower():
         return " ".join(word[:1].upper() + word[1:] for word in key.replace("_", " ").split())
     return key
 
 
-def _section(title: str, entries: list, imported: Imported) -> None:
+def _section(key: str, title: str, entries: list, imported: Imported) -> None:
     if all(isinstance(entry, str) for entry in entries):
-        imported.section(title, "paragraph", text="\n\n".join(markdown(e) for e in entries))
+        imported.section(title, "paragraph", key, text="\n\n".join(markdown(e) for e in entries))
         return
     first = entries[0]
     if "authors" in first and "title" in first:
-        imported.publications(title, _publications(entries, imported))
+        imported.publications(title, _publications(entries, imported), key)
     elif {"label", "details"} <= set(first) or {"bullet"} & set(first) or {
             "number", "reversed_number"} & set(first):
         items = [{"text": markdown(_one_line(entry))} for entry in entries]
-        imported.items(title, "bullets", items)
+        imported.items(title, "bullets", items, key)
     else:
         items = [_entry(entry, imported) for entry in entries]
-        imported.items(title, "entries", items)
+        imported.items(title, "entries", items, key)
 
 
 def _one_line(entry: dict) -> str:

@@ -234,3 +234,28 @@ def test_a_rendercv_cvs_known_sections_are_titled_in_its_language(tmp_path, lang
     assert list(sections) == ["welcome_to_rendercv", "education", "experience", "projects",
                               "publications", "selected_honors", "skills", "patents",
                               "invited_talks"]
+
+
+def test_venue_words_tell_journals_cited_with_a_year_from_conferences():
+    """"PNAS 2021" was a conference paper (a short name with a year, as NeurIPS 2023 is),
+    and so were "Proceedings of the National Academy of Sciences" and "Proceedings of the
+    IEEE"; "Proc. ICML 2020" was a journal article, as "Proc." never matched (a word
+    boundary does not follow a dot)."""
+    from bibcv.importers.common import venue_kind
+
+    journals = ["PNAS 2021", "JMLR 2020", "TPAMI 2022", "Nature Communications 2019",
+                "Proceedings of the National Academy of Sciences", "Proceedings of the IEEE",
+                "Proc. IEEE, 2019", "Phys. Rev. Lett. 2020", "J. Mach. Learn. Res.",
+                "IEEE Robotics and Automation Letters 2022", "Annalen der Physik"]
+    conferences = ["NeurIPS 2023", "ICML'22", "ACL 2023", "CVPR 2024", "Proc. ICML 2020",
+                   "Proceedings of the IEEE International Conference on Robotics and Automation",
+                   "Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern "
+                   "Recognition", "NeurIPS Workshop on Efficient Learning",
+                   "Conf. on Uncertainty in Artificial Intelligence"]
+    assert {venue: venue_kind(venue) for venue in journals} == dict.fromkeys(
+        journals, ("article", "journal"))
+    assert {venue: venue_kind(venue) for venue in conferences} == dict.fromkeys(
+        conferences, ("inproceedings", "booktitle"))
+    assert (venue_kind("MIT Press"), venue_kind("Hooli")) == (("book", "publisher"), None)
+
+

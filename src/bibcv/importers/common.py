@@ -21,6 +21,43 @@ _TAG = re.compile(r"<[^>]+>")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "June", "July", "Aug", "Sept", "Oct", "Nov", "Dec")
 
 
+# A publication's venue as one line of text (RenderCV's `journal`, "the journal,
+# conference, or venue"; JSON Resume's `publisher`): its words tell what it is.  Journals
+# first, as some are "Proceedings of …" (PNAS, Proceedings of the IEEE, PACM) and some are
+# cited by a short name with a year as conferences are (PNAS 2021, TPAMI 2022); then
+# conferences, by their words or a short name with the edition's year (NeurIPS 2023,
+# ICML'22); then a book's publisher.  An abbreviation's dot ends a word: "Proc." has no
+# word boundary after it, so such words are matched by their start.
+_PREPRINT = re.compile(r"\b(arxiv|biorxiv|medrxiv|chemrxiv|ssrn|preprint)\b", re.IGNORECASE)
+_JOURNAL = re.compile(
+    r"\b(journal|transactions|letters|reviews?|annals|annalen|annales|bulletin|magazine|"
+    r"quarterly|acta|zeitschrift|revue|revista|rivista)\b|\b(j|trans|lett|rev|ann|bull|"
+    r"commun|phys|nat)\.|^proc(eedings|\.) (of )?(the )?(national academy|natl\. acad|"
+    r"royal society|r\. soc|vldb endow|acm on|ieee\s*($|[,(]|\d))|"
+    r"^(pnas|jacs|jama|nejm|bmj|prl|plos|jmlr|tmlr|tacl|tpami|ijcv|cacm|tog|tkde|tnnls|"
+    r"tip|tse|tosem|tvcg|tocs|tpds|pvldb|nature|science|cell|elife|lancet)\b", re.IGNORECASE)
+_CONFERENCE = re.compile(r"\b(conference|proceedings|symposium|workshop|congress|"
+                         r"colloquium|meeting)\b|\b(conf|proc|symp)\.", re.IGNORECASE)
+_SHORT_NAME_AND_YEAR = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*\s*(?:'\d{2}|(?:19|20)\d{2})\b")
+_PUBLISHER = re.compile(r"\b(press|publishers?|publishing|verlag|éditions|editorial|editora)\b",
+                        re.IGNORECASE)
+
+
+def venue_kind(venue: str) -> tuple[str, str] | None:
+    """The BibTeX type a venue's words show and the field that holds the venue, or None
+    when they show none (each importer has its own default: RenderCV's key is a
+    journal's, JSON Resume's a publisher's)."""
+    if _PREPRINT.search(venue):
+        return "misc", "howpublished"
+    if _JOURNAL.search(venue):
+        return "article", "journal"
+    if _CONFERENCE.search(venue) or _SHORT_NAME_AND_YEAR.match(venue):
+        return "inproceedings", "booktitle"
+    if _PUBLISHER.search(venue):
+        return "book", "publisher"
+    return None
+
+
 @dataclass
 class Imported:
     name: str

@@ -10,13 +10,12 @@ it knows (education, experience, …) are titled in it; RenderCV 1.x's
 
 A publication's venue is RenderCV's one `journal` key, which its schema calls
 "the journal, conference, or venue": its words tell a conference paper
-("Proceedings of …", "NeurIPS 2023") and a preprint ("arXiv preprint") from a
-journal article.
+("Proceedings of …", "NeurIPS 2023"), a preprint ("arXiv preprint") and a book
+(a publisher) from a journal article ("PNAS 2021"), by importers.common's rule.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from bibcv.fetch.records import (
     publication,
     year_and_month,
 )
-from bibcv.importers.common import Imported, date_range, linked, markdown
+from bibcv.importers.common import Imported, date_range, linked, markdown, venue_kind
 from bibcv.locales import BASE_LANGUAGE, language_tag, load_locale, locale_code
 
 KNOWN = {"institution", "area", "degree", "company", "position", "name", "title", "authors",
@@ -42,12 +41,6 @@ SCHOLAR = "https://scholar.google.com/citations?user={}"
 # as locales.LANGUAGE_CODES does but for its "portuguese", which is not babel's European
 # Portuguese; 2.0 to 2.3 took an ISO 639-1 code, which is already a BCP 47 code.
 RENDERCV_PORTUGUESE = "pt"
-_PREPRINT = re.compile(r"\b(arxiv|biorxiv|medrxiv|chemrxiv|ssrn|preprint)\b", re.IGNORECASE)
-_CONFERENCE = re.compile(r"\b(conference|conf\.|proceedings|proc\.|symposium|workshop|"
-                         r"congress|colloquium|meeting)\b", re.IGNORECASE)
-# A short name with its edition's year, as conferences are named (NeurIPS 2023, ICML'22);
-# a journal is named without a year.
-_SHORT_NAME_AND_YEAR = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*\s*(?:'\d{2}|(?:19|20)\d{2})\b")
 
 
 def import_rendercv(path: Path) -> Imported:
@@ -199,9 +192,8 @@ def _publications(entries: list[dict], imported: Imported) -> list[Publication]:
 
 
 def _venue_kind(venue: str) -> tuple[str, str]:
-    """The BibTeX type a venue's words show, and the field that holds the venue."""
-    if not venue or _PREPRINT.search(venue):
+    """The BibTeX type a venue's words show, and the field that holds the venue: RenderCV's
+    key is a journal's, so a venue whose words show nothing is a journal."""
+    if not venue:
         return "misc", "howpublished"
-    if _CONFERENCE.search(venue) or _SHORT_NAME_AND_YEAR.match(venue):
-        return "inproceedings", "booktitle"
-    return "article", "journal"
+    return venue_kind(venue) or ("article", "journal")

@@ -259,3 +259,31 @@ def test_venue_words_tell_journals_cited_with_a_year_from_conferences():
     assert (venue_kind("MIT Press"), venue_kind("Hooli")) == (("book", "publisher"), None)
 
 
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("al-folio-einstein.resume.json", [("article", "journal", "Annalen der Physik")] * 3),
+    ("milintsevich.resume.json", [
+        ("inproceedings", "booktitle", "6th Clinical Natural Language Processing Workshop "
+         "(Clinical NLP) at NAACL 2024"),
+        ("inproceedings", "booktitle", "9th Workshop on Computational Linguistics and Clinical "
+         "Psychology (CLPsych 2024)"),
+        ("inproceedings", "booktitle", "Joint International Conference on Computational "
+         "Linguistics, Language Resources and Evaluation (LREC-COLING 2024)")]),
+    ("sample.resume.json", [("misc", "howpublished", "Hooli")]),
+])
+def test_a_json_resume_publisher_makes_an_article_a_conference_paper_or_misc(
+        tmp_path, name, expected):
+    """Every JSON Resume publication was @misc, its publisher as howpublished: Einstein's
+    papers in Annalen der Physik and workshop papers alike.  The publisher's words choose
+    the type, by the rule RenderCV's venues go by."""
+    cv = tmp_path / "cv" / "imported.yaml"
+    result = CliRunner().invoke(main, ["import", "jsonresume",
+                                       str(SOURCES / "jsonresume" / name), "-o", str(cv)])
+    assert result.exit_code == 0, result.output
+    entries = load_bibliography([tmp_path / "bib" / "imported.bib"]).entries.values()
+    assert sorted((entry.entry_type, field, entry.text(field)) for entry in entries
+                  for field in ("journal", "booktitle", "howpublished", "publisher")
+                  if entry.text(field)) == expected
+
+

@@ -8,7 +8,7 @@ from pathlib import Path
 from bibcv.bibliography import Publication
 from bibcv.errors import BibcvError
 from bibcv.fetch.records import make_key, plain_to_bibtex, publication, year_and_month
-from bibcv.importers.common import Imported, date_range, linked, plain, when
+from bibcv.importers.common import Imported, date_range, linked, plain, venue_kind, when
 
 NETWORKS = {"github": "github", "gitlab": "gitlab", "linkedin": "linkedin", "twitter": "twitter",
             "x": "twitter", "orcid": "orcid", "google scholar": "scholar"}
@@ -141,19 +141,24 @@ LISTS = {
 
 
 def _publications(entries: list[dict]) -> list[Publication]:
-    """JSON Resume lists no authors: the entries have none (a CV shows them by key)."""
+    """JSON Resume lists no authors: the entries have none (a CV shows them by key).  Its
+    `publisher` is often the journal or conference: its words choose the type, as a
+    RenderCV venue's do; one that shows nothing (a company's name) is how it was
+    published, in a @misc."""
     found: list[Publication] = []
     taken: set[str] = set()
     for entry in entries:
         date = str(entry.get("releaseDate") or "")
+        venue = str(entry.get("publisher") or "").strip()
+        entry_type, venue_field = venue_kind(venue) or ("misc", "howpublished")
         fields = {
             "title": plain_to_bibtex(str(entry.get("name", ""))),
-            "howpublished": plain_to_bibtex(str(entry.get("publisher") or "")),
+            venue_field: plain_to_bibtex(venue),
             **year_and_month(date),
             "url": str(entry.get("url") or ""),
             "note": plain_to_bibtex(str(entry.get("summary") or "")),
         }
-        paper = publication("misc", fields)
+        paper = publication(entry_type, fields)
         paper.key = make_key(paper, "{title}{year}", taken)
         found.append(paper)
     return found

@@ -133,3 +133,32 @@ def test_an_export_of_a_cv_without_publications_says_why_it_is_empty(tmp_path):
     assert result.stderr.strip() == (f"wrote 0 entries to {tmp_path / 'v1.bib'} "
                                      "(no publications section or query selects any entry)")
     assert (tmp_path / "v1.bib").read_text() == ""
+
+
+def test_a_season_in_month_survives_bibtex_biber_and_bibcv(tmp_path):
+    """export-bib wrote month = {Winter} as written: bibtex prints it, but biber reads a
+    month as a number alone and `biber --tool` made the date 2007-00.  The export keeps the
+    month for bibtex and adds biblatex's season date (2007-24) for biber."""
+    source = write(tmp_path / "a.bib", """\
+        @article{w, author = {Ada Lovelace}, title = {Notes}, journal = {J}, year = {2007},
+          month = {Winter}}
+        @article{f, author = {Ada Lovelace}, title = {Sketch}, journal = {J}, year = {1843},
+          month = {fall}}
+        """)
+    exported = tmp_path / "exported.bib"
+    exported.write_text(export_bib([source]).text, encoding="utf-8")
+    out = tmp_path / "biber.bib"
+    subprocess.run(["biber", "--tool", "--quiet", f"--output-file={out}", str(exported)],
+                   cwd=tmp_path, check=True, capture_output=True, stdin=subprocess.DEVNULL)
+    biber = out.read_text(encoding="utf-8")
+    assert "DATE = {2007-24}" in biber and "DATE = {1843-23}" in biber, biber
+    (tmp_path / "doc.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{exported}\n",
+                                      encoding="utf-8")
+    subprocess.run(["bibtex", "doc"], cwd=tmp_path, capture_output=True, stdin=subprocess.DEVNULL)
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+    assert "{\\em J}, Winter 2007." in bbl and "{\\em J}, fall 1843." in bbl, bbl
+    again, reread = reexport(exported.read_text(encoding="utf-8"), tmp_path, "again.bib")
+    assert again == exported.read_text(encoding="utf-8")
+    assert [(entry.season, entry.month) for entry in reread] == [("winter", None),
+                                                                ("autumn", None)]
+    assert reread.warnings == []

@@ -61,11 +61,11 @@ def test_a_season_in_month_is_advised_as_a_season_not_as_feb(tmp_path):
     assert warnings == [
         f"{bib}:1: entry 'winter': the month 'Winter' is a season, which the CV prints with "
         "the year, as BibTeX's styles do; biblatex (biber) ignores a season in month, so for "
-        "biblatex write date = {2020-24} instead (-21 spring, -22 summer, -23 autumn, -24 "
+        "biblatex write date = {2020-24} beside it (-21 spring, -22 summer, -23 autumn, -24 "
         "winter)",
         f"{bib}:3: entry 'fall': the month 'Fall 2019' is a season, which the CV prints with "
         "the year, as BibTeX's styles do; biblatex (biber) ignores a season in month, so for "
-        "biblatex write date = {2019-23} instead (-21 spring, -22 summer, -23 autumn, -24 "
+        "biblatex write date = {2019-23} beside it (-21 spring, -22 summer, -23 autumn, -24 "
         "winter)"]
     assert not any("feb" in warning for warning in warnings)
 

@@ -602,6 +602,8 @@ def _check_month(publication: Publication, bibliography: Bibliography) -> None:
     """A month the CV cannot read would vanish from the citation: say so."""
     written = publication.text("month")
     if written and publication.season:
+        if _SEASON_DATE.fullmatch(publication.raw_fields.get("date", "")):
+            return  # the season for biber beside the one for bibtex, as export-bib writes it
         number = SEASONS.index(publication.season) + 21
         year_in_month = re.search(r"(?<![0-9])[0-9]{4}(?![0-9])", written)
         year = publication.year or (year_in_month.group() if year_in_month else "YYYY")
@@ -609,7 +611,7 @@ def _check_month(publication: Publication, bibliography: Bibliography) -> None:
             f"entry {publication.key!r}: the month {written!r} is a season, which the CV "
             "prints with the year, as BibTeX's styles do; biblatex (biber) ignores a season "
             f"in month, so for biblatex write date = {{{year}-{number}}} "
-            "instead (-21 spring, -22 summer, -23 autumn, -24 winter)", publication.origin)
+            "beside it (-21 spring, -22 summer, -23 autumn, -24 winter)", publication.origin)
     elif written and publication.month is None:
         bibliography.warn(
             f"entry {publication.key!r}: cannot read the month {written!r}, so the CV shows "

@@ -4,7 +4,8 @@ The output is normalised so that exporting it again gives the same bytes:
 macros and crossrefs are already resolved by the reader; fields come in a
 fixed order, one per line, each value in braces with white space collapsed;
 names are written ``von Last, Jr, First`` joined by `` and ``; months become
-the month macros; a bare ``&``, ``%`` or ``#`` is escaped so LaTeX prints it.
+the month macros (a season stays as written, with its biblatex date beside it);
+a bare ``&``, ``%`` or ``#`` is escaped so LaTeX prints it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bibcv.bibliography import Publication, is_verbatim
+from bibcv.bibliography import SEASONS, Publication, is_verbatim
 from bibcv.bibtex_values import BARE_SPECIAL, MONTH_NAMES, month_number
 from bibcv.names import split_name, split_name_list
 from bibcv.style import LINK_FIELDS
@@ -57,12 +58,25 @@ def export_bibtex(publications: Iterable[Publication], preambles: Iterable[str] 
 
 def format_entry(publication: Publication, strip_cv_fields: bool = False) -> str:
     lines = [f"@{publication.entry_type}{{{publication.key},"]
-    for name in _ordered(publication.raw_fields):
+    fields = _with_season_date(publication)
+    for name in _ordered(fields):
         if strip_cv_fields and is_cv_only(name):
             continue
-        lines.append(f"  {name} = {format_value(name, publication.raw_fields[name])},")
+        lines.append(f"  {name} = {format_value(name, fields[name])},")
     lines.append("}")
     return "\n".join(lines)
+
+
+def _with_season_date(publication: Publication) -> dict[str, str]:
+    """The fields, and a season written in month (month = {Winter}) also as biblatex's
+    season date (date = {2007-24}): bibtex prints the month as written and ignores the
+    date ("Winter 2007"), while biber reads a month as a number alone (it made the
+    season 2007-00) and takes the date, so each keeps the season."""
+    fields = publication.raw_fields
+    season = publication.season
+    if "date" in fields or not season or not publication.has_clean_year:
+        return fields
+    return {**fields, "date": f"{publication.year_text}-{SEASONS.index(season) + 21}"}
 
 
 def format_value(field: str, raw: str) -> str:

@@ -7,6 +7,7 @@
 #   make test  run the test suite (it compiles real PDFs, runs bibtex and biber)
 #   make test-deep  run the Markdown and HTML property tests with 20,000 new examples each
 #   make bench time builds (see scripts/bench_build.py and scripts/bench_bib.py)
+#   make images remake the README's pictures in docs/ from bibcv's own output
 # Both set up what is missing first: a .venv with bibcv installed, and the TeX
 # Live pieces and fonts from Debian packages (see scripts/system-deps.sh).
 
@@ -25,7 +26,7 @@ SOURCES := $(wildcard src/bibcv/*.py src/bibcv/*/*.py)
 # they hold facts that several CVs share through `extends:`, and are not built.
 CVS := $(filter-out cv/_%,$(wildcard cv/*.yaml))
 
-.PHONY: cv site bib watch serve test test-deep bench lint system-deps test-deps clean
+.PHONY: cv site bib watch serve test test-deep bench images lint system-deps test-deps clean
 
 # bibcv builds the CVs in parallel (one per processor), and only those whose inputs
 # changed since their last build.
@@ -64,6 +65,14 @@ bench: system-deps $(INSTALLED) $(COMPILED)
 	$(BIN)/python scripts/bench_build.py
 	$(BIN)/python scripts/bench_bib.py
 	$(BIN)/python scripts/bench_check.py
+
+# Every picture in docs/: page images of the CVs and the every-type CV, the citation styles,
+# the theme gallery and the web-page screenshots (pdftoppm, and Chromium for the pages).
+images: system-deps test-deps $(INSTALLED) $(COMPILED)
+	$(BIN)/python scripts/page_images.py
+	$(BIN)/python scripts/style_images.py
+	$(BIN)/python scripts/gallery.py
+	$(BIN)/python scripts/screenshots.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests scripts

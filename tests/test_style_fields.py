@@ -3,6 +3,7 @@ translators, book authors, original titles and events, in the CV's language."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from bibcv.bibliography import load_bibliography
 from bibcv.csl import csl_item
 from bibcv.document import load_document
+from bibcv.locales import LANGUAGE_CODES, available, load_locale
 from bibcv.richtext import plain
 from bibcv.texdecode import decode_latex
 from conftest import pdf_text, write
@@ -159,7 +161,7 @@ def test_translations_book_authors_and_events_are_shown(tmp_path):
 
 def test_their_words_are_the_languages(tmp_path):
     shown = citations(cv(tmp_path, TRANSLATIONS, "de"))
-    assert "übersetzt von Ben Fowkes, Originalsprache: German, Originaltitel: Das Kapital, " \
+    assert "übersetzt von Ben Fowkes, Originalsprache: Deutsch, Originaltitel: Das Kapital, " \
         "Erstveröffentlichung 1867" in shown["capital"]
     assert "(Turin, 5. Sept. 1840–7. Sept. 1840)" in shown["talk"]
     assert "In: Richard Taylor, Scientific Memoirs" in shown["sketch"]
@@ -224,3 +226,37 @@ def test_an_entry_shown_twice_is_warned_about_once(tmp_path):
                     "publications, query: {keys: [b]}}\n", encoding="utf-8")
     warnings = [str(w) for w in load_document(path).warnings]
     assert [sum(f"'{name}'" in w for w in warnings) for name in ("maintitle", "pdf")] == [1, 1]
+
+
+@pytest.fixture(scope="module")
+def cldr_names() -> dict[str, dict[str, str]]:
+    """Each locale's name of each language LANGUAGE_CODES knows, from CLDR: Node's ICU."""
+    tags = sorted({tag.split("-")[0] for tag in LANGUAGE_CODES.values()})
+    script = ("const [tags, codes] = JSON.parse(process.argv[1]); console.log(JSON.stringify("
+              "Object.fromEntries(codes.map((c) => [c, Object.fromEntries(tags.map((t) => "
+              "[t, new Intl.DisplayNames([c], {type: 'language'}).of(t)]))]))))")
+    answer = subprocess.run(["node", "-e", script, json.dumps([tags, list(available())])],
+                            check=True, capture_output=True, text=True, timeout=60,
+                            stdin=subprocess.DEVNULL)
+    return json.loads(answer.stdout)
+
+
+def test_every_locale_names_every_language_as_cldr_does(cldr_names):
+    assert {code: {key.removeprefix("language_"): word
+                   for key, word in load_locale(code).terms.items()
+                   if key.startswith("language_")} for code in available()} == cldr_names
+
+
+@pytest.mark.parametrize("code", available())
+def test_origlanguage_is_named_in_the_cvs_language(tmp_path, code, cldr_names):
+    """It printed as written: "Originalsprache: german" in a German CV."""
+    shown = citations(cv(tmp_path, """\
+        @book{two, author = {Karl Marx}, title = {Capital}, origlanguage = {ngerman and French},
+          year = 1976}
+        @book{unknown, author = {Karl Marx}, title = {Capital}, origlanguage = {Klingon},
+          year = 1976}
+        """, code))
+    terms, names = load_locale(code).terms, cldr_names[code]
+    both = f"{names['de']} {terms['and']} {names['fr']}"
+    assert terms["original_language"].format(both) in shown["two"]
+    assert terms["original_language"].format("Klingon") in shown["unknown"]

@@ -30,6 +30,7 @@ from bibcv.csl import (
 )
 from bibcv.errors import BibcvError
 from bibcv.latexrich import formula_problems, latex_markup
+from bibcv.locales import language_tag
 from bibcv.model import Person
 from bibcv.names import Name
 from bibcv.richtext import (
@@ -68,6 +69,7 @@ _PAGE_RANGE = re.compile(r"^\s*(\S+?)\s*(?:-+|\u2013|\u2014)\s*(\S+)\s*$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _WEB_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _PLACE = re.compile(r"\{(\w*)\}")  # where a pattern term's value goes: {} or {name}
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)  # between the items of a list field
 _ISO_DAY = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 # Fields a reader expects to see, which bibcv's own style shows or warns about: every field
 # biblatex's standard style prints (less ISBN, ISSN, urldate and the like, which a CV
@@ -374,9 +376,25 @@ def _editor_phrase(entry: _Entry) -> RichText:
 def _names_phrase(names: list[Name], style: CitationStyle) -> str:
     """"A, B and C", "A et al." (for "and others")."""
     shown = [latex_quotes(name.display()) for name in names if not name.is_others]
-    phrase = shown[-1] if len(shown) == 1 else (
-        style.term("list_separator").join(shown[:-1]) + f" {style.term('and')} {shown[-1]}")
-    return phrase + (f" {style.term('et_al')}" if names[-1].is_others else "")
+    return _list_phrase(shown, style) + (f" {style.term('et_al')}" if names[-1].is_others
+                                         else "")
+
+
+def _list_phrase(items: list[str], style: CitationStyle) -> str:
+    """"A, B and C" in the CV's language."""
+    if len(items) == 1:
+        return items[0]
+    return style.term("list_separator").join(items[:-1]) + f" {style.term('and')} {items[-1]}"
+
+
+def _languages(written: str, style: CitationStyle) -> str:
+    """origlanguage, a list ("german and french", "ngerman", "de"), named in the CV's
+    language ("German and French", "Deutsch und Französisch"); a language the locale does
+    not name, as written."""
+    names = [name.strip() for name in _AND.split(written) if name.strip()]
+    return _list_phrase([style.terms.get(
+        f"language_{language_tag(name).split('-')[0].casefold()}", name) for name in names],
+        style)
 
 
 def _translation(entry: _Entry) -> list[RichText | str]:
@@ -386,7 +404,7 @@ def _translation(entry: _Entry) -> list[RichText | str]:
     style = entry.style
     parts: list[RichText | str] = [
         style.pattern("translated_by", _names_phrase(translators, style)) if translators else "",
-        style.pattern("original_language", entry.text("origlanguage"))
+        style.pattern("original_language", _languages(entry.text("origlanguage"), style))
         if entry.text("origlanguage") else ""]
     origtitle = entry.rich("origtitle")
     if origtitle:

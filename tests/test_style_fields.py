@@ -149,7 +149,7 @@ EXPECTED_EN = {
     "sketch": "Luigi Menabrea. Sketch of the Analytical Engine, translated by Ada Lovelace, In "
               "Richard Taylor, Scientific Memoirs, Taylor, 1843.",
     "talk": "Ada Lovelace. Engines, In Proceedings of the Analytical Society, Fourth Meeting "
-            "(Turin, Sept. 5, 1840–Sept. 7, 1840), 1840.",
+            "(Turin, Sept. 5–7, 1840), 1840.",
 }
 
 
@@ -163,7 +163,7 @@ def test_their_words_are_the_languages(tmp_path):
     shown = citations(cv(tmp_path, TRANSLATIONS, "de"))
     assert "übersetzt von Ben Fowkes, Originalsprache: Deutsch, Originaltitel: Das Kapital, " \
         "Erstveröffentlichung 1867" in shown["capital"]
-    assert "(Turin, 5. Sept. 1840–7. Sept. 1840)" in shown["talk"]
+    assert "(Turin, 5.–7. Sept. 1840)" in shown["talk"]
     assert "In: Richard Taylor, Scientific Memoirs" in shown["sketch"]
 
 
@@ -260,3 +260,35 @@ def test_origlanguage_is_named_in_the_cvs_language(tmp_path, code, cldr_names):
     both = f"{names['de']} {terms['and']} {names['fr']}"
     assert terms["original_language"].format(both) in shown["two"]
     assert terms["original_language"].format("Klingon") in shown["unknown"]
+
+
+EVENTS = ("2008-09-05/2008-09-07", "2008-09-30/2008-10-02", "2008-12-30/2009-01-02",
+          "2008-01/2008-03", "2008-09-05/2008-09-05")
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", ["Sept. 5–7, 2008", "Sept. 30–Oct. 2, 2008", "Dec. 30, 2008–Jan. 2, 2009",
+            "Jan.–Mar. 2008", "Sept. 5, 2008"]),
+    ("de", ["5.–7. Sept. 2008", "30. Sept.–2. Okt. 2008", "30. Dez. 2008–2. Jan. 2009",
+            "Jan.–März 2008", "5. Sept. 2008"]),
+    ("fr", ["5–7 sept. 2008", "30 sept.–2 oct. 2008", "30 déc. 2008–2 janv. 2009",
+            "janv.–mars 2008", "5 sept. 2008"]),
+    ("zh", ["2008年9月5–7日", "2008年9月30–10月2日", "2008年12月30日–2009年1月2日",
+            "2008年1月–3月", "2008年9月5日"]),
+    ("ko", ["2008년 9월 5–7일", "2008년 9월 30–10월 2일", "2008년 12월 30일–2009년 1월 2일",
+            "2008년 1월–3월", "2008년 9월 5일"])])
+def test_an_event_date_range_says_what_its_ends_share_once(tmp_path, language, expected):
+    """"Sept. 5, 2008–Sept. 7, 2008" read as two dates: now as CSL styles and biblatex
+    shorten it."""
+    bib = "\n".join(f"@inproceedings{{e{index}, author = {{Ada Lovelace}}, title = {{T}}, "
+                    f"booktitle = {{B}}, eventtitle = {{E}}, eventdate = {{{dates}}}, "
+                    "year = 2008}" for index, dates in enumerate(EVENTS))
+    shown = citations(cv(tmp_path, bib, language))
+    assert [re.search(r"E ?[(（](.*?)[)）]", shown[f"e{index}"]).group(1)
+            for index in range(len(EVENTS))] == expected
+
+
+def test_a_csl_style_shortens_the_range_itself(tmp_path):
+    """citeproc-js gets the two dates (event-date) and says their year and month once."""
+    path = cv(tmp_path, TRANSLATIONS, extra="style: apa")
+    assert "Fourth Meeting, Turin, September 5–7, 1840." in citations(path)["talk"]

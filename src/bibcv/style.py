@@ -423,27 +423,74 @@ def _event(entry: _Entry) -> RichText:
 
 def _iso_date(entry: _Entry, name: str) -> str:
     """A biblatex date field (origdate, eventdate) in the language's form: "1867",
-    "Jan. 2020", "Jan. 5, 2020", a range as "start–end"; as written when it is no date."""
+    "Jan. 2020", "Jan. 5, 2020"; a range says once what its ends share ("Sept. 5–7, 2008",
+    "Sept. 30–Oct. 2, 2008", "5.–7. Sept. 2008"), as CSL styles and biblatex do; as
+    written when it is no date."""
     written = entry.text(name)
     if not written:
         return ""
-    dates = [_one_date(part, entry.style) for part in written.split("/")]
-    return written if None in dates else "\u2013".join(dict.fromkeys(
-        date for date in dates if date))
+    dates = [_date_fields(part) for part in written.split("/")]
+    if None in dates:
+        return written
+    shown = [date for date in dates if date]
+    if len(shown) == 2 and shown[0].keys() == shown[1].keys():
+        return _date_range(shown[0], shown[1], entry.style)
+    return "\u2013".join(dict.fromkeys(_date_text(date, entry.style) for date in shown))
 
 
-def _one_date(written: str, style: CitationStyle) -> str | None:
-    """"2020-01-05" as "Jan. 5, 2020"; "" for an open end; None when it is no date."""
+def _date_fields(written: str) -> dict[str, str] | None:
+    """"2020-01-05" as its year, month word and day; {} for an open end; None when it is
+    no date."""
     match = _ISO_DAY.fullmatch(written.strip())
     if match is None:
-        return "" if not written.strip() else None
+        return {} if not written.strip() else None
     year, month, day = match.groups()
-    if not month or not 1 <= int(month) <= 12:
-        return year if not month else None
-    month_word = style.term(f"month_{int(month)}")
-    if not day:
-        return style.pattern("date", month=month_word, year=year)
-    return style.pattern("date_day", month=month_word, day=str(int(day)), year=year)
+    if month and not 1 <= int(month) <= 12:
+        return None
+    return {"year": year, **({"month": month} if month else {}),
+            **({"day": str(int(day))} if day and month else {})}
+
+
+def _date_pattern(date: Mapping[str, str], style: CitationStyle) -> str:
+    if "month" not in date:
+        return "{year}"
+    return style.term("date_day" if "day" in date else "date")
+
+
+def _date_values(date: Mapping[str, str], style: CitationStyle) -> dict[str, str]:
+    month = date.get("month")
+    return {**date, **({"month": style.term(f"month_{int(month)}")} if month else {})}
+
+
+def _date_text(date: Mapping[str, str], style: CitationStyle) -> str:
+    return _date_pattern(date, style).format(**_date_values(date, style))
+
+
+def _date_range(start: Mapping[str, str], end: Mapping[str, str], style: CitationStyle) -> str:
+    """Two dates of one precision, what they share said once: in one year, the day (else
+    the month and day) is said twice, the language's pattern keeping its order; the German
+    ordinal's full stop stays on both ends.  Dates of two years are each said whole."""
+    if start == end:
+        return _date_text(start, style)
+    if start["year"] != end["year"]:
+        return f"{_date_text(start, style)}\u2013{_date_text(end, style)}"
+    twice = {"day"} if start.get("month") == end.get("month") else {"month", "day"}
+    pieces = _PLACE.split(_date_pattern(start, style))  # literal, field, literal, field, …
+    fields, literals = pieces[1::2], pieces[2::2]
+    inside = [index for index, name in enumerate(fields) if name in twice]
+    first, last = inside[0], inside[-1]
+    values = [_date_values(start, style), _date_values(end, style)]
+
+    def span(value: dict[str, str]) -> str:
+        return "".join(value[fields[index]] + (literals[index] if index < last else "")
+                       for index in range(first, last + 1))
+
+    def shared(indices: range) -> str:
+        return "".join(values[0][fields[index]] + literals[index] for index in indices)
+
+    ordinal = "." if literals[last].startswith(".") else ""
+    return (pieces[0] + shared(range(first)) + span(values[0]) + ordinal + "\u2013"
+            + span(values[1]) + literals[last] + shared(range(last + 1, len(fields))))
 
 
 # --- the parts of an entry -------------------------------------------------------

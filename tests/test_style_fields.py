@@ -48,13 +48,38 @@ SEASONS = """\
 
 
 @pytest.mark.parametrize(("language", "winter", "fall", "edtf"), [
-    ("en", "Winter 2020", "Autumn 2019", "Summer 2021"),
+    ("en", "Winter 2020", "Fall 2019", "Summer 2021"),  # Fall: the writer's English word
     ("fr", "hiver 2020", "automne 2019", "été 2021"),
     ("zh", "2020年冬季", "2019年秋季", "2021年夏季")])
 def test_a_season_is_printed_in_the_cvs_language(tmp_path, language, winter, fall, edtf):
     shown = citations(cv(tmp_path, SEASONS, language))
     assert [shown[key].rstrip(".").rsplit(", ", 1)[-1] for key in ("winter", "fall", "edtf")] \
         == [winter, fall, edtf]
+
+
+OTHER_SEASONS = """\
+@article{hiver, author = {Ada Lovelace}, title = {H}, journal = {J}, year = 2018, month = {hiver}}
+@article{herbst, author = {Ada Lovelace}, title = {H}, journal = {J}, year = 2017,
+  month = {Herbst 2017}}
+@article{dong, author = {Ada Lovelace}, title = {D}, journal = {J}, year = 2016, month = {冬}}
+@article{xia, author = {Ada Lovelace}, title = {X}, journal = {J}, year = 2015,
+  month = {2015年夏季}}
+@article{gaeul, author = {Ada Lovelace}, title = {G}, journal = {J}, year = 2014, month = {가을}}
+@article{autumn, author = {Ada Lovelace}, title = {A}, journal = {J}, date = {2013-23}}
+"""
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", ["Winter 2018", "Autumn 2017", "Winter 2016", "Summer 2015", "Autumn 2014",
+            "Autumn 2013"]),
+    ("fr", ["hiver 2018", "automne 2017", "hiver 2016", "été 2015", "automne 2014",
+            "automne 2013"]),
+    ("zh", ["2018年冬季", "2017年秋季", "2016年冬季", "2015年夏季", "2014年秋季", "2013年秋季"])])
+def test_a_season_in_months_of_other_languages_is_read(tmp_path, language, expected):
+    """Only English season words were read: "hiver" and "冬" printed the year alone."""
+    shown = citations(cv(tmp_path, OTHER_SEASONS, language))
+    assert [shown[key].rstrip(".").rsplit(", ", 1)[-1]
+            for key in ("hiver", "herbst", "dong", "xia", "gaeul", "autumn")] == expected
 
 
 def test_a_season_in_month_is_advised_as_a_season_not_as_feb(tmp_path):
@@ -102,8 +127,9 @@ def test_a_short_venue_is_its_own_badge_and_gets_no_advice(tmp_path):
 
 def test_a_season_reaches_csl_styles_as_csls_season(tmp_path):
     entries = load_bibliography([write(tmp_path / "refs.bib", SEASONS)]).entries
-    assert [csl_item(entries[key])["issued"] for key in ("winter", "edtf")] == [
-        {"date-parts": [[2020]], "season": 4}, {"date-parts": [[2021]], "season": 2}]
+    assert [csl_item(entries[key])["issued"] for key in ("winter", "fall", "edtf")] == [
+        {"date-parts": [[2020]], "season": 4}, {"date-parts": [[2019]], "season": 3},
+        {"date-parts": [[2021]], "season": 2}]
 
 
 ENQUOTE = r"""@article{q, author = {Ada Lovelace}, journal = {J}, year = 2020,

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from bibcv.bibtex_values import MONTH_MACROS, MONTH_NAMES, month_number
 from bibcv.cvfiles import file_problem
 from bibcv.errors import BibcvError, Origin
 from bibcv.incremental import bibcv_fingerprint
+from bibcv.locales import available, load_locale
 from bibcv.names import (
     Name,
     RawName,
@@ -72,11 +73,12 @@ _ISO_DATE = re.compile(r"\s*([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
                        r"(?:/(?:(?P<end>[0-9]{4})(?:-[0-9]{2}(?:-[0-9]{2})?)?)?)?\s*")
 # A season written in month (BibTeX's styles print it as written; biber ignores it), and
 # biblatex's season dates (EDTF: 2020-21 is spring 2020, -24 winter).
+# In month, a season is read in the words of every built-in language ("hiver", "冬季", "冬"),
+# with its year before or after it; American English's "fall" is a season of its own
+# word, which English prints as written (the locales' season_fall), as BibTeX's styles do.
 SEASONS = ("spring", "summer", "autumn", "winter")
-_SEASON_WORDS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn",
-                 "winter": "winter"}
-_SEASON_MONTH = re.compile(r"\s*(spring|summer|autumn|fall|winter)\.?(?:\s+[0-9]{4})?\s*",
-                           re.IGNORECASE)
+SEASON_NUMBERS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}  # CSL's
+_SEASON_MONTH = re.compile(r"\s*(?:[0-9]{4}\s*[年년]?\s*)?([^\W\d_]+)\.?(?:\s+[0-9]{4})?\s*")
 _SEASON_DATE = re.compile(r"\s*[0-9]{4}-(2[1-4])\s*")
 # biblatex data annotations: "1=equal" (an item), "1:family=..." (a part), "=uncertain" (the field)
 _ITEM_ANNOTATION = re.compile(r"\s*(\d*)(?::[\w-]+)?\s*=\s*(.+?)\s*")
@@ -169,12 +171,15 @@ class Publication:
 
     @cached_property
     def season(self) -> str | None:
-        """"winter" for month = {Winter} (or {Winter 2020}, {Fall}) or date = {2020-24}."""
+        """"winter" for month = {Winter} (or {Winter 2020}, {hiver}, {2020年冬季}) or date =
+    {2020-24}; "fall" for month = {Fall}."""
         date = _SEASON_DATE.fullmatch(self.raw_fields.get("date", ""))
         if date:
             return SEASONS[int(date.group(1)) - 21]
         written = _SEASON_MONTH.fullmatch(self.text("month"))
-        return _SEASON_WORDS[written.group(1).casefold()] if written else None
+        if written is None or self.month is not None:
+            return None
+        return _season_words().get(written.group(1).casefold())
 
     @cached_property
     def day(self) -> int | None:
@@ -563,6 +568,18 @@ def _check_url(publication: Publication, bibliography: Bibliography) -> None:
             "keeps it", publication.origin)
 
 
+@cache
+def _season_words() -> dict[str, str]:
+    """Each built-in language's season words (casefolded) and the season each names: read
+    only for a month that is no month, so a CV whose months are months reads no locale."""
+    words: dict[str, str] = {}
+    for code in available():
+        terms = load_locale(code).terms
+        for season in SEASON_NUMBERS:
+            words.setdefault(terms[f"season_{season}"].casefold(), season)
+    return words
+
+
 def _check_date(publication: Publication, bibliography: Bibliography) -> None:
     """A date the CV cannot read, or one no calendar has, would be shown wrong: say so."""
     written = publication.raw_fields.get("date", "").strip()
@@ -604,7 +621,7 @@ def _check_month(publication: Publication, bibliography: Bibliography) -> None:
     if written and publication.season:
         if _SEASON_DATE.fullmatch(publication.raw_fields.get("date", "")):
             return  # the season for biber beside the one for bibtex, as export-bib writes it
-        number = SEASONS.index(publication.season) + 21
+        number = SEASON_NUMBERS[publication.season] + 20
         year_in_month = re.search(r"(?<![0-9])[0-9]{4}(?![0-9])", written)
         year = publication.year or (year_in_month.group() if year_in_month else "YYYY")
         bibliography.warn(

@@ -33,7 +33,7 @@ from typing import Any
 
 from bibcv import DEFAULT_TIMEOUT
 from bibcv.atomic import write_text_atomically
-from bibcv.bibliography import EQUAL_CONTRIBUTION, SEASONS, Publication
+from bibcv.bibliography import EQUAL_CONTRIBUTION, SEASON_NUMBERS, Publication
 from bibcv.cjk import CJK_LANGUAGES, is_cjk
 from bibcv.errors import BibcvError, Origin
 from bibcv.latexrich import FORMULA_END, FORMULA_MARK, formula_source, latex_markup
@@ -307,7 +307,7 @@ def _issued(p: Publication) -> dict[str, Any] | None:
         issued: dict[str, Any] = {"date-parts": [[p.year, *(
             [p.month, *([p.day] if p.day else [])] if p.month else [])]]}
         if p.season and not p.month:
-            issued["season"] = SEASONS.index(p.season) + 1  # CSL's 1 spring … 4 winter
+            issued["season"] = SEASON_NUMBERS[p.season]  # CSL's 1 spring … 4 winter
         return issued
     if years := _YEAR_RANGE.fullmatch(p.year_text):
         return {"date-parts": [[int(years.group(1))], [int(years.group(2))]]}

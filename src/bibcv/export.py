@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bibcv.bibliography import SEASONS, Publication, is_verbatim
+from bibcv.bibliography import SEASON_NUMBERS, Publication, is_verbatim
 from bibcv.bibtex_values import BARE_SPECIAL, MONTH_NAMES, month_number
 from bibcv.names import split_name, split_name_list
 from bibcv.style import LINK_FIELDS
@@ -76,7 +76,7 @@ def _with_season_date(publication: Publication) -> dict[str, str]:
     season = publication.season
     if "date" in fields or not season or not publication.has_clean_year:
         return fields
-    return {**fields, "date": f"{publication.year_text}-{SEASONS.index(season) + 21}"}
+    return {**fields, "date": f"{publication.year_text}-{SEASON_NUMBERS[season] + 20}"}
 
 
 def format_value(field: str, raw: str) -> str:

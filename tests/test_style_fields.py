@@ -16,7 +16,7 @@ from bibcv.document import load_document
 from bibcv.locales import LANGUAGE_CODES, available, load_locale
 from bibcv.richtext import plain
 from bibcv.texdecode import decode_latex
-from conftest import pdf_text, write
+from conftest import pdf_text, squash, write
 
 TYPES = "[article, book, inbook, inproceedings]"
 
@@ -193,10 +193,37 @@ def test_their_words_are_the_languages(tmp_path):
     assert "In: Richard Taylor, Scientific Memoirs" in shown["sketch"]
 
 
+MULTIVOLUME = r"""@book{opera, author = {Ada Lovelace}, title = {Notes}, titleaddon = {With Tables},
+  maintitle = {Collected Works}, mainsubtitle = {Engines}, volume = {2}, publisher = {Taylor},
+  address = {London}, year = 1843, origpublisher = {Bocca}, origlocation = {Torino},
+  origdate = {1842}}
+@article{special, author = {Ada Lovelace}, title = {Looms}, journal = {Engine Review},
+  volume = {3}, number = {4}, issuetitle = {Special Issue on Weaving}, pages = {1--9},
+  year = 1844}
+@inbook{chapter, author = {Ada Lovelace}, title = {Cards}, booktitle = {Machines},
+  maintitle = {Encyclopaedia of Arts}, volume = {5}, series = {Lectures}, number = {7},
+  publisher = {Taylor}, year = 1845}
+"""
+
+
+def test_titleaddon_maintitle_issuetitle_and_the_originals_publisher_are_shown(tmp_path):
+    """They were only warned about."""
+    path = cv(tmp_path, MULTIVOLUME)
+    assert citations(path) == {
+        "opera": "Ada Lovelace. Notes. With Tables, first published Bocca, Torino, 1842, "
+                 "vol.\u00a02 of Collected Works: Engines, Taylor, London, 1843.",
+        "special": "Ada Lovelace. Looms, Engine Review, 3(4):1–9, Special Issue on Weaving, "
+                   "1844.",
+        "chapter": "Ada Lovelace. Cards, In Machines, vol.\u00a05 of Encyclopaedia of Arts, "
+                   "Lectures 7, Taylor, 1845."}
+    assert [w for w in load_document(path).warnings if "does not show" in str(w)] == []
+
+
 def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path):
     """The oracle: biblatex's standard style (biber, XeLaTeX); each field's words it prints
-    are in bibcv's citation too (bibcv prints more: the original title and date)."""
-    bib = write(tmp_path / "refs.bib", TRANSLATIONS)
+    are in bibcv's citation too (bibcv prints more: the original's title, publisher, place
+    and date)."""
+    bib = write(tmp_path / "refs.bib", TRANSLATIONS + MULTIVOLUME)
     tex = write(tmp_path / "oracle.tex", rf"""
         \documentclass{{article}}
         \usepackage[style=numeric,maxnames=99]{{biblatex}}
@@ -208,12 +235,14 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
                                     if command == ["xelatex"] else []), tex.stem],
                        cwd=tmp_path, check=True, capture_output=True, timeout=120,
                        stdin=subprocess.DEVNULL)
-    biblatex = " ".join(pdf_text(tmp_path / "oracle.pdf").split())
-    ours = " ".join(citations(cv(tmp_path, TRANSLATIONS)).values())
+    biblatex = squash(pdf_text(tmp_path / "oracle.pdf"))
+    ours = " ".join(citations(cv(tmp_path, TRANSLATIONS + MULTIVOLUME)).values())
     values = ["Ben Fowkes", "Richard Taylor", "Ada Lovelace", "Fourth Meeting", "Turin",
-              "German", "Scientific Memoirs", "1840"]
+              "German", "Scientific Memoirs", "1840", "With Tables", "Collected Works",
+              "Engines", "Special Issue on Weaving", "Encyclopaedia of Arts", "Lectures 7",
+              "Sept. 5–7, 1840"]
     assert [value for value in values if value in biblatex] == values
-    assert [value for value in values if value not in ours] == []
+    assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
 
 
 def test_a_field_the_style_cannot_show_is_a_warning_naming_entry_field_and_line(tmp_path):
@@ -241,6 +270,10 @@ def test_a_csl_style_gets_the_same_fields(tmp_path):
         "Fourth Meeting", "Turin", {"date-parts": [[1840, 9, 5], [1840, 9, 7]]})
     assert csl_item(entries["sketch"])["container-author"] == [
         {"family": "Taylor", "given": "Richard"}]
+    opera = csl_item(load_bibliography([write(tmp_path / "more.bib", MULTIVOLUME)])
+                     .entries["opera"])
+    assert (opera["original-publisher"], opera["original-publisher-place"]) == (
+        "Bocca", "Torino")
 
 
 def test_an_entry_shown_twice_is_warned_about_once(tmp_path):

@@ -289,6 +289,8 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     for variable, name in (("original-date", "origdate"), ("event-date", "eventdate")):
         item[variable] = _csl_date(p.raw_fields.get(name, ""))
     item["original-title"] = _markup(p, "origtitle")
+    item["original-publisher"] = _markup(p, "origpublisher")
+    item["original-publisher-place"] = _markup(p, "origlocation")
     item["event-place"] = _markup(p, "venue")
     item["bibcv-et-al"] = _owner_et_al(p.authors, options)
     return {key: value for key, value in item.items() if value}

@@ -399,7 +399,7 @@ def _languages(written: str, style: CitationStyle) -> str:
 
 def _translation(entry: _Entry) -> list[RichText | str]:
     """What a translation says of its original, as biblatex's standard style does and more:
-    "translated by A", and the original's language, title and date."""
+    "translated by A", and the original's language, title, publisher, place and date."""
     translators = entry.names("translator")
     style = entry.style
     parts: list[RichText | str] = [
@@ -409,9 +409,10 @@ def _translation(entry: _Entry) -> list[RichText | str]:
     origtitle = entry.rich("origtitle")
     if origtitle:
         parts.append(style.rich_pattern("original_title", styled("emph", origtitle)))
-    origdate = _iso_date(entry, "origdate")
-    if origdate:
-        parts.append(style.pattern("original_date", origdate))
+    original = join(", ", [entry.text("origpublisher"), entry.text("origlocation"),
+                           _iso_date(entry, "origdate")])
+    if original:
+        parts.append(style.rich_pattern("original_date", original))
     return parts
 
 
@@ -562,11 +563,19 @@ def latex_quotes(text: str) -> str:
 
 
 def _title(entry: _Entry) -> RichText:
+    """"Title: Subtitle. Titleaddon", as biblatex prints it; the title and subtitle linked."""
     title = join(": ", [entry.rich("title"), entry.rich("subtitle")])
     target = _title_target(entry)
-    if not title or not target:
-        return as_rich(title)
-    return link(target, title)
+    if title and target:
+        title = link(target, title)
+    return join(". ", [title, entry.rich("titleaddon")])
+
+
+def _main_title(entry: _Entry) -> RichText:
+    """A multi-volume work's *Maintitle: Mainsubtitle. Maintitleaddon*."""
+    title = join(": ", [entry.rich("maintitle"), entry.rich("mainsubtitle")])
+    return join(". ", [styled("emph", title) if title else RichText(),
+                       entry.rich("maintitleaddon")])
 
 
 def _title_target(entry: _Entry) -> str:
@@ -615,14 +624,19 @@ def _dashed(pages: str) -> str:
 
 
 def _series(entry: _Entry) -> RichText:
-    """"vol. 12 of *Series*", "*Series* 34" (a number in a series), or either alone."""
-    series, volume = entry.emph("series"), entry.text("volume")
-    if volume:
-        phrase = entry.style.pattern("volume", volume)
-        return entry.style.rich_pattern("volume_of_series", volume=phrase, series=series) \
-            if series else as_rich(phrase)
+    """"vol. 12 of *Series*", "*Series* 34" (a number in a series), or either alone; a
+    volume of a multi-volume work is one of its *Maintitle* ("vol. 2 of *Opera*"), its
+    series then said apart, as biblatex prints the volume with the maintitle."""
+    main, series, volume = _main_title(entry), entry.emph("series"), entry.text("volume")
     number = entry.text("number") if series else ""
-    return series + f" {number}" if number else series
+    numbered = series + f" {number}" if number else series
+    whole = main or series
+    if not volume:
+        return join(", ", [main, numbered])
+    phrase = entry.style.pattern("volume", volume)
+    of = entry.style.rich_pattern("volume_of_series", volume=phrase, series=whole) \
+        if whole else as_rich(phrase)
+    return join(", ", [of, numbered if main else RichText()])
 
 
 def _edition(entry: _Entry) -> str:
@@ -700,11 +714,13 @@ def _article(entry: _Entry) -> list[RichText | str]:
         return [styled("emph", entry.style.term("arxiv_preprint"))]
     volume, number = entry.text("volume"), entry.text("number")
     pages = _dashed(entry.text("pages") or entry.text("eid"))  # eid: an article number
+    issuetitle = join(": ", [entry.rich("issuetitle"), entry.rich("issuesubtitle")])
+    issuetitle = styled("emph", issuetitle) if issuetitle else RichText()
     if volume:
         issue = volume + (f"({number})" if number else "") + (f":{pages}" if pages else "")
-        return [entry.emph("journal"), issue]
+        return [entry.emph("journal"), issue, issuetitle]
     issue = entry.style.pattern("number", number) if number else ""
-    return [entry.emph("journal"), issue, _pages(entry)]
+    return [entry.emph("journal"), issue, issuetitle, _pages(entry)]
 
 
 def _booktitle(entry: _Entry) -> RichText:

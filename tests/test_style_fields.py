@@ -206,6 +206,33 @@ MULTIVOLUME = r"""@book{opera, author = {Ada Lovelace}, title = {Notes}, titlead
 """
 
 
+CONTRIBUTORS = r"""@book{works, author = {Ada Lovelace}, title = {Works}, publisher = {Taylor},
+  editor = {Charles Babbage}, editora = {Mary Somerville}, editoratype = {compiler},
+  editorb = {Augustus De Morgan}, editorbtype = {illustrated by}, editorc = {Michael Faraday},
+  commentator = {Carlo Rossi}, annotator = {Giovanni Plana}, introduction = {John Herschel},
+  foreword = {Charles Dickens}, afterword = {Lord Byron}, year = 1850}
+"""
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Ada Lovelace. Works, with a commentary by Carlo Rossi, with annotations by Giovanni "
+           "Plana, with an introduction by John Herschel, with a foreword by Charles Dickens, "
+           "with an afterword by Lord Byron, edited by Charles Babbage, compiled by Mary "
+           "Somerville, illustrated by Augustus De Morgan, edited by Michael Faraday, Taylor, "
+           "1850."),
+    ("de", "Ada Lovelace. Works, mit einem Kommentar von Carlo Rossi, mit Erläuterungen von "
+           "Giovanni Plana, mit einer Einleitung von John Herschel, mit einem Vorwort von "
+           "Charles Dickens, mit einem Nachwort von Lord Byron, hrsg. von Charles Babbage, "
+           "kompiliert von Mary Somerville, illustrated by Augustus De Morgan, hrsg. von "
+           "Michael Faraday, Taylor, 1850.")])
+def test_editors_by_role_and_the_others_a_book_names_are_shown(tmp_path, language, expected):
+    """editora/b/c (by editoratype; a role with no word as written), commentator, annotator,
+    introduction, foreword and afterword were only warned about."""
+    path = cv(tmp_path, CONTRIBUTORS, language)
+    assert citations(path) == {"works": expected}
+    assert [w for w in load_document(path).warnings if "does not show" in str(w)] == []
+
+
 def test_titleaddon_maintitle_issuetitle_and_the_originals_publisher_are_shown(tmp_path):
     """They were only warned about."""
     path = cv(tmp_path, MULTIVOLUME)
@@ -223,7 +250,7 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
     """The oracle: biblatex's standard style (biber, XeLaTeX); each field's words it prints
     are in bibcv's citation too (bibcv prints more: the original's title, publisher, place
     and date)."""
-    bib = write(tmp_path / "refs.bib", TRANSLATIONS + MULTIVOLUME)
+    bib = write(tmp_path / "refs.bib", TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS)
     tex = write(tmp_path / "oracle.tex", rf"""
         \documentclass{{article}}
         \usepackage[style=numeric,maxnames=99]{{biblatex}}
@@ -236,11 +263,13 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
                        cwd=tmp_path, check=True, capture_output=True, timeout=120,
                        stdin=subprocess.DEVNULL)
     biblatex = squash(pdf_text(tmp_path / "oracle.pdf"))
-    ours = " ".join(citations(cv(tmp_path, TRANSLATIONS + MULTIVOLUME)).values())
+    ours = " ".join(citations(cv(tmp_path, TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS)).values())
     values = ["Ben Fowkes", "Richard Taylor", "Ada Lovelace", "Fourth Meeting", "Turin",
               "German", "Scientific Memoirs", "1840", "With Tables", "Collected Works",
               "Engines", "Special Issue on Weaving", "Encyclopaedia of Arts", "Lectures 7",
-              "Sept. 5–7, 1840"]
+              "Sept. 5–7, 1840", "Charles Babbage", "Mary Somerville", "Augustus De Morgan",
+              "illustrated by", "Michael Faraday", "Carlo Rossi", "Giovanni Plana",
+              "John Herschel", "Charles Dickens", "Lord Byron"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
 
@@ -274,6 +303,9 @@ def test_a_csl_style_gets_the_same_fields(tmp_path):
                      .entries["opera"])
     assert (opera["original-publisher"], opera["original-publisher-place"]) == (
         "Bocca", "Torino")
+    works = csl_item(load_bibliography([write(tmp_path / "c.bib", CONTRIBUTORS)])
+                     .entries["works"])
+    assert works["compiler"] == [{"family": "Somerville", "given": "Mary"}]
 
 
 def test_an_entry_shown_twice_is_warned_about_once(tmp_path):

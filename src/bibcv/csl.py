@@ -238,6 +238,9 @@ _TEXT_FIELDS = {  # CSL variable: the BibTeX fields it comes from, the first one
 }
 _NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator",
                 "container-author": "bookauthor"}  # CSL variable: BibTeX field
+# editora, editorb, editorc by their editoratype, where CSL 1.0.2 has a name variable for it.
+_ROLE_VARIABLES = {"compiler": "compiler", "organizer": "organizer",
+                   "collaborator": "contributor"}
 _PUBLISHER_FIELDS = {"thesis": ("school", "institution", "publisher"),
                      "report": ("institution", "organization", "publisher"),
                      "patent": ("holder", "publisher")}
@@ -286,6 +289,10 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
             item[variable] = _names(names, p, options, annotated=name == "author")
             if names[-1].is_others:
                 item.setdefault("bibcv-and-others", []).append(variable)
+    for name in ("editora", "editorb", "editorc"):
+        variable = _ROLE_VARIABLES.get(p.text(f"{name}type").casefold())
+        if variable and variable not in item and p.names(name):
+            item[variable] = _names(p.names(name), p, options, annotated=False)
     for variable, name in (("original-date", "origdate"), ("event-date", "eventdate")):
         item[variable] = _csl_date(p.raw_fields.get(name, ""))
     item["original-title"] = _markup(p, "origtitle")

@@ -84,6 +84,15 @@ CHECKED_FIELDS = (
     "volume", "volumes", "part", "number", "issue", "pages", "eid", "chapter", "edition",
     "version", "type", "publisher", "organization", "institution", "school", "address",
     "location", "howpublished", "note", "addendum", "pubstate")
+# editora, editorb and editorc by their editoratype: biblatex's roles and the words for them.
+_ROLE_TERMS = {"editor": "edited_by", "compiler": "compiled_by", "founder": "founded_by",
+               "continuator": "continued_by", "redactor": "redacted_by",
+               "reviser": "revised_by", "collaborator": "in_collaboration_with",
+               "organizer": "organized_by"}
+# The others a work may name, "with an introduction by A", in biblatex's order.
+_WITH_TERMS = (("commentator", "with_commentary_by"), ("annotator", "with_annotations_by"),
+               ("introduction", "with_introduction_by"), ("foreword", "with_foreword_by"),
+               ("afterword", "with_afterword_by"))
 # What biblatex's standard style does not print for a type either (ACM's and Google
 # Scholar's exports give an @article its publisher and address): no warning.
 UNPRINTED_FIELDS = {"article": frozenset({"publisher", "address", "location", "organization"})}
@@ -366,11 +375,20 @@ def _one_name(name: Name, index: int, publication: Publication, style: CitationS
 
 
 def _editor_phrase(entry: _Entry) -> RichText:
-    """"edited by A, B and C" -- for entries whose authors are not the editors."""
-    editors = entry.names("editor")
-    if not editors or not entry.publication.authors:
-        return RichText()
-    return as_rich(entry.style.pattern("edited_by", _names_phrase(editors, entry.style)))
+    """"edited by A, B and C" -- for entries whose authors are not the editors -- then
+    editora, editorb and editorc by their role ("compiled by D"; a role biblatex has no
+    word for, as written before the names), as biblatex's byeditor+others says them."""
+    editors = entry.names("editor") if entry.publication.authors else []
+    phrases = [entry.style.pattern("edited_by", _names_phrase(editors, entry.style))] \
+        if editors else []
+    for field_name in ("editora", "editorb", "editorc"):
+        names = entry.names(field_name)
+        if names:
+            role = entry.text(f"{field_name}type") or "editor"
+            term = _ROLE_TERMS.get(role.casefold())
+            named = _names_phrase(names, entry.style)
+            phrases.append(entry.style.pattern(term, named) if term else f"{role} {named}")
+    return as_rich(", ".join(phrases))
 
 
 def _names_phrase(names: list[Name], style: CitationStyle) -> str:
@@ -404,6 +422,7 @@ def _translation(entry: _Entry) -> list[RichText | str]:
     style = entry.style
     parts: list[RichText | str] = [
         style.pattern("translated_by", _names_phrase(translators, style)) if translators else "",
+        *_others(entry),
         style.pattern("original_language", _languages(entry.text("origlanguage"), style))
         if entry.text("origlanguage") else ""]
     origtitle = entry.rich("origtitle")
@@ -414,6 +433,12 @@ def _translation(entry: _Entry) -> list[RichText | str]:
     if original:
         parts.append(style.rich_pattern("original_date", original))
     return parts
+
+
+def _others(entry: _Entry) -> list[str]:
+    """What biblatex's bytranslator+others adds: "with an introduction by A" and the like."""
+    return [entry.style.pattern(term, _names_phrase(entry.names(field_name), entry.style))
+            for field_name, term in _WITH_TERMS if entry.names(field_name)]
 
 
 def _event(entry: _Entry) -> RichText:

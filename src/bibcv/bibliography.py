@@ -71,11 +71,10 @@ _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 # biblatex's dates: 2024, 2024-03, 2024-03-23, and ranges (2024/2025, 2024-01/2024-03, 2024/).
 _ISO_DATE = re.compile(r"\s*([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
                        r"(?:/(?:(?P<end>[0-9]{4})(?:-[0-9]{2}(?:-[0-9]{2})?)?)?)?\s*")
-# A season written in month (BibTeX's styles print it as written; biber ignores it), and
-# biblatex's season dates (EDTF: 2020-21 is spring 2020, -24 winter).
-# In month, a season is read in the words of every built-in language ("hiver", "冬季", "冬"),
-# with its year before or after it; American English's "fall" is a season of its own
-# word, which English prints as written (the locales' season_fall), as BibTeX's styles do.
+# A season written in month (BibTeX's styles print it as written; biber ignores it), in the
+# words of any built-in language ("hiver", "冬季", "冬"), its year before or after it; and
+# biblatex's season dates (EDTF: 2020-21 is spring 2020, -24 winter).  American English's
+# "fall" is a season word of its own, which English keeps (the locales' season_fall).
 SEASONS = ("spring", "summer", "autumn", "winter")
 SEASON_NUMBERS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}  # CSL's
 _SEASON_MONTH = re.compile(r"\s*(?:[0-9]{4}\s*[年년]?\s*)?([^\W\d_]+)\.?(?:\s+[0-9]{4})?\s*")
@@ -171,8 +170,8 @@ class Publication:
 
     @cached_property
     def season(self) -> str | None:
-        """"winter" for month = {Winter} (or {Winter 2020}, {hiver}, {2020年冬季}) or date =
-    {2020-24}; "fall" for month = {Fall}."""
+        """"winter" for month = {Winter} (or {Winter 2020}, {hiver}, {2020年冬季}) or
+        date = {2020-24}; "fall" for month = {Fall}."""
         date = _SEASON_DATE.fullmatch(self.raw_fields.get("date", ""))
         if date:
             return SEASONS[int(date.group(1)) - 21]

@@ -422,7 +422,7 @@ def _translation(entry: _Entry) -> list[RichText | str]:
     style = entry.style
     parts: list[RichText | str] = [
         style.pattern("translated_by", _names_phrase(translators, style)) if translators else "",
-        *_others(entry),
+        *_with_others(entry),
         style.pattern("original_language", _languages(entry.text("origlanguage"), style))
         if entry.text("origlanguage") else ""]
     origtitle = entry.rich("origtitle")
@@ -435,14 +435,14 @@ def _translation(entry: _Entry) -> list[RichText | str]:
     return parts
 
 
-def _others(entry: _Entry) -> list[str]:
+def _with_others(entry: _Entry) -> list[str]:
     """What biblatex's bytranslator+others adds: "with an introduction by A" and the like."""
     return [entry.style.pattern(term, _names_phrase(entry.names(field_name), entry.style))
             for field_name, term in _WITH_TERMS if entry.names(field_name)]
 
 
 def _event(entry: _Entry) -> RichText:
-    """biblatex's event: "Eventtitle (Venue, Jan. 5, 2020–Jan. 7, 2020)"."""
+    """biblatex's event: "Eventtitle (Venue, Jan. 5–7, 2020)"."""
     where_when = join(", ", [entry.text("venue"), _iso_date(entry, "eventdate")])
     return join(" ", [entry.rich("eventtitle"), "(" + where_when + ")" if where_when else ""])
 
@@ -474,7 +474,7 @@ def _date_fields(written: str) -> dict[str, str] | None:
     if month and not 1 <= int(month) <= 12:
         return None
     return {"year": year, **({"month": month} if month else {}),
-            **({"day": str(int(day))} if day and month else {})}
+            **({"day": str(int(day))} if day else {})}
 
 
 def _date_pattern(date: Mapping[str, str], style: CitationStyle) -> str:

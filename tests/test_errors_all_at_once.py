@@ -511,3 +511,32 @@ def test_every_value_yaml_cannot_take_is_reported_at_once(tmp_path):
         f"{cv}:5: the text contains the control character U+0007; remove it (it is invisible "
         "and cannot be printed)",
         f"{cv}:6: the key 'title' is written twice in this mapping"]
+
+
+def test_a_cv_the_format_refuses_still_has_its_bib_files_read(tmp_path):
+    """A misspelt key stopped the run before the .bib files were read: their errors came
+    only once it was fixed. A build reports the file it cannot read at all; check, as
+    ever, also the entry BibTeX reads past."""
+    write(tmp_path / "refs.bib", """\
+        @article{lovelace1843, author = {Ada Lovelace}, title = {Notes},
+          journal = {Scientific Memoirs}, year = 1843}
+        @article{broken, author = {Ada Lovelace}, title = {Unclosed, year = 1844}
+
+        @misc{sketch, author = {Ada Lovelace}, title = {Sketch}}
+        """)
+    write(tmp_path / "talks.bib", "@misc{keynote, title = {Listening {to {Igbo}, year = 2024}\n")
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib, talks.bib]
+        person: {name: Ada Lovelace, emial: ada@example.org}
+        sections: {}
+        """)
+    key = f"{cv}:2: unknown key 'emial' in 'person' (allowed: aliases, contact, name)"
+    unread = (f"{tmp_path / 'talks.bib'}:1: BibTeX cannot read this: in entry 'keynote': the "
+              "'{' on line 1 is never closed; nothing after it can be read, so the file is not "
+              "used until it is fixed")
+    assert run("check", str(cv)).output.splitlines() == [
+        key, f"{tmp_path / 'refs.bib'}:5: BibTeX cannot read this: in entry 'broken' (begun "
+        "on line 3): expected ',' or '}', found '@misc{sketch, author'; BibTeX skips the rest "
+        "of the entry (or command) and reads on, and so does bibcv", unread]
+    assert run("build", str(cv), "-o", str(tmp_path / "out")).output.splitlines() == [
+        key, unread]

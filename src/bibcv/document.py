@@ -21,7 +21,7 @@ from bibcv.citecounts import Counts, h_index
 from bibcv.csl import Bibliographies, CslError, CslStyle, ProcessorMissing, find_citeproc
 from bibcv.errors import BibcvError, BibcvErrors, Origin
 from bibcv.incremental import Inputs
-from bibcv.load import load_cv, query_problems
+from bibcv.load import FormatErrors, load_cv, query_problems
 from bibcv.model import CV, PublicationOptions, PublicationQuery, Section
 from bibcv.photo import PreparedPhoto, prepare_photo
 from bibcv.richtext import RichText, as_rich, link, styled
@@ -101,12 +101,18 @@ def load_document(path: Path, cache_dir: Path | None = None,
     """Read a CV file and everything it names, and resolve it into a Document (citeproc-js,
     for CSL styles, given ``timeout`` seconds, as TeX is).
 
-    Every stage runs whatever an earlier one found, short of a CV the format refuses:
-    a file, style or key not found is left out and the rest is checked, so that one
-    run reports every problem.  A build stops at them, before writing anything; with
-    ``keep_errors`` (`bibcv check`) they are kept in ``errors``.
+    Every stage runs whatever an earlier one found: a file, style or key not found is
+    left out and the rest is checked, so that one run reports every problem; a CV the
+    format refuses stops at the format, with its .bib files' problems.  A build stops
+    at them, before writing anything; with ``keep_errors`` (`bibcv check`) they are
+    kept in ``errors``, and BibTeX's errors that a build reads past are errors too.
     """
-    cv, theme = load_cv(path, keep_errors=True)
+    try:
+        cv, theme = load_cv(path, keep_errors=True)
+    except FormatErrors as error:  # its .bib files are read all the same
+        bibliography = load_bibliography(error.bibliography_files, keep_errors=True)
+        recovered = bibliography.errors if keep_errors else []  # a build reads past them
+        raise BibcvErrors([*error.problems, *bibliography.unread, *recovered]) from None
     inputs = cv_inputs(cv, theme)
     digest = inputs.digest()
     bibliography = load_bibliography(cv.bibliography_files, cache_dir,

@@ -8,7 +8,7 @@ named with a leading underscore and are never built.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,8 +90,8 @@ def load_cv(path: Path, keep_errors: bool = False) -> tuple[CV, Theme]:
     try:
         validated = model.model_validate(data)
     except ValidationError as error:
-        raise BibcvErrors([*problems, *validation_problems(error, data, model, theme)]) \
-            from None
+        raise FormatErrors([*problems, *validation_problems(error, data, model, theme)],
+                           named.bibliography) from None
     problems += _counts_problems(validated, data)
     if problems and not keep_errors:
         raise BibcvErrors(problems)
@@ -128,11 +128,21 @@ def _theme(data: LocatedDict) -> tuple[Theme, list[BibcvError]]:
 @dataclass
 class _NamedFiles:
     """The files besides its chain that a CV names and load reads: which cannot be read,
-    and what the venue table and the citation counts hold."""
+    the .bib files that can, and what the venue table and the citation counts hold."""
 
     missing: set[Path]
     venues: VenueTable
     counts: Counts | None
+    bibliography: list[Path] = field(default_factory=list)
+
+
+class FormatErrors(BibcvErrors):
+    """A CV whose format is refused: no later stage can run, but its .bib files can be
+    read, so that `check` reports their problems with the format's."""
+
+    def __init__(self, problems: list[BibcvError], bibliography_files: list[Path]) -> None:
+        super().__init__(problems)
+        self.bibliography_files = bibliography_files
 
 
 def _named_files(data: LocatedDict) -> tuple[_NamedFiles, list[BibcvError]]:
@@ -162,7 +172,9 @@ def _named_files(data: LocatedDict) -> tuple[_NamedFiles, list[BibcvError]]:
             problems.append(BibcvError(f"{what} {name!r} {problem}", origin))
             continue
         try:
-            if key == "venues":
+            if key == "bibliography":
+                found.bibliography.append(path)
+            elif key == "venues":
                 found.venues = load_venue_table(path)
             elif key == "citations":
                 found.counts = read_counts(path)

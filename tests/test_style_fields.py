@@ -18,7 +18,7 @@ from bibcv.richtext import plain
 from bibcv.texdecode import decode_latex
 from conftest import pdf_text, squash, write
 
-TYPES = "[article, book, inbook, inproceedings]"
+TYPES = "[article, book, inbook, inproceedings, misc]"
 
 
 def cv(tmp_path: Path, bib: str, language: str = "en", extra: str = "") -> Path:
@@ -211,6 +211,10 @@ CONTRIBUTORS = r"""@book{works, author = {Ada Lovelace}, title = {Works}, publis
   editorb = {Augustus De Morgan}, editorbtype = {illustrated by}, editorc = {Michael Faraday},
   commentator = {Carlo Rossi}, annotator = {Giovanni Plana}, introduction = {John Herschel},
   foreword = {Charles Dickens}, afterword = {Lord Byron}, year = 1850}
+@article{edited, author = {Ada Lovelace}, title = {Tables}, journal = {Engine Review},
+  editor = {David Brewster}, editora = {William Whewell}, editoratype = {reviser}, year = 1851}
+@misc{talk-notes, author = {Ada Lovelace}, title = {Talk Notes}, howpublished = {Handout},
+  editora = {Dionysius Lardner}, editoratype = {compiler}, year = 1852}
 """
 
 
@@ -229,7 +233,17 @@ def test_editors_by_role_and_the_others_a_book_names_are_shown(tmp_path, languag
     """editora/b/c (by editoratype; a role with no word as written), commentator, annotator,
     introduction, foreword and afterword were only warned about."""
     path = cv(tmp_path, CONTRIBUTORS, language)
-    assert citations(path) == {"works": expected}
+    assert citations(path)["works"] == expected
+    assert [w for w in load_document(path).warnings if "does not show" in str(w)] == []
+
+
+def test_an_article_and_a_misc_show_their_editors_as_biblatex_does(tmp_path):
+    """They were warned about: biblatex's article, misc, booklet and manual print them."""
+    path = cv(tmp_path, CONTRIBUTORS)
+    assert {key: text for key, text in citations(path).items() if key != "works"} == {
+        "edited": "Ada Lovelace. Tables, Engine Review, edited by David Brewster, revised by "
+                  "William Whewell, 1851.",
+        "talk-notes": "Ada Lovelace. Talk Notes, compiled by Dionysius Lardner, Handout, 1852."}
     assert [w for w in load_document(path).warnings if "does not show" in str(w)] == []
 
 
@@ -269,7 +283,8 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
               "Engines", "Special Issue on Weaving", "Encyclopaedia of Arts", "Lectures 7",
               "Sept. 5–7, 1840", "Charles Babbage", "Mary Somerville", "Augustus De Morgan",
               "illustrated by", "Michael Faraday", "Carlo Rossi", "Giovanni Plana",
-              "John Herschel", "Charles Dickens", "Lord Byron"]
+              "John Herschel", "Charles Dickens", "Lord Byron", "David Brewster",
+              "William Whewell", "Dionysius Lardner"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
 

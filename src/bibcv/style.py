@@ -743,9 +743,9 @@ def _article(entry: _Entry) -> list[RichText | str]:
     issuetitle = styled("emph", issuetitle) if issuetitle else RichText()
     if volume:
         issue = volume + (f"({number})" if number else "") + (f":{pages}" if pages else "")
-        return [entry.emph("journal"), issue, issuetitle]
+        return [entry.emph("journal"), issue, issuetitle, _editor_phrase(entry)]
     issue = entry.style.pattern("number", number) if number else ""
-    return [entry.emph("journal"), issue, issuetitle, _pages(entry)]
+    return [entry.emph("journal"), issue, issuetitle, _editor_phrase(entry), _pages(entry)]
 
 
 def _booktitle(entry: _Entry) -> RichText:
@@ -787,11 +787,12 @@ def _proceedings(entry: _Entry) -> list[RichText | str]:
 
 
 def _booklet(entry: _Entry) -> list[RichText | str]:
-    return [_howpublished(entry), entry.text("address")]
+    return [_editor_phrase(entry), _howpublished(entry), entry.text("address")]
 
 
 def _manual(entry: _Entry) -> list[RichText | str]:
-    return [_edition(entry), _version(entry), *_place(entry, "organization", "publisher")]
+    return [_editor_phrase(entry), _edition(entry), _version(entry),
+            *_place(entry, "organization", "publisher")]
 
 
 def _thesis(entry: _Entry) -> list[RichText | str]:
@@ -842,7 +843,7 @@ def _misc(entry: _Entry) -> list[RichText | str]:
     venue: RichText = _howpublished(entry)
     if not venue and _is_arxiv(entry.publication):
         venue = styled("emph", entry.style.term("arxiv_preprint"))
-    return [venue, _event(entry), entry.text("type"), _version(entry),
+    return [_editor_phrase(entry), venue, _event(entry), entry.text("type"), _version(entry),
             *_place(entry, "organization", "institution", "publisher")]
 
 

@@ -540,3 +540,22 @@ def test_a_cv_the_format_refuses_still_has_its_bib_files_read(tmp_path):
         "of the entry (or command) and reads on, and so does bibcv", unread]
     assert run("build", str(cv), "-o", str(tmp_path / "out")).output.splitlines() == [
         key, unread]
+
+
+def test_every_control_character_of_a_bib_file_is_reported_at_once(tmp_path):
+    """The file cannot be used until they are gone: each was found a run after the last."""
+    (tmp_path / "refs.bib").write_text(
+        "@misc{a, author = {Ada Lovelace}, title = {Bell \a here}, year = 2020}\n"
+        "@misc{b, author = {Ada Lovelace}, title = {T}, note = {Esc \x1b[31m}, year = 2021}\n",
+        encoding="utf-8")
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        person: {name: Ada Lovelace}
+        sections: {}
+        """)
+    invisible = "remove it (it is invisible and cannot be printed)"
+    assert run("check", str(cv)).output.splitlines() == [
+        f"{tmp_path / 'refs.bib'}:1: field 'title' of entry 'a': the text contains the control "
+        f"character U+0007; {invisible}",
+        f"{tmp_path / 'refs.bib'}:2: field 'note' of entry 'b': the text contains the control "
+        f"character U+001B; {invisible}"]

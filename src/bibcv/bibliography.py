@@ -25,7 +25,7 @@ from bibcv.bibencoding import decode_bib
 from bibcv.bibtex_parser import ParsedFile, RawEntry, parse_bibtex
 from bibcv.bibtex_values import MONTH_MACROS, MONTH_NAMES, month_number
 from bibcv.cvfiles import file_problem
-from bibcv.errors import BibcvError, Origin
+from bibcv.errors import BibcvError, BibcvErrors, Origin
 from bibcv.incremental import bibcv_fingerprint
 from bibcv.locales import available, load_locale
 from bibcv.names import (
@@ -377,10 +377,11 @@ def _read_file(path: Path, content: bytes | None = None, encoding: str | None = 
             "(or command) and reads on, and so does bibcv", Origin(path, problem.line)))
     for problem in parsed.warnings:
         reading.warn(problem.message, Origin(path, problem.line))
-    check_values = _has_control_character(source)  # else no value can have one: skip the checks
+    # Values with a control character, all of them (None: the file has none, no checks).
+    control: list[BibcvError] | None = [] if _has_control_character(source) else None
     for preamble in parsed.preambles:
-        if check_values:
-            _check_characters(preamble, "@preamble", Origin(path))
+        if control is not None:
+            _check_characters(preamble, "@preamble", Origin(path), control)
         reading.preambles.append(preamble)
     for entry in parsed.entries:
         if not entry.key:
@@ -388,9 +389,11 @@ def _read_file(path: Path, content: bytes | None = None, encoding: str | None = 
                          "empty key (biber refuses the whole file); bibcv reads it as BibTeX "
                          "does, and export-bib leaves it out. Give it a key",
                          Origin(path, entry.line))
-        publication = _publication(entry, path, parsed, reading, check_values)
+        publication = _publication(entry, path, parsed, reading, control)
         reading.publications.append(publication)
         _check_names_as_bibtex(publication, reading)
+    if control:
+        raise BibcvErrors(control)
     return reading
 
 
@@ -421,7 +424,7 @@ def _check_names_as_bibtex(publication: Publication, reading: FileReading) -> No
 
 
 def _publication(entry: RawEntry, path: Path, parsed: ParsedFile, reading: FileReading,
-                 check_values: bool) -> Publication:
+                 control: list[BibcvError] | None) -> Publication:
     fields: dict[str, str] = {}
     for raw in entry.fields:
         if raw.name in fields:
@@ -429,9 +432,9 @@ def _publication(entry: RawEntry, path: Path, parsed: ParsedFile, reading: FileR
                          "the first is used, as BibTeX does",
                          Origin(path, parsed.line(raw.position)))
             continue
-        if check_values:
+        if control is not None:
             _check_characters(raw.value, f"field {raw.name!r} of entry {entry.key!r}",
-                              Origin(path, parsed.line(raw.position)))
+                              Origin(path, parsed.line(raw.position)), control)
         fields[raw.name] = raw.value
     return Publication(entry.key, entry.entry_type, fields, Origin(path, entry.line))
 
@@ -450,11 +453,12 @@ def _has_control_character(text: str) -> bool:
     return False
 
 
-def _check_characters(value: str, where: str, origin: Origin) -> None:
+def _check_characters(value: str, where: str, origin: Origin,
+                      found: list[BibcvError]) -> None:
     try:
         check_characters(value)
     except MarkupError as error:
-        raise BibcvError(f"{where}: {error}", origin) from None
+        found.append(BibcvError(f"{where}: {error}", origin))
 
 
 def _resolve_crossrefs(bibliography: Bibliography, by_folded_key: dict[str, Publication]) -> None:

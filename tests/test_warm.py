@@ -139,6 +139,28 @@ def test_a_changed_preamble_discards_the_warm_engine_and_builds_right(tmp_path, 
     assert bibcv_folders(private_tmp) == []
 
 
+def test_without_a_named_pipe_for_the_xdv_the_build_runs_cold(tmp_path, monkeypatch,
+                                                              private_tmp):
+    """The warm pass hands its XDV to xdvipdfmx through a named pipe; a file system without
+    them (mkfifo failing) makes the same PDF cold, and no TeX or folder is left."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(JAN_2))
+    source = starter_tex(tmp_path, "classic")
+    expected = compile_pdf(source, "cv", tmp_path / "cold").pdf.read_bytes()
+
+    def no_fifo(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError("named pipes are not supported here")
+
+    monkeypatch.setattr(os, "mkfifo", no_fifo)
+    with WarmEngines() as engines:
+        engines.prepare("cv", tmp_path / "warm", source)
+        started = tex_children(os.getpid())
+        compiled = compile_pdf(source, "cv", tmp_path / "warm", engines=engines)
+    assert started and not compiled.warm
+    assert compiled.pdf.read_bytes() == expected
+    assert not [pid for pid in started if Path(f"/proc/{pid}").exists()]
+    assert bibcv_folders(private_tmp) == []
+
+
 def test_a_discarded_engine_leaves_no_process_and_no_folder(tmp_path, private_tmp):
     source = starter_tex(tmp_path, "classic")
     preamble, _body = split_document(source)

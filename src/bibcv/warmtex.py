@@ -84,7 +84,11 @@ class WarmEngine:
         body = tex_source[len(self.preamble):]
         (self.work / f"{self.job}-body.tex").write_text(body, encoding="utf-8")
         deadline = time.monotonic() + timeout
-        with tracked(self.process), _PdfDriver(self.work, self.job) as driver:
+        try:
+            driver = _PdfDriver(self.work, self.job)
+        except OSError:  # no named pipe on this file system: the build runs cold
+            return None
+        with tracked(self.process), driver:
             assert self.process.stdin is not None
             with contextlib.suppress(BrokenPipeError):  # TeX ended: its exit status says how
                 self.process.stdin.write(_go_line(env).encode("ascii"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import textwrap
 import xml.etree.ElementTree as ElementTree
@@ -25,6 +26,14 @@ settings.register_profile("ci", settings.get_profile("bibcv"), derandomize=True)
 settings.register_profile("deep", settings.get_profile("bibcv"), max_examples=20_000)
 settings.load_profile(os.environ.get("BIBCV_PROPERTY_PROFILE")
                       or ("ci" if os.environ.get("CI") else "bibcv"))
+
+# Tests press Ctrl-C (send SIGINT) to the bibcv processes they start. A shell starts a
+# command in the background (`make test &` in a script) with SIGINT ignored, which every
+# program it starts inherits, and Python then has no KeyboardInterrupt at all: watch ran on
+# and builds finished. A handler, unlike "ignored", is not inherited: each program starts
+# with the system's default, as from a terminal.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

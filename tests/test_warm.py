@@ -367,6 +367,44 @@ def test_sigterm_during_a_build_leaves_no_warm_tex_and_no_folder(tmp_path):
     assert bibcv_folders(private_tmp) == []
 
 
+@pytest.mark.parametrize("when", ["as launch starts TeX", "as cli builds"])
+def test_a_sigterm_whose_exception_python_drops_still_stops_the_build(tmp_path, when):
+    """Python runs a signal handler between any two steps, also inside a callback for an
+    object being freed, where it prints the handler's exception and drops it: the build
+    went on and ended with status 0 (test_sigterm_during_a_build… saw it under load).
+    Here a weakref's callback takes the SIGTERM, in launch's time and in the build's."""
+    cv, *_rest = create_starter("ada-lovelace", None, tmp_path / "cv", tmp_path / "bib")
+    out = tmp_path / "out"
+    build_cv(cv, out, formats=("pdf",))  # its .tex is what the next build starts TeX on
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    hooked = ("bibcv.fonts", "start_listing") if when == "as launch starts TeX" else (
+        "concurrent.futures", "wait")  # what cli's main thread runs while the build goes on
+    script = (
+        "import importlib, os, signal, sys, time, weakref\n"
+        f"module = importlib.import_module({hooked[0]!r})\n"
+        f"real = getattr(module, {hooked[1]!r})\n"
+        "class Freed: pass\n"
+        "def hooked(*args, **kwargs):\n"
+        "    thing = Freed()\n"
+        "    ref = weakref.ref(thing, lambda _ref: (os.kill(os.getpid(), signal.SIGTERM),\n"
+        "                                           time.sleep(0.5)))\n"
+        "    del thing  # the callback runs, the handler in it, and its exception is dropped\n"
+        "    return real(*args, **kwargs)\n"
+        f"setattr(module, {hooked[1]!r}, hooked)\n"
+        "from bibcv.launch import main\nmain()\n")
+    build = subprocess.Popen(
+        [sys.executable, "-c", script, "build", str(cv), "-o", str(out), "--force"],
+        env={**os.environ, "TMPDIR": str(private_tmp)}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    stdout, stderr = build.communicate(timeout=120)
+    assert "Exception ignored" in stderr  # the case this is about: the exception was dropped
+    assert build.returncode == 128 + signal.SIGTERM, (build.returncode, stderr)
+    assert stderr.count("stopped: the outputs of the CVs not finished are unchanged") == 1
+    assert "wrote" not in stdout
+    assert bibcv_folders(private_tmp) == []
+
+
 def test_a_warm_pass_that_overruns_is_stopped_at_the_time_limit(tmp_path, private_tmp):
     source = starter_tex(tmp_path, "classic")
     looping = source.replace("\\end{document}", "\\def\\loop{x\\loop}\\loop\n\\end{document}")

@@ -20,7 +20,7 @@ import click
 
 from bibcv import DEFAULT_TIMEOUT, OUTPUT_FORMATS, __version__
 from bibcv.errors import BibcvError, BibcvErrors, Origin, in_reading_order
-from bibcv.launch import DEFAULT_OUTPUT_DIR, progress_prefix, started_engines
+from bibcv.launch import DEFAULT_OUTPUT_DIR, progress_prefix, signalled, started_engines
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -127,12 +127,16 @@ def _build_all(stale: list[Path], output_dir: Path, timeout: float, jobs: int,
     from bibcv.compile import remove_stale_work_folders, stop_all_engines
     from bibcv.warmtex import WarmEngines
 
+    global _stop_signal
     failures = 0
     engines = started_engines() or WarmEngines()
     pool = None
     previous_handler = signal.getsignal(signal.SIGTERM)
+    _stop_signal = None
     try:  # from the moment the handler is in place, a signal lands in `except` below
         signal.signal(signal.SIGTERM, _stop_building)
+        if signalled() is not None:  # launch's stop was dropped inside a callback (launch._stop)
+            raise _Stopped(signalled(), said=True)
         # First of all (unless launch started them even before this module was imported),
         # TeX loads each CV's preamble, as its last build had it, while Python imports
         # the rest and builds the document; a CV whose preamble changed runs TeX cold.
@@ -160,13 +164,15 @@ def _build_all(stale: list[Path], output_dir: Path, timeout: float, jobs: int,
             _warn(built.warnings)
             written = ", ".join(str(output) for output in built.main_outputs)
             progress.say(f"{futures[future]}: wrote {written}")
+        _stop_if_signalled()
     except (KeyboardInterrupt, _Stopped) as stop:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second signal must not cut this short
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stop_all_engines()  # the builds in progress fail, and remove their private folders
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        _echo("stopped: the outputs of the CVs not finished are unchanged", err=True)
+        if not (isinstance(stop, _Stopped) and stop.said):
+            _echo("stopped: the outputs of the CVs not finished are unchanged", err=True)
         sys.exit(128 + (stop.signal if isinstance(stop, _Stopped) else signal.SIGINT))
     finally:
         engines.close()  # while SIGTERM still comes here: no TeX is left waiting
@@ -192,19 +198,34 @@ def _as_completed(futures: Iterable[Future]) -> Iterator[Future]:
     pending = set(futures)
     while pending:
         done, pending = wait(pending, timeout=SIGNAL_CHECK_SECONDS, return_when=FIRST_COMPLETED)
+        _stop_if_signalled()
         yield from done
 
 
 class _Stopped(Exception):
     """A signal asked the build to stop (SIGTERM: `kill`, a CI runner cancelling)."""
 
-    def __init__(self, signal_number: int) -> None:
+    def __init__(self, signal_number: int, said: bool = False) -> None:
         super().__init__(signal_number)
         self.signal = signal_number
+        self.said = said  # launch has said "stopped" already
+
+
+_stop_signal: int | None = None  # the signal _stop_building acted on, during a build
 
 
 def _stop_building(signal_number: int, _frame: object) -> None:
+    """Stop the build. The signal is kept too: raised inside a callback Python runs for
+    an object being freed, the exception would be dropped (see launch._stop), so the
+    wait for the builds looks for it as well (_as_completed)."""
+    global _stop_signal
+    _stop_signal = signal_number
     raise _Stopped(signal_number)
+
+
+def _stop_if_signalled() -> None:
+    if _stop_signal is not None:
+        raise _Stopped(_stop_signal)
 
 
 @main.command()

@@ -35,11 +35,13 @@ if TYPE_CHECKING:
 
 DEFAULT_OUTPUT_DIR = "build"  # where `build` writes without -o (cli shows it in --help)
 _started: WarmEngines | None = None  # the engines main started for the build cli runs
+_signalled: int | None = None  # the signal _stop acted on (see there)
 
 
 def main() -> None:
     """The `bibcv` command."""
-    request, status = None, None
+    global _signalled
+    request, status, _signalled = None, None, None
     try:
         request = _plain_build(sys.argv[1:])
         if request is not None:
@@ -78,8 +80,9 @@ def main() -> None:
         # objects are out of the collector's sight; everything else is finalized as usual
         # (a plain build skips even that: _end_now).
         gc.freeze()
+        stopped_by, _signalled = _signalled, None  # a later main in this process starts afresh
     if status is not None:
-        _end_now(status)
+        _end_now(128 + stopped_by if stopped_by is not None else status)
 
 
 def _end_now(status: int) -> NoReturn:
@@ -127,9 +130,22 @@ def _start_engines(cv_files: list[str], output_dir: str) -> None:
 
 
 def _stop(signal_number: int, _frame: object) -> None:
-    """SIGTERM before cli's build has begun: the engines are discarded on the way out."""
+    """SIGTERM before cli's build has begun: the engines are discarded on the way out.
+
+    Python runs a handler between any two steps of Python code, also inside a callback
+    it runs for an object being freed (a weakref's, a ``__del__``), where it prints the
+    exception and drops it: the build went on and ended with status 0 (seen once, under
+    load). So the signal is kept too, for cli's build to stop at as it begins
+    (``signalled``), and for main's status."""
+    global _signalled
+    _signalled = signal_number
     sys.stderr.write("stopped: the outputs of the CVs not finished are unchanged\n")
     raise SystemExit(128 + signal_number)
+
+
+def signalled() -> int | None:
+    """The signal launch's handler acted on, if any (it has said "stopped")."""
+    return _signalled
 
 
 def started_engines() -> WarmEngines | None:

@@ -311,18 +311,21 @@ def test_check_without_node_says_how_to_get_it_and_reports_the_rest(tmp_path, mo
     assert built.exit_code == 1 and node in built.output.splitlines()
 
 
+BROKEN_CSL = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">\n'
+    "  <info><title>Broken</title><id>broken</id>"
+    "<updated>2020-01-01T00:00:00+00:00</updated></info>\n"
+    '  <citation><layout><text variable="title"/></layout></citation>\n'
+    '  <bibliography><layout><text macro="undefined-macro"/></layout></bibliography>\n'
+    "</style>\n")  # calls a macro it does not define
+
+
 def test_a_broken_csl_style_is_blamed_at_its_line_not_a_crash(tmp_path):
     """citeproc-js gives no text for a style that calls a macro it lacks; bibcv crashed
     (KeyError) reading its answer."""
     (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
-    (tmp_path / "broken.csl").write_text(
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">\n'
-        "  <info><title>Broken</title><id>broken</id>"
-        "<updated>2020-01-01T00:00:00+00:00</updated></info>\n"
-        '  <citation><layout><text variable="title"/></layout></citation>\n'
-        '  <bibliography><layout><text macro="undefined-macro"/></layout></bibliography>\n'
-        "</style>\n", encoding="utf-8")
+    (tmp_path / "broken.csl").write_text(BROKEN_CSL, encoding="utf-8")
     cv = write(tmp_path / "cv.yaml", """\
         bibliography: [refs.bib]
         person: {name: Ada Lovelace}
@@ -334,16 +337,6 @@ def test_a_broken_csl_style_is_blamed_at_its_line_not_a_crash(tmp_path):
         f"{cv}:5: the style 'broken.csl' rendered nothing for 1 of its 1 entries (citeproc-js "
         "gave no text back); the style is likely broken, e.g. it uses a macro it does not "
         "define: check it at https://validator.citationstyles.org, or choose another style"]
-
-
-BROKEN_CSL = (
-    '<?xml version="1.0" encoding="utf-8"?>\n'
-    '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">\n'
-    "  <info><title>Broken</title><id>broken</id>"
-    "<updated>2020-01-01T00:00:00+00:00</updated></info>\n"
-    '  <citation><layout><text variable="title"/></layout></citation>\n'
-    '  <bibliography><layout><text macro="undefined-macro"/></layout></bibliography>\n'
-    "</style>\n")
 
 
 def test_a_missing_key_does_not_hide_the_styles_problems(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -287,3 +288,58 @@ def test_a_json_resume_publisher_makes_an_article_a_conference_paper_or_misc(
                   if entry.text(field)) == expected
 
 
+
+
+@pytest.mark.parametrize(("language", "titles"), [
+    ("fr", ["Profil", "Expérience professionnelle", "Bénévolat", "Formation", "Prix",
+            "Publications", "Compétences", "Langues", "Centres d’intérêt", "Références",
+            "Projets"]),
+    ("zh-CN", ["个人简介", "工作经历", "志愿服务", "教育背景", "获奖", "发表论文", "技能", "语言",
+               "兴趣", "推荐人", "项目经历"]),
+    (None, ["Summary", "Experience", "Volunteering", "Education", "Awards", "Publications",
+            "Skills", "Languages", "Interests", "References", "Projects"]),
+])
+def test_a_json_resumes_sections_are_titled_in_its_meta_language(tmp_path, language, titles):
+    """A JSON Resume with `meta.language: fr` was titled in English ("Experience"): its
+    sections take the locales' titles, as a RenderCV CV's do; without one, English."""
+    data = json.loads((SOURCES / "jsonresume" / "sample.resume.json").read_text(encoding="utf-8"))
+    if language:
+        data["meta"]["language"] = language
+    source = tmp_path / "resume.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    cv = tmp_path / "cv" / "imported.yaml"
+    result = CliRunner().invoke(main, ["import", "jsonresume", str(source), "-o", str(cv)])
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load(cv.read_text(encoding="utf-8"))
+    assert written.get("language") == language
+    assert [section["title"] for section in written["sections"].values()] == titles
+    assert list(written["sections"]) == ["summary", "experience", "volunteering", "education",
+                                         "awards", "publications", "skills", "languages",
+                                         "interests", "references", "projects"]
+
+
+@pytest.mark.parametrize(("lang", "language", "titles", "listed"), [
+    ("zh", "zh", ["个人简介", "工作经历", "教育背景", "语言", "发表论文"], None),
+    ("de", "de", ["Profil", "Berufserfahrung", "Ausbildung", "Sprachen", "Publikationen"], None),
+    ("en", None, ["Summary", "Experience", "Education", "Languages", "Publications"], None),
+    ("ru", None, ["Summary", "Experience", "Education", "Languages", "Publications"],
+     "_config.yml lang: language 'ru' (bibcv has no words for it"),
+])
+def test_an_al_folio_sites_lang_is_the_cvs_language(tmp_path, lang, language, titles, listed):
+    """al-folio's `lang: zh` was not read: the CV was in English, its sections (from the
+    site's JSON Resume and .bib) titled "Experience", "Publications"."""
+    site = tmp_path / "site"
+    shutil.copytree(SOURCES / "al-folio" / "milintsevich", site)
+    config = site / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nlang: en " in text
+    config.write_text(text.replace("\nlang: en ", f"\nlang: {lang} "), encoding="utf-8")
+    cv = tmp_path / "cv" / "imported.yaml"
+    result = CliRunner().invoke(main, ["import", "al-folio", str(site), "-o", str(cv)])
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load(cv.read_text(encoding="utf-8"))
+    assert written.get("language") == language
+    assert [section["title"] for section in written["sections"].values()] == titles
+    assert list(written["sections"]) == ["summary", "experience", "education", "languages",
+                                         "publications"]
+    assert (listed in result.output) if listed else "_config.yml lang" not in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from bibcv.atomic import write_text_atomically
 from bibcv.bibliography import Publication
 from bibcv.errors import BibcvError
 from bibcv.export import export_bibtex
+from bibcv.locales import BASE_LANGUAGE, language_tag, load_locale, locale_code
 from bibcv.richtext import MarkupError, is_web_address, parse_markdown
 from bibcv.texdecode import to_ascii
 
@@ -68,6 +70,24 @@ class Imported:
     entries: list[Publication] = field(default_factory=list)
     not_carried: list[str] = field(default_factory=list)
     language: str = ""  # a BCP 47 code bibcv has words for; "" for English
+
+    def set_language(self, written: str, where: str, tag: str = "") -> None:
+        """The CV's language from the source's word for it (a BCP 47 tag, or a name such
+        as spanish; ``tag`` when the source's names are its own), when bibcv has words for
+        it; else it is listed as not carried over and the CV stays in English."""
+        tag = tag or language_tag(written)
+        known = locale_code(tag)
+        if known is None:
+            self.not_carried.append(f"{where}: language {written!r} (bibcv has no words for "
+                                    "it; the CV is in English)")
+        elif known != BASE_LANGUAGE:
+            self.language = tag
+
+    @property
+    def titles(self) -> Mapping[str, str]:
+        """The titles of the sections the locales know (education: Formation), in the CV's
+        language: a French CV's education is "Formation", whichever format it came from."""
+        return load_locale(locale_code(self.language) or BASE_LANGUAGE).sections
 
     def section(self, title: str, layout: str, key: str = "", **content: object) -> None:
         """A section, its id from the source's key for it (else from its title): a

@@ -1,4 +1,9 @@
-"""JSON Resume (basics, work, education, publications, skills, …) to a bibcv CV."""
+"""JSON Resume (basics, work, education, publications, skills, …) to a bibcv CV.
+
+Its schema names no language; `meta.language` is the one JSON Resume's own themes read
+(jsonresume-theme-class), so it becomes the CV's `language:`, and the sections are
+titled in it (work → "Expérience professionnelle" in French).
+"""
 
 from __future__ import annotations
 
@@ -21,33 +26,38 @@ def import_jsonresume(path: Path) -> Imported:
         raise BibcvError(f"cannot read this JSON Resume: {error}") from None
     imported = Imported(str((data.get("basics") or {}).get("name") or ""),
                         f"the JSON Resume {path.name}")
+    language = (data.get("meta") or {}).get("language")
+    if language:
+        imported.set_language(str(language), "meta.language")
     fill(data, imported)
     return imported
 
 
 def fill(data: dict, imported: Imported) -> None:
-    """Everything of a JSON Resume but the name, into ``imported`` (al-folio uses it too)."""
+    """Everything of a JSON Resume but the name and language, into ``imported`` (al-folio
+    uses it too); each section titled by the locales' key for it, in the CV's language."""
     _basics(data.get("basics") or {}, imported)
     readers = {
-        "work": ("Experience", lambda e: _entry(e, "name", "position")),
-        "volunteer": ("Volunteering", lambda e: _entry(e, "organization", "position")),
-        "education": ("Education", _education),
-        "projects": ("Projects", lambda e: _entry(e, "name", "description")),
+        "work": ("experience", lambda e: _entry(e, "name", "position")),
+        "volunteer": ("volunteering", lambda e: _entry(e, "organization", "position")),
+        "education": ("education", _education),
+        "projects": ("projects", lambda e: _entry(e, "name", "description")),
     }
     for key, value in data.items():
         if key in readers and value:
-            title, read = readers[key]
+            section, read = readers[key]
             items = [read(entry) for entry in value]
-            imported.items(title, "entries", items)
+            imported.items(imported.titles[section], "entries", items, section)
         elif key in LISTS and value:
-            title, layout, line = LISTS[key]
+            section, layout, line = LISTS[key]
             items = [line(entry) for entry in value]
-            imported.items(title, layout, items)
+            imported.items(imported.titles[section], layout, items, section)
         elif key == "publications" and value:
-            imported.publications("Publications", _publications(value))
+            imported.publications(imported.titles["publications"], _publications(value),
+                                  "publications")
         elif key not in ("basics", "$schema", "meta") and value:
             imported.not_carried.append(f"{key}: {json.dumps(value)[:80]}")
-        elif key == "meta" and value:
+        elif key == "meta" and set(value or {}) - {"language"}:
             imported.not_carried.append("meta: the resume's own metadata")
 
 
@@ -71,7 +81,8 @@ def _basics(basics: dict, imported: Imported) -> None:
             continue
         imported.add_contact(kind, value, f"basics.profiles {network}")
     if basics.get("summary"):
-        imported.section("About", "paragraph", text=plain(basics["summary"]))
+        imported.section(imported.titles["summary"], "paragraph", "summary",
+                         text=plain(basics["summary"]))
     for key in ("label", "image"):
         if basics.get(key):
             imported.not_carried.append(f"basics.{key}: {basics[key]!r} (the classic theme "
@@ -123,19 +134,20 @@ def _keywords(entry: dict, label: str) -> str:
     return f"**{plain(entry.get(label, ''))}**" + (f": {plain(words)}" if words else "")
 
 
+# JSON Resume's lists: the locales' key for the section's title, its layout, an item.
 LISTS = {
-    "awards": ("Awards", "dated_list", lambda e: _dated(
+    "awards": ("awards", "dated_list", lambda e: _dated(
         plain(", ".join(str(e[k]) for k in ("title", "awarder") if e.get(k)))
         + (f". {plain(e['summary'])}" if e.get("summary") else ""), e.get("date"))),
-    "certificates": ("Certificates", "dated_list", lambda e: _dated(
+    "certificates": ("certifications", "dated_list", lambda e: _dated(
         linked(plain(", ".join(str(e[k]) for k in ("name", "issuer") if e.get(k))), e.get("url")),
         e.get("date"))),
-    "skills": ("Skills", "bullets", lambda e: {"text": _keywords(e, "name") + (
+    "skills": ("skills", "bullets", lambda e: {"text": _keywords(e, "name") + (
         f" ({plain(e['level'])})" if e.get("level") else "")}),
-    "languages": ("Languages", "bullets", lambda e: {"text": plain(
+    "languages": ("languages", "bullets", lambda e: {"text": plain(
         ": ".join(str(e[k]) for k in ("language", "fluency") if e.get(k)))}),
-    "interests": ("Interests", "bullets", lambda e: {"text": _keywords(e, "name")}),
-    "references": ("References", "bullets", lambda e: {"text": plain(
+    "interests": ("interests", "bullets", lambda e: {"text": _keywords(e, "name")}),
+    "references": ("references", "bullets", lambda e: {"text": plain(
         f"“{e.get('reference', '')}” — {e.get('name', '')}")}),
 }
 

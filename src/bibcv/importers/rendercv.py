@@ -31,7 +31,7 @@ from bibcv.fetch.records import (
     year_and_month,
 )
 from bibcv.importers.common import Imported, date_range, linked, markdown, venue_kind
-from bibcv.locales import BASE_LANGUAGE, language_tag, load_locale, locale_code
+from bibcv.locales import BASE_LANGUAGE
 
 KNOWN = {"institution", "area", "degree", "company", "position", "name", "title", "authors",
          "date", "start_date", "end_date", "location", "summary", "highlights", "doi", "url",
@@ -57,22 +57,16 @@ def import_rendercv(path: Path) -> Imported:
             imported.not_carried.append(f"{key}: RenderCV's {key} (a bibcv theme "
                                         "sets the look)")
     _contact(cv, imported)
-    titles = load_locale(locale_code(imported.language) or BASE_LANGUAGE).sections
     for key, entries in (cv.get("sections") or {}).items():
-        _section(str(key), _title(str(key), titles), entries or [], imported)
+        _section(str(key), _title(str(key), imported.titles), entries or [], imported)
     return imported
 
 
 def _locale(locale: dict, imported: Imported) -> None:
     """The language, as a code bibcv has words for; RenderCV's own words are not kept."""
     name = str(locale.get("language") or BASE_LANGUAGE)
-    code = RENDERCV_PORTUGUESE if name.casefold() == "portuguese" else language_tag(name)
-    known = locale_code(code)
-    if known is None:
-        imported.not_carried.append(f"locale: language {name!r} (bibcv has no words for it; "
-                                    "the CV is in English)")
-    elif known != BASE_LANGUAGE:
-        imported.language = code
+    portuguese = name.casefold() == "portuguese"
+    imported.set_language(name, "locale", RENDERCV_PORTUGUESE if portuguese else "")
     words = sorted(key for key, value in locale.items() if key != "language" and value)
     if words:
         imported.not_carried.append(f"locale: RenderCV's {', '.join(words)} (bibcv prints "

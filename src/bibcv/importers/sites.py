@@ -39,6 +39,8 @@ def import_al_folio(folder: Path) -> Imported:
     config = _yaml(folder / "_config.yml")
     name = " ".join(str(config.get(k) or "") for k in ("first_name", "middle_name", "last_name"))
     imported = Imported(" ".join(name.split()), f"the al-folio site {folder.resolve().name}")
+    if config.get("lang"):  # the site's language, the <html lang> of its every page
+        imported.set_language(str(config["lang"]), "_config.yml lang")
     scholar = config.get("scholar") or {}
     lasts, firsts = scholar.get("last_name") or [], scholar.get("first_name") or []
     imported.aliases = [f"{first} {last}" for last in lasts for first in firsts
@@ -55,7 +57,8 @@ def import_al_folio(folder: Path) -> Imported:
     bib = folder / "_bibliography" / "papers.bib"
     if bib.is_file():
         entries = list(load_bibliography([bib]))
-        imported.publications("Publications", [_own(entry) for entry in entries])
+        imported.publications(imported.titles["publications"], [_own(e) for e in entries],
+                              "publications")
     return imported
 
 

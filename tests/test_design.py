@@ -294,13 +294,17 @@ def test_a_build_depends_on_the_files_of_a_theme_it_extends(tmp_path):
 
     (tmp_path / "parent" / "sections").mkdir(parents=True)
     (tmp_path / "child").mkdir()
-    write(tmp_path / "parent" / "theme.yaml", "extends: classic\ndesign: {header: left}\n")
+    write(tmp_path / "parent" / "theme.yaml",
+          "extends: classic\ndesign: {header: left, margins: {top: 1cm, left: 3cm}}\n")
     write(tmp_path / "parent" / "sections" / "bullets.tex.j2", "((* for i in section.items *))"
           "<< i.text >> ((* endfor *))\\par\n")
-    write(tmp_path / "child" / "theme.yaml", "extends: ../parent\ndesign: {header: right}\n")
+    write(tmp_path / "child" / "theme.yaml",
+          "extends: ../parent\ndesign: {header: right, margins: {top: 2cm}}\n")
     cv = write(tmp_path / "cv.yaml", "theme: child\nperson: {name: Ada Lovelace}\n")
     document = load_document(cv)
     assert document.cv.design.header == "right"  # the child's default wins over its parent's
+    # and margins merge side by side, as a CV's over its theme's
+    assert (document.cv.design.margins.top, document.cv.design.margins.left) == ("2cm", "3cm")
     assert document.theme.ancestors == ("parent", "classic")
     files = set(document.inputs.all_files())
     assert {tmp_path / "parent" / "theme.yaml",

@@ -472,6 +472,41 @@ def test_a_cv_broken_in_every_file_is_reported_in_one_run(tmp_path):
     assert "the '{' on line 2 is never closed" in brace
 
 
+def test_a_themes_invalid_design_is_reported_at_its_lines_with_the_rest(tmp_path):
+    """A theme's `design:` stopped the run alone, with pydantic's text and no line; its
+    problems are the CV design's, at the theme.yaml line, the theme it extends too."""
+    for folder in ("mine", "child"):
+        (tmp_path / folder).mkdir()
+    write(tmp_path / "mine" / "theme.yaml", """\
+        extends: classic
+        design:
+          font_size: huge
+          colours: {primary: "#163E6E"}
+        """)
+    write(tmp_path / "child" / "theme.yaml", "extends: ../mine\ndesign: {header: lfet}\n")
+    cv = write(tmp_path / "cv.yaml", """\
+        theme: child
+        person: {name: Ada Lovelace}
+        design: {page_size: a3}
+        sections:
+          about: {title: About, layout: paragraph, txet: Hello}
+        """)
+    result = run("check", str(cv))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{tmp_path / 'child' / 'theme.yaml'}:2: 'design.header': 'lfet' is not one of left, "
+        "center, right; did you mean 'left'?",
+        f"{cv}:3: 'design.page_size': 'a3' is not one of a4, a5, b5, letter, legal, "
+        "us-executive",
+        f"{cv}:5: unknown key 'txet' in section 'about'; did you mean 'text'? (it is required)",
+        f"{tmp_path / 'mine' / 'theme.yaml'}:3: 'design.font_size': 'huge' is not one of "
+        "10pt, 11pt, 12pt",
+        f"{tmp_path / 'mine' / 'theme.yaml'}:4: unknown key 'colours' in 'design'; did you "
+        "mean 'colors'? (allowed: colors, date_position, font, font_size, header, "
+        "last_page_footer, line_spacing, margins, page_size, photo, section_title)",
+    ]
+
+
 def test_a_failing_theme_template_does_not_hide_the_rest_from_check(tmp_path):
     (tmp_path / "mytheme").mkdir()
     write(tmp_path / "mytheme" / "theme.yaml", "extends: classic\n")

@@ -342,6 +342,12 @@ class Design(Strict):
                                            "page (and the end of the web page).")
 
 
+class ThemeFormat(Strict):
+    """What load checks of a theme.yaml: its `design:`, the keys a CV's design takes."""
+
+    design: Design
+
+
 _FILE = "A BibTeX file, relative to this file."
 _FILE_ENCODING = ("Its encoding, when it is not UTF-8 and does not say so on a first line "
                   "('% Encoding: ...'): e.g. latin-1, windows-1252.")

@@ -18,7 +18,7 @@ from bibcv.chain import path_from, read_chain
 from bibcv.citecounts import Counts, read_counts
 from bibcv.csl import BUILTIN_STYLE, CslError, CslStyle, find_style
 from bibcv.cvfiles import file_problem, is_base_file
-from bibcv.cvformat import FONT_NAME, cv_model
+from bibcv.cvformat import FONT_NAME, ThemeFormat, cv_model
 from bibcv.cvformat import Design as DesignFormat
 from bibcv.cvproblems import closest, did_you_mean, validation_problems
 from bibcv.errors import BibcvError, BibcvErrors, Origin, each_problem
@@ -83,9 +83,11 @@ def load_cv(path: Path, keep_errors: bool = False) -> tuple[CV, Theme]:
     data, files = read_chain(path)
     languages = resolve_languages(data)
     theme, problems = _theme(data)
+    theme_design, theme_problems = _theme_design(theme)
     named, file_problems = _named_files(data)
     problems += [*languages.errors, *file_problems, *_order_problems(data),
-                 *_style_problems(data), *_design_problems(data, theme)]
+                 *_style_problems(data), *theme_problems,
+                 *_design_problems(data, theme, theme_design)]
     model = cv_model(theme)
     try:
         validated = model.model_validate(data)
@@ -95,7 +97,7 @@ def load_cv(path: Path, keep_errors: bool = False) -> tuple[CV, Theme]:
     problems += _counts_problems(validated, data)
     if problems and not keep_errors:
         raise BibcvErrors(problems)
-    design = _design(validated.design, data, theme)
+    design = _design(validated.design, data, theme_design)
     cv = _cv(validated, data, theme, path, files, languages, design, named)
     cv.errors = problems
     return cv, theme
@@ -219,8 +221,9 @@ def _style_problems(data: LocatedDict) -> list[BibcvError]:
     return problems
 
 
-def _design_problems(data: LocatedDict, theme: Theme) -> list[BibcvError]:
-    """The font must be installed and the photo must exist (a build writes nothing else)."""
+def _design_problems(data: LocatedDict, theme: Theme, defaults: Any) -> list[BibcvError]:
+    """The font must be installed and the photo must exist (a build writes nothing else);
+    ``defaults`` is the theme's design, checked."""
     design = data.get("design")
     raw = design if isinstance(design, LocatedDict) else LocatedDict(data.origin)
     problems = []
@@ -228,8 +231,7 @@ def _design_problems(data: LocatedDict, theme: Theme) -> list[BibcvError]:
     if isinstance(written, str):
         font, origin = written.strip(), raw.origin_of("font")
     else:
-        font = _theme_design(theme).font or Design().font
-        origin = theme.font_origin or Origin(theme.folder / "theme.yaml")
+        font, origin = defaults.font or Design().font, theme.design.origin_of("font")
     if FONT_NAME.fullmatch(font) and not is_font_installed(font):
         problems.append(BibcvError(f"the font {font!r} is not installed on this machine"
                                    f"{did_you_mean(font, installed_font_families())}; "
@@ -334,9 +336,8 @@ def _theme_word(words: dict[str, str], languages: Resolved) -> str | None:
     return None
 
 
-def _design(chosen: Any, data: LocatedDict, theme: Theme) -> Design:
-    """The theme's design defaults with the CV's choices on top."""
-    defaults = _theme_design(theme)
+def _design(chosen: Any, data: LocatedDict, defaults: Any) -> Design:
+    """The theme's design defaults (checked) with the CV's choices on top."""
     raw = data.get("design") or LocatedDict(data.origin)
     merged = {**_set_values(defaults), **_set_values(chosen)}
     colors = {**_set_values(defaults.colors), **_set_values(chosen and chosen.colors)}
@@ -356,13 +357,16 @@ def _design(chosen: Any, data: LocatedDict, theme: Theme) -> Design:
     )
 
 
-def _theme_design(theme: Theme) -> Any:
-    """The theme's own `design:`, validated as a CV's is."""
+def _theme_design(theme: Theme) -> tuple[Any, list[BibcvError]]:
+    """The theme's own `design:`, validated as a CV's is, with the same messages at the
+    theme.yaml lines that hold the problems; an invalid one is reported and bibcv's
+    defaults stand in, so that the rest of the CV is checked too."""
+    data = LocatedDict(theme.design.origin)
+    data["design"], data.key_origins["design"] = theme.design, theme.design.origin
     try:
-        return DesignFormat.model_validate(theme.design)
+        return ThemeFormat.model_validate(data).design, []
     except ValidationError as error:
-        raise BibcvError(f"the theme's `design:` is invalid: {error}",
-                         Origin(theme.folder / "theme.yaml")) from None
+        return DesignFormat(), validation_problems(error, data, ThemeFormat, theme)
 
 
 def _set_values(model: Any) -> dict[str, Any]:

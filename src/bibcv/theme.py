@@ -9,8 +9,10 @@ data, not Python.
 A theme may ``extends:`` another (a built-in name or a folder relative to its
 own): it inherits every template its folder does not hold, and every key of
 theme.yaml it does not write; ``layouts``, ``terms``, ``contact`` (and each contact
-kind's ``icon``, ``label`` and ``link``) and ``design`` (and ``design.colors``) are merged
-key by key, the child's winning.
+kind's ``icon``, ``label`` and ``link``) and ``design`` (its colours and margins too, by
+``chain.merge``, as a CV's) are merged key by key, the child's winning.  The merged
+``design`` keeps the line that wrote each key: load checks it as a CV's design is checked,
+and reports each problem at that line, with the CV's others.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
-from bibcv.errors import BibcvError, Origin
+from bibcv.chain import merge
+from bibcv.errors import BibcvError
 from bibcv.yamlsource import LocatedDict, read_yaml
 
 if TYPE_CHECKING:
@@ -58,16 +61,14 @@ class Theme:
     # Words the theme prints instead of its CV's language's; a word is text (every language)
     # or a mapping of language codes to text.
     terms: dict[str, str | dict[str, str]]
+    # The theme's design defaults (cvformat.Design's keys), its ancestors' merged in, each
+    # key at the line of the nearest theme.yaml that writes it (unchecked: load checks it).
+    design: LocatedDict
     # How the theme cites: `omit` (fields and words it leaves out), `badges` (it shows venue
     # badges, so a venue without an abbreviation is worth a warning); see style.CitationStyle.
     citation: dict[str, Any] = field(default_factory=dict)
     html_document: str | None = None  # the web page's template, when the theme has one
     description: str = ""  # one line, for `bibcv themes`
-    # The theme's design defaults (cvformat.Design's keys), its ancestors' merged in.
-    design: dict[str, Any] = field(default_factory=dict)
-    # The line that names the design's font (the nearest theme.yaml that does), for an error
-    # when the font is not installed.
-    font_origin: Origin | None = None
     # Where templates are looked up: this theme's folder, then each ancestor's.
     folders: tuple[Path, ...] = ()
     ancestors: tuple[str, ...] = ()  # the names of the themes it extends, nearest first
@@ -110,14 +111,13 @@ def _load_theme(folder: Path, children: tuple[Path, ...]) -> Theme:
     try:
         layouts = {name: _layout(spec) for name, spec in data.get("layouts", {}).items()}
         contact = _contact(data.get("contact", {}), parent.contact if parent else {})
-        written = data.get("design", {})
-        design = dict(written)
-        font_origin = (written.origin_of("font") if "font" in written
-                       else parent.font_origin if parent else None)
+        design = data.get("design") or LocatedDict(data.origin)
+        if not isinstance(design, LocatedDict):
+            raise BibcvError("`design:` must be a mapping (key: value lines), as a CV's is",
+                             data.origin_of("design"))
         if parent is not None:
             layouts = {**parent.layouts, **layouts}
-            colors = {**parent.design.get("colors", {}), **design.get("colors", {})}
-            design = {**parent.design, **design, **({"colors": colors} if colors else {})}
+            design = merge(parent.design, design)
         if not layouts:
             raise KeyError("layouts")
         return Theme(
@@ -134,7 +134,6 @@ def _load_theme(folder: Path, children: tuple[Path, ...]) -> Theme:
                            else parent.html_document if parent else None),
             description=str(data.get("description", "")),
             design=design,
-            font_origin=font_origin,
             folders=(folder, *(parent.template_folders if parent else ())),
             ancestors=(parent.name, *parent.ancestors) if parent else (),
         )

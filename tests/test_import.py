@@ -327,7 +327,7 @@ def test_a_json_resumes_sections_are_titled_in_its_meta_language(tmp_path, langu
 ])
 def test_an_al_folio_sites_lang_is_the_cvs_language(tmp_path, lang, language, titles, listed):
     """al-folio's `lang: zh` was not read: the CV was in English, its sections (from the
-    site's JSON Resume and .bib) titled "Experience", "Publications"."""
+    site's JSON Resume and .bib) titled "Experience", "Publications", its dates "May 2022"."""
     site = tmp_path / "site"
     shutil.copytree(SOURCES / "al-folio" / "milintsevich", site)
     config = site / "_config.yml"
@@ -343,3 +343,48 @@ def test_an_al_folio_sites_lang_is_the_cvs_language(tmp_path, lang, language, ti
     assert list(written["sections"]) == ["summary", "experience", "education", "languages",
                                          "publications"]
     assert (listed in result.output) if listed else "_config.yml lang" not in result.output
+    dates = {"zh": "2022年5月 – 2022年8月", "de": "Mai 2022 – Aug. 2022"}
+    first = written["sections"]["experience"]["items"][0]["date"]
+    assert first == dates.get(lang, "May 2022 – Aug. 2022")
+
+
+@pytest.mark.parametrize(("language", "education", "experience"), [
+    ("french", ["sept. 2018 – mai 2023", "sept. 2014 – juin 2018"], "juin 2023 – aujourd’hui"),
+    ("mandarin_chinese", ["2018年9月 – 2023年5月", "2014年9月 – 2018年6月"], "2023年6月 – 至今"),
+    ("english", ["Sept. 2018 – May 2023", "Sept. 2014 – June 2018"], "June 2023 – present"),
+])
+def test_a_rendercv_cvs_dates_are_written_in_its_language(tmp_path, language, education,
+                                                          experience):
+    """A French CV's dates were English ("Sept 2018 – May 2023", "June 2023 – present"):
+    they take the month words and date pattern its citations use, and the locale's
+    word for an open end (RenderCV's `end_date: present` too)."""
+    text = (SOURCES / "rendercv" / "John_Doe_ClassicTheme_CV.yaml").read_text(encoding="utf-8")
+    assert "end_date: present" in text
+    cv, _ = rendercv_import(tmp_path, text.replace("language: english", f"language: {language}"))
+    sections = yaml.safe_load(cv.read_text(encoding="utf-8"))["sections"]
+    assert [item["date"] for item in sections["education"]["items"]] == education
+    assert sections["experience"]["items"][0]["date"] == experience
+
+
+@pytest.mark.parametrize(("language", "work", "award"), [
+    ("fr", "déc. 2013 – déc. 2014", "nov. 2014"),
+    ("ko", "2013년 12월 – 2014년 12월", "2014년 11월"),
+    (None, "Dec. 2013 – Dec. 2014", "Nov. 2014"),
+])
+def test_a_json_resumes_dates_are_written_in_its_meta_language(tmp_path, language, work,
+                                                               award):
+    """`meta.language: fr` gave "Dec 2013 – Dec 2014": the dates are the language's."""
+    data = json.loads((SOURCES / "jsonresume" / "sample.resume.json").read_text(encoding="utf-8"))
+    data["work"].append({"name": "Hooli", "startDate": "2015-01-01"})
+    if language:
+        data["meta"]["language"] = language
+    source = tmp_path / "resume.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    cv = tmp_path / "cv" / "imported.yaml"
+    result = CliRunner().invoke(main, ["import", "jsonresume", str(source), "-o", str(cv)])
+    assert result.exit_code == 0, result.output
+    sections = yaml.safe_load(cv.read_text(encoding="utf-8"))["sections"]
+    assert sections["experience"]["items"][0]["date"] == work
+    assert sections["awards"]["items"][0]["date"] == award
+    present = {"fr": "aujourd’hui", "ko": "현재", None: "present"}[language]
+    assert sections["experience"]["items"][-1]["date"].endswith(f" – {present}")

@@ -134,6 +134,7 @@ def test_at_least_ten_languages_are_built_in_and_complete():
         assert locale.warnings == ()
         assert set(locale.terms) == set(ENGLISH)
         assert set(locale.sections) == set(load_locale("en").sections)
+        assert set(locale.import_words) == set(load_locale("en").import_words)
 
 
 def test_the_english_cv_shows_every_english_word(outputs):

@@ -4,8 +4,9 @@
 citation style's ("In", "pp. {}", "PhD thesis"), month names and the date
 pattern, list separators, the publication states, "Last updated", the labels
 of the web page's buttons and the contact kinds; and the titles ``bibcv import``
-gives the sections it knows (``sections``).  English (``en.yaml``) is the base:
-a word another file lacks is taken from it, with a warning naming the words.
+gives the sections it knows (``sections``) and its other words, such as a date
+range's open end (``import_words``).  English (``en.yaml``) is the base: a word
+another file lacks is taken from it, with a warning naming the words.
 Adding a language is adding a file; no code changes.
 
 Only the files a CV needs are read (English and its own language), once per
@@ -46,6 +47,8 @@ class Locale:
     # Titles of the sections a CV commonly has, by RenderCV's keys (education: Formation),
     # for `bibcv import`: words a CV's author writes, so not among the terms bibcv prints.
     sections: Mapping[str, str] = field(default_factory=dict)
+    # Other words `bibcv import` writes into a CV: the open end of a date range (present).
+    import_words: Mapping[str, str] = field(default_factory=dict)
     cjk: bool = False  # set as Chinese, Japanese or Korean text (xeCJK in the PDF)
     fontconfig_lang: str = ""  # fontconfig's language for its CJK font ("zh-cn", "ja")
     cjk_fonts: tuple[str, ...] = ()  # preferred CJK font families, best first
@@ -95,7 +98,9 @@ def load_locale(code: str) -> Locale:
     warnings: list[BibcvError] = []
     terms = _words(data, "terms", code, path, warnings)
     sections = _words(data, "sections", code, path, warnings)
+    import_words = _words(data, "import_words", code, path, warnings)
     return Locale(code=code, name=str(data.get("name", code)), terms=terms, sections=sections,
+                  import_words=import_words,
                   cjk=bool(data.get("cjk", False)),
                   fontconfig_lang=str(data.get("fontconfig_lang", "")),
                   cjk_fonts=tuple(str(name) for name in data.get("cjk_fonts") or ()),
@@ -107,7 +112,8 @@ def load_locale(code: str) -> Locale:
 # How a warning names a locale's words of each part: terms are printed, section titles
 # written into an imported CV.
 _PARTS = {"terms": ("", "words", "printed"),
-          "sections": ("the section titles ", "section titles", "used")}
+          "sections": ("the section titles ", "section titles", "used"),
+          "import_words": ("the import words ", "import words", "used")}
 
 
 def _words(data: dict, part: str, code: str, path: Path,

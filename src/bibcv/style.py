@@ -455,18 +455,18 @@ def _iso_date(entry: _Entry, name: str) -> str:
     written = entry.text(name)
     if not written:
         return ""
-    dates = [_date_fields(part) for part in written.split("/")]
+    dates = [date_fields(part) for part in written.split("/")]
     if None in dates:
         return written
     shown = [date for date in dates if date]
     if len(shown) == 2 and shown[0].keys() == shown[1].keys():
-        return _date_range(shown[0], shown[1], entry.style)
-    return "\u2013".join(dict.fromkeys(_date_text(date, entry.style) for date in shown))
+        return _date_range(shown[0], shown[1], entry.style.terms)
+    return "\u2013".join(dict.fromkeys(date_text(date, entry.style.terms) for date in shown))
 
 
-def _date_fields(written: str) -> dict[str, str] | None:
-    """"2020-01-05" as its year, month word and day; {} for an open end; None when it is
-    no date."""
+def date_fields(written: str) -> dict[str, str] | None:
+    """"2020-01-05" as its year, month and day; {} for an open end; None when it is no
+    date (`bibcv import` writes an imported CV's dates with it and date_text)."""
     match = _ISO_DAY.fullmatch(written.strip())
     if match is None:
         return {} if not written.strip() else None
@@ -477,35 +477,37 @@ def _date_fields(written: str) -> dict[str, str] | None:
             **({"day": str(int(day))} if day else {})}
 
 
-def _date_pattern(date: Mapping[str, str], style: CitationStyle) -> str:
+def _date_pattern(date: Mapping[str, str], terms: Mapping[str, str]) -> str:
     if "month" not in date:
         return "{year}"
-    return style.term("date_day" if "day" in date else "date")
+    return terms["date_day" if "day" in date else "date"]
 
 
-def _date_values(date: Mapping[str, str], style: CitationStyle) -> dict[str, str]:
+def _date_values(date: Mapping[str, str], terms: Mapping[str, str]) -> dict[str, str]:
     month = date.get("month")
-    return {**date, **({"month": style.term(f"month_{int(month)}")} if month else {})}
+    return {**date, **({"month": terms[f"month_{int(month)}"]} if month else {})}
 
 
-def _date_text(date: Mapping[str, str], style: CitationStyle) -> str:
-    return _date_pattern(date, style).format(**_date_values(date, style))
+def date_text(date: Mapping[str, str], terms: Mapping[str, str]) -> str:
+    """A date's fields (date_fields) in a language's words: "Sept. 2018", "2018年9月"."""
+    return _date_pattern(date, terms).format(**_date_values(date, terms))
 
 
-def _date_range(start: Mapping[str, str], end: Mapping[str, str], style: CitationStyle) -> str:
+def _date_range(start: Mapping[str, str], end: Mapping[str, str],
+                terms: Mapping[str, str]) -> str:
     """Two dates of one precision, what they share said once: in one year, the day (else
     the month and day) is said twice, the language's pattern keeping its order; the German
     ordinal's full stop stays on both ends.  Dates of two years are each said whole."""
     if start == end:
-        return _date_text(start, style)
+        return date_text(start, terms)
     if start["year"] != end["year"]:
-        return f"{_date_text(start, style)}\u2013{_date_text(end, style)}"
+        return f"{date_text(start, terms)}\u2013{date_text(end, terms)}"
     twice = {"day"} if start.get("month") == end.get("month") else {"month", "day"}
-    pieces = _PLACE.split(_date_pattern(start, style))  # literal, field, literal, field, …
+    pieces = _PLACE.split(_date_pattern(start, terms))  # literal, field, literal, field, …
     fields, literals = pieces[1::2], pieces[2::2]
     inside = [index for index, name in enumerate(fields) if name in twice]
     first, last = inside[0], inside[-1]
-    values = [_date_values(start, style), _date_values(end, style)]
+    values = [_date_values(start, terms), _date_values(end, terms)]
 
     def span(value: dict[str, str]) -> str:
         return "".join(value[fields[index]] + (literals[index] if index < last else "")

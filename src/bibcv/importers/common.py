@@ -14,13 +14,13 @@ from bibcv.atomic import write_text_atomically
 from bibcv.bibliography import Publication
 from bibcv.errors import BibcvError
 from bibcv.export import export_bibtex
-from bibcv.locales import BASE_LANGUAGE, language_tag, load_locale, locale_code
+from bibcv.locales import BASE_LANGUAGE, Locale, language_tag, load_locale, locale_code
 from bibcv.richtext import MarkupError, is_web_address, parse_markdown
+from bibcv.style import date_fields, date_text
 from bibcv.texdecode import to_ascii
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\*^\[\]])")
 _TAG = re.compile(r"<[^>]+>")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "June", "July", "Aug", "Sept", "Oct", "Nov", "Dec")
 
 
 # A publication's venue as one line of text (RenderCV's `journal`, "the journal,
@@ -84,10 +84,34 @@ class Imported:
             self.language = tag
 
     @property
+    def locale(self) -> Locale:
+        return load_locale(locale_code(self.language) or BASE_LANGUAGE)
+
+    @property
     def titles(self) -> Mapping[str, str]:
         """The titles of the sections the locales know (education: Formation), in the CV's
         language: a French CV's education is "Formation", whichever format it came from."""
-        return load_locale(locale_code(self.language) or BASE_LANGUAGE).sections
+        return self.locale.sections
+
+    def when(self, value: object) -> str:
+        """2018-09 (or a date) in the CV's language, as its citations write a month: "Sept.
+        2018", "sept. 2018", "2018年9月"; a year, and other text, as it is."""
+        text = value.isoformat()[:10] if isinstance(value, datetime.date) else str(value or "")
+        fields = date_fields(text.strip())
+        if not fields:
+            return text.strip()
+        fields.pop("day", None)
+        return date_text(fields, self.locale.terms)
+
+    def date_range(self, start: object, end: object, date: object = None) -> str:
+        """"Sept. 2018 – present" in the CV's language ("sept. 2018 – aujourd’hui"); an end
+        written "present" (RenderCV's word) is the language's too."""
+        if date:
+            return self.when(date)
+        first, last = self.when(start), self.when(end)
+        if first and (not last or last.casefold() == "present"):
+            last = self.locale.import_words["present"]
+        return " – ".join(part for part in (first, last) if part)
 
     def section(self, title: str, layout: str, key: str = "", **content: object) -> None:
         """A section, its id from the source's key for it (else from its title): a
@@ -138,26 +162,6 @@ def markdown(value: object) -> str:
 def linked(text: str, url: object) -> str:
     address = str(url or "").strip()
     return f"[{text}]({address})" if address and is_web_address(address) else text
-
-
-def when(value: object) -> str:
-    """2018-09 (or a date) as "Sept 2018"; other text as it is."""
-    if isinstance(value, datetime.date):
-        return f"{MONTHS[value.month - 1]} {value.year}"
-    text = str(value or "").strip()
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", text)
-    if match and 1 <= int(match.group(2)) <= 12:
-        return f"{MONTHS[int(match.group(2)) - 1]} {match.group(1)}"
-    return text
-
-
-def date_range(start: object, end: object, date: object = None) -> str:
-    if date:
-        return when(date)
-    first, last = when(start), when(end)
-    if first and not last:
-        return f"{first} – present"
-    return " – ".join(part for part in (first, last) if part)
 
 
 def write(imported: Imported, cv_path: Path, bib_path: Path) -> list[Path]:

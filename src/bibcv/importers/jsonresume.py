@@ -13,7 +13,7 @@ from pathlib import Path
 from bibcv.bibliography import Publication
 from bibcv.errors import BibcvError
 from bibcv.fetch.records import make_key, plain_to_bibtex, publication, year_and_month
-from bibcv.importers.common import Imported, date_range, linked, plain, venue_kind, when
+from bibcv.importers.common import Imported, linked, plain, venue_kind
 
 NETWORKS = {"github": "github", "gitlab": "gitlab", "linkedin": "linkedin", "twitter": "twitter",
             "x": "twitter", "orcid": "orcid", "google scholar": "scholar"}
@@ -38,10 +38,10 @@ def fill(data: dict, imported: Imported) -> None:
     uses it too); each section titled by the locales' key for it, in the CV's language."""
     _basics(data.get("basics") or {}, imported)
     readers = {
-        "work": ("experience", lambda e: _entry(e, "name", "position")),
-        "volunteer": ("volunteering", lambda e: _entry(e, "organization", "position")),
-        "education": ("education", _education),
-        "projects": ("projects", lambda e: _entry(e, "name", "description")),
+        "work": ("experience", lambda e: _entry(e, "name", "position", imported)),
+        "volunteer": ("volunteering", lambda e: _entry(e, "organization", "position", imported)),
+        "education": ("education", lambda e: _education(e, imported)),
+        "projects": ("projects", lambda e: _entry(e, "name", "description", imported)),
     }
     for key, value in data.items():
         if key in readers and value:
@@ -50,7 +50,7 @@ def fill(data: dict, imported: Imported) -> None:
             imported.items(imported.titles[section], "entries", items, section)
         elif key in LISTS and value:
             section, layout, line = LISTS[key]
-            items = [line(entry) for entry in value]
+            items = [line(entry, imported) for entry in value]
             imported.items(imported.titles[section], layout, items, section)
         elif key == "publications" and value:
             imported.publications(imported.titles["publications"], _publications(value),
@@ -89,11 +89,11 @@ def _basics(basics: dict, imported: Imported) -> None:
                                         "has no place for it)")
 
 
-def _entry(entry: dict, name_key: str, subtitle_key: str) -> dict:
+def _entry(entry: dict, name_key: str, subtitle_key: str, imported: Imported) -> dict:
     item = {"title": linked(plain(entry.get(name_key) or ""), entry.get("url"))}
     if entry.get(subtitle_key):
         item["subtitle"] = plain(entry[subtitle_key])
-    if dates := date_range(entry.get("startDate"), entry.get("endDate")):
+    if dates := imported.date_range(entry.get("startDate"), entry.get("endDate")):
         item["date"] = dates
     if entry.get("location"):
         item["location"] = plain(entry["location"])
@@ -109,8 +109,8 @@ def _entry(entry: dict, name_key: str, subtitle_key: str) -> dict:
     return item
 
 
-def _education(entry: dict) -> dict:
-    item = _entry(entry, "institution", "area")
+def _education(entry: dict, imported: Imported) -> dict:
+    item = _entry(entry, "institution", "area", imported)
     if entry.get("studyType"):
         item["subtitle"] = plain(" in ".join(str(entry[k]) for k in ("studyType", "area")
                                              if entry.get(k)))
@@ -122,10 +122,10 @@ def _education(entry: dict) -> dict:
     return item
 
 
-def _dated(text: str, date: object) -> dict:
+def _dated(text: str, date: object, imported: Imported) -> dict:
     item = {"text": text}
-    if when(date):
-        item["date"] = when(date)
+    if imported.when(date):
+        item["date"] = imported.when(date)
     return item
 
 
@@ -134,20 +134,21 @@ def _keywords(entry: dict, label: str) -> str:
     return f"**{plain(entry.get(label, ''))}**" + (f": {plain(words)}" if words else "")
 
 
-# JSON Resume's lists: the locales' key for the section's title, its layout, an item.
+# JSON Resume's lists: the locales' key for the section's title, its layout, an item
+# (its date in the CV's language).
 LISTS = {
-    "awards": ("awards", "dated_list", lambda e: _dated(
+    "awards": ("awards", "dated_list", lambda e, imported: _dated(
         plain(", ".join(str(e[k]) for k in ("title", "awarder") if e.get(k)))
-        + (f". {plain(e['summary'])}" if e.get("summary") else ""), e.get("date"))),
-    "certificates": ("certifications", "dated_list", lambda e: _dated(
+        + (f". {plain(e['summary'])}" if e.get("summary") else ""), e.get("date"), imported)),
+    "certificates": ("certifications", "dated_list", lambda e, imported: _dated(
         linked(plain(", ".join(str(e[k]) for k in ("name", "issuer") if e.get(k))), e.get("url")),
-        e.get("date"))),
-    "skills": ("skills", "bullets", lambda e: {"text": _keywords(e, "name") + (
+        e.get("date"), imported)),
+    "skills": ("skills", "bullets", lambda e, _: {"text": _keywords(e, "name") + (
         f" ({plain(e['level'])})" if e.get("level") else "")}),
-    "languages": ("languages", "bullets", lambda e: {"text": plain(
+    "languages": ("languages", "bullets", lambda e, _: {"text": plain(
         ": ".join(str(e[k]) for k in ("language", "fluency") if e.get(k)))}),
-    "interests": ("interests", "bullets", lambda e: {"text": _keywords(e, "name")}),
-    "references": ("references", "bullets", lambda e: {"text": plain(
+    "interests": ("interests", "bullets", lambda e, _: {"text": _keywords(e, "name")}),
+    "references": ("references", "bullets", lambda e, _: {"text": plain(
         f"“{e.get('reference', '')}” — {e.get('name', '')}")}),
 }
 

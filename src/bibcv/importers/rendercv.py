@@ -30,7 +30,7 @@ from bibcv.fetch.records import (
     publication,
     year_and_month,
 )
-from bibcv.importers.common import Imported, date_range, linked, markdown, venue_kind
+from bibcv.importers.common import Imported, linked, markdown, venue_kind
 from bibcv.locales import BASE_LANGUAGE
 
 KNOWN = {"institution", "area", "degree", "company", "position", "name", "title", "authors",
@@ -150,7 +150,8 @@ def _entry(entry: dict, imported: Imported) -> dict:
     item = {"title": markdown(linked(title, entry.get("url")))}
     if subtitle:
         item["subtitle"] = markdown(subtitle)
-    if dates := date_range(entry.get("start_date"), entry.get("end_date"), entry.get("date")):
+    if dates := imported.date_range(entry.get("start_date"), entry.get("end_date"),
+                                    entry.get("date")):
         item["date"] = dates
     if entry.get("location"):
         item["location"] = markdown(entry["location"])

@@ -12,7 +12,7 @@ import yaml
 from bibcv.bibliography import Publication, load_bibliography
 from bibcv.errors import BibcvError
 from bibcv.fetch.records import make_key, plain_to_bibtex, publication
-from bibcv.importers.common import Imported, markdown, plain, when
+from bibcv.importers.common import Imported, markdown, plain
 from bibcv.importers.jsonresume import fill
 from bibcv.names import parse_names
 
@@ -174,8 +174,8 @@ def import_academicpages(folder: Path) -> Imported:
             front, body = _page(page)
             text = plain(", ".join(str(front[k]) for k in ("title", "type", "venue", "location")
                                    if front.get(k)))
-            items.append({"text": text, "date": when(front.get("date"))} if front.get("date")
-                         else {"text": text})
+            date = imported.when(front.get("date"))
+            items.append({"text": text, "date": date} if date else {"text": text})
             if body.strip():
                 imported.not_carried.append(f"{folder_name}/{page.name}: the page's text")
         imported.items(title, "dated_list", items)

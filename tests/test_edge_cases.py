@@ -133,23 +133,6 @@ def test_topic_without_papers_and_cleared_lists(tmp_path):
     assert "Analytical:" in text and "Inherited prize" not in text
 
 
-def test_repeated_ids_are_an_error(tmp_path):
-    write(tmp_path / "_base.yaml",
-          "person: {name: Ada}\nsections:\n  p:\n    title: P\n    layout: bullets\n"
-          "    items: [{id: a, text: x}]\n")
-    cv = write(tmp_path / "cv.yaml", """\
-        extends: _base.yaml
-        sections:
-          p:
-            items:
-              - {id: a, text: one}
-              - {id: a, text: two}
-        """)
-    result = run("check", str(cv))
-    assert result.exit_code == 1
-    assert result.output.startswith(f"{cv}:6: the id 'a' appears twice in this list")
-
-
 def test_two_cvs_with_one_name_and_an_unwritable_output(tmp_path):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()

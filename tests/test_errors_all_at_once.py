@@ -507,6 +507,38 @@ def test_a_themes_invalid_design_is_reported_at_its_lines_with_the_rest(tmp_path
     ]
 
 
+def test_every_repeated_id_of_an_extends_chain_is_reported_with_the_rest(tmp_path):
+    """The first id repeated in a list stopped the run alone; a base file's were never
+    reported (a variant changed the first of its two items)."""
+    write(tmp_path / "_base.yaml", """\
+        person: {name: Ada Lovelace}
+        sections:
+          prizes:
+            title: Prizes
+            layout: bullets
+            items: [{id: a, text: A}, {id: b, text: B}, {id: b, text: C}]
+        """)
+    cv = write(tmp_path / "cv.yaml", """\
+        extends: _base.yaml
+        sections:
+          prizes:
+            items:
+              - {id: a, text: One}
+              - {id: a, text: Two}
+              - {id: c, text: Three}
+              - {id: a, text: Four}
+          about: {title: About, layout: paragraph, txet: Hello}
+        """)
+    again = "give each item of this list its own id"
+    assert run("check", str(cv)).output.splitlines() == [
+        f"{tmp_path / '_base.yaml'}:6: the id 'b' is already the id of an earlier item on "
+        f"this line; {again}",
+        f"{cv}:6: the id 'a' is already the id of an earlier item on line 5; {again}",
+        f"{cv}:8: the id 'a' is already the id of an earlier item on line 5; {again}",
+        f"{cv}:9: unknown key 'txet' in section 'about'; did you mean 'text'? (it is required)",
+    ]
+
+
 def test_a_failing_theme_template_does_not_hide_the_rest_from_check(tmp_path):
     (tmp_path / "mytheme").mkdir()
     write(tmp_path / "mytheme" / "theme.yaml", "extends: classic\n")

@@ -3,8 +3,11 @@
 A CV may ``extends`` a base file: mappings merge key by key (the CV wins),
 lists whose items all carry an ``id`` merge item by item (new ids are
 appended), other lists and plain values are replaced whole, and ``null``
-removes an inherited key.  This module is kept light: the up-to-date check
-reads the chain before anything heavy is imported.
+removes an inherited key.  An id repeated in a list is a problem (a CV that
+extends the file could not say which item it changes): every one in every file
+is reported, with the CV's other problems, and the first item with the id is the
+one merged.  This module is kept light: the up-to-date check reads the chain
+before anything heavy is imported.
 """
 
 from __future__ import annotations
@@ -17,24 +20,27 @@ from bibcv.errors import BibcvError, Origin
 from bibcv.yamlsource import LocatedDict, LocatedList, read_yaml
 
 
-def read_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[LocatedDict, list[Path]]:
-    """The CV merged over its bases, and the files read, the CV first."""
+def read_chain(path: Path, seen: tuple[Path, ...] = ()
+               ) -> tuple[LocatedDict, list[Path], list[BibcvError]]:
+    """The CV merged over its bases, the files read (the CV first), and the ids repeated
+    in their lists."""
     resolved = path.resolve()
     if resolved in seen:
         chain = " -> ".join(p.name for p in [*seen, resolved])
         raise BibcvError(f"'extends' goes round in a circle: {chain}", Origin(path))
     data = read_yaml(path)
+    repeated = _repeated_ids(data)
     parent_name = data.pop("extends", None)
     if parent_name is None:
-        return data, [path]
+        return data, [path], repeated
     if not isinstance(parent_name, str):
         raise BibcvError("'extends' takes the path of one YAML file", data.origin_of("extends"))
     parent_path = Path(os.path.normpath(path.parent / parent_name))
     if not parent_path.is_file():
         raise BibcvError(f"'extends' names {parent_name!r}, which does not exist (looked for "
                          f"{parent_path.absolute()})", data.origin_of("extends"))
-    base, files = read_chain(parent_path, (*seen, resolved))
-    return merge(base, data), [path, *files]
+    base, files, repeated_before = read_chain(parent_path, (*seen, resolved))
+    return merge(base, data), [path, *files], [*repeated_before, *repeated]
 
 
 def merge(base: LocatedDict, override: LocatedDict) -> LocatedDict:
@@ -63,14 +69,32 @@ def _has_ids(value: Any) -> bool:
         and not isinstance(item.get("id"), bool) for item in value)
 
 
+def _repeated_ids(data: Any) -> list[BibcvError]:
+    """Each item of a list (one whose items all carry ids) whose id an earlier item has."""
+    if isinstance(data, LocatedDict):
+        return [problem for value in data.values() for problem in _repeated_ids(value)]
+    if not isinstance(data, LocatedList):
+        return []
+    problems = [problem for value in data for problem in _repeated_ids(value)]
+    if _has_ids(data):
+        first: dict[Any, Origin] = {}
+        for index, item in enumerate(data):
+            origin = data.origin_of(index)
+            if item["id"] in first:
+                line = first[item["id"]].line
+                where = "on this line" if line == origin.line else f"on line {line}"
+                problems.append(BibcvError(
+                    f"the id {item['id']!r} is already the id of an earlier item {where}; "
+                    "give each item of this list its own id", origin))
+            first.setdefault(item["id"], origin)
+    return problems
+
+
 def _merge_by_id(base: LocatedList, override: LocatedList) -> LocatedList:
     merged = LocatedList(override.origin)
     overrides: dict[Any, tuple[LocatedDict, Origin]] = {}
     for index, item in enumerate(override):
-        if item["id"] in overrides:
-            raise BibcvError(f"the id {item['id']!r} appears twice in this list",
-                             override.origin_of(index))
-        overrides[item["id"]] = (item, override.origin_of(index))
+        overrides.setdefault(item["id"], (item, override.origin_of(index)))
     for index, item in enumerate(base):
         if item["id"] in overrides:
             change, origin = overrides.pop(item["id"])

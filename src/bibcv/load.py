@@ -80,9 +80,10 @@ def load_cv(path: Path, keep_errors: bool = False) -> tuple[CV, Theme]:
             "Build a CV that extends it instead.",
             Origin(path),
         )
-    data, files = read_chain(path)
+    data, files, repeated = read_chain(path)
     languages = resolve_languages(data)
     theme, problems = _theme(data)
+    problems += repeated
     theme_design, theme_problems = _theme_design(theme)
     named, file_problems = _named_files(data)
     problems += [*languages.errors, *file_problems, *_order_problems(data),

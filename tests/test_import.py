@@ -388,3 +388,6 @@ def test_a_json_resumes_dates_are_written_in_its_meta_language(tmp_path, languag
     assert sections["awards"]["items"][0]["date"] == award
     present = {"fr": "aujourd’hui", "ko": "현재", None: "present"}[language]
     assert sections["experience"]["items"][-1]["date"].endswith(f" – {present}")
+    # The sample's project of one day, 2016-08-24 to 2016-08-24, was "Aug 2016 – Aug 2016".
+    assert sections["projects"]["items"][0]["date"] == {
+        "fr": "août 2016", "ko": "2016년 8월", None: "Aug. 2016"}[language]

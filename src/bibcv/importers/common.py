@@ -105,10 +105,13 @@ class Imported:
 
     def date_range(self, start: object, end: object, date: object = None) -> str:
         """"Sept. 2018 – present" in the CV's language ("sept. 2018 – aujourd’hui"); an end
-        written "present" (RenderCV's word) is the language's too."""
+        written "present" (RenderCV's word) is the language's too; a range within one month
+        is that month."""
         if date:
             return self.when(date)
         first, last = self.when(start), self.when(end)
+        if first == last:
+            return first
         if first and (not last or last.casefold() == "present"):
             last = self.locale.import_words["present"]
         return " – ".join(part for part in (first, last) if part)

@@ -290,6 +290,23 @@ def test_a_json_resume_publisher_makes_an_article_a_conference_paper_or_misc(
 
 
 
+def imported_sample_resume(tmp_path: Path, language: str | None,
+                           work: dict | None = None) -> dict:
+    """The CV `bibcv import jsonresume` writes for JSON Resume's sample, with
+    `meta.language` (None: none) and, when given, one more job."""
+    data = json.loads((SOURCES / "jsonresume" / "sample.resume.json").read_text(encoding="utf-8"))
+    if work:
+        data["work"].append(work)
+    if language:
+        data["meta"]["language"] = language
+    source = tmp_path / "resume.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    cv = tmp_path / "cv" / "imported.yaml"
+    result = CliRunner().invoke(main, ["import", "jsonresume", str(source), "-o", str(cv)])
+    assert result.exit_code == 0, result.output
+    return yaml.safe_load(cv.read_text(encoding="utf-8"))
+
+
 @pytest.mark.parametrize(("language", "titles"), [
     ("fr", ["Profil", "Expérience professionnelle", "Bénévolat", "Formation", "Prix",
             "Publications", "Compétences", "Langues", "Centres d’intérêt", "Références",
@@ -302,15 +319,7 @@ def test_a_json_resume_publisher_makes_an_article_a_conference_paper_or_misc(
 def test_a_json_resumes_sections_are_titled_in_its_meta_language(tmp_path, language, titles):
     """A JSON Resume with `meta.language: fr` was titled in English ("Experience"): its
     sections take the locales' titles, as a RenderCV CV's do; without one, English."""
-    data = json.loads((SOURCES / "jsonresume" / "sample.resume.json").read_text(encoding="utf-8"))
-    if language:
-        data["meta"]["language"] = language
-    source = tmp_path / "resume.json"
-    source.write_text(json.dumps(data), encoding="utf-8")
-    cv = tmp_path / "cv" / "imported.yaml"
-    result = CliRunner().invoke(main, ["import", "jsonresume", str(source), "-o", str(cv)])
-    assert result.exit_code == 0, result.output
-    written = yaml.safe_load(cv.read_text(encoding="utf-8"))
+    written = imported_sample_resume(tmp_path, language)
     assert written.get("language") == language
     assert [section["title"] for section in written["sections"].values()] == titles
     assert list(written["sections"]) == ["summary", "experience", "volunteering", "education",
@@ -374,16 +383,8 @@ def test_a_rendercv_cvs_dates_are_written_in_its_language(tmp_path, language, ed
 def test_a_json_resumes_dates_are_written_in_its_meta_language(tmp_path, language, work,
                                                                award):
     """`meta.language: fr` gave "Dec 2013 – Dec 2014": the dates are the language's."""
-    data = json.loads((SOURCES / "jsonresume" / "sample.resume.json").read_text(encoding="utf-8"))
-    data["work"].append({"name": "Hooli", "startDate": "2015-01-01"})
-    if language:
-        data["meta"]["language"] = language
-    source = tmp_path / "resume.json"
-    source.write_text(json.dumps(data), encoding="utf-8")
-    cv = tmp_path / "cv" / "imported.yaml"
-    result = CliRunner().invoke(main, ["import", "jsonresume", str(source), "-o", str(cv)])
-    assert result.exit_code == 0, result.output
-    sections = yaml.safe_load(cv.read_text(encoding="utf-8"))["sections"]
+    sections = imported_sample_resume(
+        tmp_path, language, work={"name": "Hooli", "startDate": "2015-01-01"})["sections"]
     assert sections["experience"]["items"][0]["date"] == work
     assert sections["awards"]["items"][0]["date"] == award
     present = {"fr": "aujourd’hui", "ko": "현재", None: "present"}[language]

@@ -47,12 +47,13 @@ ALL_FONTS = ":"  # fontconfig's pattern that matches every font
 _started: dict[str, subprocess.Popen] = {}  # fc-list runs started ahead, by pattern
 
 
-def start_listing(pattern: str = ALL_FONTS) -> None:
-    """Start fc-list now and read what it says when it is asked for (the first build of a
-    process checks the CV's font): it takes 0.01-0.02 s, mostly waiting, that a build
-    otherwise spends between loading the CV and writing the document TeX waits for."""
+def start_listing() -> None:
+    """Start listing every font now and read what fc-list says when it is asked for (the
+    first build of a process checks the CV's font): it takes 0.01-0.02 s, mostly waiting,
+    that a build otherwise spends between loading the CV and writing the document TeX
+    waits for."""
     with contextlib.suppress(OSError):  # no fc-list: the families are none, as without it
-        _started[pattern] = _fc_list(pattern)
+        _started[ALL_FONTS] = _fc_list(ALL_FONTS)
 
 
 @cache

@@ -118,7 +118,8 @@ _PARTS = {"terms": ("", "words", "printed"),
 
 def _words(data: dict, part: str, code: str, path: Path,
            warnings: list[BibcvError]) -> dict[str, str]:
-    """A locale's `terms` (or `sections`), English's words filling in what it lacks."""
+    """A locale's words of one part (`terms`, `sections`, `import_words`), English's filling
+    in what it lacks."""
     words = {str(key): str(value) for key, value in (data.get(part) or {}).items()}
     if code == BASE_LANGUAGE:
         return words

@@ -18,7 +18,7 @@ from bibcv.richtext import plain
 from bibcv.texdecode import decode_latex
 from conftest import pdf_text, squash, write
 
-TYPES = "[article, book, inbook, inproceedings, misc]"
+TYPES = "[article, book, inbook, incollection, inproceedings, misc]"
 
 
 def cv(tmp_path: Path, bib: str, language: str = "en", extra: str = "") -> Path:
@@ -172,8 +172,8 @@ TRANSLATIONS = r"""@book{capital, author = {Karl Marx}, title = {Capital},
 EXPECTED_EN = {
     "capital": "Karl Marx. Capital, translated by Ben Fowkes, original language: German, "
                "original title: Das Kapital, first published 1867, Penguin, London, 1976.",
-    "sketch": "Luigi Menabrea. Sketch of the Analytical Engine, translated by Ada Lovelace, In "
-              "Richard Taylor, Scientific Memoirs, Taylor, 1843.",
+    "sketch": "Luigi Menabrea. Sketch of the Analytical Engine, In Richard Taylor, Scientific "
+              "Memoirs, translated by Ada Lovelace, Taylor, 1843.",
     "talk": "Ada Lovelace. Engines, In Proceedings of the Analytical Society, Fourth Meeting "
             "(Turin, Sept. 5–7, 1840), 1840.",
 }
@@ -219,16 +219,16 @@ CONTRIBUTORS = r"""@book{works, author = {Ada Lovelace}, title = {Works}, publis
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("en", "Ada Lovelace. Works, with a commentary by Carlo Rossi, with annotations by Giovanni "
-           "Plana, with an introduction by John Herschel, with a foreword by Charles Dickens, "
-           "with an afterword by Lord Byron, edited by Charles Babbage, compiled by Mary "
-           "Somerville, illustrated by Augustus De Morgan, edited by Michael Faraday, Taylor, "
-           "1850."),
-    ("de", "Ada Lovelace. Works, mit einem Kommentar von Carlo Rossi, mit Erläuterungen von "
-           "Giovanni Plana, mit einer Einleitung von John Herschel, mit einem Vorwort von "
-           "Charles Dickens, mit einem Nachwort von Lord Byron, hrsg. von Charles Babbage, "
-           "kompiliert von Mary Somerville, illustrated by Augustus De Morgan, hrsg. von "
-           "Michael Faraday, Taylor, 1850.")])
+    ("en", "Ada Lovelace. Works, edited by Charles Babbage, compiled by Mary Somerville, "
+           "illustrated by Augustus De Morgan, edited by Michael Faraday, with a commentary by "
+           "Carlo Rossi, with annotations by Giovanni Plana, with an introduction by John "
+           "Herschel, with a foreword by Charles Dickens, with an afterword by Lord Byron, "
+           "Taylor, 1850."),
+    ("de", "Ada Lovelace. Works, hrsg. von Charles Babbage, kompiliert von Mary Somerville, "
+           "illustrated by Augustus De Morgan, hrsg. von Michael Faraday, mit einem Kommentar "
+           "von Carlo Rossi, mit Erläuterungen von Giovanni Plana, mit einer Einleitung von "
+           "John Herschel, mit einem Vorwort von Charles Dickens, mit einem Nachwort von Lord "
+           "Byron, Taylor, 1850.")])
 def test_editors_by_role_and_the_others_a_book_names_are_shown(tmp_path, language, expected):
     """editora/b/c (by editoratype; a role with no word as written), commentator, annotator,
     introduction, foreword and afterword were only warned about."""
@@ -260,11 +260,38 @@ def test_titleaddon_maintitle_issuetitle_and_the_originals_publisher_are_shown(t
     assert [w for w in load_document(path).warnings if "does not show" in str(w)] == []
 
 
+# Editors first, then translators, then "with a foreword by", in each type's place for them.
+BY_OTHERS = r"""@book{by-book, author = {Ada Lovelace}, title = {Tables}, publisher = {Taylor},
+  editor = {Anna Ellis}, translator = {Tom Reed}, introduction = {Ian Noble},
+  foreword = {Fay Ward}, afterword = {Abel Ward}, edition = {2}, year = 1860}
+@incollection{by-chapter, author = {Ada Lovelace}, title = {Cards}, booktitle = {Machines},
+  editor = {Edna Ross}, translator = {Tess Rowe}, introduction = {Ines Nash},
+  foreword = {Felix Wade}, publisher = {Taylor}, pages = {1--9}, year = 1861}
+@inproceedings{by-talk, author = {Ada Lovelace}, title = {Talk}, booktitle = {Proceedings},
+  editor = {Eve Rich}, translator = {Theo Rank}, foreword = {Flora Wells},
+  eventtitle = {Meeting}, publisher = {Taylor}, year = 1862}
+@article{by-article, author = {Ada Lovelace}, title = {Weaving}, journal = {Review},
+  editor = {Emil Roth}, translator = {Tina Ruiz}, foreword = {Fred Wolf}, year = 1863}
+@misc{by-misc, author = {Ada Lovelace}, title = {Handout}, howpublished = {Printed},
+  editor = {Ezra Reid}, translator = {Tara Reyes}, foreword = {Finn West}, year = 1864}
+"""
+# The people the oracle's entries name besides their authors (Ada Lovelace), whose order
+# is compared.
+OTHERS = set(re.findall(
+    r"\b(?:editor[abc]?|translator|commentator|annotator|introduction|foreword|afterword) "
+    r"= \{([^}]*)\}", TRANSLATIONS + CONTRIBUTORS + BY_OTHERS)) - {"Ada Lovelace"}
+
+
+def _others_in_order(text: str) -> tuple[str, ...]:
+    return tuple(sorted((name for name in OTHERS if name in text), key=text.index))
+
+
 def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path):
     """The oracle: biblatex's standard style (biber, XeLaTeX); each field's words it prints
     are in bibcv's citation too (bibcv prints more: the original's title, publisher, place
-    and date)."""
-    bib = write(tmp_path / "refs.bib", TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS)
+    and date), and the editors, translators and others in biblatex's order: a foreword,
+    an introduction and the translators came before the editors."""
+    bib = write(tmp_path / "refs.bib", TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS + BY_OTHERS)
     tex = write(tmp_path / "oracle.tex", rf"""
         \documentclass{{article}}
         \usepackage[style=numeric,maxnames=99]{{biblatex}}
@@ -277,7 +304,8 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
                        cwd=tmp_path, check=True, capture_output=True, timeout=120,
                        stdin=subprocess.DEVNULL)
     biblatex = squash(pdf_text(tmp_path / "oracle.pdf"))
-    ours = " ".join(citations(cv(tmp_path, TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS)).values())
+    shown = citations(cv(tmp_path, TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS + BY_OTHERS))
+    ours = " ".join(shown.values())
     values = ["Ben Fowkes", "Richard Taylor", "Ada Lovelace", "Fourth Meeting", "Turin",
               "German", "Scientific Memoirs", "1840", "With Tables", "Collected Works",
               "Engines", "Special Issue on Weaving", "Encyclopaedia of Arts", "Lectures 7",
@@ -287,6 +315,9 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
               "William Whewell", "Dionysius Lardner"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
+    entries = re.split(r"\[\d+\] ", biblatex)[1:]
+    assert sorted(filter(None, map(_others_in_order, entries))) \
+        == sorted(filter(None, map(_others_in_order, shown.values())))
 
 
 def test_a_field_the_style_cannot_show_is_a_warning_naming_entry_field_and_line(tmp_path):

@@ -391,6 +391,13 @@ def _editor_phrase(entry: _Entry) -> RichText:
     return as_rich(", ".join(phrases))
 
 
+def _by_others(entry: _Entry) -> list[RichText | str]:
+    """biblatex's byeditor+others: the editors and editora/b/c first, then the translators
+    and the others a work names ("with a foreword by A"), as biblatex prints them after a
+    book's title and after a chapter's "In *Booktitle*"."""
+    return [_editor_phrase(entry), *_translation(entry)]
+
+
 def _names_phrase(names: list[Name], style: CitationStyle) -> str:
     """"A, B and C", "A et al." (for "and others")."""
     shown = [latex_quotes(name.display()) for name in names if not name.is_others]
@@ -620,7 +627,7 @@ def _title_target(entry: _Entry) -> str:
 def _details(entry: _Entry) -> RichText:
     """Where and when, by entry type; the state of unpublished work; the date last."""
     template = _TEMPLATES.get(entry.publication.entry_type, _misc)
-    parts = [part for part in [*_translation(entry), *template(entry)] if part]
+    parts = [part for part in template(entry) if part]
     status = _status(entry)
     if status:
         parts.append(as_rich(status) if parts else styled("emph", status))
@@ -736,6 +743,12 @@ def _howpublished(entry: _Entry) -> RichText:
 # --- one template per entry type: the parts between the title and the date ---------
 
 def _article(entry: _Entry) -> list[RichText | str]:
+    """biblatex's article: the translators before the journal, the editors after it."""
+    return [*_translation(entry), *_journal(entry)]
+
+
+def _journal(entry: _Entry) -> list[RichText | str]:
+    """*Journal*, its volume(number):pages or number, its *Issuetitle*, its editors."""
     if arxiv_journal(entry.publication):
         entry.shown.update(("journal", "journaltitle", "volume"))  # shown as the arXiv id
         return [styled("emph", entry.style.term("arxiv_preprint"))]
@@ -757,13 +770,12 @@ def _booktitle(entry: _Entry) -> RichText:
 
 
 def _inproceedings(entry: _Entry) -> list[RichText | str]:
-    return [_in(entry, _booktitle(entry)), _event(entry), _editor_phrase(entry),
-            _series(entry),
+    return [_in(entry, _booktitle(entry)), _event(entry), *_by_others(entry), _series(entry),
             _pages(entry), *_place(entry, "organization", "publisher")]
 
 
 def _incollection(entry: _Entry) -> list[RichText | str]:
-    return [_in(entry, _booktitle(entry)), _editor_phrase(entry), _edition(entry),
+    return [_in(entry, _booktitle(entry)), *_by_others(entry), _edition(entry),
             _series(entry), *_place(entry, "publisher"), _chapter(entry), _pages(entry)]
 
 
@@ -780,48 +792,49 @@ def _inbook(entry: _Entry) -> list[RichText | str]:
 
 
 def _book(entry: _Entry) -> list[RichText | str]:
-    return [_editor_phrase(entry), _edition(entry), _series(entry),
-            *_place(entry, "publisher")]
+    return [*_by_others(entry), _edition(entry), _series(entry), *_place(entry, "publisher")]
 
 
 def _proceedings(entry: _Entry) -> list[RichText | str]:
-    return [_event(entry), _series(entry), *_place(entry, "organization", "publisher")]
+    return [_event(entry), *_by_others(entry), _series(entry),
+            *_place(entry, "organization", "publisher")]
 
 
 def _booklet(entry: _Entry) -> list[RichText | str]:
-    return [_editor_phrase(entry), _howpublished(entry), entry.text("address")]
+    return [*_by_others(entry), _howpublished(entry), entry.text("address")]
 
 
 def _manual(entry: _Entry) -> list[RichText | str]:
-    return [_editor_phrase(entry), _edition(entry), _version(entry),
+    return [*_translation(entry), _editor_phrase(entry), _edition(entry), _version(entry),
             *_place(entry, "organization", "publisher")]
 
 
 def _thesis(entry: _Entry) -> list[RichText | str]:
     default = {"mastersthesis": "mastersthesis"}.get(entry.publication.entry_type, "phdthesis")
-    return [_type_word(entry, default), *_place(entry, "school", "institution")]
+    return [*_translation(entry), _type_word(entry, default),
+            *_place(entry, "school", "institution")]
 
 
 def _report(entry: _Entry) -> list[RichText | str]:
     kind = _type_word(entry, "techreport")
     number = entry.text("number")
-    return [f"{kind} {number}" if number else kind, _version(entry),
+    return [*_translation(entry), f"{kind} {number}" if number else kind, _version(entry),
             *_place(entry, "institution", "organization", "publisher")]
 
 
 def _patent(entry: _Entry) -> list[RichText | str]:
     kind = entry.text("type") or entry.style.term("patent")
     number = entry.text("number")
-    return [f"{kind} {number}" if number else kind, entry.text("holder"),
-            entry.text("address")]
+    return [*_translation(entry), f"{kind} {number}" if number else kind,
+            entry.text("holder"), entry.text("address")]
 
 
 def _periodical(entry: _Entry) -> list[RichText | str]:
     """A journal (or a newspaper) as a whole: the title is its name; the volume and issue."""
     volume, number = entry.text("volume"), entry.text("number")
     issue = entry.style.pattern("number", number) if number else ""
-    return [volume + (f"({number})" if number else "") if volume else issue,
-            *_place(entry, "publisher")]
+    numbered = volume + (f"({number})" if number else "") if volume else issue
+    return [*_translation(entry), numbered, *_place(entry, "publisher")]
 
 
 def _newspaper(entry: _Entry) -> list[RichText | str]:
@@ -831,12 +844,13 @@ def _newspaper(entry: _Entry) -> list[RichText | str]:
     number, volume = entry.text("number"), entry.text("volume")
     if entry.text("pages") or not number:
         return _article(entry)
-    return [entry.emph("journal"), entry.style.pattern("volume", volume) if volume else "",
+    return [*_translation(entry), entry.emph("journal"),
+            entry.style.pattern("volume", volume) if volume else "",
             entry.style.pattern("newspaper_page", number)]
 
 
 def _standard(entry: _Entry) -> list[RichText | str]:
-    return [entry.text("type"), entry.text("number"),
+    return [*_translation(entry), entry.text("type"), entry.text("number"),
             *_place(entry, "organization", "institution", "publisher")]
 
 
@@ -845,7 +859,7 @@ def _misc(entry: _Entry) -> list[RichText | str]:
     venue: RichText = _howpublished(entry)
     if not venue and _is_arxiv(entry.publication):
         venue = styled("emph", entry.style.term("arxiv_preprint"))
-    return [_editor_phrase(entry), venue, _event(entry), entry.text("type"), _version(entry),
+    return [*_by_others(entry), venue, _event(entry), entry.text("type"), _version(entry),
             *_place(entry, "organization", "institution", "publisher")]
 
 

@@ -189,8 +189,10 @@ def test_the_cv_names_a_files_encoding(tmp_path, monkeypatch):
                                encoding="utf-8")
     checked = runner.invoke(main, ["check", "cv.yaml"])
     assert checked.exit_code == 1
-    assert checked.output.startswith("cv.yaml:1: 'latin9x' is not an encoding bibcv knows; "
-                                     "e.g. latin-1, windows-1252, utf-8")
+    warning, error = checked.output.splitlines()  # the file is read as BibTeX would
+    assert warning.startswith("refs.bib:2: warning: the file is not UTF-8 (byte 0xE9 on line 2)")
+    assert error == "cv.yaml:1: 'latin9x' is not an encoding bibcv knows; e.g. latin-1, " \
+                    "windows-1252, utf-8"
 
 
 @pytest.mark.parametrize("authors", [",", "Ada Lovelace and ,", ",,", ", Ada"])

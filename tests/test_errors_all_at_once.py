@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from bibcv.cli import main
 from bibcv.locales import load_locale
+from bibcv.theme import BUILTIN_THEMES
 from conftest import write
 
 BIB = "@inproceedings{lovelace-engine, author = {Ada Lovelace}, title = {Notes},\n" \
@@ -594,12 +595,16 @@ def test_a_cv_the_format_refuses_still_has_its_bib_files_read(tmp_path):
     unread = (f"{tmp_path / 'talks.bib'}:1: BibTeX cannot read this: in entry 'keynote': the "
               "'{' on line 1 is never closed; nothing after it can be read, so the file is not "
               "used until it is fixed")
-    assert run("check", str(cv)).output.splitlines() == [
-        key, f"{tmp_path / 'refs.bib'}:5: BibTeX cannot read this: in entry 'broken' (begun "
-        "on line 3): expected ',' or '}', found '@misc{sketch, author'; BibTeX skips the rest "
-        "of the entry (or command) and reads on, and so does bibcv", unread]
+    read_past = (f"{tmp_path / 'refs.bib'}:5: BibTeX cannot read this: in entry 'broken' "
+                 "(begun on line 3): expected ',' or '}', found '@misc{sketch, author'; BibTeX "
+                 "skips the rest of the entry (or command) and reads on, and so does bibcv")
+    checked = run("check", str(cv)).output.splitlines()
+    assert checked[1:] == [key, read_past, unread]
+    assert checked[0].startswith(f"{tmp_path / 'refs.bib'}:3: warning: entry 'broken' "
+                                 "(@article) has no journal")
+    # A build reads past that entry, and warns of it with the rest, as a build that succeeds.
     assert run("build", str(cv), "-o", str(tmp_path / "out")).output.splitlines() == [
-        key, unread]
+        read_past.replace(":5: ", ":5: warning: "), key, unread]
 
 
 def test_every_control_character_of_a_bib_file_is_reported_at_once(tmp_path):
@@ -619,3 +624,55 @@ def test_every_control_character_of_a_bib_file_is_reported_at_once(tmp_path):
         f"character U+0007; {invisible}",
         f"{tmp_path / 'refs.bib'}:2: field 'note' of entry 'b': the text contains the control "
         f"character U+001B; {invisible}"]
+
+
+def test_a_build_that_stops_says_its_warnings_too(tmp_path):
+    """The warnings found before an error stopped the build were dropped: the user fixed
+    the error and only then learnt that a query matched nothing. `bibcv build` and
+    `bibcv watch` say them, as a build that succeeds does."""
+    from bibcv.pipeline import build_cv
+    from bibcv.watch import Watcher
+
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib]
+        person: {name: Ada Lovelace}
+        sections:
+          papers: {title: Papers, layout: publications, query: {keys: [lovelace-engin]}}
+          talks: {title: Talks, layout: publications, query: {keywords: [talk]}}
+        """)
+    warning = f"{cv}:5: warning: this publication query matches no bibliography entry"
+    error = (f"{cv}:4: the query names the key 'lovelace-engin', which no bibliography file "
+             "has; did you mean 'lovelace-engine'?")
+    result = run("build", str(cv), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [warning, error]
+
+    said: list[str] = []
+    watcher = Watcher([cv], tmp_path / "out", ["md"], lambda path: (
+        [], build_cv(path, tmp_path / "out", formats=["md"]).warnings),
+        lambda line, _err: said.append(line))
+    watcher._catch_up()
+    assert [said[0].split(" ", 1)[1], *said[1:]] == [f"{cv}: {error}", warning]
+
+
+def test_a_build_tex_stops_says_its_warnings_too(tmp_path):
+    theme = tmp_path / "broken"
+    shutil.copytree(BUILTIN_THEMES / "classic", theme)
+    template = theme / "cv.tex.j2"
+    template.write_text(template.read_text().replace(r"\begin{document}",
+                                                     "\\begin{document}\n\\nosuchmacro"))
+    cv = write(tmp_path / "cv.yaml", """\
+        theme: broken
+        person: {name: Ada Lovelace}
+        sections:
+          about: {title: About, layout: paragraph, text: Engines.}
+          talks: {title: Talks, layout: paragraph, text: None yet.}
+        order: [about]
+        """)
+    result = run("build", str(cv), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    warning, error = result.output.splitlines()
+    assert warning == (f"{cv}:5: warning: section 'talks' is not listed in 'order', so the CV "
+                       "leaves it out; add it to 'order' (or delete the section)")
+    assert "LaTeX error: Undefined control sequence" in error

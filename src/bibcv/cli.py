@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from bibcv import DEFAULT_TIMEOUT, OUTPUT_FORMATS, __version__
-from bibcv.errors import BibcvError, BibcvErrors, Origin, in_reading_order
+from bibcv.errors import BibcvError, BibcvErrors, Origin, warning_lines
 from bibcv.launch import DEFAULT_OUTPUT_DIR, progress_prefix, signalled, started_engines
 
 if TYPE_CHECKING:
@@ -154,6 +154,7 @@ def _build_all(stale: list[Path], output_dir: Path, timeout: float, jobs: int,
             try:
                 built = future.result()
             except BibcvError as error:
+                _warn(error.warnings)
                 progress.say(str(error), err=True)
                 failures += 1
                 continue
@@ -736,17 +737,19 @@ def themes() -> None:
 
 
 def _report(error: BibcvError) -> None:
+    """Say the errors, after what the run warned of before they stopped it."""
+    _warn(error.warnings)
     _echo(f"{error}", err=True)
 
 
 def _fail(error: BibcvError, unchanged: bool = False) -> NoReturn:
     """Say what stopped the command, and exit 1; a fetch command that stops has written
     nothing (``unchanged``), which it says after the reason."""
+    _warn(error.warnings)
     _echo(f"{error}; nothing was changed" if unchanged else f"{error}", err=True)
     sys.exit(1)
 
 
-def _warn(warnings: list[BibcvError]) -> None:
-    for warning in in_reading_order(warnings):
-        origin = f"{warning.origin}: " if warning.origin else ""
-        _echo(f"{origin}warning: {warning.message}", err=True)
+def _warn(warnings: Iterable[BibcvError]) -> None:
+    for line in warning_lines(warnings):
+        _echo(line, err=True)

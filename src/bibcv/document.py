@@ -95,6 +95,11 @@ class Document:
     def stem(self) -> str:
         return self.cv.source.stem
 
+    @property
+    def build_warnings(self) -> list[BibcvError]:
+        """What a build warns of: BibTeX's errors inside an entry too, which it reads past."""
+        return [*self.bibliography.errors, *self.warnings]
+
 
 def load_document(path: Path, cache_dir: Path | None = None,
                   timeout: float = DEFAULT_TIMEOUT, keep_errors: bool = False) -> Document:
@@ -111,15 +116,18 @@ def load_document(path: Path, cache_dir: Path | None = None,
         cv, theme = load_cv(path, keep_errors=True)
     except FormatErrors as error:  # its .bib files are read all the same
         bibliography = load_bibliography(error.bibliography_files, keep_errors=True)
-        recovered = bibliography.errors if keep_errors else []  # a build reads past them
-        raise BibcvErrors([*error.problems, *bibliography.unread, *recovered]) from None
+        # BibTeX's errors that a build reads past are its warnings; `check`'s errors.
+        recovered = bibliography.errors if keep_errors else []
+        raise BibcvErrors([*error.problems, *bibliography.unread, *recovered], [
+            *error.warnings, *bibliography.warnings,
+            *(bibliography.incomplete if keep_errors else bibliography.errors)]) from None
     inputs = cv_inputs(cv, theme)
     digest = inputs.digest()
     bibliography = load_bibliography(cv.bibliography_files, cache_dir,
                                      cv.bibliography_encodings, keep_errors=True)
     document = build_document(cv, theme, bibliography, inputs, digest, cache_dir, timeout)
     if document.errors and not keep_errors:
-        raise BibcvErrors(document.errors)
+        raise BibcvErrors(document.errors, document.build_warnings)
     return document
 
 

@@ -94,7 +94,7 @@ def load_cv(path: Path, keep_errors: bool = False) -> tuple[CV, Theme]:
         validated = model.model_validate(data)
     except ValidationError as error:
         raise FormatErrors([*problems, *validation_problems(error, data, model, theme)],
-                           named.bibliography) from None
+                           named.bibliography, languages.warnings) from None
     problems += _counts_problems(validated, data)
     if problems and not keep_errors:
         raise BibcvErrors(problems)
@@ -143,8 +143,9 @@ class FormatErrors(BibcvErrors):
     """A CV whose format is refused: no later stage can run, but its .bib files can be
     read, so that `check` reports their problems with the format's."""
 
-    def __init__(self, problems: list[BibcvError], bibliography_files: list[Path]) -> None:
-        super().__init__(problems)
+    def __init__(self, problems: list[BibcvError], bibliography_files: list[Path],
+                 warnings: list[BibcvError]) -> None:
+        super().__init__(problems, warnings)
         self.bibliography_files = bibliography_files
 
 

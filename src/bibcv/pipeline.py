@@ -16,7 +16,7 @@ from bibcv.atomic import write_text_atomically
 from bibcv.bibliography import Publication, load_bibliography
 from bibcv.cvfiles import CV_SUFFIXES
 from bibcv.document import Document, load_document
-from bibcv.errors import BibcvError, Origin, each_problem, in_reading_order
+from bibcv.errors import BibcvError, BibcvErrors, Origin, each_problem, in_reading_order
 from bibcv.export import export_bibtex
 from bibcv.incremental import STATE_DIR, record_build
 
@@ -96,12 +96,15 @@ def build_cv(path: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
     """
     document = load_document(path, cache_dir=out_dir / STATE_DIR, timeout=timeout)
     chosen = tuple(formats or document.cv.formats)
-    built = BuiltCV(warnings=document.bibliography.errors + document.warnings)
-    for name in chosen:
-        done = len(built.main_outputs)
-        WRITERS[name](document, out_dir, timeout, built, engines)
-        for output in built.main_outputs[done:] if written else ():
-            written(output)
+    built = BuiltCV(warnings=document.build_warnings)
+    try:
+        for name in chosen:
+            done = len(built.main_outputs)
+            WRITERS[name](document, out_dir, timeout, built, engines)
+            for output in built.main_outputs[done:] if written else ():
+                written(output)
+    except BibcvError as error:  # TeX failed: said with what was warned of before
+        raise BibcvErrors(each_problem(error), built.warnings) from None
     record_build(path, out_dir, document.inputs, document.inputs_digest, chosen, built.outputs)
     built.warnings = in_reading_order(built.warnings)  # `bibcv watch` prints them as they are
     return built

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bibcv.errors import BibcvError
+from bibcv.errors import BibcvError, warning_lines
 from bibcv.incremental import Inputs, is_up_to_date, recorded_inputs
 
 # Changes are gathered until the files have been quiet this long (milliseconds): long
@@ -177,9 +177,12 @@ class Watcher:
             written, warnings = self.build(cv.path)
         except (BibcvError, OSError) as error:
             self.failed[cv.path] = content
+            problem = error if isinstance(error, BibcvError) else BibcvError(
+                f"cannot write the outputs: {error}")
             self.say(f"{clock} {cv.path}: {error}{self._kept(cv)}", True)
-            self.report(cv.path, error if isinstance(error, BibcvError) else BibcvError(
-                f"cannot write the outputs: {error}"))
+            for line in warning_lines(problem.warnings):  # warned of before it stopped
+                self.say(line, True)
+            self.report(cv.path, problem)
         except Exception as error:  # a bug must not end the watch; say what it was
             self.failed[cv.path] = content
             said = f"internal error, please report it: {type(error).__name__}: {error}"
@@ -192,9 +195,8 @@ class Watcher:
             # By-products (the .tex) are not what the user waits for.
             outputs = ", ".join(str(path) for path in written if path.suffix != ".tex")
             self.say(f"{clock} {cv.path} → {outputs} {seconds:.2f} s", False)
-            for warning in warnings:
-                origin = f"{warning.origin}: " if warning.origin else ""
-                self.say(f"{origin}warning: {warning.message}", True)
+            for line in warning_lines(warnings):
+                self.say(line, True)
         cv.refresh(self.out_dir)
 
     def _kept(self, cv: WatchedCV) -> str:

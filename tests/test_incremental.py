@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -166,3 +168,42 @@ def test_pdf_and_web_builds_of_the_same_inputs_keep_each_other_up_to_date(projec
         "zhuofu-chen-v2": "up to date"}
     next(project.glob("out/zhuofu-chen-v2/bib/*.bib")).unlink()  # a lost output rebuilds
     assert build(project, "zhuofu-chen-v2")["zhuofu-chen-v2"].startswith("wrote")
+
+
+def test_bibcv_digest_is_kept_with_its_files_times_and_made_again_when_one_changes(
+        tmp_path, monkeypatch):
+    """bibcv's own files are hashed once; while their sizes and times stay, the kept digest
+    is used (here a planted one shows it); an edit hashes them again, and the same
+    contents with a new time give the same digest."""
+    from bibcv import incremental
+
+    package = tmp_path / "package"
+    (package / "themes").mkdir(parents=True)
+    (package / "__pycache__").mkdir()
+    write(package / "code.py", "print('one')\n")
+    write(package / "themes" / "cv.tex.j2", "\\documentclass{article}\n")
+    write(package / "__pycache__" / "code.cpython-311.pyc", "ignored")
+    state = tmp_path / "out" / ".bibcv"
+    state.mkdir(parents=True)
+    monkeypatch.setattr(incremental, "PACKAGE", package)
+
+    def fingerprint(state_dir: Path | None) -> str:
+        incremental.bibcv_fingerprint.cache_clear()
+        return incremental.bibcv_fingerprint(state_dir)
+
+    hashed = fingerprint(None)
+    assert fingerprint(state) == hashed
+    kept = state / incremental.FINGERPRINT_FILE
+    record = json.loads(kept.read_text())
+    kept.write_text(json.dumps({**record, "digest": "planted"}))
+    assert fingerprint(state) == "planted"
+    (package / "__pycache__" / "code.cpython-311.pyc").write_text("changed, still ignored")
+    assert fingerprint(state) == "planted"
+    os.utime(package / "code.py", ns=(0, 10**18))  # the same content, a new time
+    assert fingerprint(state) == hashed
+    write(package / "code.py", "print('two')\n")
+    edited = fingerprint(state)
+    assert edited not in (hashed, "planted") and edited == fingerprint(None)
+    assert json.loads(kept.read_text())["digest"] == edited
+    assert fingerprint(tmp_path / "no-build-yet") == edited
+    assert not (tmp_path / "no-build-yet").exists()

@@ -298,8 +298,8 @@ def _read_file_cached(path: Path, cache_dir: Path, encoding: str | None,
                       macros: dict[str, str]) -> FileReading:
     content = _read_bytes(path)
     before = "" if macros == MONTH_MACROS else json.dumps(macros, sort_keys=True)
-    digest = hashlib.sha256(f"{bibcv_fingerprint()}\0{path}\0{encoding}\0{before}\0".encode()
-                            + content).hexdigest()
+    key = f"{bibcv_fingerprint(cache_dir)}\0{path}\0{encoding}\0{before}\0"
+    digest = hashlib.sha256(key.encode() + content).hexdigest()
     cached = cache_dir / f"bib-{digest}.json"
     try:
         return _from_json(json.loads(cached.read_text(encoding="utf-8")), path)

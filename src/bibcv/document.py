@@ -122,7 +122,7 @@ def load_document(path: Path, cache_dir: Path | None = None,
             *error.warnings, *bibliography.warnings,
             *(bibliography.incomplete if keep_errors else bibliography.errors)]) from None
     inputs = cv_inputs(cv, theme)
-    digest = inputs.digest()
+    digest = inputs.digest(cache_dir)
     bibliography = load_bibliography(cv.bibliography_files, cache_dir,
                                      cv.bibliography_encodings, keep_errors=True)
     document = build_document(cv, theme, bibliography, inputs, digest, cache_dir, timeout)

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, TypeVar
 from bibcv import DEFAULT_TIMEOUT
 from bibcv.atomic import temporary_beside
 from bibcv.errors import BibcvError, Origin
+from bibcv.texformat import current_copy, make_copy
 from bibcv.texlog import Overfull, overfull_lines
 from bibcv.texstart import (
     ENGINE_OPTIONS,
@@ -110,7 +111,16 @@ def compile_pdf(tex_source: str, stem: str, out_dir: Path,
     env = engine_env(source_date)
     out_dir.mkdir(parents=True, exist_ok=True)
     if engines is None or attachments:
-        return _compile_cold(tex_source, stem, out_dir, env, timeout, attachments)
+        compiled = _compile_cold(tex_source, stem, out_dir, env, timeout, attachments)
+    else:
+        compiled = _compile_warm(tex_source, stem, out_dir, env, timeout, engines)
+    make_copy()  # for the passes after this one, once a machine and format (see texformat)
+    return compiled
+
+
+def _compile_warm(tex_source: str, stem: str, out_dir: Path, env: dict[str, str],
+                  timeout: float, engines: WarmEngines) -> CompiledCV:
+    """On the CV's warm engine, if it has this preamble and format; else cold."""
     try:
         with engines.finished(tex_source, stem, out_dir, env, timeout) as warm:
             if warm is not None:
@@ -208,8 +218,9 @@ def stop_all_engines() -> None:
 
 
 def engine_env(source_date: int | None) -> dict[str, str]:
-    """The locked-down environment, with a fixed date when there is one (see module doc)."""
-    env = locked_down_env()
+    """The locked-down environment, with a fixed date when there is one (see module doc),
+    and the inflated copy of the format XeLaTeX loads when there is one (see texformat)."""
+    env = locked_down_env(current_copy())
     given = env.get("SOURCE_DATE_EPOCH")
     if given is not None and not re.fullmatch(r"[0-9]{1,12}", given):
         raise BibcvError(

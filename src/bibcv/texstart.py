@@ -24,6 +24,8 @@ import tempfile
 import threading
 from collections.abc import Iterator
 
+from bibcv.texformat import recorded_copy, start_lookup
+
 ENGINE_OPTIONS = ["-no-shell-escape", "-halt-on-error", "-interaction=nonstopmode",
                   "-file-line-error"]
 XELATEX_COMMAND = ["xelatex", *ENGINE_OPTIONS]
@@ -51,9 +53,10 @@ def work_folder_prefix() -> str:
     return f"{WORK_FOLDER_PREFIX}{os.getpid()}-"
 
 
-def locked_down_env() -> dict[str, str]:
-    """This process's environment with TeX's lock-down on top."""
-    return {**os.environ, **LOCKED_DOWN_ENV}
+def locked_down_env(formats: str | None = None) -> dict[str, str]:
+    """This process's environment with TeX's lock-down on top; with ``formats``, TeX loads
+    its format from that folder (an inflated copy: see texformat)."""
+    return {**os.environ, **LOCKED_DOWN_ENV, **({"TEXFORMATS": formats} if formats else {})}
 
 
 def kill_group(process: subprocess.Popen) -> None:
@@ -121,6 +124,8 @@ class WaitingTeX:
     def __init__(self, preamble: str) -> None:
         self.preamble = preamble
         self.xdv_closed = threading.Event()  # set once TeX has closed its XDV file, or ended
+        # Before kpsewhich has said which format XeLaTeX loads: the copy of last time's.
+        self.env = locked_down_env(recorded_copy())
         self._folder = tempfile.TemporaryDirectory(prefix=f"{work_folder_prefix()}warm-")
         self.folder = self._folder.name
         process = None
@@ -131,9 +136,10 @@ class WaitingTeX:
             with _signals_held():
                 process = self.process = subprocess.Popen(
                     [*XELATEX_COMMAND, "-no-pdf", f"{JOB_NAME}.tex"], cwd=self.folder,
-                    env=locked_down_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    env=self.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL, start_new_session=True)
             threading.Thread(target=self._listen, daemon=True).start()
+            start_lookup()  # checked before TeX is let go (warmtex)
         except BaseException:  # also Ctrl-C or SIGTERM just as TeX started: no TeX is left
             if process is not None:
                 kill_group(process)

@@ -278,7 +278,10 @@ class WarmEngines:
             return
         try:
             split = split_document(tex_source)
-            usable = split is not None and split[0] == engine.preamble and engine.waiting()
+            # The same preamble, and the same format (the engine started on a copy before
+            # kpsewhich said which format XeLaTeX loads: see texformat).
+            usable = (split is not None and split[0] == engine.preamble and engine.waiting()
+                      and engine.tex.env.get("TEXFORMATS") == env.get("TEXFORMATS"))
             yield engine.finish(tex_source, env, timeout) if usable else None
         finally:
             engine.discard()

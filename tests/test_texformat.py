@@ -131,11 +131,15 @@ def test_a_copy_is_made_again_when_the_format_changes_and_only_a_private_one_is_
     assert texformat.current_copy() == second
 
 
-def test_without_a_usable_cache_tex_loads_its_own_format(tmp_path, monkeypatch):
+@pytest.mark.parametrize("cache_home", ["file", "a:b", "cost$HOME"])
+def test_without_a_usable_cache_tex_loads_its_own_format(cache_home, tmp_path, monkeypatch):
+    """A cache folder that cannot be made, or that TEXFORMATS cannot name (kpathsea reads
+    ``:`` and ``$`` as syntax): no copy is made or used."""
     (tmp_path / "file").write_text("not a folder")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / cache_home))
     monkeypatch.setattr(texformat, "_lookup", None)
     monkeypatch.setattr(texformat, "_answer", [])
     texformat.make_copy()
     assert texformat.current_copy() is None
     assert texformat.recorded_copy() is None
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["file"]

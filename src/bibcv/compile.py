@@ -13,7 +13,8 @@ and openout_any = p), reads nothing from stdin, and is killed with its whole
 process group when it overruns or the user interrupts. Outputs are moved into
 place only after a successful run, so a failed build never replaces a good PDF.
 Each private folder carries the process id in its name, so a folder left by a
-process that was killed (kill -9) is removed by the next build.
+process that was killed (kill -9) is removed by the next build. TeX loads its
+format from an inflated copy when there is one (see texformat): the same format.
 
 The PDF is reproducible: its creation date is SOURCE_DATE_EPOCH when that is
 set, else the time the caller gives (the newest input's), and FORCE_SOURCE_DATE

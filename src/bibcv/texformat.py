@@ -40,15 +40,18 @@ if TYPE_CHECKING:
 FORMAT = "xelatex.fmt"
 _LOOKUP = ["kpsewhich", "-engine=xetex", "-progname=xelatex", FORMAT]
 _LOOKUP_SECONDS = 10.0  # kpsewhich answers in a hundredth of a second
+_KPATHSEA_SYNTAX = set(":;$!{},~")  # separators, variables, braces, home: see kpathsea's manual
 _lock = threading.Lock()  # guards the two below, and the cache while a copy is made
 _lookup: subprocess.Popen | None = None  # kpsewhich, asked once per process
 _answer: list[str | None] = []  # what it said, once read: the format's path, or None
 
 
-def cache_folder() -> str:
-    """Where the copies are kept: bibcv's folder in the user's cache folder."""
+def cache_folder() -> str | None:
+    """Where the copies are kept: bibcv's folder in the user's cache folder; None when
+    TEXFORMATS could not name it (kpathsea would read some of its characters as syntax)."""
     root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(root, "bibcv", "xelatex-format")
+    folder = os.path.normpath(os.path.join(root, "bibcv", "xelatex-format"))
+    return None if _KPATHSEA_SYNTAX.intersection(folder) else folder
 
 
 def recorded_copy() -> str | None:
@@ -63,16 +66,20 @@ def current_copy() -> str | None:
     source = _looked_up()
     if source is None:
         return None
-    if _recorded_source() != source and os.path.isdir(cache_folder()):
+    cache = cache_folder()
+    if _recorded_source() != source and cache is not None and os.path.isdir(cache):
         with contextlib.suppress(OSError):  # a read-only cache: asked again next time
-            _write_atomically(_record_file(), source.encode("utf-8"))
+            _write_atomically(_record_file(cache), source.encode("utf-8"))
     return copy_folder(source)
 
 
 def copy_folder(source: str) -> str | None:
     """The folder of the copy of format file ``source``, if it is there and safe to use."""
+    cache = cache_folder()
+    if cache is None:
+        return None
     try:
-        folder = os.path.join(cache_folder(), _copy_name(source, os.stat(source)))
+        folder = os.path.join(cache, _copy_name(source, os.stat(source)))
         safe = all(_private(os.stat(path)) for path in (folder, os.path.join(folder, FORMAT)))
     except OSError:
         return None
@@ -97,20 +104,22 @@ def start_lookup() -> None:
 def make_copy() -> None:
     """Inflate the format XeLaTeX loads into the cache, unless a copy is there already,
     and remove copies of other formats: 0.1 s, once a machine and format."""
-    source = _looked_up()
-    if source is None or copy_folder(source) is not None:
+    source, cache = _looked_up(), cache_folder()
+    if source is None or cache is None or copy_folder(source) is not None:
         return
     import gzip
     import shutil
 
     with _lock, contextlib.suppress(OSError, EOFError, zlib.error, gzip.BadGzipFile):
-        folder = os.path.join(cache_folder(), _copy_name(source, os.stat(source)))
+        if copy_folder(source) is not None:  # another thread made it meanwhile
+            return
+        folder = os.path.join(cache, _copy_name(source, os.stat(source)))
         os.makedirs(folder, exist_ok=True)
         os.chmod(folder, 0o700)
         with gzip.open(source) as original:
             _write_atomically(os.path.join(folder, FORMAT), original)
-        _write_atomically(_record_file(), source.encode("utf-8"))
-        for old in os.scandir(cache_folder()):
+        _write_atomically(_record_file(cache), source.encode("utf-8"))
+        for old in os.scandir(cache):
             if old.is_dir(follow_symlinks=False) and old.path != folder:
                 shutil.rmtree(old.path, ignore_errors=True)
 
@@ -132,8 +141,11 @@ def _looked_up() -> str | None:
 
 
 def _recorded_source() -> str | None:
+    cache = cache_folder()
+    if cache is None:
+        return None
     try:
-        with open(_record_file(), encoding="utf-8") as record:
+        with open(_record_file(cache), encoding="utf-8") as record:
             return record.read()
     except (OSError, UnicodeDecodeError):
         return None
@@ -149,9 +161,9 @@ def _copy_name(source: str, status: os.stat_result) -> str:
     return f"{zlib.crc32(source.encode('utf-8')):08x}-{status.st_size}-{status.st_mtime_ns}"
 
 
-def _record_file() -> str:
+def _record_file(cache: str) -> str:
     """Which format kpsewhich named last time, for the next process to start TeX on."""
-    return os.path.join(cache_folder(), "source")
+    return os.path.join(cache, "source")
 
 
 def _write_atomically(target: str, data: bytes | BinaryIO) -> None:

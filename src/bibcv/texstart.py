@@ -5,8 +5,9 @@ imports the rest of bibcv, so that the preamble (most of a pass) runs while
 Python imports and builds the document. Every hundredth of a second before TeX
 starts is a hundredth more on the build, so this module imports only what the
 `bibcv` command has imported by then anyway (its script imports ``re``) and what
-starting a program needs: subprocess, tempfile, threading. Importing bibcv's
-compile module first took 0.02 s.
+starting a program needs: subprocess, tempfile, threading, and texformat (which
+format TeX loads), which needs nothing more. Importing bibcv's compile module
+first took 0.02 s.
 
 Every TeX run shares what is defined here: the command, its options and the
 locked-down environment (see compile's module doc), the private folder's name,

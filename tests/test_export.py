@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -26,13 +27,17 @@ def reexport(text: str, tmp_path: Path, name: str) -> tuple[str, Bibliography]:
 
 
 def same_data(first: Bibliography, second: Bibliography) -> None:
-    """Same entries, types, names and field texts: everything a reader or a style sees."""
+    """Same entries, types, names and field texts: everything a reader or a style sees.
+    The export may add a date's other form (year and month for bibtex, date for biber)."""
     assert list(first.entries) == list(second.entries)
     for key, entry in first.entries.items():
         other = second.entries[key]
         assert (entry.entry_type, entry.authors) == (other.entry_type, other.authors), key
-        assert set(entry.raw_fields) == set(other.raw_fields), key
-        assert entry.month == other.month, key  # "11" and "nov" are the same month
+        assert set(entry.raw_fields) <= set(other.raw_fields), key
+        assert set(other.raw_fields) - set(entry.raw_fields) <= {"year", "month", "date"}, key
+        # "11" and "nov" are the same month
+        assert (entry.month, entry.season, entry.year_text) \
+            == (other.month, other.season, other.year_text), key
         for name in entry.raw_fields.keys() - {"author", "month"}:
             assert entry.text(name) == other.text(name), (key, name)
 
@@ -161,4 +166,37 @@ def test_a_season_in_month_survives_bibtex_biber_and_bibcv(tmp_path):
     assert again == exported.read_text(encoding="utf-8")
     assert [(entry.season, entry.month) for entry in reread] == [("winter", None),
                                                                 ("autumn", None)]
+    assert reread.warnings == []
+
+
+def test_a_date_given_only_in_date_reaches_bibtex(tmp_path):
+    """export-bib left date = {2020-24} (a season), {2020-05-12} or {2019/2020} alone, and
+    bibtex, which reads no date field, printed no date at all ("empty year").  The export
+    adds the year and month bibtex reads; biber still takes the date."""
+    source = write(tmp_path / "a.bib", """\
+        @article{season, author = {Ada Lovelace}, title = {S}, journal = {J}, date = {2020-24}}
+        @article{day, author = {Ada Lovelace}, title = {D}, journal = {J}, date = {2021-05-12}}
+        @article{days, author = {Ada Lovelace}, title = {R}, journal = {J},
+          date = {2022-06-12/2022-06-14}}
+        @article{years, author = {Ada Lovelace}, title = {Y}, journal = {J}, date = {2018/2019}}
+        @article{months, author = {Ada Lovelace}, title = {M}, journal = {J},
+          date = {2017-05/2017-07}}
+        """)
+    exported = tmp_path / "exported.bib"
+    exported.write_text(export_bib([source]).text, encoding="utf-8")
+    (tmp_path / "doc.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{exported}\n",
+                                      encoding="utf-8")
+    subprocess.run(["bibtex", "doc"], cwd=tmp_path, capture_output=True, stdin=subprocess.DEVNULL)
+    bbl = " ".join((tmp_path / "doc.bbl").read_text(encoding="utf-8").split())
+    assert re.findall(r"\{\\em J\}, ([^.]*)\.", bbl) == [
+        "2017", "2018--2019", "Winter 2020", "May 2021", "June 2022"]
+    out = tmp_path / "biber.bib"
+    subprocess.run(["biber", "--tool", "--quiet", f"--output-file={out}", str(exported)],
+                   cwd=tmp_path, check=True, capture_output=True, stdin=subprocess.DEVNULL)
+    biber = out.read_text(encoding="utf-8")
+    assert [line.strip() for line in biber.splitlines() if "DATE" in line] == [
+        "DATE = {2020-24},", "DATE = {2021-05-12},", "DATE = {2022-06-12/2022-06-14},",
+        "DATE = {2018/2019},", "DATE = {2017-05/2017-07},"]
+    again, reread = reexport(exported.read_text(encoding="utf-8"), tmp_path, "again.bib")
+    assert again == exported.read_text(encoding="utf-8")
     assert reread.warnings == []

@@ -4,7 +4,8 @@ The output is normalised so that exporting it again gives the same bytes:
 macros and crossrefs are already resolved by the reader; fields come in a
 fixed order, one per line, each value in braces with white space collapsed;
 names are written ``von Last, Jr, First`` joined by `` and ``; months become
-the month macros (a season stays as written, with its biblatex date beside it);
+the month macros (a season stays as written, with its biblatex date beside it),
+and a date given only in biblatex's ``date`` gets the year and month bibtex reads;
 a bare ``&``, ``%`` or ``#`` is escaped so LaTeX prints it.
 """
 
@@ -32,6 +33,9 @@ PRIVATE_FIELDS = frozenset({"annote", "comment", "file", "owner", "timestamp"})
 _PRIVATE_PATTERN = re.compile(r"bdsk-file-\d+")
 # al-folio's per-paper links and short-list flag: the CV prints them, a reference list does not.
 CV_LINK_FIELDS = frozenset({*LINK_FIELDS, "selected"})
+# biblatex's date: its start (year, month) and its end's year and month, if any.
+_DATE = re.compile(r"\s*(?P<year>[0-9]{4})(?P<month>-[0-9]{2})?(?:-[0-9]{2})?"
+                   r"(?:/(?P<end>[0-9]{4}(?:-[0-9]{2})?)?(?:-[0-9]{2})?)?\s*")
 # Verbatim arguments inside a LaTeX field: \url{...}, \href{...}, \path|...|, \verb+...+.
 _URL_ARGUMENT = re.compile(r"(\\(?:url|href|path|nolinkurl)\s*\{[^{}]*\}"
                            r"|\\(?:url|path|verb)\*?([^\sa-zA-Z{]).*?\2)")
@@ -58,7 +62,7 @@ def export_bibtex(publications: Iterable[Publication], preambles: Iterable[str] 
 
 def format_entry(publication: Publication, strip_cv_fields: bool = False) -> str:
     lines = [f"@{publication.entry_type}{{{publication.key},"]
-    fields = _with_season_date(publication)
+    fields = _with_both_dates(publication)
     for name in _ordered(fields):
         if strip_cv_fields and is_cv_only(name):
             continue
@@ -67,16 +71,42 @@ def format_entry(publication: Publication, strip_cv_fields: bool = False) -> str
     return "\n".join(lines)
 
 
-def _with_season_date(publication: Publication) -> dict[str, str]:
-    """The fields, and a season written in month (month = {Winter}) also as biblatex's
-    season date (date = {2007-24}): bibtex prints the month as written and ignores the
-    date ("Winter 2007"), while biber reads a month as a number alone (it made the
-    season 2007-00) and takes the date, so each keeps the season."""
+def _with_both_dates(publication: Publication) -> dict[str, str]:
+    """The fields, with the date in the fields bibtex reads and in the one biber reads.
+
+    A season written in month (month = {Winter}) gets biblatex's season date beside it
+    (date = {2007-24}): bibtex prints the month as written and ignores the date ("Winter
+    2007"), while biber reads a month as a number alone (it made the season 2007-00) and
+    takes the date.  A date in `date` alone gets the year and month it says: bibtex
+    printed no date at all for date = {2020-24} (plain.bst: "empty year"); biber takes
+    the date and leaves year and month aside."""
     fields = publication.raw_fields
+    if "date" in fields:
+        return {**_bibtex_date(publication), **fields}
     season = publication.season
-    if "date" in fields or not season or not publication.has_clean_year:
+    if not season or not publication.has_clean_year:
         return fields
     return {**fields, "date": f"{publication.year_text}-{SEASON_NUMBERS[season] + 20}"}
+
+
+def _bibtex_date(publication: Publication) -> dict[str, str]:
+    """The year and month bibtex reads for biblatex's date: 2020-24 is year = {2020},
+    month = {Winter}; 2020-05-12 and a range within May 2020 are 2020 and may; a range
+    of years is year = {2019--2020}; a range of months or an open one, the year alone.
+    No month when the entry's own year is another one."""
+    written = publication.raw_fields["date"]
+    date = _DATE.fullmatch(written)
+    if date is None:
+        return {}
+    start, month, end = date.group("year"), date.group("month") or "", date.group("end")
+    if end is not None and end[:4] != start:
+        return {"year": f"{start}--{end[:4]}"}
+    season = publication.season
+    named = season.capitalize() if season else str(publication.month or "")
+    one_month = month and ("/" not in written or end == start + month)
+    if not (one_month and named) or publication.raw_fields.get("year", start).strip() != start:
+        return {"year": start}
+    return {"year": start, "month": named}
 
 
 def format_value(field: str, raw: str) -> str:

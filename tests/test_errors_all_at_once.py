@@ -676,3 +676,39 @@ def test_a_build_tex_stops_says_its_warnings_too(tmp_path):
     assert warning == (f"{cv}:5: warning: section 'talks' is not listed in 'order', so the CV "
                        "leaves it out; add it to 'order' (or delete the section)")
     assert "LaTeX error: Undefined control sequence" in error
+
+
+def test_what_a_bib_file_that_cannot_be_read_may_hold_is_not_called_missing(tmp_path):
+    """A .bib file with a brace never closed is not used: the keys and queries meant for
+    its entries were each called a misspelling, or a query matching nothing. They say
+    that the entries may be in that file, and where its error is; a missing file too."""
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    write(tmp_path / "talks.bib", """\
+        @misc{keynote, author = {Ada Lovelace},
+          title = {Listening {to {Engines}, year = 1844}
+        """)
+    cv = write(tmp_path / "cv.yaml", """\
+        bibliography: [refs.bib, talks.bib]
+        person: {name: Ada Lovelace}
+        sections:
+          papers: {title: Papers, layout: publications, query: {keys: [keynote, lovelace-engin]}}
+          talks: {title: Talks, layout: publications, query: {types: [misc], exclude: [panel]}}
+        """)
+    unread = f"{tmp_path / 'talks.bib'}, which cannot be read (see {tmp_path / 'talks.bib'}:2)"
+    missing = f"no bibliography file that could be read has; it may be in {unread}"
+    result = run("build", str(cv), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{cv}:5: warning: 'exclude' names the key 'panel', which {missing}",
+        f"{cv}:5: warning: this publication query matches no entry of the bibliography files "
+        f"that could be read; the entries it means may be in {unread}",
+        f"{cv}:4: the query names the key 'keynote', which {missing}",
+        f"{cv}:4: the query names the key 'lovelace-engin', which {missing}; did you mean "
+        "'lovelace-engine'?",
+        f"{tmp_path / 'talks.bib'}:2: BibTeX cannot read this: in entry 'keynote' (begun on "
+        "line 1): the '{' on line 2 is never closed; nothing after it can be read, so the "
+        "file is not used until it is fixed"]
+    (tmp_path / "talks.bib").unlink()
+    assert f"{cv}:4: the query names the key 'keynote', which no bibliography file that could " \
+           f"be read has; it may be in {tmp_path / 'talks.bib'}, which cannot be read (see " \
+           f"{cv}:1)" in run("check", str(cv)).output.splitlines()

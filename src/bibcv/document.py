@@ -21,7 +21,7 @@ from bibcv.citecounts import Counts, h_index
 from bibcv.csl import Bibliographies, CslError, CslStyle, ProcessorMissing, find_citeproc
 from bibcv.errors import BibcvError, BibcvErrors, Origin
 from bibcv.incremental import Inputs
-from bibcv.load import FormatErrors, load_cv, query_problems
+from bibcv.load import FormatErrors, load_cv, no_file_has, query_problems, unread_files
 from bibcv.model import CV, PublicationOptions, PublicationQuery, Section
 from bibcv.photo import PreparedPhoto, prepare_photo
 from bibcv.richtext import RichText, as_rich, link, styled
@@ -353,13 +353,16 @@ class _QueryResolver:
 
     def select(self, query: PublicationQuery) -> list[Publication]:
         selected = select_publications(self.bibliography, query, self.cv.person)
+        unread = unread_files(self.cv, self.bibliography)
         if not selected and not self._at_fault(query):
             self.warnings.append(BibcvError(
-                "this publication query matches no bibliography entry", query.origin))
+                "this publication query matches no bibliography entry" if unread is None else
+                "this publication query matches no entry of the bibliography files that could "
+                f"be read; the entries it means may be in {unread}", query.origin))
         for key in unknown_excludes(self.bibliography, query):
             self.warnings.append(BibcvError(
-                f"'exclude' names the key {key!r}, which no bibliography file has; "
-                "check its spelling", query.origin))
+                f"'exclude' names the key {key!r}, which {no_file_has(unread)}"
+                + ("; check its spelling" if unread is None else ""), query.origin))
         return selected
 
     def _at_fault(self, query: PublicationQuery) -> bool:

@@ -133,7 +133,7 @@ class _NamedFiles:
     """The files besides its chain that a CV names and load reads: which cannot be read,
     the .bib files that can, and what the venue table and the citation counts hold."""
 
-    missing: set[Path]
+    missing: dict[Path, Origin]  # each with the line that says it cannot be read
     venues: VenueTable
     counts: Counts | None
     bibliography: list[Path] = field(default_factory=list)
@@ -167,12 +167,12 @@ def _named_files(data: LocatedDict) -> tuple[_NamedFiles, list[BibcvError]]:
     if isinstance(data.get("citations"), str):
         named.append(("citation counts file", "citations", data["citations"],
                       data.origin_of("citations")))
-    found, problems = _NamedFiles(set(), load_venue_table(), None), []
+    found, problems = _NamedFiles({}, load_venue_table(), None), []
     for what, key, name, origin in named:
         path = path_from(data, key, name)
         problem = file_problem(path)
         if problem:
-            found.missing.add(path)
+            found.missing[path] = origin
             problems.append(BibcvError(f"{what} {name!r} {problem}", origin))
             continue
         try:
@@ -253,12 +253,13 @@ def query_problems(cv: CV, bibliography: Bibliography) -> list[BibcvError]:
 
     keys = {publication.key.casefold(): publication.key for publication in bibliography}
     types_known = ENTRY_TYPES | {publication.entry_type for publication in bibliography}
+    not_found = no_file_has(unread_files(cv, bibliography))
     problems = []
     for query in all_queries(cv):
         for key, origin in zip(query.keys, query.key_origins, strict=True):
             if key.casefold() not in keys:
                 problems.append(BibcvError(
-                    f"the query names the key {key!r}, which no bibliography file has"
+                    f"the query names the key {key!r}, which {not_found}"
                     + did_you_mean(key, keys.values()), origin))
         for entry_type in query.types:
             if entry_type not in types_known:
@@ -266,6 +267,27 @@ def query_problems(cv: CV, bibliography: Bibliography) -> list[BibcvError]:
                     f"the query names the entry type {entry_type!r}, which BibTeX does not "
                     f"know{did_you_mean(entry_type, types_known)}", query.origin))
     return problems
+
+
+def unread_files(cv: CV, bibliography: Bibliography) -> str | None:
+    """The CV's .bib files that cannot be read, and where each one's error is ('bib/b.bib,
+    which cannot be read (see bib/b.bib:3)'); None when every one was read. An entry
+    not found may be in one of them: its key is no misspelling, nor its query wrong."""
+    unread = {**cv.bibliography_missing,
+              **{error.origin.file: error.origin for error in bibliography.unread
+                 if error.origin is not None}}
+    if not unread:
+        return None
+    return (f"{' or '.join(map(str, unread))}, which cannot be read "
+            f"(see {' and '.join(map(str, unread.values()))})")
+
+
+def no_file_has(unread: str | None) -> str:
+    """What says that a key is not found: 'no bibliography file has', or that it may be
+    in a file that cannot be read (unread_files)."""
+    if unread is None:
+        return "no bibliography file has"
+    return f"no bibliography file that could be read has; it may be in {unread}"
 
 
 # --- the validated data as the CV model the later stages read ---
@@ -291,6 +313,8 @@ def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list
         sections=[_section(section_id, validated_sections[section_id], sections, theme)
                   for section_id in order],
         bibliography_files=[file for file, _ in bibliography if file not in named.missing],
+        bibliography_missing={file: named.missing[file] for file, _ in bibliography
+                              if file in named.missing},
         bibliography_encodings={file: encoding for file, encoding in bibliography if encoding},
         terms=_terms(locale, theme, languages,
                      validated.terms.model_dump(exclude_none=True) if validated.terms else {}),
@@ -314,7 +338,7 @@ def _cv(validated: Any, data: LocatedDict, theme: Theme, path: Path, files: list
     )
 
 
-def _readable(path: Path, missing: set[Path]) -> Path | None:
+def _readable(path: Path, missing: dict[Path, Origin]) -> Path | None:
     return None if path in missing else path
 
 

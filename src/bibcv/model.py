@@ -122,6 +122,8 @@ class CV:
     terms: dict[str, str]  # every word the CV prints, in its language (see locales)
     files: list[Path]  # the YAML chain, the CV first: everything the build depends on
     bibliography_encodings: dict[Path, str] = field(default_factory=dict)  # where the CV says
+    # The .bib files named that do not exist, each with the line that says so (an error).
+    bibliography_missing: dict[Path, Origin] = field(default_factory=dict)
     venue_table: Path | None = None  # the CV's own additions to the venue abbreviations
     venues: VenueTable = field(default_factory=load_venue_table)  # bibcv's, with those
     formats: tuple[str, ...] = ("pdf",)  # what `bibcv build` writes when not told

@@ -18,7 +18,8 @@ from bibcv.richtext import plain
 from bibcv.texdecode import decode_latex
 from conftest import pdf_text, squash, write
 
-TYPES = "[article, book, inbook, incollection, inproceedings, misc]"
+TYPES = ("[article, book, inbook, incollection, inproceedings, misc, review, suppperiodical, "
+         "bookinbook, suppbook, suppcollection, inreference, collection]")
 
 
 def cv(tmp_path: Path, bib: str, language: str = "en", extra: str = "") -> Path:
@@ -218,6 +219,25 @@ CONTRIBUTORS = r"""@book{works, author = {Ada Lovelace}, title = {Works}, publis
 """
 
 
+ALIASED = r"""@review{letter, author = {Ada Lovelace}, title = {Letter to the Editor},
+  journaltitle = {Weaving Gazette}, volume = {3}, pages = {12}, date = {1844-04}}
+@suppperiodical{index, author = {Ada Lovelace}, title = {Index of Volume 3},
+  journaltitle = {Engine Review}, volume = {3}, number = {5}, year = 1844}
+@bookinbook{play, author = {Ada Lovelace}, title = {The Loom}, booktitle = {Three Plays},
+  publisher = {Taylor}, location = {London}, pages = {1--40}, year = 1845}
+@suppbook{intro, author = {Ada Lovelace}, title = {Introduction}, bookauthor = {Mary Somerville},
+  booktitle = {On the Connexion of the Physical Sciences}, publisher = {Murray},
+  pages = {xvii--xxxviii}, year = 1846}
+@suppcollection{preface, author = {Ada Lovelace}, title = {Preface},
+  booktitle = {Essays on Engines}, editor = {Charles Babbage}, publisher = {Taylor}, year = 1847}
+@inreference{engine, author = {Ada Lovelace}, title = {Engine},
+  booktitle = {Encyclopaedia of Arts}, editor = {David Brewster}, publisher = {Taylor},
+  pages = {88--95}, year = 1848}
+@collection{essays, editor = {Ada Lovelace}, title = {Essays on Engines}, publisher = {Taylor},
+  year = 1849}
+"""
+
+
 @pytest.mark.parametrize(("language", "expected"), [
     ("en", "Ada Lovelace. Works, edited by Charles Babbage, compiled by Mary Somerville, "
            "illustrated by Augustus De Morgan, edited by Michael Faraday, with a commentary by "
@@ -291,7 +311,8 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
     are in bibcv's citation too (bibcv prints more: the original's title, publisher, place
     and date), and the editors, translators and others in biblatex's order: a foreword,
     an introduction and the translators came before the editors."""
-    bib = write(tmp_path / "refs.bib", TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS + BY_OTHERS)
+    bib = write(tmp_path / "refs.bib",
+                TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS + BY_OTHERS + ALIASED)
     tex = write(tmp_path / "oracle.tex", rf"""
         \documentclass{{article}}
         \usepackage[style=numeric,maxnames=99]{{biblatex}}
@@ -304,7 +325,8 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
                        cwd=tmp_path, check=True, capture_output=True, timeout=120,
                        stdin=subprocess.DEVNULL)
     biblatex = squash(pdf_text(tmp_path / "oracle.pdf"))
-    shown = citations(cv(tmp_path, TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS + BY_OTHERS))
+    shown = citations(cv(tmp_path, TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS + BY_OTHERS
+                         + ALIASED))
     ours = " ".join(shown.values())
     values = ["Ben Fowkes", "Richard Taylor", "Ada Lovelace", "Fourth Meeting", "Turin",
               "German", "Scientific Memoirs", "1840", "With Tables", "Collected Works",
@@ -312,7 +334,9 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
               "Sept. 5–7, 1840", "Charles Babbage", "Mary Somerville", "Augustus De Morgan",
               "illustrated by", "Michael Faraday", "Carlo Rossi", "Giovanni Plana",
               "John Herschel", "Charles Dickens", "Lord Byron", "David Brewster",
-              "William Whewell", "Dionysius Lardner"]
+              "William Whewell", "Dionysius Lardner", "Weaving Gazette", "Index of Volume 3",
+              "Three Plays", "1–40", "On the Connexion of the Physical Sciences",
+              "xvii–xxxviii", "Essays on Engines", "Encyclopaedia of Arts", "88–95"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
     entries = re.split(r"\[\d+\] ", biblatex)[1:]
@@ -429,3 +453,39 @@ def test_a_csl_style_shortens_the_range_itself(tmp_path):
     """citeproc-js gets the two dates (event-date) and says their year and month once."""
     path = cv(tmp_path, TRANSLATIONS, extra="style: apa")
     assert "Fourth Meeting, Turin, September 5–7, 1840." in citations(path)["talk"]
+
+
+def test_biblatex_aliased_types_are_cited_as_the_type_biblatex_prints_them_as(tmp_path):
+    """A @review's journal, a @bookinbook's book and pages (biblatex-chicago's examples) were
+    left out with a warning: bibcv cited them as @misc, biblatex's standard style as the
+    article, inbook and incollection they stand for (test below: biber's output); grouped by
+    type they were "Other", and an edited @collection too."""
+    bib = write(tmp_path / "refs.bib", ALIASED)
+    path = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{bib}]
+        person: {{name: Ada Lovelace}}
+        sections:
+          all: {{title: A, layout: publications, group_by: type, query: {{sort: [file], types:
+                 [review, suppperiodical, bookinbook, suppbook, suppcollection, inreference,
+                 collection]}}}}
+        """)
+    document = load_document(path)
+    assert {p.key: plain(p.citation) for p in document.sections[0].publications} == {
+        "letter": "Ada Lovelace. Letter to the Editor, Weaving Gazette, 3:12, Apr. 1844.",
+        "index": "Ada Lovelace. Index of Volume 3, Engine Review, 3(5), 1844.",
+        "play": "Ada Lovelace. The Loom, In Three Plays, Taylor, London, pp.\u00a01–40, 1845.",
+        "intro": "Ada Lovelace. Introduction, In Mary Somerville, On the Connexion of the "
+                 "Physical Sciences, Murray, pp.\u00a0xvii–xxxviii, 1846.",
+        "preface": "Ada Lovelace. Preface, In Essays on Engines, edited by Charles Babbage, "
+                   "Taylor, 1847.",
+        "engine": "Ada Lovelace. Engine, In Encyclopaedia of Arts, edited by David Brewster, "
+                  "Taylor, pp.\u00a088–95, 1848.",
+        "essays": "Ada Lovelace (ed.). Essays on Engines, Taylor, 1849."}
+    assert [(g.heading, [p.key for p in g.publications]) for g in document.sections[0].groups] \
+        == [("Journal Articles", ["letter", "index"]),
+            ("Book Chapters", ["play", "intro", "preface", "engine"]), ("Books", ["essays"])]
+    assert [w for w in document.warnings if "does not show" in str(w)] == []
+    entries = load_bibliography([bib]).entries
+    assert [csl_item(entries[key])["type"] for key in entries] == [
+        "review", "article-journal", "chapter", "chapter", "chapter", "entry-encyclopedia",
+        "book"]

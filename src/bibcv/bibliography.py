@@ -83,6 +83,14 @@ _SEASON_DATE = re.compile(r"\s*[0-9]{4}-(2[1-4])\s*")
 _ITEM_ANNOTATION = re.compile(r"\s*(\d*)(?::[\w-]+)?\s*=\s*(.+?)\s*")
 
 
+# The types biblatex's standard style (standard.bbx) prints with another type's driver.
+BIBLATEX_ALIASES = {
+    "mvbook": "book", "bookinbook": "inbook", "suppbook": "inbook",
+    "mvcollection": "collection", "suppcollection": "incollection",
+    "mvproceedings": "proceedings", "reference": "collection", "mvreference": "collection",
+    "inreference": "incollection", "suppperiodical": "article", "review": "article"}
+
+
 @dataclass
 class Publication:
     key: str
@@ -100,6 +108,12 @@ class Publication:
         if not raw:
             return ""
         return raw.strip(" ") if is_verbatim(name) else decode_latex(raw, quotes)
+
+    @property
+    def standard_type(self) -> str:
+        """The type biblatex's standard style cites the entry as (its driver): @review as an
+        article, @bookinbook as an inbook, @mvbook as a book, ... (BIBLATEX_ALIASES)."""
+        return BIBLATEX_ALIASES.get(self.entry_type, self.entry_type)
 
     @property
     def link_target(self) -> str:

@@ -222,14 +222,15 @@ def _node() -> str:
 CSL_TYPES = {
     "article": "article-journal", "inproceedings": "paper-conference",
     "conference": "paper-conference", "incollection": "chapter", "inbook": "chapter",
-    "book": "book", "mvbook": "book", "collection": "book", "mvcollection": "book",
-    "proceedings": "book", "mvproceedings": "book", "booklet": "pamphlet",
+    "book": "book", "collection": "book", "proceedings": "book", "booklet": "pamphlet",
     "manual": "report", "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
     "techreport": "report", "report": "report", "patent": "patent", "unpublished": "manuscript",
     "online": "webpage", "www": "webpage", "electronic": "webpage", "software": "software",
     "dataset": "dataset", "misc": "document", "standard": "standard",
     "periodical": "periodical", "newspaper": "article-newspaper",  # biblatex, biblatex-gb7714
+    "review": "review", "inreference": "entry-encyclopedia",  # where CSL has a type of its own
 }
+_ISSUE_TYPES = ("article-journal", "article-newspaper", "periodical", "review")  # number: issue
 _THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 _TEXT_FIELDS = {  # CSL variable: the BibTeX fields it comes from, the first one present
     "collection-title": ("series",), "edition": ("edition",), "version": ("version",),
@@ -348,9 +349,9 @@ def _language(p: Publication) -> str:
 def _csl_type(p: Publication) -> str:
     from bibcv.style import arxiv_id, arxiv_journal
 
-    if p.entry_type == "inbook" and not p.text("booktitle"):
+    if p.standard_type == "inbook" and not p.text("booktitle"):
         return "book"  # BibTeX's @inbook: the book's title, a chapter number
-    csl_type = CSL_TYPES.get(p.entry_type, "document")
+    csl_type = CSL_TYPES.get(p.entry_type) or CSL_TYPES.get(p.standard_type, "document")
     if arxiv_id(p) and (arxiv_journal(p) or csl_type in ("document", "manuscript")):
         return "article"  # CSL 1.0.2's preprint type, as Zotero writes arXiv papers
     return csl_type
@@ -369,8 +370,7 @@ def _where(p: Publication, csl_type: str) -> dict[str, str]:
              "publisher": _publisher(p, csl_type), "volume": p.text("volume"),
              "page": _PAGE_DASHES.sub("-", p.text("pages") or (
                  p.text("eid") if csl_type == "article-journal" else ""))}
-    number = "issue" if csl_type in ("article-journal", "article-newspaper", "periodical") \
-        else "number"
+    number = "issue" if csl_type in _ISSUE_TYPES else "number"
     where[number] = p.text("number") or p.text("issue")
     if csl_type == "article-newspaper" and not where["page"]:
         # biblatex-gb7714's @newspaper (and gbt7714-bibtex-style's) writes the 版次, the

@@ -52,15 +52,16 @@ from bibcv.yamlsource import LocatedDict, LocatedList
 if TYPE_CHECKING:
     from bibcv.bibliography import Bibliography
 
-# biblatex's entry types and their BibTeX aliases, and the types of biblatex-gb7714 and
-# biblatex-ieee that bibcv cites (standard, newspaper): a query's `types` names these.
+# biblatex's entry types and their BibTeX aliases, its non-standard @review (which its standard
+# style prints as an article), and the types of biblatex-gb7714 and biblatex-ieee that bibcv
+# cites (standard, newspaper): a query's `types` names these.
 ENTRY_TYPES = frozenset({
     "article", "book", "mvbook", "inbook", "bookinbook", "suppbook", "booklet", "collection",
     "mvcollection", "incollection", "suppcollection", "dataset", "manual", "misc", "online",
     "patent", "periodical", "suppperiodical", "proceedings", "mvproceedings", "inproceedings",
     "reference", "mvreference", "inreference", "report", "set", "software", "thesis",
     "unpublished", "xdata", "conference", "electronic", "mastersthesis", "phdthesis",
-    "techreport", "www", "standard", "newspaper",
+    "techreport", "www", "standard", "newspaper", "review",
 })
 
 

@@ -293,7 +293,7 @@ def _unshown_warnings(entry: _Entry) -> list[BibcvError]:
     """A field a reader expects that this entry type's template does not print is said, never
     dropped in silence (a theme's `omit` is a choice, not a loss)."""
     publication = entry.publication
-    shown = (entry.shown | entry.style.omit | UNPRINTED_FIELDS.get(publication.entry_type, set())
+    shown = (entry.shown | entry.style.omit | UNPRINTED_FIELDS.get(publication.standard_type, set())
              | ({"editor"} if not publication.authors else set()))
     return [BibcvError(
         f"entry {publication.key!r}: bibcv's own style does not show the field {name!r} "
@@ -626,7 +626,7 @@ def _title_target(entry: _Entry) -> str:
 
 def _details(entry: _Entry) -> RichText:
     """Where and when, by entry type; the state of unpublished work; the date last."""
-    template = _TEMPLATES.get(entry.publication.entry_type, _misc)
+    template = _TEMPLATES.get(entry.publication.standard_type, _misc)
     parts = [part for part in template(entry) if part]
     status = _status(entry)
     if status:
@@ -871,13 +871,7 @@ _TEMPLATES: dict[str, _Template] = {
     "incollection": _incollection,
     "inbook": _inbook,
     "book": _book,
-    "collection": _book,  # biblatex's: an edited book, its multi-volume and reference works
-    "mvbook": _book,
-    "mvcollection": _book,
-    "reference": _book,
-    "mvreference": _book,
-    "inreference": _incollection,
-    "mvproceedings": _proceedings,
+    "collection": _book,  # biblatex's: an edited book (its aliases: Publication.standard_type)
     "proceedings": _proceedings,
     "booklet": _booklet,
     "manual": _manual,
@@ -899,7 +893,7 @@ def _notes(entry: _Entry) -> list[RichText]:
     """Sentences every type may carry: howpublished (where its template has no place for
     it), note, and the award in bold."""
     notes: list[RichText] = []
-    uses_howpublished = _TEMPLATES.get(entry.publication.entry_type, _misc) in (_misc, _booklet)
+    uses_howpublished = _TEMPLATES.get(entry.publication.standard_type, _misc) in (_misc, _booklet)
     if not uses_howpublished and entry.text("howpublished"):
         notes.append(_howpublished(entry))
     notes += [as_rich(entry.text(name)) for name in ("note", "addendum") if entry.text(name)]
@@ -1073,7 +1067,8 @@ def _sentence(text: RichText) -> RichText:
 TYPE_GROUPS = {
     "article": "group_article", "inproceedings": "group_inproceedings",
     "conference": "group_inproceedings", "incollection": "group_incollection",
-    "inbook": "group_incollection", "book": "group_book", "proceedings": "group_book",
+    "inbook": "group_incollection", "book": "group_book", "collection": "group_book",
+    "proceedings": "group_book",
     "phdthesis": "group_thesis", "mastersthesis": "group_thesis", "thesis": "group_thesis",
     "techreport": "group_report", "report": "group_report", "unpublished": "group_preprint",
     "patent": "group_patent", "software": "group_software", "dataset": "group_software",
@@ -1087,7 +1082,7 @@ def type_group(publication: Publication) -> str:
     """The term naming an entry's group; arXiv @misc and DBLP's CoRR @article are preprints."""
     if arxiv_journal(publication) or (publication.entry_type == "misc" and _is_arxiv(publication)):
         return "group_preprint"
-    return TYPE_GROUPS.get(publication.entry_type, "group_other")
+    return TYPE_GROUPS.get(publication.standard_type, "group_other")
 
 
 @dataclass

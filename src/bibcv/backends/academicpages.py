@@ -47,7 +47,7 @@ from bibcv.texdecode import to_ascii
 CATEGORIES = {
     "article": "manuscripts",
     "inproceedings": "conferences", "conference": "conferences", "proceedings": "conferences",
-    "book": "books", "inbook": "books", "incollection": "books", "bookinbook": "books",
+    "book": "books", "inbook": "books", "incollection": "books", "collection": "books",
 }
 DEFAULT_CATEGORY = "manuscripts"
 UNDATED = datetime.date(1900, 1, 1)
@@ -157,7 +157,7 @@ def publication_page(view: PublicationView, publication: Publication, name: str,
     front = {
         "title": _html(str(view.title) or _title(publication)),  # typographic quotes
         "collection": "publications",
-        "category": CATEGORIES.get(publication.entry_type, DEFAULT_CATEGORY),
+        "category": CATEGORIES.get(publication.standard_type, DEFAULT_CATEGORY),
         "permalink": f"/publication/{name}",
     }
     abstract = " ".join(publication.text("abstract").split())

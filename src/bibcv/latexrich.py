@@ -35,6 +35,8 @@ NO_CASE = '<span class="nocase">'
 # Commands with one argument, and the declarations ({\em …}), that are formatting.
 _COMMANDS = {"emph": "<i>", "textit": "<i>", "textsl": "<i>", "textbf": "<b>",
              "textsc": SMALL_CAPS, "textsuperscript": "<sup>", "textsubscript": "<sub>",
+             "mkbibemph": "<i>", "mkbibitalic": "<i>", "mkbibbold": "<b>",  # biblatex's
+             "mkbibsuperscript": "<sup>",
              **dict.fromkeys(QUOTE_COMMANDS, QUOTE_OPEN)}  # \\enquote: texdecode's marks
 _DECLARATIONS = {"em": "<i>", "it": "<i>", "itshape": "<i>", "sl": "<i>", "bf": "<b>",
                  "bfseries": "<b>", "sc": SMALL_CAPS, "scshape": SMALL_CAPS}

@@ -75,6 +75,7 @@ def _decoder() -> LatexNodes2Text:
         *(MacroTextSpec(name, simplify_repl="") for name in _INVISIBLE + _HIDDEN_ARGUMENT),
         *(MacroTextSpec(name, simplify_repl="%s") for name in _ONE_ARGUMENT_AS_TEXT),
         *(MacroTextSpec(name, simplify_repl=char) for name, char in _SYMBOLS.items()),
+        *(MacroTextSpec(name, simplify_repl=wrapped) for name, wrapped in _WRAPPERS.items()),
         *(MacroTextSpec(name, simplify_repl=text) for name, text in AAS_JOURNALS.items()),
         *(MacroTextSpec(name, simplify_repl=" ") for name in _LINE_BREAKS),
         MacroTextSpec("iflanguage", simplify_repl="%(2)s"),
@@ -93,7 +94,8 @@ def _parsing_context() -> LatexContextDb:
     context = default_parsing_context()
     context.add_context_category(
         "bibcv", prepend=True,
-        macros=[*(MacroSpec(name, "{") for name in _HIDDEN_ARGUMENT + _ONE_ARGUMENT_AS_TEXT),
+        macros=[*(MacroSpec(name, "{") for name in (*_HIDDEN_ARGUMENT, *_ONE_ARGUMENT_AS_TEXT,
+                                                    *_WRAPPERS)),
                 MacroSpec("iflanguage", "{{{"),
                 *(MacroSpec(name, "*{") for name in QUOTE_COMMANDS)])
     return context
@@ -117,7 +119,21 @@ _ONE_ARGUMENT_AS_TEXT = ("mbox", "hbox", "textsf", "texttt", "textup", "textnorm
                          "textsuperscript", "textsubscript", "path", "doi", "nolinkurl")
 _SYMBOLS = {"S": "§", "P": "¶", "copyright": "©", "pounds": "£", "ddag": "‡",
             "textunderscore": "_", "textbar": "|", "textless": "<", "textgreater": ">",
-            "euro": "€", "textasciicircum": "^"}
+            "euro": "€", "textasciicircum": "^", "slash": "/", "space": " ",
+            "nobreakspace": "\u00a0", "thinspace": " ", "enspace": " ",
+            # biblatex's punctuation and spaces, which its manuals tell .bib files to use:
+            # "300--318\addsemicolon\space 62" printed "300–318addsemicolonspace62"
+            "adddot": ".", "addperiod": ".", "addcomma": ",", "addsemicolon": ";",
+            "addcolon": ":", "addexclam": "!", "addquestion": "?", "addhyphen": "-",
+            "addslash": "/", "adddotspace": ". ", "bibrangedash": "\u2013",
+            "bibdatedash": "\u2013", "bibopenparen": "(", "bibcloseparen": ")",
+            "bibopenbracket": "[", "bibclosebracket": "]",
+            **dict.fromkeys(("addspace", "addthinspace", "addabbrvspace", "addabthinspace",
+                             "addlowpenspace", "addhighpenspace", "addlpthinspace",
+                             "addhpthinspace"), " "),
+            **dict.fromkeys(("addnbspace", "addnbthinspace"), "\u00a0")}
+# biblatex's wrappers of their argument: \mkbibparens{x} is "(x)".
+_WRAPPERS = {"mkbibparens": "(%s)", "mkbibbrackets": "[%s]"}
 
 # The journal macros of NASA ADS's BibTeX (journal = {\\mnras}), as AASTeX 6.31 defines them
 # (~ a no-break space; a test compiles them with aastex631.cls): every astronomer's .bib

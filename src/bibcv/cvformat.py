@@ -15,7 +15,10 @@ committed schema/*.json files are then refreshed with `bibcv schema`.
 from __future__ import annotations
 
 import datetime
+import importlib
 import re
+import sys
+import types
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -39,6 +42,37 @@ from bibcv.richtext import MarkupError, check_url, parse_markdown
 from bibcv.theme import FieldType, Layout, Theme, builtin_themes
 
 SORT_KEYS = ("date", "year", "title", "key", "file")
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def _no_plugin_lookup() -> None:
+    """Spare every command pydantic's search for plugins, which bibcv uses none of.
+
+    The first time pydantic builds a validator it asks its ``_loader`` module for the
+    plugins installed (logfire's, for one), and that module imports importlib.metadata
+    to read every installed package's entry points: about 0.015 s of a build's CPU, on
+    the way to TeX's body. PYDANTIC_DISABLE_PLUGINS is read only after that import. So
+    the module is stood in for by one whose ``get_plugins`` finds none; anything else
+    asked of it (a later pydantic that asks for more) loads the real module and
+    answers from it, so the stand-in can cost speed, never correctness.
+    """
+    if _PLUGIN_LOADER in sys.modules:
+        return
+    stand_in = types.ModuleType(_PLUGIN_LOADER, "pydantic's plugin loader, finding none")
+
+    def real_module(name: str) -> Any:
+        if name.startswith("__"):  # how imports and tools look a module over
+            raise AttributeError(name)
+        if sys.modules.get(_PLUGIN_LOADER) is stand_in:
+            del sys.modules[_PLUGIN_LOADER]
+        return getattr(importlib.import_module(_PLUGIN_LOADER), name)
+
+    stand_in.get_plugins = lambda: ()  # type: ignore[attr-defined]
+    stand_in.__getattr__ = real_module  # type: ignore[method-assign]
+    sys.modules[_PLUGIN_LOADER] = stand_in
+
+
+_no_plugin_lookup()
 
 
 def _text(value: Any) -> Any:

@@ -712,3 +712,45 @@ def test_what_a_bib_file_that_cannot_be_read_may_hold_is_not_called_missing(tmp_
     assert f"{cv}:4: the query names the key 'keynote', which no bibliography file that could " \
            f"be read has; it may be in {tmp_path / 'talks.bib'}, which cannot be read (see " \
            f"{cv}:1)" in run("check", str(cv)).output.splitlines()
+
+
+def test_a_cv_yaml_cannot_take_still_has_the_files_it_extends_read(tmp_path):
+    """A key written twice in a CV, or a syntax error, stopped the run before the base file
+    was read: its own problems came a run later. They come together now, wherever YAML
+    read the `extends:` line before its error; on the line of the error, it is not
+    trusted (`extends: _base.yaml: x` is YAML's '_base.yaml' up to the second colon)."""
+    base = write(tmp_path / "_base.yaml", """\
+        person:
+          name: Ada Lovelace
+          name: Ada King
+        """)
+    twice = f"{base}:3: the key 'name' is written twice in this mapping"
+    cv = tmp_path / "cv.yaml"
+    cv.write_text("extends: _base.yaml\nsections: {b: {title: B, title: C}}\n", encoding="utf-8")
+    assert run("check", str(cv)).output.splitlines() == [
+        twice, f"{cv}:2: the key 'title' is written twice in this mapping"]
+    cv.write_text("extends: '_base.yaml'\nsections:\n  b: {title: B: C}\n", encoding="utf-8")
+    lines = run("check", str(cv)).output.splitlines()
+    assert lines[0] == twice and lines[1].startswith(f"{cv}:3: YAML syntax error: ")
+    assert len(lines) == 2
+    cv.write_text("extends: _base.yaml: x\n", encoding="utf-8")
+    assert [line.split(": ", 1)[0] for line in run("check", str(cv)).output.splitlines()] == [
+        f"{cv}:1"]
+
+
+@pytest.mark.parametrize(("text", "extends"), [
+    ("person:\n  name: A\nextends: b.yaml\nx: {a: 1, a: 2}\n", ("b.yaml", 3)),
+    ("person: {extends: b.yaml}\nx: {a: 1, a: 2}\n", None),  # not at the top level
+    ("- extends: b.yaml\n- {a: 1, a: 2}\n", None),  # the top level is no mapping
+    ("extends: null\nx: {a: 1, a: 2}\n", None),
+    ("extends: [b.yaml]\nx: {a: 1, a: 2}\n", None),  # the format says what is wrong
+    ("x: [1,\nextends: b.yaml\n", None),  # inside the bracket YAML cannot close
+    ("extends: b.yaml\n---\nx: [\n", ("b.yaml", 1)),
+])
+def test_the_extends_line_is_read_only_where_yaml_reads_it(tmp_path, text, extends):
+    from bibcv.yamlsource import YamlErrors, read_yaml
+
+    with pytest.raises(YamlErrors) as raised:
+        read_yaml(write(tmp_path / "cv.yaml", text))
+    found = raised.value.extends
+    assert (found and (found[0], found[1].line)) == extends

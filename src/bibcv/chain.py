@@ -6,8 +6,10 @@ appended), other lists and plain values are replaced whole, and ``null``
 removes an inherited key.  An id repeated in a list is a problem (a CV that
 extends the file could not say which item it changes): every one in every file
 is reported, with the CV's other problems, and the first item with the id is the
-one merged.  This module is kept light: the up-to-date check reads the chain
-before anything heavy is imported.
+one merged.  A file whose YAML cannot be used stops the chain, but the files it
+extends are read for their problems, wherever YAML read its ``extends`` line:
+one run reports them all.  This module is kept light: the up-to-date check reads
+the chain before anything heavy is imported.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from bibcv.errors import BibcvError, Origin
-from bibcv.yamlsource import LocatedDict, LocatedList, read_yaml
+from bibcv.errors import BibcvError, BibcvErrors, Origin, each_problem
+from bibcv.yamlsource import LocatedDict, LocatedList, YamlErrors, read_yaml
 
 
 def read_chain(path: Path, seen: tuple[Path, ...] = ()
@@ -28,19 +30,41 @@ def read_chain(path: Path, seen: tuple[Path, ...] = ()
     if resolved in seen:
         chain = " -> ".join(p.name for p in [*seen, resolved])
         raise BibcvError(f"'extends' goes round in a circle: {chain}", Origin(path))
-    data = read_yaml(path)
+    try:
+        data = read_yaml(path)
+    except YamlErrors as error:  # the files it extends are read for their problems too
+        if error.extends is None:
+            raise
+        raise BibcvErrors([*error.problems, *_base_problems(
+            path, *error.extends, (*seen, resolved))]) from None
     repeated = _repeated_ids(data)
     parent_name = data.pop("extends", None)
     if parent_name is None:
         return data, [path], repeated
-    if not isinstance(parent_name, str):
-        raise BibcvError("'extends' takes the path of one YAML file", data.origin_of("extends"))
-    parent_path = Path(os.path.normpath(path.parent / parent_name))
-    if not parent_path.is_file():
-        raise BibcvError(f"'extends' names {parent_name!r}, which does not exist (looked for "
-                         f"{parent_path.absolute()})", data.origin_of("extends"))
+    parent_path = _parent(path, parent_name, data.origin_of("extends"))
     base, files, repeated_before = read_chain(parent_path, (*seen, resolved))
     return merge(base, data), [path, *files], [*repeated_before, *repeated]
+
+
+def _parent(path: Path, name: object, origin: Origin) -> Path:
+    """The file that ``extends: name`` names, written in path at origin."""
+    if not isinstance(name, str):
+        raise BibcvError("'extends' takes the path of one YAML file", origin)
+    parent_path = Path(os.path.normpath(path.parent / name))
+    if not parent_path.is_file():
+        raise BibcvError(f"'extends' names {name!r}, which does not exist (looked for "
+                         f"{parent_path.absolute()})", origin)
+    return parent_path
+
+
+def _base_problems(path: Path, name: str, origin: Origin,
+                   seen: tuple[Path, ...]) -> list[BibcvError]:
+    """Every problem of the chain a file that cannot be used extends: all said in one run."""
+    try:
+        _data, _files, repeated = read_chain(_parent(path, name, origin), seen)
+    except BibcvError as error:
+        return each_problem(error)
+    return repeated
 
 
 def merge(base: LocatedDict, override: LocatedDict) -> LocatedDict:

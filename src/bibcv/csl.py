@@ -245,9 +245,16 @@ _ROLE_VARIABLES = {"compiler": "compiler", "organizer": "organizer",
 _PUBLISHER_FIELDS = {"thesis": ("school", "institution", "publisher"),
                      "report": ("institution", "organization", "publisher"),
                      "patent": ("holder", "publisher")}
+# biblatex's titles, each with its subtitle and addon: "Title: Subtitle. Titleaddon".
+_TITLES = {name: (name, name.removesuffix("title") + "subtitle", f"{name}addon")
+           for name in ("title", "maintitle", "booktitle", "issuetitle")}
+# biblatex's types of a part of a book, whose maintitle is the book's (pandoc's isChapterlike).
+_CHAPTER_TYPES = frozenset({"inbook", "incollection", "inproceedings", "conference",
+                            "inreference", "bookinbook"})
 # Every field whose LaTeX formatting is kept (latexrich), here and in bibcv's own style.
 MARKUP_FIELDS = tuple(dict.fromkeys([
-    "title", "subtitle", "shorttitle", "journal", "journaltitle", "booktitle",
+    *(name for names in _TITLES.values() for name in names),
+    "shorttitle", "journal", "journaltitle",
     *(name for names in _TEXT_FIELDS.values() for name in names),
     *(name for names in _PUBLISHER_FIELDS.values() for name in names), "organization"]))
 _PAGE_DASHES = re.compile(r"\s*(?:-+|\u2013|\u2014)\s*")
@@ -275,7 +282,7 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     item.update(_where(p, item["type"]))
     for variable, names in _TEXT_FIELDS.items():
         item[variable] = next((_markup(p, name) for name in names if p.text(name)), "")
-    item["title"] = ": ".join(filter(None, [_markup(p, "title"), _markup(p, "subtitle")]))
+    item.update(_titles(p))
     item["title-short"] = _markup(p, "shorttitle")
     item["genre"] = _genre(p, item["type"])
     item["language"] = _language(p)
@@ -302,6 +309,36 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     item["event-place"] = _markup(p, "venue")
     item["bibcv-et-al"] = _owner_et_al(p.authors, options)
     return {key: value for key, value in item.items() if value}
+
+
+def _titles(p: Publication) -> dict[str, str]:
+    """CSL has no variable for biblatex's titleaddon, maintitle or issuetitle: they are
+    mapped as pandoc's biblatex reader maps them (Text.Pandoc.Citeproc.BibTeX), each title
+    with its subtitle and addon.  A volume of a multi-volume work is titled by the work, the
+    volume's own title its volume-title; a chapter's book in a multi-volume work is the
+    container, the book its volume-title; a periodical's issue is the title, the periodical
+    its container.  An article's maintitle is left out (pandoc made it the article's
+    title), its issuetitle is a volume-title, as citation-js maps it (pandoc drops it).
+    Unlike pandoc, a missing mainsubtitle or maintitleaddon is not taken from the book's
+    or the volume's (biblatex prints those only with their own title)."""
+    title, main = _full_title(p, "title"), _full_title(p, "maintitle")
+    if p.entry_type in _CHAPTER_TYPES and p.text("booktitle"):
+        book = _full_title(p, "booktitle")
+        return {"title": title, "container-title": main or book,
+                "volume-title": book if main else ""}
+    if p.entry_type == "periodical":
+        issue = _full_title(p, "issuetitle")
+        return {"title": issue, "container-title": title} if issue else {"title": title}
+    if p.entry_type in ("article", "newspaper"):
+        return {"title": title, "volume-title": _full_title(p, "issuetitle")}
+    return {"title": main, "volume-title": title} if main else {"title": title}
+
+
+def _full_title(p: Publication, name: str) -> str:
+    """"Title: Subtitle. Titleaddon" (a maintitle's, booktitle's … likewise), as biblatex
+    prints them."""
+    main, subtitle, addon = (_markup(p, field) for field in _TITLES[name])
+    return ". ".join(filter(None, [": ".join(filter(None, [main, subtitle])), addon]))
 
 
 _YEAR_RANGE = re.compile(r"([0-9]{4}) *[–/-] *([0-9]{4})")

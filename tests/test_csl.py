@@ -172,6 +172,11 @@ def test_styles_are_found_by_id_by_renamed_id_and_by_path(tmp_path):
 def test_an_unknown_style_is_an_error_at_its_line_with_a_suggestion(tmp_path):
     with pytest.raises(CslError, match="did you mean 'apa'"):
         find_style("apaa", tmp_path)
+    # a part of an id, too far from any whole id for difflib: the ids that hold it
+    with pytest.raises(CslError, match="did you mean 'china-national-standard-gb-t-7714-2015-note'"
+                       " or 'china-national-standard-gb-t-7714-2015-numeric' or "
+                       "'china-national-standard-gb-t-7714-2015-author-date'"):
+        find_style("gb-t-7714", tmp_path)
     cv = write(tmp_path / "cv.yaml", """\
         bibliography: []
         person: {name: Ada Lovelace}

@@ -138,7 +138,9 @@ def find_style(name: str, folder: Path) -> CslStyle:
     for candidate in (styles / f"{style_id}.csl", styles / "dependent" / f"{style_id}.csl"):
         if candidate.is_file():
             return _style_from(name, candidate)
-    close = difflib.get_close_matches(name, sorted(available_ids()), n=3, cutoff=0.6)
+    ids = sorted(available_ids())
+    close = difflib.get_close_matches(name, ids, n=3, cutoff=0.6) or sorted(
+        (i for i in ids if name.lower() in i), key=len)[:3]  # 'gb-t-7714': a part of ids
     hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
     raise CslError(f"there is no citation style {name!r}; {hint}write '{BUILTIN_STYLE}' for "
                    "bibcv's own style, a CSL style's id as the Zotero Style Repository lists "

@@ -69,6 +69,28 @@ def test_a_link_with_a_blank_label_shows_its_address_everywhere(tmp_path):
     assert f"See {url} and {url}." in squash(pdf_text(tmp_path / "out" / "cv.pdf"))
 
 
+@pytest.mark.parametrize("theme", ["classic", "compact", "moderncv", "scholar", "sidebar"])
+def test_last_updated_ends_the_page_and_the_markdown_as_it_ends_the_pdf(tmp_path, theme):
+    from markdown_oracle import render_gfm
+
+    write(tmp_path / "refs.bib", "")
+    cv = write(tmp_path / "cv.yaml", f"""\
+        theme: {theme}
+        language: de
+        bibliography: [refs.bib]
+        person: {{name: Ada Lovelace}}
+        sections:
+          bio: {{title: About, layout: paragraph, text: Engines.}}
+        last_updated: "November 2026 *<b>"
+        """)
+    build_cv(cv, tmp_path / "out", formats=["html", "md"])
+    page = elements(tmp_path / "out" / "cv.html")
+    shown = [text for _, text in page.all("p", **{"class": "last-updated"})]
+    assert shown == ["Stand: November 2026 *<b>"]
+    markdown = render_gfm((tmp_path / "out" / "cv.md").read_text(encoding="utf-8"))
+    assert markdown.text.rstrip().endswith("Stand: November 2026 *<b>")
+
+
 FIDELITY = [  # the page, its reference text, the score it must reach
     ("pengfei-zuo", "000_d94eb067fdb17dd2.txt", 0.97),
     ("zhuofu-chen-v2", "002_c1d0a12eb9883e73.txt", 0.99),

@@ -275,6 +275,7 @@ def render_html(document: Document) -> str:
         "design": document.cv.design,
         "page_sizes": CSS_PAGE_SIZES,
         "photo": document.photo,
+        "last_updated": document.cv.last_updated,
     }
     try:
         return html_environment(theme).get_template(theme.html_document).render(context)

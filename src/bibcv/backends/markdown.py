@@ -400,6 +400,10 @@ def render_markdown(document: Document) -> str:
         if section.title:
             blocks.append(_heading(section.title, "-"))
         blocks.append(templates.section(section, document))
+    if document.cv.last_updated:  # as the PDF and the web page end
+        terms = document.terms
+        blocks.append(to_markdown(as_rich(
+            terms["last_updated"] + terms["colon"] + document.cv.last_updated)))
     text = "\n\n".join(block.strip("\n") for block in blocks if block.strip())
     return re.sub(r"\n{3,}", "\n\n", text) + "\n"
 

@@ -168,6 +168,14 @@ def test_yaml_syntax_errors_get_a_plain_hint(tmp_path, yaml_text, line, hint):
     assert "(YAML says: " in result.output
 
 
+def test_a_yaml_syntax_error_without_a_hint_says_yamls_words_once(tmp_path):
+    cv = tmp_path / "cv.yaml"
+    cv.write_text("person: {name: Ada}\nsections:\n  x: [\n", encoding="utf-8")
+    result = run("check", str(cv))
+    assert result.exit_code == 1
+    assert result.output == f"{cv}:4: YAML syntax error: did not find expected node content\n"
+
+
 def test_missing_files_show_the_path_tried(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "cv").mkdir()

@@ -174,7 +174,8 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, path: Path) -> BibcvEr
     lines = text.splitlines()
     written = lines[line - 1] if 0 < line <= len(lines) else ""
     hint = _syntax_hint(problem, error.context or "", written, mark.column if mark else 0)
-    return _SyntaxError(f"YAML syntax error: {hint} (YAML says: {problem})", Origin(path, line))
+    said = f" (YAML says: {problem})" if hint != problem else ""  # no hint: YAML's words once
+    return _SyntaxError(f"YAML syntax error: {hint}{said}", Origin(path, line))
 
 
 def _syntax_hint(problem: str, context: str, line: str, column: int) -> str:

@@ -93,6 +93,23 @@ def test_init_writes_a_repository_that_points_editors_at_its_schema(tmp_path):
     assert again.exit_code == 1 and "already exists" in again.output
 
 
+def test_the_ci_workflow_of_init_installs_the_font_of_every_builtin_theme(tmp_path):
+    """A CV of the repository may switch to any built-in theme (moderncv: Latin Modern
+    Sans, compact: DejaVu Sans): the workflow installs each font's package, as
+    scripts/system-deps.sh names it."""
+    assert CliRunner().invoke(main, ["init", str(tmp_path / "cvs")]).exit_code == 0
+    workflow = (tmp_path / "cvs" / ".github" / "workflows" / "cv.yml").read_text()
+    installed = set(re.search(r"apt-get install -y --no-install-recommends (.*)",
+                              workflow).group(1).split())
+    fonts = dict(re.findall(r'need_font "([^"]+)" (\S+)',
+                            (REPO / "scripts" / "system-deps.sh").read_text()))
+    themes = REPO / "src" / "bibcv" / "themes"
+    theme_fonts = {yaml.safe_load((folder / "theme.yaml").read_text())["design"].get("font")
+                   for folder in themes.iterdir()} - {None}
+    assert theme_fonts == {"Gentium Book Plus", "Latin Modern Sans", "DejaVu Sans"}
+    assert {fonts[font] for font in theme_fonts | {"FontAwesome"}} <= installed
+
+
 def _fake_npm(folder: Path) -> dict[str, str]:
     """An environment whose npm records its arguments and installs citeproc-js from bibcv's
     own node_modules (the tests have no network), as `npm install citeproc@...` would."""

@@ -13,8 +13,10 @@ from bibcv.errors import BibcvError, Origin
 STARTER = Path(__file__).parent / "starter"
 STARTER_THEME = "classic"
 # What a fresh Debian or Ubuntu machine needs to build a CV (see scripts/system-deps.sh).
+# Every theme's font is there (moderncv's Latin Modern Sans, compact's DejaVu Sans), so a CV
+# that changes its theme still builds in the CI workflow bibcv init writes.
 DEBIAN_PACKAGES = ("texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk "
-                   "fonts-sil-gentiumplus fonts-font-awesome")
+                   "fonts-sil-gentiumplus fonts-font-awesome fonts-lmodern fonts-dejavu-core")
 # What a CV with Chinese, Japanese or Korean text needs too (scripts/system-deps.sh's list).
 CJK_PACKAGES = "fonts-noto-cjk texlive-lang-cjk texlive-lang-chinese"
 _STEM = re.compile(r"[a-z0-9][a-z0-9._-]*")

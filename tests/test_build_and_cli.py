@@ -63,6 +63,15 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, cwd=REPO)
 
 
+def test_the_help_names_every_output_a_build_writes():
+    """`bibcv --help` and `bibcv build --help` say what the README's Quick start says a
+    build writes: the PDF (with its .tex), the web page and the Markdown."""
+    top = " ".join(CliRunner().invoke(main, ["--help"]).output.split())
+    assert "Build academic CVs (PDF through LaTeX, a web page, Markdown) from BibTeX" in top
+    build = " ".join(CliRunner().invoke(main, ["build", "--help"]).output.split())
+    assert "Where <stem>.pdf (and .tex), .html and .md are written." in build
+
+
 def test_check_accepts_the_repository_cvs():
     result = run_cli("check", "cv/zhuofu-chen-v1.yaml", "cv/zhuofu-chen-v2.yaml")
     assert result.returncode == 0, result.stderr

@@ -83,14 +83,15 @@ TIMEOUT = click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_de
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bibcv")
 def main() -> None:
-    """Build academic CVs (LaTeX and PDF) from BibTeX files and a YAML file per CV."""
+    """Build academic CVs (PDF through LaTeX, a web page, Markdown) from BibTeX files and a
+    YAML file per CV."""
 
 
 @main.command()
 @CV_FILES
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False),
               default=DEFAULT_OUTPUT_DIR, show_default=True,
-              help="Where <stem>.tex and <stem>.pdf are written.")
+              help="Where <stem>.pdf (and .tex), .html and .md are written.")
 @TIMEOUT
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
               show_default="the number of processors", help="CVs compiled at the same time.")

@@ -243,14 +243,18 @@ PUNCTUATION = r"""@article{kludge, author = {Ada Lovelace}, title = {Looms\slash
   \mkbibparens{Second Part}}, journal = {Wisconsin Review}, volume = {61},
   pages = {300--318\addsemicolon\space 62 (Autumn 1844): 41\bibrangedash 56},
   note = {18.8 x 28\addnbspace cm\adddot}, year = 1844}
+@article{hyphens, author = {Ada Lovelace}, title = {On Methodology\hyphen independent
+  Tables}, journal = {Engine Review}, volume = {4}, pages = {7--9}, year = 1845}
 """
 
 
 def test_biblatex_punctuation_commands_print_their_punctuation(tmp_path):
-    """They printed as words: "300–318addsemicolonspace62", "SI 2004slash3166"."""
+    """They printed as words: "300–318addsemicolonspace62", "SI 2004slash3166", and
+    biblatex-examples.bib's "methodology\\hyphen independent" "methodologyhyphenindependent"."""
     assert citations(cv(tmp_path, PUNCTUATION)) == {
         "kludge": "Ada Lovelace. Looms/Engines (Second Part), Wisconsin Review, 61:300–318; 62 "
-                  "(Autumn 1844): 41–56, 1844. 18.8 x 28\u00a0cm."}
+                  "(Autumn 1844): 41–56, 1844. 18.8 x 28\u00a0cm.",
+        "hyphens": "Ada Lovelace. On Methodology-independent Tables, Engine Review, 4:7–9, 1845."}
 
 
 @pytest.mark.parametrize(("language", "expected"), [
@@ -352,7 +356,8 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
               "William Whewell", "Dionysius Lardner", "Weaving Gazette", "Index of Volume 3",
               "Three Plays", "1–40", "On the Connexion of the Physical Sciences",
               "xvii–xxxviii", "Essays on Engines", "Encyclopaedia of Arts", "88–95",
-              "Looms/Engines (Second Part)", "300–318; 62 (Autumn 1844): 41–56"]
+              "Looms/Engines (Second Part)", "300–318; 62 (Autumn 1844): 41–56",
+              "On Methodology-independent Tables"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
     entries = re.split(r"\[\d+\] ", biblatex)[1:]

@@ -110,7 +110,8 @@ _INVISIBLE = (
     "LARGE", "footnotesize", "scriptsize", "tiny", "huge", "Huge", "normalsize", "selectfont",
     "slshape", "scshape", "rmfamily", "sffamily", "ttfamily", "/", "@", "noindent", "par",
     "smallskip", "medskip", "bigskip", "vfill", "hfill", "clearpage", "newpage", "pagebreak",
-    "centering", "raggedright", "raggedleft")
+    "centering", "raggedright", "raggedleft",
+    "hyphenate", "allowhyphens", "noligature")  # biblatex's break points: nothing printed
 _LINE_BREAKS = ("newline", "linebreak")  # a space in running text
 # \label{x}, and the sorting tricks .bib files define in @preamble (\noopsort{a}): hidden.
 _HIDDEN_ARGUMENT = ("label", "index", "nocite", "noopsort", "sortnoop", "SortNoop", "noop",
@@ -128,6 +129,8 @@ _SYMBOLS = {"S": "§", "P": "¶", "copyright": "©", "pounds": "£", "ddag": "�
             "addslash": "/", "adddotspace": ". ", "bibrangedash": "\u2013",
             "bibdatedash": "\u2013", "bibopenparen": "(", "bibcloseparen": ")",
             "bibopenbracket": "[", "bibclosebracket": "]",
+            # and hyphens: "methodology\hyphen independent" printed "methodologyhyphenindependent"
+            "hyphen": "-", "nbhyphen": "-",
             **dict.fromkeys(("addspace", "addthinspace", "addabbrvspace", "addabthinspace",
                              "addlowpenspace", "addhighpenspace", "addlpthinspace",
                              "addhpthinspace"), " "),

@@ -204,6 +204,10 @@ MULTIVOLUME = r"""@book{opera, author = {Ada Lovelace}, title = {Notes}, titlead
 @inbook{chapter, author = {Ada Lovelace}, title = {Cards}, booktitle = {Machines},
   maintitle = {Encyclopaedia of Arts}, volume = {5}, series = {Lectures}, number = {7},
   publisher = {Taylor}, year = 1845}
+@inproceedings{symposium, author = {Ada Lovelace}, title = {On the Engine},
+  booktitle = {Mind and the Senses}, booktitleaddon = {Proceedings of the Seventh Symposium},
+  eventtitle = {Symposium Aristotelicum}, eventtitleaddon = {Held at Cambridge},
+  eventdate = 1843, publisher = {Taylor}, pages = {281--324}, year = 1846}
 """
 
 
@@ -287,7 +291,8 @@ def test_an_article_and_a_misc_show_their_editors_as_biblatex_does(tmp_path):
 
 
 def test_titleaddon_maintitle_issuetitle_and_the_originals_publisher_are_shown(tmp_path):
-    """They were only warned about."""
+    """They were only warned about; so were a booktitleaddon and an eventtitleaddon, which
+    biblatex-examples.bib's moraux has ("Proceedings of the Seventh Symposium")."""
     path = cv(tmp_path, MULTIVOLUME)
     assert citations(path) == {
         "opera": "Ada Lovelace. Notes. With Tables, first published Bocca, Torino, 1842, "
@@ -295,7 +300,10 @@ def test_titleaddon_maintitle_issuetitle_and_the_originals_publisher_are_shown(t
         "special": "Ada Lovelace. Looms, Engine Review, 3(4):1–9, Special Issue on Weaving, "
                    "1844.",
         "chapter": "Ada Lovelace. Cards, In Machines, vol.\u00a05 of Encyclopaedia of Arts, "
-                   "Lectures 7, Taylor, 1845."}
+                   "Lectures 7, Taylor, 1845.",
+        "symposium": "Ada Lovelace. On the Engine, In Mind and the Senses. Proceedings of the "
+                     "Seventh Symposium, Symposium Aristotelicum. Held at Cambridge (1843), "
+                     "pp.\u00a0281–324, Taylor, 1846."}
     assert [w for w in load_document(path).warnings if "does not show" in str(w)] == []
 
 
@@ -357,7 +365,8 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
               "Three Plays", "1–40", "On the Connexion of the Physical Sciences",
               "xvii–xxxviii", "Essays on Engines", "Encyclopaedia of Arts", "88–95",
               "Looms/Engines (Second Part)", "300–318; 62 (Autumn 1844): 41–56",
-              "On Methodology-independent Tables"]
+              "On Methodology-independent Tables", "Proceedings of the Seventh Symposium",
+              "Held at Cambridge"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
     entries = re.split(r"\[\d+\] ", biblatex)[1:]

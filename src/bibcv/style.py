@@ -449,9 +449,10 @@ def _with_others(entry: _Entry) -> list[str]:
 
 
 def _event(entry: _Entry) -> RichText:
-    """biblatex's event: "Eventtitle (Venue, Jan. 5–7, 2020)"."""
+    """biblatex's event: "Eventtitle. Eventtitleaddon (Venue, Jan. 5–7, 2020)"."""
     where_when = join(", ", [entry.text("venue"), _iso_date(entry, "eventdate")])
-    return join(" ", [entry.rich("eventtitle"), "(" + where_when + ")" if where_when else ""])
+    title = join(". ", [entry.rich("eventtitle"), entry.rich("eventtitleaddon")])
+    return join(" ", [title, "(" + where_when + ")" if where_when else ""])
 
 
 def _iso_date(entry: _Entry, name: str) -> str:
@@ -764,9 +765,11 @@ def _journal(entry: _Entry) -> list[RichText | str]:
 
 
 def _booktitle(entry: _Entry) -> RichText:
-    """*Booktitle: Booksubtitle*."""
+    """*Booktitle: Booksubtitle*. Booktitleaddon, as biblatex prints them (the addon, a
+    proceedings' "Proceedings of the Seventh Symposium", upright)."""
     title = join(": ", [entry.rich("booktitle"), entry.rich("booksubtitle")])
-    return styled("emph", title) if title else RichText()
+    return join(". ", [styled("emph", title) if title else RichText(),
+                       entry.rich("booktitleaddon")])
 
 
 def _inproceedings(entry: _Entry) -> list[RichText | str]:

@@ -249,16 +249,20 @@ PUNCTUATION = r"""@article{kludge, author = {Ada Lovelace}, title = {Looms\slash
   note = {18.8 x 28\addnbspace cm\adddot}, year = 1844}
 @article{hyphens, author = {Ada Lovelace}, title = {On Methodology\hyphen independent
   Tables}, journal = {Engine Review}, volume = {4}, pages = {7--9}, year = 1845}
+@book{museum, author = {{Museu da Imigração\nopunct}}, title = {Fichas para
+  Catálogo\nopunct}, location = {São Paulo}, publisher = {Museu}, year = 1997}
 """
 
 
 def test_biblatex_punctuation_commands_print_their_punctuation(tmp_path):
-    """They printed as words: "300–318addsemicolonspace62", "SI 2004slash3166", and
-    biblatex-examples.bib's "methodology\\hyphen independent" "methodologyhyphenindependent"."""
+    """They printed as words: "300–318addsemicolonspace62", "SI 2004slash3166",
+    biblatex-examples.bib's "methodology\\hyphen independent" "methodologyhyphenindependent",
+    biblatex-abnt's "Museu da Imigração\\nopunct" "Museu da Imigraçãonopunct"."""
     assert citations(cv(tmp_path, PUNCTUATION)) == {
         "kludge": "Ada Lovelace. Looms/Engines (Second Part), Wisconsin Review, 61:300–318; 62 "
                   "(Autumn 1844): 41–56, 1844. 18.8 x 28\u00a0cm.",
-        "hyphens": "Ada Lovelace. On Methodology-independent Tables, Engine Review, 4:7–9, 1845."}
+        "hyphens": "Ada Lovelace. On Methodology-independent Tables, Engine Review, 4:7–9, 1845.",
+        "museum": "Museu da Imigração. Fichas para Catálogo, Museu, São Paulo, 1997."}
 
 
 @pytest.mark.parametrize(("language", "expected"), [
@@ -366,7 +370,7 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
               "xvii–xxxviii", "Essays on Engines", "Encyclopaedia of Arts", "88–95",
               "Looms/Engines (Second Part)", "300–318; 62 (Autumn 1844): 41–56",
               "On Methodology-independent Tables", "Proceedings of the Seventh Symposium",
-              "Held at Cambridge"]
+              "Held at Cambridge", "Museu da Imigração", "Fichas para Catálogo"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
     entries = re.split(r"\[\d+\] ", biblatex)[1:]

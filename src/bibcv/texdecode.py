@@ -111,7 +111,9 @@ _INVISIBLE = (
     "slshape", "scshape", "rmfamily", "sffamily", "ttfamily", "/", "@", "noindent", "par",
     "smallskip", "medskip", "bigskip", "vfill", "hfill", "clearpage", "newpage", "pagebreak",
     "centering", "raggedright", "raggedleft",
-    "hyphenate", "allowhyphens", "noligature")  # biblatex's break points: nothing printed
+    # biblatex's break points and its punctuation tracker's commands, which its manuals
+    # tell .bib files to use ({Museu da Imigração\nopunct}, jan.\isdot): nothing printed
+    "hyphenate", "allowhyphens", "noligature", "nopunct", "unspace", "isdot")
 _LINE_BREAKS = ("newline", "linebreak")  # a space in running text
 # \label{x}, and the sorting tricks .bib files define in @preamble (\noopsort{a}): hidden.
 _HIDDEN_ARGUMENT = ("label", "index", "nocite", "noopsort", "sortnoop", "SortNoop", "noop",

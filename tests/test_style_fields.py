@@ -601,3 +601,71 @@ def test_a_csl_style_prints_them(tmp_path, style, expected):
         """)
     shown = citations(path)
     assert {key: shown[key] for key in expected} == expected
+
+
+# biblatex's non-standard types (biblatex.pdf §2.1.3), a magazine article (biblatex-chicago's
+# entrysubtype) and a talk (@unpublished with its event), from biblatex-chicago's examples.
+CSL_TYPES = r"""@video{grail, editor = {Gilliam, Terry and Jones, Terry}, title = {Monty Python
+  and the Holy Grail}, publisher = {Columbia TriStar}, date = {2001}, type = {DVD}}
+@artwork{madonna, author = {Leonardo da Vinci}, title = {Madonna of the Rocks}, date = {1483},
+  type = {Oil on canvas}, location = {Paris}}
+@music{umbrella, author = {Rihanna}, title = {Umbrella}, booktitle = {Good Girl Gone Bad},
+  publisher = {Island Def Jam}, date = {2007}}
+@article{hoot, author = {Amlen, Deb}, title = {One Who Gives a Hoot}, entrysubtype = {magazine},
+  journaltitle = {New York Times Magazine}, date = {2015-01-25}}
+@unpublished{talk, author = {Ada Lovelace}, title = {On the Engine}, eventtitle = {Annual
+  Meeting of the Analytical Society}, venue = {London}, eventdate = {1843-09-05}, year = 1843}
+@unpublished{draft, author = {Ada Lovelace}, title = {Sketch}, howpublished = {Read to the Royal
+  Society}, year = 1842}
+"""
+
+
+KEYS = "grail, madonna, umbrella, hoot, talk, draft"
+
+
+def _pandoc_csl(bib: Path) -> dict[str, dict]:
+    """pandoc's biblatex reader's CSL-JSON, by entry key: the oracle of these tests."""
+    return {item["id"]: item for item in json.loads(subprocess.run(
+        ["pandoc", "--from", "biblatex", "--to", "csljson", str(bib)], check=True,
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60).stdout)}
+
+
+def test_biblatex_types_reach_csl_as_the_csl_types_they_are(tmp_path):
+    """Every one of these was a CSL `document` (a talk a `manuscript`, a magazine article a
+    journal's): pandoc's biblatex reader gives each CSL's type for it, and so does bibcv
+    now.  An unpublished paper's howpublished is its publisher, as pandoc gives it."""
+    bib = write(tmp_path / "refs.bib", CSL_TYPES)
+    ours = {key: csl_item(entry) for key, entry in load_bibliography([bib]).entries.items()}
+    theirs = _pandoc_csl(bib)
+    assert {key: item["type"] for key, item in ours.items()} == {
+        key: item["type"] for key, item in theirs.items()} == {
+        "grail": "motion_picture", "madonna": "graphic", "umbrella": "song",
+        "hoot": "article-magazine", "talk": "speech", "draft": "manuscript"}
+    assert ours["draft"]["publisher"] == theirs["draft"]["publisher"] \
+        == "Read to the Royal Society"
+
+
+def test_a_csl_style_prints_each_type_as_its_own(tmp_path):
+    """APA printed "Umbrella. In Good Girl Gone Bad", a magazine article's date without its
+    day ("(2015)") and a talk as "[Unpublished manuscript]"; Chicago set the film's title
+    in quotes, as a part of something.  The draft's howpublished was not printed."""
+    bib = write(tmp_path / "refs.bib", CSL_TYPES)
+    path = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{bib}]
+        person: {{name: Nobody Here}}
+        sections:
+          apa: {{title: A, layout: publications, style: apa, query: {{keys: [{KEYS}]}}}}
+          chicago: {{title: C, layout: publications, style: chicago-author-date,
+                    query: {{keys: [{KEYS}]}}}}
+        """)
+    apa, chicago = ({p.key: plain(p.citation) for p in section.publications}
+                    for section in load_document(path).sections)
+    assert apa["umbrella"] == ("Rihanna. (2007). Umbrella [Audio recording]. On Good Girl "
+                               "Gone Bad. Island Def Jam.")
+    assert apa["hoot"] == ("Amlen, D. (2015, January 25). One Who Gives a Hoot. New York "
+                           "Times Magazine.")
+    assert apa["talk"] == ("Lovelace, A. (1843). On the Engine. Annual Meeting of the "
+                           "Analytical Society, London, September 5, 1843.")
+    assert apa["draft"] == "Lovelace, A. (1842). Sketch. Read to the Royal Society."
+    assert chicago["grail"] == ("Gilliam, Terry, and Terry Jones, eds. 2001. Monty Python "
+                                "and the Holy Grail. DVD. Columbia TriStar.")

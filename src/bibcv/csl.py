@@ -231,7 +231,22 @@ CSL_TYPES = {
     "dataset": "dataset", "misc": "document", "standard": "standard",
     "periodical": "periodical", "newspaper": "article-newspaper",  # biblatex, biblatex-gb7714
     "review": "review", "inreference": "entry-encyclopedia",  # where CSL has a type of its own
+    # biblatex's non-standard types (biblatex.pdf §2.1.3, cited as @misc by its standard
+    # styles), each what CSL 1.0.2's type of that name is for (its Appendix III).  Not
+    # @letter: APA and Chicago leave a personal_communication out of the bibliography.
+    "artwork": "graphic", "image": "graphic", "audio": "song", "music": "song",
+    "movie": "motion_picture", "video": "motion_picture", "performance": "performance",
+    "jurisdiction": "legal_case", "legislation": "legislation", "legal": "treaty",
 }
+# An @article's entrysubtype, as biblatex-chicago writes it for the popular press.
+_ARTICLE_SUBTYPES = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
+# Where a talk is given: an @unpublished or @misc with one of these is CSL's speech.
+_EVENT_FIELDS = ("eventtitle", "eventdate", "venue")
+# The types biblatex cites with its @misc driver (and @unpublished): their `type` is the
+# genre, `howpublished` the publisher when they name none.
+_MISC_TYPES = frozenset({"document", "pamphlet", "manuscript", "speech", *(
+    CSL_TYPES[name] for name in ("artwork", "audio", "movie", "performance", "jurisdiction",
+                                 "legislation", "legal"))})
 _ISSUE_TYPES = ("article-journal", "article-newspaper", "periodical", "review")  # number: issue
 _THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 _TEXT_FIELDS = {  # CSL variable: the BibTeX fields it comes from, the first one present
@@ -393,6 +408,11 @@ def _csl_type(p: Publication) -> str:
     csl_type = CSL_TYPES.get(p.entry_type) or CSL_TYPES.get(p.standard_type, "document")
     if arxiv_id(p) and (arxiv_journal(p) or csl_type in ("document", "manuscript")):
         return "article"  # CSL 1.0.2's preprint type, as Zotero writes arXiv papers
+    if csl_type == "article-journal":
+        return _ARTICLE_SUBTYPES.get(p.text("entrysubtype").casefold(), csl_type)
+    if csl_type in ("document", "manuscript") and p.entry_type in ("misc", "unpublished") \
+            and any(p.text(name) for name in _EVENT_FIELDS):
+        return "speech"  # CSL's talk, whose event styles print ("Paper presentation")
     return csl_type
 
 
@@ -451,7 +471,7 @@ def _citeproc_text(markup: str) -> str:
 def _publisher(p: Publication, csl_type: str) -> str:
     fields = _PUBLISHER_FIELDS.get(csl_type, ("publisher", "organization"))
     publisher = next((_markup(p, name) for name in fields if p.text(name)), "")
-    if publisher or csl_type not in ("document", "pamphlet"):
+    if publisher or csl_type not in _MISC_TYPES:
         return publisher
     return _howpublished(p)[0]
 
@@ -474,7 +494,7 @@ def _genre(p: Publication, csl_type: str) -> str:
             p.entry_type, _THESIS_GENRES["phdthesis"])
     if csl_type == "report":
         return written or ("Technical report" if p.entry_type == "techreport" else "")
-    return written if csl_type in ("patent", "software", "dataset", "document") else ""
+    return written if csl_type in ("patent", "software", "dataset", *_MISC_TYPES) else ""
 
 
 def _is_you(name: Name, options: ItemOptions) -> bool:

@@ -669,3 +669,55 @@ def test_a_csl_style_prints_each_type_as_its_own(tmp_path):
     assert apa["draft"] == "Lovelace, A. (1842). Sketch. Read to the Royal Society."
     assert chicago["grail"] == ("Gilliam, Terry, and Terry Jones, eds. 2001. Monty Python "
                                 "and the Holy Grail. DVD. Columbia TriStar.")
+
+
+# biblatex dates (biblatex.pdf §2.3.8) beyond a day, from biblatex-chicago's and the MLA
+# handbook's examples: a range of months and of days, an open end, a time, a circa year.
+CSL_DATES = r"""@article{months, author = {Deresiewicz, William}, title = {The Neoliberal Arts},
+  journaltitle = {Harper's}, date = {2015-01/2015-02}}
+@mvcollection{hoc, editor = {Harley, J. B. and Woodward, David}, title = {The History of
+  Cartography}, date = {1987/}, publisher = {University of Chicago Press}}
+@online{recycle, author = {O'Brien, Keith}, title = {Recycling}, date = {2015-04-22T11:10:00},
+  url = {https://example.org/recycling}}
+@online{speech, author = {Coolidge, Calvin}, title = {Speech}, date = {1920~},
+  url = {https://example.org/speech}}
+@artwork{cave, author = {Cave, Nick}, title = {Until}, date = {2016-10-15/2017-09-04}}
+"""
+
+
+def test_a_biblatex_date_reaches_csl_whole(tmp_path):
+    """Only a range's years reached CSL ("2015-01/2015-02" was January 2015, "1987/" 1987),
+    a time or a circa mark made the date a literal, printed as written: now each is as
+    pandoc's biblatex reader gives it."""
+    bib = write(tmp_path / "refs.bib", CSL_DATES)
+    ours = {key: csl_item(entry)["issued"]
+            for key, entry in load_bibliography([bib]).entries.items()}
+    assert ours == {key: item["issued"] for key, item in _pandoc_csl(bib).items()}
+    assert ours["hoc"] == {"date-parts": [[1987], [0]]}
+    assert ours["speech"] == {"date-parts": [[1920]], "circa": True}
+
+
+def test_a_csl_style_prints_the_whole_date(tmp_path):
+    """APA printed "(1987)" for a work still coming out, "(2015-04-22T11:10:00)" and
+    "(1920~)"; Chicago "Harper's, January" for a January–February issue."""
+    bib = write(tmp_path / "refs.bib", CSL_DATES)
+    path = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{bib}]
+        person: {{name: Nobody Here}}
+        sections:
+          apa: {{title: A, layout: publications, style: apa, query: {{keys: [hoc, recycle,
+                speech]}}}}
+          chicago: {{title: C, layout: publications, style: chicago-author-date,
+                    query: {{keys: [months, cave]}}}}
+        """)
+    apa, chicago = ({p.key: plain(p.citation) for p in section.publications}
+                    for section in load_document(path).sections)
+    assert apa == {
+        "hoc": "Harley, J.\u00a0B., & Woodward, D. (Eds.). (1987–). The History of Cartography. "
+               "University of Chicago Press.",
+        "recycle": "O’Brien, K. (2015, April 22). Recycling. https://example.org/recycling",
+        "speech": "Coolidge, C. (ca. 1920). Speech. https://example.org/speech"}
+    assert chicago == {
+        "months": "Deresiewicz, William. 2015. “The Neoliberal Arts.” Harper’s, "
+                  "January–February.",
+        "cave": "Cave, Nick. 2016–2017. Until. October 15–September 4."}

@@ -365,7 +365,13 @@ def _issued(p: Publication) -> dict[str, Any] | None:
     """CSL's date: year, month and day as date parts; a range of years ("2023/2024",
     "2024--2025") as a range; any other year as written ("forthcoming", "2024a",
     "1865（清同治四年）"), as bibcv's own style prints it. Date parts alone made these
-    "n.d.", "2024" and "1865"."""
+    "n.d.", "2024" and "1865".  A biblatex date with more than a day in it (a range, an
+    open end, a time, an approximate year) is read as biblatex reads it (_csl_date)."""
+    written = "" if p.text("year") else p.raw_fields.get("date", "")
+    if _DATE_EXTRAS.search(written):
+        issued = _csl_date(written)
+        if issued and "date-parts" in issued:
+            return issued
     if p.has_clean_year:
         assert p.year is not None
         issued: dict[str, Any] = {"date-parts": [[p.year, *(
@@ -379,17 +385,31 @@ def _issued(p: Publication) -> dict[str, Any] | None:
 
 
 def _csl_date(written: str) -> dict[str, Any] | None:
-    """A biblatex date (1867, 2020-01-05, 2020-01-05/2020-01-07) as CSL's date-parts."""
+    """A biblatex date (biblatex.pdf §2.3.8: 1867, 2020-01-05, 2020-01-05/2020-01-07) as
+    CSL's date-parts: a range's ends whole ("2015-01/2015-02" was January alone), an open
+    end ("1987/", which citeproc-js prints "1987–") as 0, a time of day left out
+    ("2015-04-22T11:10:00" was printed as written), an approximate date ("1920~", or "%"
+    approximate and uncertain) circa ("ca. 1920" in APA, which printed "1920~")."""
+    written = written.strip()
+    circa = written.endswith(("~", "%"))
     parts = []
-    for date in written.split("/") if written.strip() else ():
+    for index, date in enumerate(written.rstrip("~%").split("/") if written else ()):
         match = _DATE_PARTS.fullmatch(date.strip())
-        if match is None:
-            return {"literal": written.strip()}
-        parts.append([int(number) for number in match.groups() if number])
-    return {"date-parts": parts} if parts else None
+        if index and date.strip() in ("", ".."):
+            parts.append([0])
+        elif match is None:
+            return {"literal": written}
+        else:
+            parts.append([int(number) for number in match.groups() if number])
+    if not parts:
+        return None
+    return {"date-parts": parts, **({"circa": True} if circa else {})}
 
 
-_DATE_PARTS = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_DATE_PARTS = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2})(?:T[0-9:.]+"
+                         r"(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?)?)?")
+# What a biblatex date has beyond a year, month and day, which _csl_date reads.
+_DATE_EXTRAS = re.compile(r"[/T~%]")
 
 
 def _language(p: Publication) -> str:

@@ -206,6 +206,32 @@ def test_a_section_titled_with_accents_keeps_its_letters_in_its_id(tmp_path):
         "resume", "etudes"]
 
 
+def test_an_al_folio_papers_site_files_become_their_addresses_on_the_site(tmp_path):
+    """al-folio links `pdf = {example_pdf.pdf}` to the site's /assets/pdf/example_pdf.pdf
+    (and html to /assets/html/); imported as written, each was 'not a web address' and
+    lost its button. A value with :// stays as written."""
+    cv = tmp_path / "cv" / "einstein.yaml"
+    result = CliRunner().invoke(main, ["import", "al-folio",
+                                       str(SOURCES / "al-folio" / "al-folio-sample"),
+                                       "-o", str(cv)])
+    assert result.exit_code == 0, result.output
+    papers = {entry.key: entry for entry in load_bibliography([tmp_path / "bib" /
+                                                                "einstein.bib"])}
+    assert papers["PhysRev.47.777"].raw_fields["pdf"] == (
+        "https://alshedivat.github.io/al-folio/assets/pdf/example_pdf.pdf")
+    assert papers["PhysRev.47.777"].raw_fields["html"] == (
+        "https://journals.aps.org/pr/abstract/10.1103/PhysRev.47.777")
+    linked = [entry.raw_fields["html"] for entry in papers.values()
+              if entry.raw_fields.get("html", "").endswith("relativity.html")]
+    assert linked == ["https://alshedivat.github.io/al-folio/assets/html/relativity.html"]
+    built = CliRunner().invoke(main, ["build", str(cv), "-o", str(tmp_path / "out"),
+                                      "--format", "html"])
+    assert built.exit_code == 0, built.output
+    assert "not a web address" not in built.output
+    page = (tmp_path / "out" / "einstein.html").read_text(encoding="utf-8")
+    assert 'href="https://alshedivat.github.io/al-folio/assets/pdf/example_pdf.pdf"' in page
+
+
 def test_a_site_imported_from_its_own_folder_is_named_in_the_cvs_first_comment(
         tmp_path, monkeypatch):
     """`bibcv import al-folio . -o …`, run in the site, wrote "from the al-folio site ."."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 
@@ -57,13 +58,34 @@ def import_al_folio(folder: Path) -> Imported:
     bib = folder / "_bibliography" / "papers.bib"
     if bib.is_file():
         entries = list(load_bibliography([bib]))
-        imported.publications(imported.titles["publications"], [_own(e) for e in entries],
-                              "publications")
+        site = _site_address(config)
+        imported.publications(imported.titles["publications"],
+                              [_own(e, site) for e in entries], "publications")
     return imported
 
 
-def _own(entry: Publication) -> Publication:
-    return Publication(entry.key, entry.entry_type, dict(entry.raw_fields), entry.origin)
+# al-folio's _layouts/bib.liquid links a file name in these fields (pdf = {paper.pdf})
+# to the site's copy, prepend: '/assets/pdf/' | relative_url; a value with :// as written.
+_SITE_FILES = {"pdf": "assets/pdf", "supp": "assets/pdf", "poster": "assets/pdf",
+               "slides": "assets/pdf", "html": "assets/html"}
+
+
+def _site_address(config: dict) -> str:
+    """The site's address with its baseurl ('https://ada.github.io/site/'), or ''."""
+    url = str(config.get("url") or "").strip().rstrip("/")
+    if not re.match(r"https?://", url):
+        return ""
+    base = str(config.get("baseurl") or "").strip().strip("/")
+    return f"{url}/{base}/" if base else f"{url}/"
+
+
+def _own(entry: Publication, site: str) -> Publication:
+    fields = dict(entry.raw_fields)
+    for name, folder in _SITE_FILES.items():
+        value = fields.get(name, "").strip()
+        if site and value and "://" not in value:  # a file of the site: its address there
+            fields[name] = site + folder + "/" + quote(value.lstrip("/"), safe="/")
+    return Publication(entry.key, entry.entry_type, fields, entry.origin)
 
 
 def _al_folio_cv(folder: Path, imported: Imported) -> None:

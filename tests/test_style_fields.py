@@ -19,7 +19,7 @@ from bibcv.texdecode import decode_latex
 from conftest import pdf_text, squash, write
 
 TYPES = ("[article, book, inbook, incollection, inproceedings, misc, review, suppperiodical, "
-         "bookinbook, suppbook, suppcollection, inreference, collection]")
+         "bookinbook, suppbook, suppcollection, inreference, collection, patent, report]")
 
 
 def cv(tmp_path: Path, bib: str, language: str = "en", extra: str = "") -> Path:
@@ -311,6 +311,39 @@ def test_titleaddon_maintitle_issuetitle_and_the_originals_publisher_are_shown(t
     assert [w for w in load_document(path).warnings if "does not show" in str(w)] == []
 
 
+# biblatex's keys for a patent's kind and countries and a report's kind (biblatex-examples.bib's
+# almendro, kowalik, sorace and chiu), which printed as "patenteu", "countryfr and countryuk".
+KEYED_TYPES = r"""@patent{signalhorn, author = {Ada Lovelace}, title = {Signal Horn},
+  type = {patenteu}, number = {EU-29702195U}, location = {countryfr and countryuk and countryde},
+  year = 1998}
+@patent{modulator, author = {Ada Lovelace}, title = {Modulator}, type = {patreqfr},
+  number = {9500261}, date = {1995-01}}
+@patent{converter, author = {Ada Lovelace}, title = {Converter}, type = {patentus},
+  number = {5668842}, holder = {Engine Company}, year = 1997}
+@report{calibration, author = {Ada Lovelace}, title = {Calibration}, type = {resreport},
+  number = {17}, institution = {Royal Society}, year = 1846}
+"""
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", {"signalhorn": "Ada Lovelace. Signal Horn, European Patent EU-29702195U (FR, GB, DE), "
+                          "1998.",
+            "modulator": "Ada Lovelace. Modulator, French Patent Request 9500261, Jan. 1995.",
+            "converter": "Ada Lovelace. Converter, U.S. Patent 5668842, Engine Company, 1997.",
+            "calibration": "Ada Lovelace. Calibration, Research Report 17, Royal Society, "
+                           "1846."}),
+    ("de", {"signalhorn": "Ada Lovelace. Signal Horn, europäisches Patent EU-29702195U (FR, GB, "
+                          "DE), 1998.",
+            "modulator": "Ada Lovelace. Modulator, französische Patentanmeldung 9500261, "
+                         "Jan. 1995.",
+            "converter": "Ada Lovelace. Converter, US-Patent 5668842, Engine Company, 1997.",
+            "calibration": "Ada Lovelace. Calibration, Forschungsbericht 17, Royal Society, "
+                           "1846."})])
+def test_biblatex_keys_for_patents_and_reports_are_words(tmp_path, language, expected):
+    """The kind in the CV's language (biblatex's words in German), the countries as codes."""
+    assert citations(cv(tmp_path, KEYED_TYPES, language)) == expected
+
+
 # Editors first, then translators, then "with a foreword by", in each type's place for them.
 BY_OTHERS = r"""@book{by-book, author = {Ada Lovelace}, title = {Tables}, publisher = {Taylor},
   editor = {Anna Ellis}, translator = {Tom Reed}, introduction = {Ian Noble},
@@ -332,7 +365,8 @@ OTHERS = set(re.findall(
     r"\b(?:editor[abc]?|translator|commentator|annotator|introduction|foreword|afterword) "
     r"= \{([^}]*)\}", TRANSLATIONS + CONTRIBUTORS + BY_OTHERS)) - {"Ada Lovelace"}
 
-ORACLE_ENTRIES = TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS + BY_OTHERS + ALIASED + PUNCTUATION
+ORACLE_ENTRIES = (TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS + BY_OTHERS + ALIASED + PUNCTUATION
+                  + KEYED_TYPES)
 
 
 def _others_in_order(text: str) -> tuple[str, ...]:
@@ -370,7 +404,9 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
               "xvii–xxxviii", "Essays on Engines", "Encyclopaedia of Arts", "88–95",
               "Looms/Engines (Second Part)", "300–318; 62 (Autumn 1844): 41–56",
               "On Methodology-independent Tables", "Proceedings of the Seventh Symposium",
-              "Held at Cambridge", "Museu da Imigração", "Fichas para Catálogo"]
+              "Held at Cambridge", "Museu da Imigração", "Fichas para Catálogo",
+              "EU-29702195U (FR, GB, DE)", "9500261", "5668842", "Engine Company",
+              "Royal Society"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
     entries = re.split(r"\[\d+\] ", biblatex)[1:]

@@ -61,7 +61,13 @@ BADGE_LENGTH = 12  # "USENIX ATC" fits a badge; "Long Venue Workshop" does not
 # biblatex's thesis and report types, as BibTeX writes them in `type`.
 _TYPE_WORDS = {"phdthesis": "phdthesis", "phd": "phdthesis", "mathesis": "mastersthesis",
                "mastersthesis": "mastersthesis", "masterthesis": "mastersthesis",
-               "techreport": "techreport"}
+               "techreport": "techreport", "resreport": "resreport",
+               **{key: key for key in ("patent", "patentde", "patenteu", "patentfr", "patentuk",
+                                       "patentus", "patreq", "patreqde", "patreqeu", "patreqfr",
+                                       "patrequk", "patrequs")}}
+# biblatex's keys for the countries of a patent's `location`, printed as their codes.
+_COUNTRY_CODES = {"countryde": "DE", "countryeu": "EU", "countryep": "EP", "countryfr": "FR",
+                  "countryuk": "GB", "countryus": "US"}
 _ARXIV_ID = re.compile(r"^(?:arxiv:)?\s*(\S+)$", re.IGNORECASE)
 _SCHOLAR_ARXIV = re.compile(r"^arxiv(?: preprint)?\s*arxiv:\s*(\S+)$", re.IGNORECASE)
 _DBLP_ARXIV_JOURNALS = {"corr", "arxiv", "arxiv preprint"}
@@ -826,10 +832,16 @@ def _report(entry: _Entry) -> list[RichText | str]:
 
 
 def _patent(entry: _Entry) -> list[RichText | str]:
-    kind = entry.text("type") or entry.style.term("patent")
+    """"U.S. Patent 5668842, Holder"; biblatex's keys for the kind (type = {patentus}) in
+    the CV's language, and its countries' (location = {countryfr and countryuk}) as
+    codes after the number: "European Patent EP-1700367 (FR, GB)", as biblatex prints them."""
+    kind = _type_word(entry, "patent")
     number = entry.text("number")
-    return [*_translation(entry), f"{kind} {number}" if number else kind,
-            entry.text("holder"), entry.text("address")]
+    countries = [_COUNTRY_CODES.get(place.strip().casefold(), place.strip())
+                 for place in _AND.split(entry.text("address")) if place.strip()]
+    where = f" ({', '.join(countries)})" if countries else ""
+    return [*_translation(entry), (f"{kind} {number}" if number else kind) + where,
+            entry.text("holder")]
 
 
 def _periodical(entry: _Entry) -> list[RichText | str]:

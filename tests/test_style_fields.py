@@ -344,6 +344,34 @@ def test_biblatex_keys_for_patents_and_reports_are_words(tmp_path, language, exp
     assert citations(cv(tmp_path, KEYED_TYPES, language)) == expected
 
 
+# editortype: the editors' role (biblatex-abnt's examples: organizers, coordinators).
+ROLES = r"""@incollection{jovens, author = {Ada Lovelace}, title = {Imagens da juventude},
+  booktitle = {História dos jovens}, editor = {Giovanni Levi and Jean Schmidt},
+  editortype = {organizer}, publisher = {Companhia das Letras}, pages = {7--16}, year = 1996}
+@collection{direitos, editor = {José Eduardo Faria}, editortype = {organizer},
+  title = {Direitos humanos}, publisher = {Malheiros}, year = 1994}
+@collection{dietas, editor = {Eduardo Marcondes and Ida de Lima}, editortype = {coordinator},
+  title = {Dietas em pediatria}, publisher = {Sarvier}, year = 1993}
+"""
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", {"jovens": "Ada Lovelace. Imagens da juventude, In História dos jovens, organized by "
+                      "Giovanni Levi and Jean Schmidt, Companhia das Letras, pp.\u00a07–16, 1996.",
+            "direitos": "Organized by José Eduardo Faria. Direitos humanos, Malheiros, 1994.",
+            "dietas": "Eduardo Marcondes, Ida de Lima (coordinator). Dietas em pediatria, "
+                      "Sarvier, 1993."}),
+    ("zh", {"jovens": "Ada Lovelace. Imagens da juventude, 载于 História dos jovens, Giovanni "
+                      "Levi 和 Jean Schmidt 组编, Companhia das Letras, 第7–16页, 1996.",
+            "direitos": "José Eduardo Faria 组编. Direitos humanos, Malheiros, 1994.",
+            "dietas": "Eduardo Marcondes, Ida de Lima (coordinator). Dietas em pediatria, "
+                      "Sarvier, 1993."})])
+def test_the_editors_role_is_their_editortype(tmp_path, language, expected):
+    """They were "edited by" and "(eds.)" whatever their editortype said; editora's role was
+    read already.  A role biblatex has no word for is printed as written, as biblatex does."""
+    assert citations(cv(tmp_path, ROLES, language)) == expected
+
+
 # Editors first, then translators, then "with a foreword by", in each type's place for them.
 BY_OTHERS = r"""@book{by-book, author = {Ada Lovelace}, title = {Tables}, publisher = {Taylor},
   editor = {Anna Ellis}, translator = {Tom Reed}, introduction = {Ian Noble},
@@ -366,7 +394,7 @@ OTHERS = set(re.findall(
     r"= \{([^}]*)\}", TRANSLATIONS + CONTRIBUTORS + BY_OTHERS)) - {"Ada Lovelace"}
 
 ORACLE_ENTRIES = (TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS + BY_OTHERS + ALIASED + PUNCTUATION
-                  + KEYED_TYPES)
+                  + KEYED_TYPES + ROLES)
 
 
 def _others_in_order(text: str) -> tuple[str, ...]:
@@ -406,7 +434,8 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
               "On Methodology-independent Tables", "Proceedings of the Seventh Symposium",
               "Held at Cambridge", "Museu da Imigração", "Fichas para Catálogo",
               "EU-29702195U (FR, GB, DE)", "9500261", "5668842", "Engine Company",
-              "Royal Society"]
+              "Royal Society", "Giovanni Levi and Jean Schmidt", "José Eduardo Faria",
+              "coordinator"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
     entries = re.split(r"\[\d+\] ", biblatex)[1:]

@@ -337,8 +337,23 @@ def format_authors(publication: Publication, style: CitationStyle) -> RichText:
     editors = publication.editors
     if not editors:
         return RichText()
-    return style.rich_pattern("editors" if len(editors) > 1 else "editor",
-                              _name_list(editors, publication, style, annotated=False))
+    names = _name_list(editors, publication, style, annotated=False)
+    role = publication.text("editortype").strip() or "editor"
+    term = _ROLE_TERMS.get(role.casefold())
+    if term == "edited_by":
+        return style.rich_pattern("editors" if len(editors) > 1 else "editor", names)
+    if term is None:  # a role biblatex has no word for, as written: "A, B (coordinator)"
+        return join(" ", [names, f"({role})"])
+    return _capitalized_pattern(style.term(term), names)
+
+
+def _capitalized_pattern(pattern: str, value: RichText) -> RichText:
+    """"compiled by {}" as a sentence's start: "Compiled by A, B" (the editors of an entry
+    with no authors, in a role other than editing: biblatex's editortype)."""
+    if not pattern.startswith("{}"):
+        pattern = pattern[:1].upper() + pattern[1:]
+    before, _, after = pattern.partition("{}")
+    return join("", [before, value, after])
 
 
 def _name_list(names: list[Name], publication: Publication, style: CitationStyle,
@@ -382,13 +397,13 @@ def _one_name(name: Name, index: int, publication: Publication, style: CitationS
 
 def _editor_phrase(entry: _Entry) -> RichText:
     """"edited by A, B and C" -- for entries whose authors are not the editors -- then
-    editora, editorb and editorc by their role ("compiled by D"; a role biblatex has no
-    word for, as written before the names), as biblatex's byeditor+others says them."""
-    editors = entry.names("editor") if entry.publication.authors else []
-    phrases = [entry.style.pattern("edited_by", _names_phrase(editors, entry.style))] \
-        if editors else []
-    for field_name in ("editora", "editorb", "editorc"):
-        names = entry.names(field_name)
+    editora, editorb and editorc, each by its role (editortype, editoratype, …: "compiled
+    by D", "organized by E"; a role biblatex has no word for, as written before the
+    names), as biblatex's byeditor+others says them."""
+    phrases = []
+    for field_name in ("editor", "editora", "editorb", "editorc"):
+        names = entry.names(field_name) \
+            if field_name != "editor" or entry.publication.authors else []
         if names:
             role = entry.text(f"{field_name}type") or "editor"
             term = _ROLE_TERMS.get(role.casefold())

@@ -786,3 +786,51 @@ def test_a_csl_style_prints_the_whole_date(tmp_path):
         "months": "Deresiewicz, William. 2015. “The Neoliberal Arts.” Harper’s, "
                   "January–February.",
         "cave": "Cave, Nick. 2016–2017. Until. October 15–September 4."}
+
+
+# A book's, a chapter's and a paper's number in its series (biblatex.pdf §2.2.2), and
+# biblatex's keys for a report's and a patent's type (§4.9.2).
+CSL_NUMBERS = r"""@book{notes, author = {Ada Lovelace}, title = {Notes}, series = {Lecture Notes},
+  number = {7}, publisher = {Taylor}, year = 1843}
+@inproceedings{paper, author = {Ada Lovelace}, title = {Looms}, booktitle = {Proceedings of the
+  Analytical Society}, series = {LNCS}, volume = {1234}, number = {5}, year = 1844}
+@report{report, author = {Ada Lovelace}, title = {Engines}, type = {techreport},
+  institution = {Royal Society}, number = {TR-1}, year = 1845}
+@patent{patent, author = {Ada Lovelace}, title = {Loom}, type = {patentus}, number = {1234},
+  year = 1846}
+"""
+
+
+def test_a_series_number_and_a_type_key_reach_csl_as_pandoc_reads_them(tmp_path):
+    """A book's number was CSL's number, which APA printed as a report's ("Notes (No. 7)")
+    and a paper's as an article number ("LNCS, 1234, Article 5"); type = {patentus} was
+    printed as "Patentus No. 1234"."""
+    bib = write(tmp_path / "refs.bib", CSL_NUMBERS)
+    fields = ("number", "collection-number", "genre")
+    ours = {key: {name: item.get(name, "") for name in fields} for key, item in (
+        (key, csl_item(entry)) for key, entry in load_bibliography([bib]).entries.items())}
+    theirs = {key: {name: item.get(name, "") for name in fields}
+              for key, item in _pandoc_csl(bib).items()}
+    assert ({key: {**numbers, "genre": numbers["genre"].casefold()} for key, numbers in
+             ours.items()} == {key: {**numbers, "genre": numbers["genre"].casefold()}
+                               for key, numbers in theirs.items()})
+    assert ours["patent"]["genre"] == "U.S. patent"
+    path = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{bib}]
+        person: {{name: Nobody Here}}
+        sections:
+          apa: {{title: A, layout: publications, style: apa, query: {{sort: [file], keys:
+                 [notes, paper, report, patent]}}}}
+          chicago: {{title: C, layout: publications, style: chicago-author-date,
+                    query: {{keys: [notes, patent]}}}}
+        """)
+    apa, chicago = ({p.key: plain(p.citation) for p in section.publications}
+                    for section in load_document(path).sections)
+    assert apa == {
+        "notes": "Lovelace, A. (1843). Notes. Taylor.",
+        "paper": "Lovelace, A. (1844). Looms. Proceedings of the Analytical Society, LNCS, "
+                 "1234.",
+        "report": "Lovelace, A. (1845). Engines (Technical Report TR-1). Royal Society.",
+        "patent": "Lovelace, A. (1846). Loom (U.S. patent No. 1234)."}
+    assert chicago == {"notes": "Lovelace, Ada. 1843. Notes. Lecture Notes 7. Taylor.",
+                       "patent": "Lovelace, Ada. 1846. Loom. U.S. patent 1234, issued 1846."}

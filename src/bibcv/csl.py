@@ -247,7 +247,20 @@ _EVENT_FIELDS = ("eventtitle", "eventdate", "venue")
 _MISC_TYPES = frozenset({"document", "pamphlet", "manuscript", "speech", *(
     CSL_TYPES[name] for name in ("artwork", "audio", "movie", "performance", "jurisdiction",
                                  "legislation", "legal"))})
-_ISSUE_TYPES = ("article-journal", "article-newspaper", "periodical", "review")  # number: issue
+_ISSUE_TYPES = ("article-journal", "article-magazine", "article-newspaper", "periodical",
+                "review")  # number: issue
+# A book's number is its number in its series (biblatex.pdf §2.2.2, number: "the
+# volume/number of a book in a series"), CSL's collection-number, as pandoc reads it.
+_SERIES_TYPES = ("book", "chapter", "paper-conference", "entry-encyclopedia")
+# biblatex's localisation keys for a report's or a patent's type (§4.9.2), in its English
+# words (english.lbx), as pandoc gives them: "patentus" was printed as the key.
+_TYPE_KEYS = {"techreport": "Technical report", "resreport": "Research report",
+              "patent": "Patent", "patentde": "German patent", "patenteu": "European patent",
+              "patentfr": "French patent", "patentuk": "British patent",
+              "patentus": "U.S. patent", "patreq": "Patent request",
+              "patreqde": "German patent request", "patreqeu": "European patent request",
+              "patreqfr": "French patent request", "patrequk": "British patent request",
+              "patrequs": "U.S. patent request"}
 _THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 _TEXT_FIELDS = {  # CSL variable: the BibTeX fields it comes from, the first one present
     "collection-title": ("series",), "edition": ("edition",), "version": ("version",),
@@ -449,7 +462,8 @@ def _where(p: Publication, csl_type: str) -> dict[str, str]:
              "publisher": _publisher(p, csl_type), "volume": p.text("volume"),
              "page": _PAGE_DASHES.sub("-", p.text("pages") or (
                  p.text("eid") if csl_type == "article-journal" else ""))}
-    number = "issue" if csl_type in _ISSUE_TYPES else "number"
+    number = "issue" if csl_type in _ISSUE_TYPES else (
+        "collection-number" if csl_type in _SERIES_TYPES else "number")
     where[number] = p.text("number") or p.text("issue")
     if csl_type == "article-newspaper" and not where["page"]:
         # biblatex-gb7714's @newspaper (and gbt7714-bibtex-style's) writes the 版次, the
@@ -512,6 +526,7 @@ def _genre(p: Publication, csl_type: str) -> str:
                "masterthesis": "mastersthesis"}.get(key, key)
         return _THESIS_GENRES.get(key) or written or _THESIS_GENRES.get(
             p.entry_type, _THESIS_GENRES["phdthesis"])
+    written = _TYPE_KEYS.get(written.casefold(), written)
     if csl_type == "report":
         return written or ("Technical report" if p.entry_type == "techreport" else "")
     return written if csl_type in ("patent", "software", "dataset", *_MISC_TYPES) else ""

@@ -834,3 +834,42 @@ def test_a_series_number_and_a_type_key_reach_csl_as_pandoc_reads_them(tmp_path)
         "patent": "Lovelace, A. (1846). Loom (U.S. patent No. 1234)."}
     assert chicago == {"notes": "Lovelace, Ada. 1843. Notes. Lecture Notes 7. Taylor.",
                        "patent": "Lovelace, Ada. 1846. Loom. U.S. patent 1234, issued 1846."}
+
+
+# An editor's role (biblatex's editortype, biblatex-chicago's director) and a journal's
+# subtitle, from biblatex-chicago's and biblatex-historian's examples.
+CSL_ROLES = r"""@video{nbynw, editor = {Hitchcock, Alfred}, editortype = {director},
+  title = {North by Northwest}, publisher = {MGM}, date = {1959}}
+@book{letters, author = {Ada Lovelace}, editor = {Toole, Betty}, editortype = {compiler},
+  title = {Letters}, publisher = {Strawberry Press}, date = {1992}}
+@article{homepages, author = {Cook, Ann}, title = {First Female}, journaltitle = {IU Homepages},
+  journalsubtitle = {Faculty and Staff News}, date = {2007}}
+"""
+
+
+def test_an_editors_role_and_a_journals_subtitle_reach_csl(tmp_path):
+    """An editortype was not read (it is for editora's editoratype): a director or a
+    compiler was an editor, APA's "(Ed.)"; a journalsubtitle was left out.  pandoc gives
+    the director and the subtitle so, and leaves a compiler an editor, which biblatex's
+    manual says it is not."""
+    bib = write(tmp_path / "refs.bib", CSL_ROLES)
+    ours = {key: csl_item(entry) for key, entry in load_bibliography([bib]).entries.items()}
+    theirs = _pandoc_csl(bib)
+    assert ours["nbynw"]["director"] == theirs["nbynw"]["director"] == [
+        {"family": "Hitchcock", "given": "Alfred"}]
+    assert ours["homepages"]["container-title"] == theirs["homepages"]["container-title"] \
+        == "IU Homepages: Faculty and Staff News"
+    assert (ours["letters"]["compiler"], "editor" in ours["letters"]) == (
+        theirs["letters"]["editor"], False)
+    path = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{bib}]
+        person: {{name: Nobody Here}}
+        sections:
+          apa: {{title: A, layout: publications, style: apa, query: {{keys: [nbynw, letters,
+                 homepages]}}}}
+        """)
+    assert citations(path) == {
+        "nbynw": "Hitchcock, A. (Director). (1959). North by Northwest [Video recording]. "
+                 "MGM.",
+        "letters": "Lovelace, A. (1992). Letters (B. Toole, Compiler). Strawberry Press.",
+        "homepages": "Cook, A. (2007). First Female. IU Homepages: Faculty and Staff News."}

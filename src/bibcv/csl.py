@@ -271,13 +271,13 @@ _NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translato
                 "container-author": "bookauthor"}  # CSL variable: BibTeX field
 # editora, editorb, editorc by their editoratype, where CSL 1.0.2 has a name variable for it.
 _ROLE_VARIABLES = {"compiler": "compiler", "organizer": "organizer",
-                   "collaborator": "contributor"}
+                   "collaborator": "contributor", "director": "director"}
 _PUBLISHER_FIELDS = {"thesis": ("school", "institution", "publisher"),
                      "report": ("institution", "organization", "publisher"),
                      "patent": ("holder", "publisher")}
 # biblatex's titles, each with its subtitle and addon: "Title: Subtitle. Titleaddon".
 _TITLES = {name: (name, name.removesuffix("title") + "subtitle", f"{name}addon")
-           for name in ("title", "maintitle", "booktitle", "issuetitle")}
+           for name in ("title", "maintitle", "booktitle", "issuetitle", "journaltitle")}
 # biblatex's types of a part of a book, whose maintitle is the book's (pandoc's isChapterlike).
 _CHAPTER_TYPES = frozenset({"inbook", "incollection", "inproceedings", "conference",
                             "inreference", "bookinbook"})
@@ -321,7 +321,7 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     item["status"] = dict(options.terms).get(p.text("pubstate").casefold(),
                                              p.text("pubstate"))
     item["issued"] = _issued(p)
-    for variable, name in _NAME_FIELDS.items():
+    for name, variable in _name_variables(p).items():
         names = p.authors if name == "author" else p.names(name)
         if any(not written.is_others for written in names):
             item[variable] = _names(names, p, options, annotated=name == "author")
@@ -339,6 +339,15 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     item["event-place"] = _markup(p, "venue")
     item["bibcv-et-al"] = _owner_et_al(p.authors, options)
     return {key: value for key, value in item.items() if value}
+
+
+def _name_variables(p: Publication) -> dict[str, str]:
+    """Each name field and its CSL variable: the editor by its editortype, as editora's
+    (a compiler was an editor: APA's "(Ed.)", now "(Compiler)"; biblatex-chicago's
+    director of a film, "(Director)", as pandoc reads it)."""
+    variables = {name: variable for variable, name in _NAME_FIELDS.items()}
+    variables["editor"] = _ROLE_VARIABLES.get(p.text("editortype").casefold(), "editor")
+    return variables
 
 
 def _titles(p: Publication) -> dict[str, str]:
@@ -364,10 +373,17 @@ def _titles(p: Publication) -> dict[str, str]:
     return {"title": main, "volume-title": title} if main else {"title": title}
 
 
-def _full_title(p: Publication, name: str) -> str:
+def _journal(p: Publication) -> str:
+    """The journal with its journalsubtitle and journaltitleaddon, as biblatex prints it
+    ("IU Homepages: Faculty and Staff News"; the subtitle was left out)."""
+    return _full_title(p, "journaltitle", _markup(p, "journal"))
+
+
+def _full_title(p: Publication, name: str, main: str = "") -> str:
     """"Title: Subtitle. Titleaddon" (a maintitle's, booktitle's … likewise), as biblatex
-    prints them."""
-    main, subtitle, addon = (_markup(p, field) for field in _TITLES[name])
+    prints them; the main title given, or the field's."""
+    title, subtitle, addon = (_markup(p, field) for field in _TITLES[name])
+    main = main or title
     return ". ".join(filter(None, [": ".join(filter(None, [main, subtitle])), addon]))
 
 
@@ -458,7 +474,7 @@ def _where(p: Publication, csl_type: str) -> dict[str, str]:
         return {"publisher": "arXiv", "number": f"arXiv:{arxiv[0]}",
                 "arxiv-url": arxiv_url(arxiv[0])}
     where = {"container-title": "" if csl_type == "book" else (
-                 _markup(p, "journal") or _markup(p, "journaltitle") or _markup(p, "booktitle")),
+                 _journal(p) or _markup(p, "booktitle")),
              "publisher": _publisher(p, csl_type), "volume": p.text("volume"),
              "page": _PAGE_DASHES.sub("-", p.text("pages") or (
                  p.text("eid") if csl_type == "article-journal" else ""))}

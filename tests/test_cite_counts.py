@@ -112,6 +112,25 @@ def test_a_cv_shows_cited_by_and_the_h_index_as_of_the_fetch_date(repository, th
         assert "Cited by 0." in text
 
 
+@pytest.mark.parametrize(("counted", "said"), [
+    ("{HeZRS16: 212345, HeGDG20: 4321, attention: 100000}",
+     "1 of the section's papers has no count in {counts} (unindexed);"),
+    ("{HeZRS16: 212345, HeGDG20: 4321}",
+     "2 of the section's papers have no count in {counts} (unindexed, attention);"),
+])
+def test_papers_without_a_count_are_named_in_a_warning(repository, counted, said):
+    (repository / "bib" / "citations.yaml").write_text(
+        f"source: OpenAlex\nfetched: 2026-12-01\ncounts: {counted}\n", encoding="utf-8")
+    cv = repository / "cv" / "he.yaml"
+    cv.parent.mkdir()
+    cv.write_text(CV, encoding="utf-8")
+    result = build_cv(cv, repository / "build", DEFAULT_TIMEOUT, ("md",))
+    assert [str(w) for w in result.warnings if "no count" in str(w)] == [
+        f"{cv}:6: {said.format(counts=repository / 'bib' / 'citations.yaml')} the total "
+        "and h-index leave them out. Run `bibcv "
+        "cite-counts` to fetch them"]
+
+
 def test_counts_without_a_citations_file_are_an_error_at_the_section(repository):
     cv = repository / "cv" / "he.yaml"
     cv.parent.mkdir()

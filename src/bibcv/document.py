@@ -290,7 +290,8 @@ class _QueryResolver:
         if len(found) < len(papers):
             missing = [p.key for p in papers if p.key not in counts.counts]
             self.warnings.append(BibcvError(
-                f"{len(missing)} of the section's papers have no count in {self.cv.citations} "
+                f"{len(missing)} of the section's papers "
+                f"{'has' if len(missing) == 1 else 'have'} no count in {self.cv.citations} "
                 f"({', '.join(missing[:5])}{', …' if len(missing) > 5 else ''}); the total and "
                 "h-index leave them out. Run `bibcv cite-counts` to fetch them", section.origin))
         return as_rich(self.cv.terms["citation_summary"].format(

@@ -19,7 +19,8 @@ from bibcv.texdecode import decode_latex
 from conftest import pdf_text, squash, write
 
 TYPES = ("[article, book, inbook, incollection, inproceedings, misc, review, suppperiodical, "
-         "bookinbook, suppbook, suppcollection, inreference, collection, patent, report]")
+         "bookinbook, suppbook, suppcollection, inreference, collection, patent, report, "
+         "unpublished, periodical]")
 
 
 def cv(tmp_path: Path, bib: str, language: str = "en", extra: str = "") -> Path:
@@ -344,6 +345,29 @@ def test_biblatex_keys_for_patents_and_reports_are_words(tmp_path, language, exp
     assert citations(cv(tmp_path, KEYED_TYPES, language)) == expected
 
 
+# Approximate and uncertain dates (EDTF, as biblatex-apa's and biblatex-mla's examples write
+# them), which printed as written ("1837~") with a warning that the date cannot be read.
+APPROXIMATE = r"""@unpublished{today, author = {Ada Lovelace}, title = {Marion Taylor Today},
+  note = {Unpublished manuscript}, date = {1837~}}
+@book{eggs, author = {Ada Lovelace}, title = {Old Woman Cooking Eggs}, publisher = {Scribner},
+  origdate = {1818~}, date = {1843?}}
+@periodical{thinking, editor = {Ada Lovelace}, title = {Thinking and Writing},
+  date = {1841%/1843~}}
+@misc{may, author = {Ada Lovelace}, title = {Letter}, date = {1843-05~}}
+"""
+
+
+def test_an_approximate_or_uncertain_date_is_its_date(tmp_path):
+    """As biblatex's standard style prints it (its datecirca and dateuncertain options are off)."""
+    path = cv(tmp_path, APPROXIMATE)
+    assert citations(path) == {
+        "today": "Ada Lovelace. Marion Taylor Today, 1837. Unpublished manuscript.",
+        "eggs": "Ada Lovelace. Old Woman Cooking Eggs, first published 1818, Scribner, 1843.",
+        "thinking": "Ada Lovelace (ed.). Thinking and Writing, 1841–1843.",
+        "may": "Ada Lovelace. Letter, May 1843."}
+    assert [str(w) for w in load_document(path).warnings] == []
+
+
 # editortype: the editors' role (biblatex-abnt's examples: organizers, coordinators).
 ROLES = r"""@incollection{jovens, author = {Ada Lovelace}, title = {Imagens da juventude},
   booktitle = {História dos jovens}, editor = {Giovanni Levi and Jean Schmidt},
@@ -394,7 +418,7 @@ OTHERS = set(re.findall(
     r"= \{([^}]*)\}", TRANSLATIONS + CONTRIBUTORS + BY_OTHERS)) - {"Ada Lovelace"}
 
 ORACLE_ENTRIES = (TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS + BY_OTHERS + ALIASED + PUNCTUATION
-                  + KEYED_TYPES + ROLES)
+                  + KEYED_TYPES + ROLES + APPROXIMATE)
 
 
 def _others_in_order(text: str) -> tuple[str, ...]:
@@ -435,7 +459,7 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
               "Held at Cambridge", "Museu da Imigração", "Fichas para Catálogo",
               "EU-29702195U (FR, GB, DE)", "9500261", "5668842", "Engine Company",
               "Royal Society", "Giovanni Levi and Jean Schmidt", "José Eduardo Faria",
-              "coordinator"]
+              "coordinator", "Marion Taylor Today", "1841–1843", "May 1843"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
     entries = re.split(r"\[\d+\] ", biblatex)[1:]

@@ -68,9 +68,11 @@ REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "unpublished": ("author", "title"),
 }
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
-# biblatex's dates: 2024, 2024-03, 2024-03-23, and ranges (2024/2025, 2024-01/2024-03, 2024/).
-_ISO_DATE = re.compile(r"\s*([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
-                       r"(?:/(?:(?P<end>[0-9]{4})(?:-[0-9]{2}(?:-[0-9]{2})?)?)?)?\s*")
+# biblatex's dates: 2024, 2024-03, 2024-03-23, and ranges (2024/2025, 2024-01/2024-03, 2024/);
+# each may be approximate or uncertain (EDTF's 1937~, 1937?, 1937%), which biblatex's standard
+# style does not say: "1937~" printed as written, "1937~".
+_ISO_DATE = re.compile(r"\s*([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?[~?%]?"
+                       r"(?:/(?:(?P<end>[0-9]{4})(?:-[0-9]{2}(?:-[0-9]{2})?)?[~?%]?)?)?\s*")
 # A season written in month (BibTeX's styles print it as written; biber ignores it), in the
 # words of any built-in language ("hiver", "冬季", "冬"), its year before or after it; and
 # biblatex's season dates (EDTF: 2020-21 is spring 2020, -24 winter).  American English's

@@ -76,7 +76,7 @@ _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNOREC
 _WEB_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _PLACE = re.compile(r"\{(\w*)\}")  # where a pattern term's value goes: {} or {name}
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)  # between the items of a list field
-_ISO_DAY = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_ISO_DAY = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?[~?%]?")  # 1618~: approximate
 # Fields a reader expects to see, which bibcv's own style shows or warns about: every field
 # biblatex's standard style prints (less ISBN, ISSN, urldate and the like, which a CV
 # leaves out), and the names of a translation.

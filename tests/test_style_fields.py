@@ -20,7 +20,7 @@ from conftest import pdf_text, squash, write
 
 TYPES = ("[article, book, inbook, incollection, inproceedings, misc, review, suppperiodical, "
          "bookinbook, suppbook, suppcollection, inreference, collection, patent, report, "
-         "unpublished, periodical]")
+         "unpublished, periodical, phdthesis]")
 
 
 def cv(tmp_path: Path, bib: str, language: str = "en", extra: str = "") -> Path:
@@ -252,18 +252,28 @@ PUNCTUATION = r"""@article{kludge, author = {Ada Lovelace}, title = {Looms\slash
   Tables}, journal = {Engine Review}, volume = {4}, pages = {7--9}, year = 1845}
 @book{museum, author = {{Museu da Imigração\nopunct}}, title = {Fichas para
   Catálogo\nopunct}, location = {São Paulo}, publisher = {Museu}, year = 1997}
+@phdthesis{horde, author = {Ada Lovelace}, title = {Religious Policy of the Golden Horde,
+  13th--14th cc.\isdot}, titleaddon = {Defended 22.01.02}, school = {Moscow University},
+  year = 2002}
+@misc{amendment, author = {Ada Lovelace}, title = {U.S.\ Const\adddot},
+  titleaddon = {amend.\ XIV}, year = 1868}
 """
 
 
 def test_biblatex_punctuation_commands_print_their_punctuation(tmp_path):
     """They printed as words: "300–318addsemicolonspace62", "SI 2004slash3166",
     biblatex-examples.bib's "methodology\\hyphen independent" "methodologyhyphenindependent",
-    biblatex-abnt's "Museu da Imigração\\nopunct" "Museu da Imigraçãonopunct"."""
+    biblatex-abnt's "Museu da Imigração\\nopunct" "Museu da Imigraçãonopunct"; and a title
+    ending in a full stop had a second before its titleaddon (biblatex-gost's "вв.. защищена",
+    biblatex-chicago's "U.S. Const.. amend. XIV")."""
     assert citations(cv(tmp_path, PUNCTUATION)) == {
         "kludge": "Ada Lovelace. Looms/Engines (Second Part), Wisconsin Review, 61:300–318; 62 "
                   "(Autumn 1844): 41–56, 1844. 18.8 x 28\u00a0cm.",
         "hyphens": "Ada Lovelace. On Methodology-independent Tables, Engine Review, 4:7–9, 1845.",
-        "museum": "Museu da Imigração. Fichas para Catálogo, Museu, São Paulo, 1997."}
+        "museum": "Museu da Imigração. Fichas para Catálogo, Museu, São Paulo, 1997.",
+        "horde": "Ada Lovelace. Religious Policy of the Golden Horde, 13th–14th cc. Defended "
+                 "22.01.02, PhD thesis, Moscow University, 2002.",
+        "amendment": "Ada Lovelace. U.S. Const. amend. XIV, 1868."}
 
 
 @pytest.mark.parametrize(("language", "expected"), [
@@ -459,7 +469,8 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
               "Held at Cambridge", "Museu da Imigração", "Fichas para Catálogo",
               "EU-29702195U (FR, GB, DE)", "9500261", "5668842", "Engine Company",
               "Royal Society", "Giovanni Levi and Jean Schmidt", "José Eduardo Faria",
-              "coordinator", "Marion Taylor Today", "1841–1843", "May 1843"]
+              "coordinator", "Marion Taylor Today", "1841–1843", "May 1843",
+              "Defended 22.01.02", "U.S. Const. amend. XIV"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
     entries = re.split(r"\[\d+\] ", biblatex)[1:]

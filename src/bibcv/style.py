@@ -472,7 +472,7 @@ def _with_others(entry: _Entry) -> list[str]:
 def _event(entry: _Entry) -> RichText:
     """biblatex's event: "Eventtitle. Eventtitleaddon (Venue, Jan. 5–7, 2020)"."""
     where_when = join(", ", [entry.text("venue"), _iso_date(entry, "eventdate")])
-    title = join(". ", [entry.rich("eventtitle"), entry.rich("eventtitleaddon")])
+    title = _with_addon(entry.rich("eventtitle"), entry.rich("eventtitleaddon"))
     return join(" ", [title, "(" + where_when + ")" if where_when else ""])
 
 
@@ -624,14 +624,21 @@ def _title(entry: _Entry) -> RichText:
     target = _title_target(entry)
     if title and target:
         title = link(target, title)
-    return join(". ", [title, entry.rich("titleaddon")])
+    return _with_addon(title, entry.rich("titleaddon"))
+
+
+def _with_addon(title: RichText, addon: RichText) -> RichText:
+    """"Title. Addon"; a title that ends a sentence itself gets no second full stop, as
+    biblatex's punctuation tracker sees to: "U.S. Const. amend. XIV", not "Const.. amend."."""
+    ends = str(title).rstrip().endswith((".", "?", "!"))
+    return join(" " if ends else ". ", [title, addon])
 
 
 def _main_title(entry: _Entry) -> RichText:
     """A multi-volume work's *Maintitle: Mainsubtitle. Maintitleaddon*."""
     title = join(": ", [entry.rich("maintitle"), entry.rich("mainsubtitle")])
-    return join(". ", [styled("emph", title) if title else RichText(),
-                       entry.rich("maintitleaddon")])
+    return _with_addon(styled("emph", title) if title else RichText(),
+                       entry.rich("maintitleaddon"))
 
 
 def _title_target(entry: _Entry) -> str:
@@ -789,8 +796,8 @@ def _booktitle(entry: _Entry) -> RichText:
     """*Booktitle: Booksubtitle*. Booktitleaddon, as biblatex prints them (the addon, a
     proceedings' "Proceedings of the Seventh Symposium", upright)."""
     title = join(": ", [entry.rich("booktitle"), entry.rich("booksubtitle")])
-    return join(". ", [styled("emph", title) if title else RichText(),
-                       entry.rich("booktitleaddon")])
+    return _with_addon(styled("emph", title) if title else RichText(),
+                       entry.rich("booktitleaddon"))
 
 
 def _inproceedings(entry: _Entry) -> list[RichText | str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bibcv.bibliography import load_bibliography
-from bibcv.csl import csl_item
+from bibcv.csl import ItemOptions, csl_item
 from bibcv.document import load_document
 from bibcv.locales import LANGUAGE_CODES, available, load_locale
 from bibcv.richtext import plain
@@ -849,7 +849,9 @@ def test_a_series_number_and_a_type_key_reach_csl_as_pandoc_reads_them(tmp_path)
     assert ({key: {**numbers, "genre": numbers["genre"].casefold()} for key, numbers in
              ours.items()} == {key: {**numbers, "genre": numbers["genre"].casefold()}
                                for key, numbers in theirs.items()})
-    assert ours["patent"]["genre"] == "U.S. patent"
+    assert ours["patent"]["genre"] == "U.S. Patent"  # the CV's words, bibcv's own style's
+    german = ItemOptions(terms=tuple(load_locale("de").terms.items()))
+    assert csl_item(load_bibliography([bib]).entries["patent"], german)["genre"] == "US-Patent"
     path = write(tmp_path / "cv.yaml", f"""\
         bibliography: [{bib}]
         person: {{name: Nobody Here}}
@@ -866,9 +868,9 @@ def test_a_series_number_and_a_type_key_reach_csl_as_pandoc_reads_them(tmp_path)
         "paper": "Lovelace, A. (1844). Looms. Proceedings of the Analytical Society, LNCS, "
                  "1234.",
         "report": "Lovelace, A. (1845). Engines (Technical Report TR-1). Royal Society.",
-        "patent": "Lovelace, A. (1846). Loom (U.S. patent No. 1234)."}
+        "patent": "Lovelace, A. (1846). Loom (U.S. Patent No. 1234)."}
     assert chicago == {"notes": "Lovelace, Ada. 1843. Notes. Lecture Notes 7. Taylor.",
-                       "patent": "Lovelace, Ada. 1846. Loom. U.S. patent 1234, issued 1846."}
+                       "patent": "Lovelace, Ada. 1846. Loom. U.S. Patent 1234, issued 1846."}
 
 
 # An editor's role (biblatex's editortype, biblatex-chicago's director) and a journal's

@@ -37,7 +37,7 @@ from bibcv.bibliography import EQUAL_CONTRIBUTION, SEASON_NUMBERS, Publication
 from bibcv.cjk import CJK_LANGUAGES, is_cjk
 from bibcv.errors import BibcvError, Origin
 from bibcv.latexrich import FORMULA_END, FORMULA_MARK, formula_source, latex_markup
-from bibcv.locales import language_tag
+from bibcv.locales import BASE_LANGUAGE, language_tag, load_locale
 from bibcv.names import NO_BREAK_SPACE, Name, given_names
 from bibcv.richtext import (
     Link,
@@ -252,15 +252,6 @@ _ISSUE_TYPES = ("article-journal", "article-magazine", "article-newspaper", "per
 # A book's number is its number in its series (biblatex.pdf §2.2.2, number: "the
 # volume/number of a book in a series"), CSL's collection-number, as pandoc reads it.
 _SERIES_TYPES = ("book", "chapter", "paper-conference", "entry-encyclopedia")
-# biblatex's localisation keys for a report's or a patent's type (§4.9.2), in its English
-# words (english.lbx), as pandoc gives them: "patentus" was printed as the key.
-_TYPE_KEYS = {"techreport": "Technical report", "resreport": "Research report",
-              "patent": "Patent", "patentde": "German patent", "patenteu": "European patent",
-              "patentfr": "French patent", "patentuk": "British patent",
-              "patentus": "U.S. patent", "patreq": "Patent request",
-              "patreqde": "German patent request", "patreqeu": "European patent request",
-              "patreqfr": "French patent request", "patrequk": "British patent request",
-              "patrequs": "U.S. patent request"}
 _THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 _TEXT_FIELDS = {  # CSL variable: the BibTeX fields it comes from, the first one present
     "collection-title": ("series",), "edition": ("edition",), "version": ("version",),
@@ -314,7 +305,7 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
         item[variable] = next((_markup(p, name) for name in names if p.text(name)), "")
     item.update(_titles(p))
     item["title-short"] = _markup(p, "shorttitle")
-    item["genre"] = _genre(p, item["type"])
+    item["genre"] = _genre(p, item["type"], dict(options.terms))
     item["language"] = _language(p)
     item["DOI"] = bare_doi(p.text("doi"))
     item["URL"] = p.link_target or item.pop("arxiv-url", "") or _howpublished(p)[1]
@@ -534,7 +525,12 @@ def _howpublished(p: Publication) -> tuple[str, str]:
     return ("", written) if is_web_address(written) else (_markup(p, "howpublished"), "")
 
 
-def _genre(p: Publication, csl_type: str) -> str:
+def _genre(p: Publication, csl_type: str, terms: dict[str, str]) -> str:
+    """The type; a report's or patent's written as biblatex's key (§4.9.2: techreport,
+    resreport, patentus, …) in the CV's words, as bibcv's own style prints it ("U.S.
+    Patent", "US-Patent" in German; "patentus" was printed as written)."""
+    from bibcv.style import _TYPE_WORDS
+
     written = p.text("type")
     if csl_type == "thesis":
         key = written.casefold().replace(" ", "")
@@ -542,7 +538,9 @@ def _genre(p: Publication, csl_type: str) -> str:
                "masterthesis": "mastersthesis"}.get(key, key)
         return _THESIS_GENRES.get(key) or written or _THESIS_GENRES.get(
             p.entry_type, _THESIS_GENRES["phdthesis"])
-    written = _TYPE_KEYS.get(written.casefold(), written)
+    term = _TYPE_WORDS.get(written.casefold().replace(" ", ""))
+    if term and csl_type in ("report", "patent"):
+        written = (terms or load_locale(BASE_LANGUAGE).terms).get(term, written)
     if csl_type == "report":
         return written or ("Technical report" if p.entry_type == "techreport" else "")
     return written if csl_type in ("patent", "software", "dataset", *_MISC_TYPES) else ""

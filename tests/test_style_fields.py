@@ -910,3 +910,43 @@ def test_an_editors_role_and_a_journals_subtitle_reach_csl(tmp_path):
                  "MGM.",
         "letters": "Lovelace, A. (1992). Letters (B. Toole, Compiler). Strawberry Press.",
         "homepages": "Cook, A. (2007). First Female. IU Homepages: Faculty and Staff News."}
+
+
+# biblatex's lists (biblatex-examples.bib's nietzsche:ksa and laufenberg), and BibTeX's one
+# publisher with "and" in its name.
+CSL_LISTS = r"""@book{ksa, author = {Nietzsche, Friedrich}, title = {Sämtliche Werke},
+  publisher = {Deutscher Taschenbuch-Verlag and Walter de Gruyter},
+  location = {München and Berlin and New York}, year = 1988}
+@patent{laufenberg, author = {Laufenberg, Xaver}, title = {Elektrische Einrichtung},
+  holder = {{Robert Bosch GmbH} and {Daimler Chrysler AG} and {Bayerische Motoren Werke AG}},
+  number = {1700367}, year = 2006}
+@book{taylor, author = {Ada Lovelace}, title = {Notes}, publisher = {Taylor and Francis},
+  address = {London}, year = 1843}
+"""
+
+
+def test_a_biblatex_list_of_three_reaches_csl_as_biblatex_prints_it(tmp_path):
+    """CSL styles printed "München and Berlin and New York" and "Robert Bosch GmbH and
+    Daimler Chrysler AG and Bayerische Motoren Werke AG": biblatex separates a list's
+    items with "and" and prints them "A, B and C", in the CV's language.  (pandoc gives
+    "München; Berlin; New York".)  Two items stay as written: BibTeX's publisher is no
+    list, and "Taylor and Francis" one publisher."""
+    bib = write(tmp_path / "refs.bib", CSL_LISTS)
+    entries = load_bibliography([bib]).entries
+    german = ItemOptions(terms=tuple(load_locale("de").terms.items()))
+    assert csl_item(entries["ksa"])["publisher-place"] == "München, Berlin and New York"
+    assert csl_item(entries["ksa"], german)["publisher-place"] == "München, Berlin und New York"
+    assert csl_item(entries["taylor"])["publisher"] == "Taylor and Francis"
+    path = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{bib}]
+        person: {{name: Nobody Here}}
+        sections:
+          all: {{title: A, layout: publications, style: harvard-cite-them-right,
+                 query: {{keys: [ksa, laufenberg, taylor]}}}}
+        """)
+    assert citations(path) == {
+        "ksa": "Nietzsche, F. (1988) Sämtliche Werke. München, Berlin and New York: "
+               "Deutscher Taschenbuch-Verlag and Walter de Gruyter.",
+        "laufenberg": "Laufenberg, X. (2006) “Elektrische Einrichtung.” Robert Bosch GmbH, "
+                      "Daimler Chrysler AG and Bayerische Motoren Werke AG.",
+        "taylor": "Lovelace, A. (1843) Notes. London: Taylor and Francis."}

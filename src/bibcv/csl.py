@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from html import unescape
@@ -38,7 +38,7 @@ from bibcv.cjk import CJK_LANGUAGES, is_cjk
 from bibcv.errors import BibcvError, Origin
 from bibcv.latexrich import FORMULA_END, FORMULA_MARK, formula_source, latex_markup
 from bibcv.locales import BASE_LANGUAGE, language_tag, load_locale
-from bibcv.names import NO_BREAK_SPACE, Name, given_names
+from bibcv.names import NO_BREAK_SPACE, Name, given_names, split_name_list
 from bibcv.richtext import (
     Link,
     Math,
@@ -300,12 +300,13 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
 
     p = publication
     item: dict[str, Any] = {"id": item_id or p.key, "type": _csl_type(p)}
-    item.update(_where(p, item["type"]))
+    terms = dict(options.terms) or load_locale(BASE_LANGUAGE).terms
+    item.update(_where(p, item["type"], terms))
     for variable, names in _TEXT_FIELDS.items():
-        item[variable] = next((_markup(p, name) for name in names if p.text(name)), "")
+        item[variable] = next((_markup(p, name, terms) for name in names if p.text(name)), "")
     item.update(_titles(p))
     item["title-short"] = _markup(p, "shorttitle")
-    item["genre"] = _genre(p, item["type"], dict(options.terms))
+    item["genre"] = _genre(p, item["type"], terms)
     item["language"] = _language(p)
     item["DOI"] = bare_doi(p.text("doi"))
     item["URL"] = p.link_target or item.pop("arxiv-url", "") or _howpublished(p)[1]
@@ -456,7 +457,7 @@ def _csl_type(p: Publication) -> str:
     return csl_type
 
 
-def _where(p: Publication, csl_type: str) -> dict[str, str]:
+def _where(p: Publication, csl_type: str, terms: Mapping[str, str]) -> dict[str, str]:
     """Container, publisher and numbers; an arXiv preprint's are arXiv and its id."""
     from bibcv.style import arxiv_id, arxiv_url
 
@@ -466,7 +467,7 @@ def _where(p: Publication, csl_type: str) -> dict[str, str]:
                 "arxiv-url": arxiv_url(arxiv[0])}
     where = {"container-title": "" if csl_type == "book" else (
                  _journal(p) or _markup(p, "booktitle")),
-             "publisher": _publisher(p, csl_type), "volume": p.text("volume"),
+             "publisher": _publisher(p, csl_type, terms), "volume": p.text("volume"),
              "page": _PAGE_DASHES.sub("-", p.text("pages") or (
                  p.text("eid") if csl_type == "article-journal" else ""))}
     number = "issue" if csl_type in _ISSUE_TYPES else (
@@ -482,9 +483,25 @@ def _where(p: Publication, csl_type: str) -> dict[str, str]:
     return where
 
 
-def _markup(publication: Publication, name: str) -> str:
+def _markup(publication: Publication, name: str, terms: Mapping[str, str] | None = None) -> str:
+    """A field's text with its formatting as citeproc-js reads it; given the CV's terms, a
+    biblatex list of three or more (_LIST_FIELDS) as biblatex prints it, in the CV's
+    words: "München and Berlin and New York" was printed so, now "München, Berlin and New
+    York" ("München, Berlin und New York" in German)."""
     raw = publication.raw_fields.get(name, "")
-    return _citeproc_text(latex_markup(raw)) if raw.strip() else ""
+    items = split_name_list(raw) if terms is not None and name in _LIST_FIELDS else []
+    if len(items) < 3:
+        return _citeproc_text(latex_markup(raw)) if raw.strip() else ""
+    shown = [_citeproc_text(latex_markup(item.strip())) for item in items]
+    return (terms.get("list_separator", ", ").join(shown[:-1])
+            + f" {terms.get('and', 'and')} {shown[-1]}")
+
+
+# biblatex's literal lists and a patent's holders, whose items "and" separates (biblatex.pdf
+# §2.3.4); BibTeX's address and school, which biblatex reads as location and institution,
+# likewise.  Two items stay as written: BibTeX's "Taylor and Francis" is one publisher.
+_LIST_FIELDS = frozenset({"publisher", "location", "address", "institution", "school",
+                          "organization", "holder"})
 
 
 # citeproc-js reads a field as text with a few tags of markup in it (<i>, <b>, <sup>, <sub>,
@@ -509,9 +526,9 @@ def _citeproc_text(markup: str) -> str:
         for index, part in enumerate(parts)), _CITEPROC_QUOTES)
 
 
-def _publisher(p: Publication, csl_type: str) -> str:
+def _publisher(p: Publication, csl_type: str, terms: Mapping[str, str]) -> str:
     fields = _PUBLISHER_FIELDS.get(csl_type, ("publisher", "organization"))
-    publisher = next((_markup(p, name) for name in fields if p.text(name)), "")
+    publisher = next((_markup(p, name, terms) for name in fields if p.text(name)), "")
     if publisher or csl_type not in _MISC_TYPES:
         return publisher
     return _howpublished(p)[0]
@@ -525,7 +542,7 @@ def _howpublished(p: Publication) -> tuple[str, str]:
     return ("", written) if is_web_address(written) else (_markup(p, "howpublished"), "")
 
 
-def _genre(p: Publication, csl_type: str, terms: dict[str, str]) -> str:
+def _genre(p: Publication, csl_type: str, terms: Mapping[str, str]) -> str:
     """The type; a report's or patent's written as biblatex's key (§4.9.2: techreport,
     resreport, patentus, …) in the CV's words, as bibcv's own style prints it ("U.S.
     Patent", "US-Patent" in German; "patentus" was printed as written)."""
@@ -540,7 +557,7 @@ def _genre(p: Publication, csl_type: str, terms: dict[str, str]) -> str:
             p.entry_type, _THESIS_GENRES["phdthesis"])
     term = _TYPE_WORDS.get(written.casefold().replace(" ", ""))
     if term and csl_type in ("report", "patent"):
-        written = (terms or load_locale(BASE_LANGUAGE).terms).get(term, written)
+        written = terms.get(term, written)
     if csl_type == "report":
         return written or ("Technical report" if p.entry_type == "techreport" else "")
     return written if csl_type in ("patent", "software", "dataset", *_MISC_TYPES) else ""

@@ -378,6 +378,31 @@ def test_an_approximate_or_uncertain_date_is_its_date(tmp_path):
     assert [str(w) for w in load_document(path).warnings] == []
 
 
+# A journal's `issue` (biblatex-abnt's "primavera", biblatex-dw's "Morgen-Ausg."), a number
+# written as one (issue = {4}), and a @periodical's issuetitle (biblatex-apa's "Special issue").
+ISSUES = r"""@article{spring, author = {Ada Lovelace}, title = {Universalismo},
+  journal = {Revista de Filosofia}, volume = {24}, number = {2}, issue = {Spring}, year = 1844}
+@article{jabref, author = {Ada Lovelace}, title = {Looms}, journal = {Engine Review},
+  volume = {3}, issue = {4}, pages = {1--9}, year = 1844}
+@article{morning, author = {Ada Lovelace}, title = {Weaving}, journal = {Berliner Tageblatt},
+  issue = {Morgen-Ausg.}, date = {1844-03-12}}
+@periodical{punishment, editor = {Ada Lovelace}, title = {Capital Punishment},
+  issuetitle = {Special issue}, volume = {10}, number = {4}, year = 1845}
+"""
+
+
+def test_a_journals_issue_and_a_periodicals_issuetitle_are_shown(tmp_path):
+    """They were only warned about; biblatex prints the issue before the date, "(Spring
+    1844)"; an issue that is a number is the number, where biblatex prints "(4 1844)"."""
+    path = cv(tmp_path, ISSUES)
+    assert citations(path) == {
+        "spring": "Ada Lovelace. Universalismo, Revista de Filosofia, 24(2), Spring 1844.",
+        "jabref": "Ada Lovelace. Looms, Engine Review, 3(4):1–9, 1844.",
+        "morning": "Ada Lovelace. Weaving, Berliner Tageblatt, Morgen-Ausg. Mar. 1844.",
+        "punishment": "Ada Lovelace (ed.). Capital Punishment, 10(4), Special issue, 1845."}
+    assert [str(w) for w in load_document(path).warnings] == []
+
+
 # editortype: the editors' role (biblatex-abnt's examples: organizers, coordinators).
 ROLES = r"""@incollection{jovens, author = {Ada Lovelace}, title = {Imagens da juventude},
   booktitle = {História dos jovens}, editor = {Giovanni Levi and Jean Schmidt},
@@ -428,7 +453,7 @@ OTHERS = set(re.findall(
     r"= \{([^}]*)\}", TRANSLATIONS + CONTRIBUTORS + BY_OTHERS)) - {"Ada Lovelace"}
 
 ORACLE_ENTRIES = (TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS + BY_OTHERS + ALIASED + PUNCTUATION
-                  + KEYED_TYPES + ROLES + APPROXIMATE)
+                  + KEYED_TYPES + ROLES + APPROXIMATE + ISSUES)
 
 
 def _others_in_order(text: str) -> tuple[str, ...]:
@@ -470,7 +495,8 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
               "EU-29702195U (FR, GB, DE)", "9500261", "5668842", "Engine Company",
               "Royal Society", "Giovanni Levi and Jean Schmidt", "José Eduardo Faria",
               "coordinator", "Marion Taylor Today", "1841–1843", "May 1843",
-              "Defended 22.01.02", "U.S. Const. amend. XIV"]
+              "Defended 22.01.02", "U.S. Const. amend. XIV", "Spring 1844", "Morgen-Ausg.",
+              "Special issue"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
     entries = re.split(r"\[\d+\] ", biblatex)[1:]

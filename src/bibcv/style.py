@@ -101,6 +101,8 @@ _WITH_TERMS = (("commentator", "with_commentary_by"), ("annotator", "with_annota
                ("afterword", "with_afterword_by"))
 # What biblatex's standard style does not print for a type either (ACM's and Google
 # Scholar's exports give an @article its publisher and address): no warning.
+# The types whose `issue` biblatex prints ("Spring" before the date): a journal's.
+_ISSUED = frozenset({"article", "periodical", "newspaper"})
 UNPRINTED_FIELDS = {"article": frozenset({"publisher", "address", "location", "organization"})}
 
 
@@ -660,8 +662,22 @@ def _details(entry: _Entry) -> RichText:
     status = _status(entry)
     if status:
         parts.append(as_rich(status) if parts else styled("emph", status))
-    parts.append(as_rich(_date(entry)))
+    issue = _issue_word(entry) if entry.publication.standard_type in _ISSUED else ""
+    parts.append(as_rich(" ".join(filter(None, [issue, _date(entry)]))))
     return join(", ", [part for part in parts if part])
+
+
+def _issue_number(entry: _Entry) -> str:
+    """The number, else an `issue` that is a number (issue = {3}, as JabRef writes it)."""
+    issue = entry.text("issue") if entry.publication.standard_type in _ISSUED else ""
+    return entry.text("number") or (issue if issue.isdigit() else "")
+
+
+def _issue_word(entry: _Entry) -> str:
+    """biblatex's `issue` of a journal, before its date: "Spring 1998", "Morgen-Ausg. 1939"
+    (biblatex's "(issue date)"); an issue that is a number is printed as the number."""
+    issue = entry.text("issue")
+    return "" if issue.isdigit() and not entry.text("number") else issue
 
 
 def _in(entry: _Entry, booktitle: RichText) -> RichText:
@@ -781,7 +797,7 @@ def _journal(entry: _Entry) -> list[RichText | str]:
     if arxiv_journal(entry.publication):
         entry.shown.update(("journal", "journaltitle", "volume"))  # shown as the arXiv id
         return [styled("emph", entry.style.term("arxiv_preprint"))]
-    volume, number = entry.text("volume"), entry.text("number")
+    volume, number = entry.text("volume"), _issue_number(entry)
     pages = _dashed(entry.text("pages") or entry.text("eid"))  # eid: an article number
     issuetitle = join(": ", [entry.rich("issuetitle"), entry.rich("issuesubtitle")])
     issuetitle = styled("emph", issuetitle) if issuetitle else RichText()
@@ -867,11 +883,14 @@ def _patent(entry: _Entry) -> list[RichText | str]:
 
 
 def _periodical(entry: _Entry) -> list[RichText | str]:
-    """A journal (or a newspaper) as a whole: the title is its name; the volume and issue."""
-    volume, number = entry.text("volume"), entry.text("number")
+    """A journal (or a newspaper) as a whole: the title is its name; the volume and issue,
+    and the issue's *Issuetitle*, as biblatex prints them."""
+    volume, number = entry.text("volume"), _issue_number(entry)
     issue = entry.style.pattern("number", number) if number else ""
     numbered = volume + (f"({number})" if number else "") if volume else issue
-    return [*_translation(entry), numbered, *_place(entry, "publisher")]
+    issuetitle = join(": ", [entry.rich("issuetitle"), entry.rich("issuesubtitle")])
+    return [*_translation(entry), numbered, styled("emph", issuetitle) if issuetitle else "",
+            *_place(entry, "publisher")]
 
 
 def _newspaper(entry: _Entry) -> list[RichText | str]:

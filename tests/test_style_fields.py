@@ -13,6 +13,7 @@ import pytest
 from bibcv.bibliography import load_bibliography
 from bibcv.csl import ItemOptions, csl_item
 from bibcv.document import load_document
+from bibcv.latex import to_latex
 from bibcv.locales import LANGUAGE_CODES, available, load_locale
 from bibcv.richtext import plain
 from bibcv.texdecode import decode_latex
@@ -403,6 +404,34 @@ def test_a_journals_issue_and_a_periodicals_issuetitle_are_shown(tmp_path):
     assert [str(w) for w in load_document(path).warnings] == []
 
 
+# The eprint types biblatex names and links (biblatex-examples.bib's wilde: googlebooks).
+EPRINTS = r"""@book{novel, author = {Ada Lovelace}, title = {The Importance of Engines},
+  publisher = {Taylor}, year = 1845, eprint = {4HIWAAAAYAAJ}, eprinttype = {googlebooks}}
+@article{looms, author = {Ada Lovelace}, title = {Looms}, journal = {Engine Review}, year = 1846,
+  eprint = {2283411}, eprinttype = {jstor}}
+@article{nerves, author = {Ada Lovelace}, title = {Nerves}, journal = {Lancet}, year = 1847,
+  eprint = {24494196}, eprinttype = {pubmed}}
+@article{cards, author = {Ada Lovelace}, title = {Cards}, journal = {Engine Review}, year = 1848,
+  eprint = {hal-01234567}, eprinttype = {HAL}}
+"""
+
+
+def test_eprints_biblatex_names_are_named_and_linked(tmp_path):
+    """"googlebooks: 4HIWAAAAYAAJ" printed biblatex's key; biblatex says "Google Books" and
+    links it.  An eprint type biblatex does not know is printed as written, not linked."""
+    publications = load_document(cv(tmp_path, EPRINTS)).sections[0].publications
+    assert {p.key: plain(p.extras) for p in publications} == {
+        "novel": "Google Books: 4HIWAAAAYAAJ.", "looms": "JSTOR: 2283411.",
+        "nerves": "PMID: 24494196.", "cards": "HAL: hal-01234567."}
+    links = " ".join(to_latex(p.extras) for p in publications)
+    assert [url for url in ("https://books.google.com/books?id=4HIWAAAAYAAJ",
+                            "https://www.jstor.org/stable/2283411",
+                            "https://pubmed.ncbi.nlm.nih.gov/24494196") if url in links] == [
+        "https://books.google.com/books?id=4HIWAAAAYAAJ", "https://www.jstor.org/stable/2283411",
+        "https://pubmed.ncbi.nlm.nih.gov/24494196"]
+    assert links.count("\\href{") == 3  # HAL's is not linked
+
+
 # editortype: the editors' role (biblatex-abnt's examples: organizers, coordinators).
 ROLES = r"""@incollection{jovens, author = {Ada Lovelace}, title = {Imagens da juventude},
   booktitle = {História dos jovens}, editor = {Giovanni Levi and Jean Schmidt},
@@ -453,7 +482,7 @@ OTHERS = set(re.findall(
     r"= \{([^}]*)\}", TRANSLATIONS + CONTRIBUTORS + BY_OTHERS)) - {"Ada Lovelace"}
 
 ORACLE_ENTRIES = (TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS + BY_OTHERS + ALIASED + PUNCTUATION
-                  + KEYED_TYPES + ROLES + APPROXIMATE + ISSUES)
+                  + KEYED_TYPES + ROLES + APPROXIMATE + ISSUES + EPRINTS)
 
 
 def _others_in_order(text: str) -> tuple[str, ...]:
@@ -496,7 +525,8 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
               "Royal Society", "Giovanni Levi and Jean Schmidt", "José Eduardo Faria",
               "coordinator", "Marion Taylor Today", "1841–1843", "May 1843",
               "Defended 22.01.02", "U.S. Const. amend. XIV", "Spring 1844", "Morgen-Ausg.",
-              "Special issue"]
+              "Special issue", "Google Books: 4HIWAAAAYAAJ", "JSTOR: 2283411",
+              "PMID: 24494196"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
     entries = re.split(r"\[\d+\] ", biblatex)[1:]

@@ -65,6 +65,11 @@ _TYPE_WORDS = {"phdthesis": "phdthesis", "phd": "phdthesis", "mathesis": "master
                **{key: key for key in ("patent", "patentde", "patenteu", "patentfr", "patentuk",
                                        "patentus", "patreq", "patreqde", "patreqeu", "patreqfr",
                                        "patrequk", "patrequs")}}
+# The eprint types biblatex's standard style names and links (biblatex.def's eprint:jstor, …).
+_EPRINTS = {"jstor": ("JSTOR", "https://www.jstor.org/stable/"),
+            "hdl": ("HDL", "https://hdl.handle.net/"),
+            "pubmed": ("PMID", "https://pubmed.ncbi.nlm.nih.gov/"),
+            "googlebooks": ("Google Books", "https://books.google.com/books?id=")}
 # biblatex's keys for the countries of a patent's `location`, printed as their codes.
 _COUNTRY_CODES = {"countryde": "DE", "countryeu": "EU", "countryep": "EP", "countryfr": "FR",
                   "countryuk": "GB", "countryus": "US"}
@@ -954,10 +959,21 @@ def _notes(entry: _Entry) -> list[RichText]:
         notes.append(_howpublished(entry))
     notes += [as_rich(entry.text(name)) for name in ("note", "addendum") if entry.text(name)]
     eprint = entry.text("eprint")
-    if eprint and not arxiv_id(entry.publication):  # HAL, PubMed, ...: shown, not linked
-        kind = entry.text("eprinttype") or entry.text("archiveprefix") or "eprint"
-        notes.append(kind + ": " + styled("url", eprint))
+    if eprint and not arxiv_id(entry.publication):
+        notes.append(_eprint(entry, eprint))
     return [_sentence(note) for note in [*notes, *_cv_notes(entry)]]
+
+
+def _eprint(entry: _Entry, eprint: str) -> RichText:
+    """"JSTOR: 1234", linked, for the eprint types biblatex names and links (its keys,
+    eprinttype = {jstor}, printed as words: "googlebooks: …" was the key); any other as
+    written, not linked ("HAL: hal-0123")."""
+    kind = entry.text("eprinttype") or entry.text("archiveprefix") or "eprint"
+    known = _EPRINTS.get(kind.casefold())
+    if known is None:
+        return kind + ": " + styled("url", eprint)
+    name, address = known
+    return name + ": " + link(address + quote(eprint, safe="/:._-"), styled("url", eprint))
 
 
 def _cv_notes(entry: _Entry) -> list[RichText]:

@@ -1006,3 +1006,33 @@ def test_a_biblatex_list_of_three_reaches_csl_as_biblatex_prints_it(tmp_path):
         "laufenberg": "Laufenberg, X. (2006) “Elektrische Einrichtung.” Robert Bosch GmbH, "
                       "Daimler Chrysler AG and Bayerische Motoren Werke AG.",
         "taylor": "Lovelace, A. (1843) Notes. London: Taylor and Francis."}
+
+
+# An addendum (biblatex-chicago's angry:birds), and a note beside one.
+CSL_ADDENDA = r"""@book{birds, author = {{Rovio Entertainment}}, title = {Angry Birds Seasons},
+  publisher = {Rovio}, addendum = {Soundtrack by Vince DiCola and Kenny Meriedeth}, year = 2012}
+@book{notes, author = {Ada Lovelace}, title = {Notes}, publisher = {Taylor},
+  note = {Reprint of the 1843 edition}, addendum = {Translated from the Italian}, year = 1900}
+"""
+
+
+def test_an_addendum_reaches_csl_after_the_note(tmp_path):
+    """biblatex prints an addendum at the end of the entry, as bibcv's own style does; CSL
+    styles did not get it.  CSL has one note, which pandoc gives both in: "Note.
+    Addendum"."""
+    bib = write(tmp_path / "refs.bib", CSL_ADDENDA)
+    ours = {key: csl_item(entry)["note"]
+            for key, entry in load_bibliography([bib]).entries.items()}
+    assert ours == {key: item["note"] for key, item in _pandoc_csl(bib).items()}
+    path = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{bib}]
+        person: {{name: Nobody Here}}
+        sections:
+          all: {{title: A, layout: publications, style: association-for-computational-linguistics,
+                 query: {{keys: [birds, notes]}}}}
+        """)
+    assert citations(path) == {
+        "birds": "Rovio Entertainment. 2012. Angry Birds Seasons. Rovio. Soundtrack by Vince "
+                 "DiCola and Kenny Meriedeth.",
+        "notes": "Ada Lovelace. 1900. Notes. Taylor. Reprint of the 1843 edition. Translated "
+                 "from the Italian."}

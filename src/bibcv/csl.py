@@ -255,7 +255,10 @@ _SERIES_TYPES = ("book", "chapter", "paper-conference", "entry-encyclopedia")
 _THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 _TEXT_FIELDS = {  # CSL variable: the BibTeX fields it comes from, the first one present
     "collection-title": ("series",), "edition": ("edition",), "version": ("version",),
-    "publisher-place": ("address", "location"), "note": ("note",),
+    "publisher-place": ("address", "location"),
+    # biblatex's note, then its addendum ("printed at the end of the entry", which CSL's
+    # one note is), joined as pandoc joins them: the addendum was left out.
+    "note": ("note",),
     "chapter-number": ("chapter",), "event-title": ("eventtitle",),
 }
 _NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator",
@@ -304,6 +307,7 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     item.update(_where(p, item["type"], terms))
     for variable, names in _TEXT_FIELDS.items():
         item[variable] = next((_markup(p, name, terms) for name in names if p.text(name)), "")
+    item["note"] = _sentences(item["note"], _markup(p, "addendum"))
     item.update(_titles(p))
     item["title-short"] = _markup(p, "shorttitle")
     item["genre"] = _genre(p, item["type"], terms)
@@ -331,6 +335,14 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     item["event-place"] = _markup(p, "venue")
     item["bibcv-et-al"] = _owner_et_al(p.authors, options)
     return {key: value for key, value in item.items() if value}
+
+
+def _sentences(first: str, second: str) -> str:
+    """"Note. Addendum", with no second full stop after a note that ends in one."""
+    if not (first and second):
+        return first or second
+    return f"{first} {second}" if first.rstrip().endswith((".", "!", "?")) \
+        else f"{first}. {second}"
 
 
 def _name_variables(p: Publication) -> dict[str, str]:

@@ -1036,3 +1036,28 @@ def test_an_addendum_reaches_csl_after_the_note(tmp_path):
                  "DiCola and Kenny Meriedeth.",
         "notes": "Ada Lovelace. 1900. Notes. Taylor. Reprint of the 1843 edition. Translated "
                  "from the Italian."}
+
+
+def test_a_chapter_in_a_multi_volume_work_without_a_booktitle_is_in_the_work(tmp_path):
+    """biblatex-gost's ajdukiewicz:pti, a chapter of a volume of a multi-volume work whose
+    volume has no title: CSL styles got the work as the chapter's title and the chapter's
+    as a volume's, APA "History of Philosophy: Vol. 5. The Problem of Transcendental
+    Idealism (pp. 154–171)"; now the work is its container, as pandoc gives it."""
+    bib = write(tmp_path / "refs.bib", r"""@incollection{ajdukiewicz,
+      author = {Ajdukiewicz, Kazimierz}, title = {The Problem of Transcendental Idealism},
+      maintitle = {History of Philosophy}, volume = {5}, pages = {154--171},
+      publisher = {Ifran}, year = 2000}
+    """)
+    ours = _csl_titles(csl_item(load_bibliography([bib]).entries["ajdukiewicz"]))
+    assert ours == _csl_titles(_pandoc_csl(bib)["ajdukiewicz"]) == {
+        "title": "the problem of transcendental idealism",
+        "container-title": "history of philosophy", "volume-title": ""}
+    path = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{bib}]
+        person: {{name: Nobody Here}}
+        sections:
+          all: {{title: A, layout: publications, style: apa, query: {{keys: [ajdukiewicz]}}}}
+        """)
+    assert citations(path) == {
+        "ajdukiewicz": "Ajdukiewicz, K. (2000). The Problem of Transcendental Idealism. In "
+                       "History of Philosophy (Vol. 5, pp. 154–171). Ifran."}

@@ -359,13 +359,16 @@ def _titles(p: Publication) -> dict[str, str]:
     mapped as pandoc's biblatex reader maps them (Text.Pandoc.Citeproc.BibTeX), each title
     with its subtitle and addon.  A volume of a multi-volume work is titled by the work, the
     volume's own title its volume-title; a chapter's book in a multi-volume work is the
-    container, the book its volume-title; a periodical's issue is the title, the periodical
-    its container.  An article's maintitle is left out (pandoc made it the article's
-    title), its issuetitle is a volume-title, as citation-js maps it (pandoc drops it).
-    Unlike pandoc, a missing mainsubtitle or maintitleaddon is not taken from the book's
-    or the volume's (biblatex prints those only with their own title)."""
+    container, the book its volume-title (a chapter with a maintitle and no booktitle is
+    in the work, its container: it was titled by the work); a periodical's issue is the
+    title, the periodical its container.  An article's maintitle is left out (pandoc made
+    it the article's title), its issuetitle is a volume-title, as citation-js maps it
+    (pandoc drops it).  Unlike pandoc, a missing mainsubtitle or maintitleaddon is not
+    taken from the book's or the volume's (biblatex prints those only with their own
+    title)."""
     title, main = _full_title(p, "title"), _full_title(p, "maintitle")
-    if p.entry_type in _CHAPTER_TYPES and p.text("booktitle"):
+    book_itself = p.standard_type == "inbook" and not p.text("booktitle")  # _csl_type's book
+    if p.entry_type in _CHAPTER_TYPES and (p.text("booktitle") or (main and not book_itself)):
         book = _full_title(p, "booktitle")
         return {"title": title, "container-title": main or book,
                 "volume-title": book if main else ""}

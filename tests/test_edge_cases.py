@@ -181,3 +181,18 @@ def test_circular_crossref_exports_without_a_crossref(tmp_path):
 def test_link_targets_may_escape_parentheses():
     [link] = parse_markdown(r"[G](https://en.wikipedia.org/wiki/Note_G_\(x\))").parts
     assert link.url == "https://en.wikipedia.org/wiki/Note_G_(x)"
+
+
+@pytest.mark.parametrize(("source", "url", "after"), [
+    # balanced, as CommonMark reads them: the whole Wikipedia address, no stray ")" after it
+    ("See [Ada](https://en.wikipedia.org/wiki/Ada_(programming_language)) now.",
+     "https://en.wikipedia.org/wiki/Ada_(programming_language)", " now."),
+    ("[x](https://e.org/a_(b)_c_(d)) (note)", "https://e.org/a_(b)_c_(d)", " (note)"),
+    # an unbalanced "(" ends where it did: at the first ")"
+    ("[x](https://e.org/(b) c)", "https://e.org/(b", " c)"),
+    ("[x](https://e.org) (note)", "https://e.org", " (note)"),
+])
+def test_link_targets_may_hold_balanced_parentheses(source, url, after):
+    link, *rest = parse_markdown(source.removeprefix("See ")).parts
+    assert link.url == url
+    assert "".join(part.value for part in rest) == after

@@ -165,7 +165,9 @@ _MARKDOWN_TOKEN = re.compile(
     r"|\*\*(?P<strong>(?=\S).+?(?<=\S))\*\*"
     r"|(?<![\w*])\*(?P<emph>(?=\S)[^*]+?(?<=\S))\*(?![\w*])"
     r"|\^(?P<sup>[^^\s]+)\^"
-    r"|\[(?P<label>[^\]]+)\]\((?P<url>(?:\\.|[^)\s\\])*)\)"
+    # A link's target may hold balanced parentheses, as CommonMark's may (Wikipedia's
+    # Ada_(programming_language)); an unbalanced one is escaped, \( or \).
+    r"|\[(?P<label>[^\]]+)\]\((?P<url>(?:\\.|\((?:\\.|[^()\s\\])*\)|[^)\s\\])*)\)"
 )
 
 

@@ -376,7 +376,7 @@ def test_a_contact_address_is_reported_with_the_other_mistakes(tmp_path):
     lines = result.output.splitlines()
     assert lines[0].startswith(f"{cv}:5: contact 'homepage': link target 'ftp://example.org/ada' "
                                "is not allowed")
-    assert lines[1].startswith(f"{cv}:11: link target 'javascript:alert(1' is not allowed")
+    assert lines[1].startswith(f"{cv}:11: link target 'javascript:alert(1)' is not allowed")
 
 
 def test_warnings_come_in_file_and_line_order(tmp_path):

@@ -432,6 +432,43 @@ def test_eprints_biblatex_names_are_named_and_linked(tmp_path):
     assert links.count("\\href{") == 3  # HAL's is not linked
 
 
+# biblatex-examples.bib's @set (its members listed on their own) and an @xdata (fields for
+# other entries), which a section's query listed as empty items.
+SETS = r"""@set{model, entryset = {leptons,weak}}
+@xdata{holland, location = {Amsterdam}}
+@xdata{physics, journal = {Nuclear Physics}, xdata = {holland}}
+@article{leptons, author = {Ada Lovelace}, title = {A Model of Leptons}, xdata = {physics},
+  volume = {19}, pages = {1264--1266}, year = 1967}
+@book{symmetries, author = {Ada Lovelace}, title = {Symmetries}, publisher = {Wiley},
+  xdata = {physics}, year = 1970}
+@article{weak, author = {Ada Lovelace}, title = {Weak Interactions}, journal = {Physical Review},
+  volume = {22}, pages = {579--588}, year = 1961}
+"""
+
+
+def test_an_entry_takes_the_fields_it_lacks_from_its_xdata(tmp_path):
+    """As biber gives them (an @xdata's own xdata too); the article had no journal."""
+    assert citations(cv(tmp_path, SETS)) == {
+        "leptons": "Ada Lovelace. A Model of Leptons, Nuclear Physics, 19:1264–1266, 1967.",
+        "symmetries": "Ada Lovelace. Symmetries, Wiley, Amsterdam, 1970.",
+        "weak": "Ada Lovelace. Weak Interactions, Physical Review, 22:579–588, 1961."}
+
+
+def test_a_set_and_an_xdata_entry_are_no_publications(tmp_path):
+    """biblatex prints a @set as its members and never prints an @xdata."""
+    bib = write(tmp_path / "refs.bib", SETS)
+    path = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{bib}]
+        person: {{name: Ada Lovelace}}
+        sections:
+          all: {{title: A, layout: publications, query: {{author: self, sort: [file]}}}}
+          chosen: {{title: B, layout: publications, query: {{keys: [model]}}}}
+        """)
+    sections = load_document(path).sections
+    assert [p.key for p in sections[0].publications] == ["leptons", "symmetries", "weak"]
+    assert [p.key for p in sections[1].publications] == ["model"]  # asked for by its key
+
+
 # editortype: the editors' role (biblatex-abnt's examples: organizers, coordinators).
 ROLES = r"""@incollection{jovens, author = {Ada Lovelace}, title = {Imagens da juventude},
   booktitle = {História dos jovens}, editor = {Giovanni Levi and Jean Schmidt},
@@ -482,7 +519,7 @@ OTHERS = set(re.findall(
     r"= \{([^}]*)\}", TRANSLATIONS + CONTRIBUTORS + BY_OTHERS)) - {"Ada Lovelace"}
 
 ORACLE_ENTRIES = (TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS + BY_OTHERS + ALIASED + PUNCTUATION
-                  + KEYED_TYPES + ROLES + APPROXIMATE + ISSUES + EPRINTS)
+                  + KEYED_TYPES + ROLES + APPROXIMATE + ISSUES + EPRINTS + SETS)
 
 
 def _others_in_order(text: str) -> tuple[str, ...]:
@@ -526,7 +563,7 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
               "coordinator", "Marion Taylor Today", "1841–1843", "May 1843",
               "Defended 22.01.02", "U.S. Const. amend. XIV", "Spring 1844", "Morgen-Ausg.",
               "Special issue", "Google Books: 4HIWAAAAYAAJ", "JSTOR: 2283411",
-              "PMID: 24494196"]
+              "PMID: 24494196", "Nuclear Physics", "Amsterdam"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
     entries = re.split(r"\[\d+\] ", biblatex)[1:]

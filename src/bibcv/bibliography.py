@@ -516,6 +516,31 @@ def _resolve_crossrefs(bibliography: Bibliography, by_folded_key: dict[str, Publ
 
     for publication in bibliography:
         resolve(publication, (publication.key,))
+    _resolve_xdata(bibliography, by_folded_key)
+
+
+def _resolve_xdata(bibliography: Bibliography, by_folded_key: dict[str, Publication]) -> None:
+    """biber's @xdata: an entry takes each field it lacks from the @xdata entries its
+    ``xdata`` names (``xdata = {physics, northholland}``, the first one's first), an @xdata
+    from those it names itself; then ``xdata`` is dropped, as ``crossref`` is.  bibcv
+    printed an article whose journal came from its @xdata without a journal."""
+    def resolve(publication: Publication, chain: tuple[str, ...]) -> None:
+        written = publication.raw_fields.pop("xdata", None)
+        for key in filter(None, (part.strip() for part in (written or "").split(","))):
+            source = by_folded_key.get(key.casefold())
+            if source is None or source.key in chain:
+                problem = "goes round in a circle" if source else "names no entry"
+                bibliography.warn(f"entry {publication.key!r}: its xdata {key!r} {problem}; "
+                                  "its fields are not used", publication.origin)
+                continue
+            resolve(source, (*chain, source.key))
+            for name, value in source.raw_fields.items():
+                if name not in publication.raw_fields and name not in NEVER_INHERITED:
+                    publication.raw_fields[name] = value
+                    publication.inherited.add(name)
+
+    for publication in bibliography:
+        resolve(publication, (publication.key,))
 
 
 def _inherited_fields(parent: Publication, child: Publication) -> dict[str, str]:

@@ -11,18 +11,24 @@ from bibcv.model import CV, Person, PublicationQuery
 from bibcv.names import Name, parse_name, same_person
 
 NEWEST_FIRST = ["-date"]
+# biblatex's entries that are no publication of their own: an @xdata holds fields for
+# others, a @set groups entries that are listed themselves.  biblatex never prints the
+# one and prints the other as its members; a query gave each an empty item.
+NOT_PUBLICATIONS = frozenset({"set", "xdata"})
 
 
 def select_publications(
     bibliography: Bibliography, query: PublicationQuery, person: Person
 ) -> list[Publication]:
     """Apply a section's query; an explicit key list keeps its order unless a sort is given.
-    A key no entry has is left out: load.query_problems reports it."""
+    A key no entry has is left out: load.query_problems reports it.  A @set or @xdata is
+    listed only by its key."""
     if query.keys:
         found = (_by_key(bibliography, key) for key in query.keys)
         candidates = [publication for publication in found if publication is not None]
     else:
-        candidates = list(bibliography)
+        candidates = [publication for publication in bibliography
+                      if publication.entry_type not in NOT_PUBLICATIONS]
     matches = [p for p in candidates if _matches(p, query, person)]
     sort = query.sort or ([] if query.keys else NEWEST_FIRST)
     return sort_publications(matches, sort)

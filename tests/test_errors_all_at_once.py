@@ -158,6 +158,12 @@ def test_a_query_may_name_every_type_bibcv_cites_before_the_bib_has_one(tmp_path
     ('person:\n  name: "Ada\n\nsections: {}\n', 2, "a quotation mark opened here is not closed"),
     ("person: {name: Ada, note: Note: this}\n", 1,
      "inside [ ] or { }, a value that holds a colon or a comma must be in quotes"),
+    ("person:\n  name: Ada\nsections:\n  a:\n    items:\n      - text: @ada on X\n", 6,
+     'YAML reserves @ at the start of a value, so a value that starts with it must be in '
+     'quotes, e.g. - text: "@ada on X"'),
+    ("person:\n  name: Ada\n  contact: {github: `ada`, email: a@b.org}\n", 3,
+     "YAML reserves ` at the start of a value, so a value that starts with it must be in "
+     'quotes, e.g. contact: {github: "`ada`", email: a@b.org}'),
 ])
 def test_yaml_syntax_errors_get_a_plain_hint(tmp_path, yaml_text, line, hint):
     cv = tmp_path / "cv.yaml"

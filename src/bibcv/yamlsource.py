@@ -184,6 +184,15 @@ def _syntax_hint(problem: str, context: str, line: str, column: int) -> str:
         return "a tab character; YAML indents with spaces only, so replace it with spaces"
     if "quoted scalar" in context:
         return "a quotation mark opened here is not closed"
+    if "cannot start any token" in problem and line[column:column + 1] in ("`", "@", "%"):
+        # `code`, @handle, 50%: reserved indicators; the line as it would be, quoted
+        before, rest = line[:column].strip(), line[column:].rstrip()
+        in_flow = before.count("{") + before.count("[") > before.count("}") + before.count("]")
+        value = re.match(r"[^,}\]]*" if in_flow else r".*", rest).group().rstrip()
+        quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        example = " ".join(filter(None, (before, quoted + rest[len(value):])))
+        return (f"YAML reserves {line[column]} at the start of a value, so a value that starts "
+                f"with it must be in quotes, e.g. {example}")
     if "mapping values are not allowed" in problem and ": " in line[: column].lstrip():
         return ("a colon followed by a space inside a value that is not in quotes; "
                 'put the value in quotes, e.g. title: "Note: this"')

@@ -1098,3 +1098,39 @@ def test_a_chapter_in_a_multi_volume_work_without_a_booktitle_is_in_the_work(tmp
     assert citations(path) == {
         "ajdukiewicz": "Ajdukiewicz, K. (2000). The Problem of Transcendental Idealism. In "
                        "History of Philosophy (Vol. 5, pp. 154–171). Ifran."}
+
+
+def test_an_eprint_biblatex_links_reaches_csl_as_its_address(tmp_path):
+    """biblatex-examples.bib's wilde (eprinttype = {googlebooks}) and a JSTOR, PubMed and
+    Handle eprint: CSL styles print a URL and no eprint, and printed nothing of these; now
+    their address, the one bibcv's own style links them to, as pandoc gives one (JSTOR's
+    the same; pandoc's Google Books and PubMed addresses are older forms)."""
+    bib = write(tmp_path / "refs.bib", r"""@book{wilde, author = {Wilde, Oscar},
+      title = {The Importance of Being Earnest}, eprint = {4HIWAAAAYAAJ},
+      eprinttype = {googlebooks}, publisher = {Smithers}, year = 1899}
+    @article{jstor, author = {Ada Lovelace}, title = {Looms}, journal = {Engine Review},
+      eprint = {2565373}, eprinttype = {jstor}, year = 1844}
+    @article{pubmed, author = {Ada Lovelace}, title = {Cards}, journal = {Engine Review},
+      eprint = {12345678}, eprinttype = {pubmed}, year = 1845}
+    @article{hdl, author = {Ada Lovelace}, title = {Gears}, journal = {Engine Review},
+      eprint = {2027/spo.3336451.0004.203}, eprinttype = {hdl}, year = 1846}
+    """)
+    ours = {key: csl_item(entry)["URL"]
+            for key, entry in load_bibliography([bib]).entries.items()}
+    assert ours["jstor"] == _pandoc_csl(bib)["jstor"]["URL"]
+    path = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{bib}]
+        person: {{name: Nobody Here}}
+        sections:
+          all: {{title: A, layout: publications, style: apa,
+                 query: {{keys: [wilde, jstor, pubmed, hdl]}}}}
+        """)
+    assert citations(path) == {
+        "wilde": "Wilde, O. (1899). The Importance of Being Earnest. Smithers. "
+                 "https://books.google.com/books?id=4HIWAAAAYAAJ",
+        "jstor": "Lovelace, A. (1844). Looms. Engine Review. "
+                 "https://www.jstor.org/stable/2565373",
+        "pubmed": "Lovelace, A. (1845). Cards. Engine Review. "
+                  "https://pubmed.ncbi.nlm.nih.gov/12345678",
+        "hdl": "Lovelace, A. (1846). Gears. Engine Review. "
+               "https://hdl.handle.net/2027/spo.3336451.0004.203"}

@@ -30,6 +30,7 @@ from html.parser import HTMLParser
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from bibcv import DEFAULT_TIMEOUT
 from bibcv.atomic import write_text_atomically
@@ -313,7 +314,8 @@ def csl_item(publication: Publication, options: ItemOptions = ItemOptions(),
     item["genre"] = _genre(p, item["type"], terms)
     item["language"] = _language(p)
     item["DOI"] = bare_doi(p.text("doi"))
-    item["URL"] = p.link_target or item.pop("arxiv-url", "") or _howpublished(p)[1]
+    item["URL"] = (p.link_target or item.pop("arxiv-url", "") or _howpublished(p)[1]
+                   or _eprint_url(p))
     item["status"] = dict(options.terms).get(p.text("pubstate").casefold(),
                                              p.text("pubstate"))
     item["issued"] = _issued(p)
@@ -343,6 +345,17 @@ def _sentences(first: str, second: str) -> str:
         return first or second
     return f"{first} {second}" if first.rstrip().endswith((".", "!", "?")) \
         else f"{first}. {second}"
+
+
+def _eprint_url(p: Publication) -> str:
+    """The address of an eprint biblatex links (eprinttype = {jstor}, {hdl}, {pubmed},
+    {googlebooks}), as bibcv's own style links it and pandoc gives it: CSL styles, which
+    print a URL and no eprint, printed nothing of it."""
+    from bibcv.style import _EPRINTS
+
+    known = _EPRINTS.get((p.text("eprinttype") or p.text("archiveprefix")).casefold())
+    eprint = p.text("eprint").strip()
+    return known[1] + quote(eprint, safe="/:._-") if known and eprint else ""
 
 
 def _name_variables(p: Publication) -> dict[str, str]:

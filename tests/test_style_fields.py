@@ -1134,3 +1134,30 @@ def test_an_eprint_biblatex_links_reaches_csl_as_its_address(tmp_path):
                   "https://pubmed.ncbi.nlm.nih.gov/12345678",
         "hdl": "Lovelace, A. (1846). Gears. Engine Review. "
                "https://hdl.handle.net/2027/spo.3336451.0004.203"}
+
+
+def test_an_issue_beside_a_number_reaches_csl(tmp_path):
+    """The MLA examples' engle (number = {1}, issue = {Spring}): CSL styles printed
+    "48(1)", the issue left out; now "48(1, Spring)", as pandoc gives it.  TUGboat's
+    number = {1}, issue = {01} (Nelson Beebe's repetition) stays "1(1)", where pandoc
+    gives "1, 01"."""
+    bib = write(tmp_path / "refs.bib", r"""@article{engle, author = {Engle, Lars},
+      title = {Stolen Cloaks}, journal = {Classical Quarterly}, volume = {48},
+      number = {1}, issue = {Spring}, pages = {1--10}, year = 1998}
+    @article{tugboat, author = {Welland, Robert}, title = {Editor's Comments},
+      journal = {TUGboat}, volume = {1}, number = {1}, issue = {01}, pages = {2--3},
+      year = 1980}
+    """)
+    ours = {key: csl_item(entry)["issue"]
+            for key, entry in load_bibliography([bib]).entries.items()}
+    theirs = {key: item["issue"] for key, item in _pandoc_csl(bib).items()}
+    assert (ours, theirs) == ({"engle": "1, Spring", "tugboat": "1"},
+                              {"engle": "1, Spring", "tugboat": "1, 01"})
+    path = write(tmp_path / "cv.yaml", f"""\
+        bibliography: [{bib}]
+        person: {{name: Nobody Here}}
+        sections:
+          all: {{title: A, layout: publications, style: apa, query: {{keys: [engle]}}}}
+        """)
+    assert citations(path) == {"engle": "Engle, L. (1998). Stolen Cloaks. Classical "
+                                        "Quarterly, 48(1, Spring), 1–10."}

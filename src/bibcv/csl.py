@@ -500,7 +500,7 @@ def _where(p: Publication, csl_type: str, terms: Mapping[str, str]) -> dict[str,
                  p.text("eid") if csl_type == "article-journal" else ""))}
     number = "issue" if csl_type in _ISSUE_TYPES else (
         "collection-number" if csl_type in _SERIES_TYPES else "number")
-    where[number] = p.text("number") or p.text("issue")
+    where[number] = _issue(p) if number == "issue" else (p.text("number") or p.text("issue"))
     if csl_type == "article-newspaper" and not where["page"]:
         # biblatex-gb7714's @newspaper (and gbt7714-bibtex-style's) writes the 版次, the
         # page of the paper, in number: GB/T 7714 prints a newspaper's page after its date,
@@ -509,6 +509,18 @@ def _where(p: Publication, csl_type: str, terms: Mapping[str, str]) -> dict[str,
     if arxiv:
         where["arxiv-url"] = arxiv_url(arxiv[0])
     return where
+
+
+def _issue(p: Publication) -> str:
+    """A journal's number, and its issue when it is a designation beside it (biblatex.pdf
+    §2.2.2, issue: "such as 'Spring' or 'Summer' rather than the month or a number";
+    biblatex prints "61.3 (Spring 1978)"): "3, Spring", as pandoc gives them; the issue
+    was left out.  An issue in digits beside a number (Nelson Beebe's bibliographies
+    repeat the number there) is not repeated."""
+    number, issue = p.text("number"), p.text("issue")
+    if not number or not issue or issue.isdigit():
+        return number or issue
+    return f"{number}, {issue}"
 
 
 def _markup(publication: Publication, name: str, terms: Mapping[str, str] | None = None) -> str:

@@ -469,6 +469,26 @@ def test_a_set_and_an_xdata_entry_are_no_publications(tmp_path):
     assert [p.key for p in sections[1].publications] == ["model"]  # asked for by its key
 
 
+# What Nelson Beebe's bibnames.sty defines, which his bibliographies (TeX Live's epodd.bib,
+# typeset.bib, …) input in their @preamble: "Electronic Pub\-lish\-ing\emdash{}Orig\-i\-na\-tion".
+BEEBE = r"""@preamble{"\input bibnames.sty "}
+@article{editorial, author = {Ada Lovelace}, title = {Editorial}, journal = {Electronic
+  Publishing\emdash{}Origination, Dissemination, and Design}, volume = {1}, pages = {1\ndash 3},
+  year = 1988}
+@article{typefaces, author = {Ada Lovelace}, title = {The \CMR{} Typefaces and \POSTSCRIPT},
+  journal = {\TUB}, volume = {9}, number = {2}, year = 1988}
+"""
+
+
+def test_the_commands_of_beebes_bibnames_print_as_it_defines_them(tmp_path):
+    """They printed their names: "Publishingemdash Origination", "The CMR Typefaces"."""
+    assert citations(cv(tmp_path, BEEBE)) == {
+        "editorial": "Ada Lovelace. Editorial, Electronic Publishing—Origination, Dissemination, "
+                     "and Design, 1:1–3, 1988.",
+        "typefaces": "Ada Lovelace. The Computer Modern Typefaces and PostScript, TUGboat, "
+                     "9(2), 1988."}
+
+
 # editortype: the editors' role (biblatex-abnt's examples: organizers, coordinators).
 ROLES = r"""@incollection{jovens, author = {Ada Lovelace}, title = {Imagens da juventude},
   booktitle = {História dos jovens}, editor = {Giovanni Levi and Jean Schmidt},
@@ -519,7 +539,7 @@ OTHERS = set(re.findall(
     r"= \{([^}]*)\}", TRANSLATIONS + CONTRIBUTORS + BY_OTHERS)) - {"Ada Lovelace"}
 
 ORACLE_ENTRIES = (TRANSLATIONS + MULTIVOLUME + CONTRIBUTORS + BY_OTHERS + ALIASED + PUNCTUATION
-                  + KEYED_TYPES + ROLES + APPROXIMATE + ISSUES + EPRINTS + SETS)
+                  + KEYED_TYPES + ROLES + APPROXIMATE + ISSUES + EPRINTS + SETS + BEEBE)
 
 
 def _others_in_order(text: str) -> tuple[str, ...]:
@@ -563,7 +583,8 @@ def test_biblatex_prints_nothing_of_these_entries_that_bibcv_leaves_out(tmp_path
               "coordinator", "Marion Taylor Today", "1841–1843", "May 1843",
               "Defended 22.01.02", "U.S. Const. amend. XIV", "Spring 1844", "Morgen-Ausg.",
               "Special issue", "Google Books: 4HIWAAAAYAAJ", "JSTOR: 2283411",
-              "PMID: 24494196", "Nuclear Physics", "Amsterdam"]
+              "PMID: 24494196", "Nuclear Physics", "Amsterdam",
+              "Electronic Publishing—Origination", "The Computer Modern Typefaces"]
     assert [value for value in values if value in biblatex] == values
     assert [value for value in [*values, "Bocca", "Torino"] if value not in ours] == []
     entries = re.split(r"\[\d+\] ", biblatex)[1:]

@@ -133,6 +133,11 @@ _SYMBOLS = {"S": "§", "P": "¶", "copyright": "©", "pounds": "£", "ddag": "�
             "bibopenbracket": "[", "bibclosebracket": "]",
             # and hyphens: "methodology\hyphen independent" printed "methodologyhyphenindependent"
             "hyphen": "-", "nbhyphen": "-",
+            # what Nelson Beebe's bibnames.sty (which his .bib files' @preamble inputs)
+            # defines: "Electronic Pub\-lish\-ing\emdash{}Orig\-i\-na\-tion" printed
+            # "Publishingemdash Origination"
+            "emdash": "\u2014", "ndash": "\u2013", "CMR": "Computer Modern",
+            "POSTSCRIPT": "PostScript", "TUB": "TUGboat",
             **dict.fromkeys(("addspace", "addthinspace", "addabbrvspace", "addabthinspace",
                              "addlowpenspace", "addhighpenspace", "addlpthinspace",
                              "addhpthinspace"), " "),

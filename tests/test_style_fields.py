@@ -392,6 +392,17 @@ ISSUES = r"""@article{spring, author = {Ada Lovelace}, title = {Universalismo},
 """
 
 
+def test_an_articles_version_is_shown(tmp_path):
+    """biblatex-examples.bib's baez/article: biblatex prints "Version 3. In: Theory and
+    Applications of Categories"; bibcv only warned about it."""
+    path = cv(tmp_path, r"""@article{categories, author = {Ada Lovelace}, title = {Higher
+      Algebra}, journal = {Theory and Applications of Categories}, volume = {12},
+      pages = {423--491}, version = {3}, year = 1844}""")
+    assert citations(path) == {"categories": "Ada Lovelace. Higher Algebra, version 3, Theory "
+                                             "and Applications of Categories, 12:423–491, 1844."}
+    assert [str(w) for w in load_document(path).warnings] == []
+
+
 def test_a_journals_issue_and_a_periodicals_issuetitle_are_shown(tmp_path):
     """They were only warned about; biblatex prints the issue before the date, "(Spring
     1844)"; an issue that is a number is the number, where biblatex prints "(4 1844)"."""

@@ -793,8 +793,9 @@ def _howpublished(entry: _Entry) -> RichText:
 # --- one template per entry type: the parts between the title and the date ---------
 
 def _article(entry: _Entry) -> list[RichText | str]:
-    """biblatex's article: the translators before the journal, the editors after it."""
-    return [*_translation(entry), *_journal(entry)]
+    """biblatex's article: the translators and the version (an arXiv paper's, "version 3")
+    before the journal, the editors after it."""
+    return [*_translation(entry), _version(entry), *_journal(entry)]
 
 
 def _journal(entry: _Entry) -> list[RichText | str]:

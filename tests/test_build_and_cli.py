@@ -72,6 +72,37 @@ def test_the_help_names_every_output_a_build_writes():
     assert "Where <stem>.pdf (and .tex), .html and .md are written." in build
 
 
+def test_build_and_check_without_cv_files_take_every_cv_of_cv_folder(tmp_path, monkeypatch):
+    """`bibcv build` and `bibcv check` with no CV named failed ('Missing argument'), while
+    `watch` and `serve` take every cv/*.yaml: all four now take those of the folder they
+    run in, base files left out without a note, as `make cv` does."""
+    (tmp_path / "cv").mkdir()
+    write(tmp_path / "grace.bib", GRACE_BIB)
+    write(tmp_path / "cv" / "_base.yaml", "bibliography: [../grace.bib]\n")
+    for stem in ("hopper", "hopper-short"):
+        write(tmp_path / "cv" / f"{stem}.yaml", "extends: _base.yaml\n"
+              + NEW_PERSON.removeprefix("bibliography: [grace.bib]\n"))
+    monkeypatch.chdir(tmp_path)
+    checked = CliRunner().invoke(main, ["check"])
+    built = CliRunner().invoke(main, ["build", "-f", "html", "-o", "out"])
+    assert (checked.exit_code, checked.output.splitlines()) == (
+        0, ["cv/hopper-short.yaml: ok", "cv/hopper.yaml: ok"])
+    assert built.exit_code == 0, built.output
+    assert sorted(path.name for path in (tmp_path / "out").glob("*.html")) == [
+        "hopper-short.html", "hopper.html"]
+    assert "Compiling COBOL &amp; Friends" in (tmp_path / "out" / "hopper.html").read_text()
+    assert "_base" not in checked.output + built.output
+
+
+def test_build_without_cv_files_where_there_is_no_cv_folder_says_what_to_do(tmp_path,
+                                                                            monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert result.output == ("no CV to build: name the CV files, or run where "
+                             "cv/*.yaml are\n")
+
+
 def test_check_accepts_the_repository_cvs():
     result = run_cli("check", "cv/zhuofu-chen-v1.yaml", "cv/zhuofu-chen-v2.yaml")
     assert result.returncode == 0, result.stderr

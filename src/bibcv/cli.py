@@ -27,8 +27,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from bibcv.watch import Reporter
-CV_FILES = click.argument("cv_files", nargs=-1, required=True,
-                          type=click.Path(path_type=Path, dir_okay=False))
+CV_FILES = click.argument("cv_files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 
 
 class _Commands(click.Group):
@@ -102,8 +101,10 @@ def main() -> None:
                    "default: the CV's `formats:` key, else pdf.")
 def build(cv_files: tuple[Path, ...], output_dir: Path, timeout: float, jobs: int,
           force: bool, formats: tuple[str, ...] | None) -> None:
-    """Build each CV YAML file whose inputs changed since its last build."""
-    cv_files, refused = _cv_files("build", cv_files)
+    """Build each CV YAML file whose inputs changed since its last build.
+
+    Without CV files, builds every cv/*.yaml except base files (cv/_*.yaml)."""
+    cv_files, refused = _chosen_cvs("build", cv_files)
     _refuse_shared_stems(cv_files, output_dir)
     stale = list(cv_files) if force else _stale(cv_files, output_dir, formats)
     progress = _Progress(len(cv_files))
@@ -302,12 +303,29 @@ def serve(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...]
 
 
 def _watched_cvs(command: str, cv_files: tuple[Path, ...], output_dir: Path) -> tuple[Path, ...]:
-    """The CVs to watch: those named, else every cv/*.yaml but base files."""
-    cv_files, _refused = _cv_files(command, cv_files or tuple(sorted(Path("cv").glob("*.yaml"))))
+    """The CVs to watch (see _chosen_cvs), at least one, none sharing an output's name."""
+    cv_files, _refused = _chosen_cvs(command, cv_files)
     if not cv_files:
-        _fail(BibcvError(f"no CV to {command}: name the CV files, or run where cv/*.yaml are"))
+        _no_cv(command)
     _refuse_shared_stems(cv_files, output_dir)
     return cv_files
+
+
+def _chosen_cvs(command: str, cv_files: tuple[Path, ...]) -> tuple[tuple[Path, ...], int]:
+    """The CVs among the files named and how many of those were refused; with none named,
+    every cv/*.yaml but base files, as `make cv` builds them."""
+    from bibcv.cvfiles import is_base_file
+
+    if cv_files:
+        return _cv_files(command, cv_files)
+    every_cv = tuple(path for path in sorted(Path("cv").glob("*.yaml")) if not is_base_file(path))
+    if not every_cv:
+        _no_cv(command)
+    return _cv_files(command, every_cv)
+
+
+def _no_cv(command: str) -> NoReturn:
+    _fail(BibcvError(f"no CV to {command}: name the CV files, or run where cv/*.yaml are"))
 
 
 def _watch(cv_files: tuple[Path, ...], output_dir: Path, formats: tuple[str, ...] | None,
@@ -406,10 +424,12 @@ class _Progress:
 @main.command()
 @CV_FILES
 def check(cv_files: tuple[Path, ...]) -> None:
-    """Validate CV YAML files and their bibliographies without running TeX."""
+    """Validate CV YAML files and their bibliographies without running TeX.
+
+    Without CV files, checks every cv/*.yaml except base files (cv/_*.yaml)."""
     from bibcv.pipeline import check_cv
 
-    cv_files, failures = _cv_files("check", cv_files)
+    cv_files, failures = _chosen_cvs("check", cv_files)
     for path in cv_files:
         try:
             checked = check_cv(path)

@@ -379,6 +379,36 @@ def test_an_approximate_or_uncertain_date_is_its_date(tmp_path):
     assert [str(w) for w in load_document(path).warnings] == []
 
 
+# Ranges of months, days and seasons (biblatex-examples.bib's dates, biblatex-dw's seasons).
+DATE_RANGES = r"""@article{months, author = {Ada Lovelace}, title = {Looms}, journal = {Engine
+  Review}, date = {1844-03/1844-05}}
+@article{days, author = {Ada Lovelace}, title = {Cards}, journal = {Engine Review},
+  date = {1844-09-05/1844-09-07}}
+@article{seasons, author = {Ada Lovelace}, title = {Gears}, journal = {Engine Review},
+  date = {1844-22/1844-23}}
+@article{winter, author = {Ada Lovelace}, title = {Nerves}, journal = {Engine Review},
+  date = {1844-24/1845-21}}
+"""
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", {"months": "Ada Lovelace. Looms, Engine Review, Mar.–May 1844.",
+            "days": "Ada Lovelace. Cards, Engine Review, Sept. 5–7, 1844.",
+            "seasons": "Ada Lovelace. Gears, Engine Review, Summer–Autumn 1844.",
+            "winter": "Ada Lovelace. Nerves, Engine Review, Winter 1844–Spring 1845."}),
+    ("de", {"months": "Ada Lovelace. Looms, Engine Review, März–Mai 1844.",
+            "days": "Ada Lovelace. Cards, Engine Review, 5.–7. Sept. 1844.",
+            "seasons": "Ada Lovelace. Gears, Engine Review, Sommer–Herbst 1844.",
+            "winter": "Ada Lovelace. Nerves, Engine Review, Winter 1844–Frühling 1845."})])
+def test_a_date_range_within_a_year_keeps_both_ends(tmp_path, language, expected):
+    """A range's second month was dropped ("Mar. 1844" for March to May) and a range of
+    seasons printed its year alone with a warning that the date is not on the calendar;
+    biblatex prints both ends, what they share once ("Mar.–May 1844")."""
+    path = cv(tmp_path, DATE_RANGES, language)
+    assert citations(path) == expected
+    assert [str(w) for w in load_document(path).warnings] == []
+
+
 # A journal's `issue` (biblatex-abnt's "primavera", biblatex-dw's "Morgen-Ausg."), a number
 # written as one (issue = {4}), and a @periodical's issuetitle (biblatex-apa's "Special issue").
 ISSUES = r"""@article{spring, author = {Ada Lovelace}, title = {Universalismo},

@@ -634,7 +634,8 @@ def _check_date(publication: Publication, bibliography: Bibliography) -> None:
             problem = (f"cannot read the date {written!r}, so the CV shows it as written; "
                        "write it as 2024, 2024-03 or 2024-03-23")
         elif date.group(2) and not publication.season and not _is_date(
-                date.group(1), date.group(2), date.group(3)):
+                date.group(1), date.group(2), date.group(3)) and not _is_season(
+                date.group(2), date.group(3)):
             problem = (f"the date {written!r} is not on the calendar, so the CV leaves out "
                        "what is wrong in it; write it as 2024-03-23 (year-month-day)")
     day = publication.raw_fields.get("day", "").strip()
@@ -644,6 +645,11 @@ def _check_date(publication: Publication, bibliography: Bibliography) -> None:
                    "does not show it. Write the day of the month as a number")
     if problem:
         bibliography.warn(f"entry {publication.key!r}: {problem}", publication.origin)
+
+
+def _is_season(month: str, day: str | None) -> bool:
+    """biblatex's seasons, 21 (spring) to 24 (winter), in a range's first end (2012-21/…)."""
+    return 21 <= int(month) <= 24 and not day
 
 
 def _is_date(year: str, month: str, day: str | None) -> bool:

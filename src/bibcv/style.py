@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from bibcv.bibliography import EQUAL_CONTRIBUTION, VERBATIM_FIELDS, Publication
+from bibcv.bibliography import EQUAL_CONTRIBUTION, SEASONS, VERBATIM_FIELDS, Publication
 from bibcv.cjk import is_cjk
 from bibcv.csl import (
     MARKUP_FIELDS,
@@ -501,13 +501,14 @@ def _iso_date(entry: _Entry, name: str) -> str:
 
 
 def date_fields(written: str) -> dict[str, str] | None:
-    """"2020-01-05" as its year, month and day; {} for an open end; None when it is no
-    date (`bibcv import` writes an imported CV's dates with it and date_text)."""
+    """"2020-01-05" as its year, month and day, "2020-22" (biblatex's summer) as its year and
+    season's number in month; {} for an open end; None when it is no date (`bibcv import`
+    writes an imported CV's dates with it and date_text)."""
     match = _ISO_DAY.fullmatch(written.strip())
     if match is None:
         return {} if not written.strip() else None
     year, month, day = match.groups()
-    if month and not 1 <= int(month) <= 12:
+    if month and not (1 <= int(month) <= 12 or (21 <= int(month) <= 24 and not day)):
         return None
     return {"year": year, **({"month": month} if month else {}),
             **({"day": str(int(day))} if day else {})}
@@ -520,8 +521,11 @@ def _date_pattern(date: Mapping[str, str], terms: Mapping[str, str]) -> str:
 
 
 def _date_values(date: Mapping[str, str], terms: Mapping[str, str]) -> dict[str, str]:
-    month = date.get("month")
-    return {**date, **({"month": terms[f"month_{int(month)}"]} if month else {})}
+    """The month's word, or the season's where biblatex's month is 21-24."""
+    month = int(date.get("month", 0))
+    word = terms[f"season_{SEASONS[month - 21]}" if month > 12 else f"month_{month}"] \
+        if month else ""
+    return {**date, **({"month": word} if month else {})}
 
 
 def date_text(date: Mapping[str, str], terms: Mapping[str, str]) -> str:
@@ -756,15 +760,25 @@ def _type_word(entry: _Entry, default: str) -> str:
 
 
 def _date(entry: _Entry) -> str:
-    """"Nov. 2024", "Winter 2024" (a season, in month or a biblatex date); a year that is
-    not a clean one ("in press", "2024a") as written."""
+    """"Nov. 2024", "Winter 2024" (a season, in month or a biblatex date), a range of months,
+    days or seasons as biblatex prints it ("Mar.–May 2012", "Spring–Summer 2012"); a year
+    that is not a clean one ("in press", "2024a") as written."""
     publication = entry.publication
+    if "month" not in entry.style.omit and _is_range_within_years(entry.text("date")):
+        return _iso_date(entry, "date")
     year = publication.year_text
     month = (f"month_{publication.month}" if publication.month
              else f"season_{publication.season}" if publication.season else "")
     if not month or "month" in entry.style.omit or not publication.has_clean_year:
         return year
     return entry.style.pattern("date", month=entry.style.term(month), year=year)
+
+
+def _is_range_within_years(written: str) -> bool:
+    """A date range whose two ends both have a month (or a season): its year alone, and the
+    first end's month, left out the rest."""
+    ends = [date_fields(end) for end in written.split("/")] if "/" in written else []
+    return len(ends) == 2 and all(end and "month" in end for end in ends)
 
 
 def _status(entry: _Entry) -> str:

@@ -190,7 +190,7 @@ class Publication:
         date = {2020-24}; "fall" for month = {Fall}."""
         date = _SEASON_DATE.fullmatch(self.raw_fields.get("date", ""))
         if date:
-            return SEASONS[int(date.group(1)) - 21]
+            return biblatex_season(date.group(1))
         written = _SEASON_MONTH.fullmatch(self.text("month"))
         if written is None or self.month is not None:
             return None
@@ -634,7 +634,7 @@ def _check_date(publication: Publication, bibliography: Bibliography) -> None:
             problem = (f"cannot read the date {written!r}, so the CV shows it as written; "
                        "write it as 2024, 2024-03 or 2024-03-23")
         elif date.group(2) and not publication.season and not _is_date(
-                date.group(1), date.group(2), date.group(3)) and not _is_season(
+                date.group(1), date.group(2), date.group(3)) and not biblatex_season(
                 date.group(2), date.group(3)):
             problem = (f"the date {written!r} is not on the calendar, so the CV leaves out "
                        "what is wrong in it; write it as 2024-03-23 (year-month-day)")
@@ -647,9 +647,11 @@ def _check_date(publication: Publication, bibliography: Bibliography) -> None:
         bibliography.warn(f"entry {publication.key!r}: {problem}", publication.origin)
 
 
-def _is_season(month: str, day: str | None) -> bool:
-    """biblatex's seasons, 21 (spring) to 24 (winter), in a range's first end (2012-21/…)."""
-    return 21 <= int(month) <= 24 and not day
+def biblatex_season(month: str, day: str | None = None) -> str | None:
+    """The season a biblatex date's month names, 21 (spring) to 24 (winter), as in
+    2020-24 or a range's end (2012-21/2012-22); None for a month, or with a day."""
+    number = int(month)
+    return SEASONS[number - 21] if 21 <= number <= 24 and not day else None
 
 
 def _is_date(year: str, month: str, day: str | None) -> bool:

@@ -30,7 +30,6 @@ from html.parser import HTMLParser
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from bibcv import DEFAULT_TIMEOUT
 from bibcv.atomic import write_text_atomically
@@ -257,8 +256,8 @@ _THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 _TEXT_FIELDS = {  # CSL variable: the BibTeX fields it comes from, the first one present
     "collection-title": ("series",), "edition": ("edition",), "version": ("version",),
     "publisher-place": ("address", "location"),
-    # biblatex's note, then its addendum ("printed at the end of the entry", which CSL's
-    # one note is), joined as pandoc joins them: the addendum was left out.
+    # biblatex's note; csl_item adds its addendum after it ("printed at the end of the
+    # entry", which CSL's one note is), joined as pandoc joins them.
     "note": ("note",),
     "chapter-number": ("chapter",), "event-title": ("eventtitle",),
 }
@@ -351,11 +350,10 @@ def _eprint_url(p: Publication) -> str:
     """The address of an eprint biblatex links (eprinttype = {jstor}, {hdl}, {pubmed},
     {googlebooks}), as bibcv's own style links it and pandoc gives it: CSL styles, which
     print a URL and no eprint, printed nothing of it."""
-    from bibcv.style import _EPRINTS
+    from bibcv.style import eprint_link
 
-    known = _EPRINTS.get((p.text("eprinttype") or p.text("archiveprefix")).casefold())
-    eprint = p.text("eprint").strip()
-    return known[1] + quote(eprint, safe="/:._-") if known and eprint else ""
+    known = eprint_link(p.text("eprinttype") or p.text("archiveprefix"), p.text("eprint"))
+    return known[1] if known else ""
 
 
 def _name_variables(p: Publication) -> dict[str, str]:
@@ -528,13 +526,13 @@ def _markup(publication: Publication, name: str, terms: Mapping[str, str] | None
     biblatex list of three or more (_LIST_FIELDS) as biblatex prints it, in the CV's
     words: "München and Berlin and New York" was printed so, now "München, Berlin and New
     York" ("München, Berlin und New York" in German)."""
+    from bibcv.style import list_phrase
+
     raw = publication.raw_fields.get(name, "")
     items = split_name_list(raw) if terms is not None and name in _LIST_FIELDS else []
     if len(items) < 3:
         return _citeproc_text(latex_markup(raw)) if raw.strip() else ""
-    shown = [_citeproc_text(latex_markup(item.strip())) for item in items]
-    return (terms.get("list_separator", ", ").join(shown[:-1])
-            + f" {terms.get('and', 'and')} {shown[-1]}")
+    return list_phrase([_citeproc_text(latex_markup(item.strip())) for item in items], terms)
 
 
 # biblatex's literal lists and a patent's holders, whose items "and" separates (biblatex.pdf
@@ -586,18 +584,15 @@ def _genre(p: Publication, csl_type: str, terms: Mapping[str, str]) -> str:
     """The type; a report's or patent's written as biblatex's key (§4.9.2: techreport,
     resreport, patentus, …) in the CV's words, as bibcv's own style prints it ("U.S.
     Patent", "US-Patent" in German; "patentus" was printed as written)."""
-    from bibcv.style import _TYPE_WORDS
+    from bibcv.style import type_key
 
     written = p.text("type")
+    key = type_key(written)
     if csl_type == "thesis":
-        key = written.casefold().replace(" ", "")
-        key = {"phd": "phdthesis", "mathesis": "mastersthesis",
-               "masterthesis": "mastersthesis"}.get(key, key)
         return _THESIS_GENRES.get(key) or written or _THESIS_GENRES.get(
             p.entry_type, _THESIS_GENRES["phdthesis"])
-    term = _TYPE_WORDS.get(written.casefold().replace(" ", ""))
-    if term and csl_type in ("report", "patent"):
-        written = terms.get(term, written)
+    if key and csl_type in ("report", "patent"):
+        written = terms.get(key, written)
     if csl_type == "report":
         return written or ("Technical report" if p.entry_type == "techreport" else "")
     return written if csl_type in ("patent", "software", "dataset", *_MISC_TYPES) else ""

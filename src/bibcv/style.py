@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from bibcv.bibliography import EQUAL_CONTRIBUTION, SEASONS, VERBATIM_FIELDS, Publication
+from bibcv.bibliography import (
+    EQUAL_CONTRIBUTION,
+    VERBATIM_FIELDS,
+    Publication,
+    biblatex_season,
+)
 from bibcv.cjk import is_cjk
 from bibcv.csl import (
     MARKUP_FIELDS,
@@ -429,15 +434,15 @@ def _by_others(entry: _Entry) -> list[RichText | str]:
 def _names_phrase(names: list[Name], style: CitationStyle) -> str:
     """"A, B and C", "A et al." (for "and others")."""
     shown = [latex_quotes(name.display()) for name in names if not name.is_others]
-    return _list_phrase(shown, style) + (f" {style.term('et_al')}" if names[-1].is_others
+    return list_phrase(shown, style.terms) + (f" {style.term('et_al')}" if names[-1].is_others
                                          else "")
 
 
-def _list_phrase(items: list[str], style: CitationStyle) -> str:
+def list_phrase(items: list[str], terms: Mapping[str, str]) -> str:
     """"A, B and C" in the CV's language."""
     if len(items) == 1:
         return items[0]
-    return style.term("list_separator").join(items[:-1]) + f" {style.term('and')} {items[-1]}"
+    return terms["list_separator"].join(items[:-1]) + f" {terms['and']} {items[-1]}"
 
 
 def _languages(written: str, style: CitationStyle) -> str:
@@ -445,9 +450,9 @@ def _languages(written: str, style: CitationStyle) -> str:
     language ("German and French", "Deutsch und Französisch"); a language the locale does
     not name, as written."""
     names = [name.strip() for name in _AND.split(written) if name.strip()]
-    return _list_phrase([style.terms.get(
+    return list_phrase([style.terms.get(
         f"language_{language_tag(name).split('-')[0].casefold()}", name) for name in names],
-        style)
+        style.terms)
 
 
 def _translation(entry: _Entry) -> list[RichText | str]:
@@ -508,7 +513,7 @@ def date_fields(written: str) -> dict[str, str] | None:
     if match is None:
         return {} if not written.strip() else None
     year, month, day = match.groups()
-    if month and not (1 <= int(month) <= 12 or (21 <= int(month) <= 24 and not day)):
+    if month and not (1 <= int(month) <= 12 or biblatex_season(month, day)):
         return None
     return {"year": year, **({"month": month} if month else {}),
             **({"day": str(int(day))} if day else {})}
@@ -522,10 +527,11 @@ def _date_pattern(date: Mapping[str, str], terms: Mapping[str, str]) -> str:
 
 def _date_values(date: Mapping[str, str], terms: Mapping[str, str]) -> dict[str, str]:
     """The month's word, or the season's where biblatex's month is 21-24."""
-    month = int(date.get("month", 0))
-    word = terms[f"season_{SEASONS[month - 21]}" if month > 12 else f"month_{month}"] \
-        if month else ""
-    return {**date, **({"month": word} if month else {})}
+    month = date.get("month")
+    if not month:
+        return dict(date)
+    season = biblatex_season(month)
+    return {**date, "month": terms[f"season_{season}" if season else f"month_{int(month)}"]}
 
 
 def date_text(date: Mapping[str, str], terms: Mapping[str, str]) -> str:
@@ -755,8 +761,14 @@ def _version(entry: _Entry) -> str:
 def _type_word(entry: _Entry, default: str) -> str:
     """A thesis's or report's kind: the `type` field (biblatex's keys are translated)."""
     written = entry.text("type")
-    key = _TYPE_WORDS.get(written.casefold().replace(" ", ""), "")
+    key = type_key(written)
     return entry.style.term(key) if key else (written or entry.style.term(default))
+
+
+def type_key(written: str) -> str:
+    """The term of a thesis's, report's or patent's `type` written as biblatex's key or
+    as BibTeX's users write it ("PhD", "masters thesis", "patentus"); '' for other words."""
+    return _TYPE_WORDS.get(written.casefold().replace(" ", ""), "")
 
 
 def _date(entry: _Entry) -> str:
@@ -764,7 +776,7 @@ def _date(entry: _Entry) -> str:
     days or seasons as biblatex prints it ("Mar.–May 2012", "Spring–Summer 2012"); a year
     that is not a clean one ("in press", "2024a") as written."""
     publication = entry.publication
-    if "month" not in entry.style.omit and _is_range_within_years(entry.text("date")):
+    if "month" not in entry.style.omit and _is_range_of_months(entry.text("date")):
         return _iso_date(entry, "date")
     year = publication.year_text
     month = (f"month_{publication.month}" if publication.month
@@ -774,9 +786,9 @@ def _date(entry: _Entry) -> str:
     return entry.style.pattern("date", month=entry.style.term(month), year=year)
 
 
-def _is_range_within_years(written: str) -> bool:
-    """A date range whose two ends both have a month (or a season): its year alone, and the
-    first end's month, left out the rest."""
+def _is_range_of_months(written: str) -> bool:
+    """A date range whose two ends both have a month (or a season), which _iso_date says
+    whole; the year and the first month alone would leave out the rest."""
     ends = [date_fields(end) for end in written.split("/")] if "/" in written else []
     return len(ends) == 2 and all(end and "month" in end for end in ends)
 
@@ -984,11 +996,20 @@ def _eprint(entry: _Entry, eprint: str) -> RichText:
     eprinttype = {jstor}, printed as words: "googlebooks: …" was the key); any other as
     written, not linked ("HAL: hal-0123")."""
     kind = entry.text("eprinttype") or entry.text("archiveprefix") or "eprint"
-    known = _EPRINTS.get(kind.casefold())
+    known = eprint_link(kind, eprint)
     if known is None:
         return kind + ": " + styled("url", eprint)
     name, address = known
-    return name + ": " + link(address + quote(eprint, safe="/:._-"), styled("url", eprint))
+    return name + ": " + link(address, styled("url", eprint))
+
+
+def eprint_link(kind: str, eprint: str) -> tuple[str, str] | None:
+    """The name and address of an eprint of a type biblatex names and links (eprinttype =
+    {jstor}: "JSTOR", https://www.jstor.org/stable/…); None for any other."""
+    known = _EPRINTS.get(kind.casefold())
+    if known is None or not eprint.strip():
+        return None
+    return known[0], known[1] + quote(eprint.strip(), safe="/:._-")
 
 
 def _cv_notes(entry: _Entry) -> list[RichText]:
